@@ -1,0 +1,568 @@
+//! A small YAML document tree that remembers where every node came from.
+//!
+//! gatecheck needs three things from YAML that general-purpose libraries do not give together:
+//!
+//! * **Positions.** Every node carries the line, column and byte range of its text, so a finding
+//!   can point at the exact key or value in the user's file.
+//! * **Kubernetes' scalar rules.** Kubernetes decodes YAML with go-yaml v2 (YAML 1.1), where an
+//!   unquoted `yes`, `on` or `off` is a boolean. The tree keeps each scalar's text and quoting
+//!   style, and [`Node::as_yaml11_bool`] answers as Kubernetes would.
+//! * **Limits instead of panics.** Hostile input (deep nesting, alias bombs) ends in an [`Error`]
+//!   with a position, never in a panic or an unbounded allocation.
+//!
+//! The event parser underneath is `saphyr-parser` (see `docs/adr/0001-yaml-library.md`).
+//!
+//! ```
+//! let docs = gatecheck_yaml::parse("featureGates:\n  NodeSwap: yes\n").unwrap();
+//! let gates = docs[0].root.get("featureGates").unwrap();
+//! let (key, value) = &gates.as_map().unwrap()[0];
+//! assert_eq!(key.as_str(), Some("NodeSwap"));
+//! assert_eq!(value.as_yaml11_bool(), Some(true));
+//! assert_eq!((key.span.start.line, key.span.start.column), (2, 3));
+//! ```
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use std::collections::HashMap;
+use std::fmt;
+
+/// Deepest nesting accepted. Real configuration files stay far below this.
+pub const MAX_DEPTH: usize = 128;
+/// Most nodes a stream may expand to, counting every alias expansion.
+/// It stops "billion laughs" alias bombs long before they cost real memory.
+pub const MAX_NODES: usize = 1_000_000;
+
+/// A position in the source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    /// 0-based byte offset into the source.
+    pub offset: usize,
+}
+
+/// The source range of a node: `start` inclusive, `end` exclusive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl Span {
+    /// Length of the range in bytes.
+    pub fn len(&self) -> usize {
+        self.end.offset.saturating_sub(self.start.offset)
+    }
+
+    /// Whether the range is empty (for example an implicit null).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// How a scalar was written. Only plain scalars are subject to YAML 1.1 type resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// A scalar's text, how it was written, and its explicit tag (`!!str`), if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scalar {
+    pub text: String,
+    pub style: Style,
+    pub tag: Option<String>,
+}
+
+/// The content of a node.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    /// Entries in source order; duplicate keys are kept (a reader may want to report them).
+    Map(Vec<(Node, Node)>),
+}
+
+/// A node with its source range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+/// One document of a (possibly multi-document) YAML stream.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    /// 0-based index of the document in the stream.
+    pub index: usize,
+    pub root: Node,
+}
+
+/// Why a YAML stream could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub message: String,
+    pub pos: Pos,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.message, self.pos.line, self.pos.column
+        )
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Node {
+    /// The scalar's text, whatever its style.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value of the last entry whose key is the plain text `key` (go-yaml keeps the last).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    }
+
+    /// Follows a path of map keys.
+    pub fn path(&self, keys: &[&str]) -> Option<&Node> {
+        keys.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    /// Whether the node is a YAML null (`~`, `null`, empty, and so on).
+    pub fn is_null(&self) -> bool {
+        match &self.value {
+            Value::Scalar(s) => {
+                s.style == Style::Plain
+                    && s.tag.is_none()
+                    && matches!(s.text.as_str(), "" | "~" | "null" | "Null" | "NULL")
+            }
+            _ => false,
+        }
+    }
+
+    /// The boolean this node decodes to under go-yaml v2 (YAML 1.1), which Kubernetes uses to
+    /// read its configuration files. Only unquoted, untagged (or `!!bool`) scalars qualify:
+    /// a quoted `"true"` is a string, and Kubernetes rejects it where a bool is required.
+    pub fn as_yaml11_bool(&self) -> Option<bool> {
+        let s = self.as_scalar()?;
+        let tag_ok = match s.tag.as_deref() {
+            None => s.style == Style::Plain,
+            Some(t) => t == "tag:yaml.org,2002:bool",
+        };
+        if !tag_ok {
+            return None;
+        }
+        yaml11_bool(&s.text)
+    }
+}
+
+/// The YAML 1.1 boolean spellings go-yaml v2 resolves.
+pub fn yaml11_bool(text: &str) -> Option<bool> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            Some(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// Parses every document of a YAML stream.
+///
+/// An empty stream (or one of only comments) gives no documents. Errors carry the position
+/// at which the parser gave up.
+pub fn parse(src: &str) -> Result<Vec<Document>, Error> {
+    Builder::new(src).run()
+}
+
+/// Turns saphyr's character-based markers into line/column/byte positions.
+struct Positions<'a> {
+    src: &'a str,
+    /// Byte offset of the start of each line (index 0 is line 1).
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Positions<'a> {
+    fn new(src: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        Positions { src, line_starts }
+    }
+
+    /// `line` is 1-based, `col` is a 0-based character count within the line.
+    fn pos(&self, line: usize, col: usize) -> Pos {
+        let line = line.max(1);
+        let start = self
+            .line_starts
+            .get(line - 1)
+            .copied()
+            .unwrap_or(self.src.len());
+        let rest = self.src.get(start..).unwrap_or("");
+        let offset = start
+            + rest
+                .char_indices()
+                .nth(col)
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len());
+        Pos {
+            line,
+            column: col + 1,
+            offset,
+        }
+    }
+
+    fn marker(&self, m: &saphyr_parser::Marker) -> Pos {
+        self.pos(m.line(), m.col())
+    }
+
+    fn span(&self, s: &saphyr_parser::Span) -> Span {
+        Span {
+            start: self.marker(&s.start),
+            end: self.marker(&s.end),
+        }
+    }
+}
+
+/// A collection under construction.
+enum Open {
+    Seq(Vec<Node>, Span, usize),
+    /// Entries so far, a key waiting for its value, the start span, and the anchor id.
+    Map(Vec<(Node, Node)>, Option<Node>, Span, usize),
+}
+
+struct Builder<'a> {
+    parser: Parser<'a, saphyr_parser::StrInput<'a>>,
+    positions: Positions<'a>,
+    anchors: HashMap<usize, Node>,
+    /// Nodes built so far, counting alias expansions, against [`MAX_NODES`].
+    nodes: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn new(src: &'a str) -> Self {
+        Builder {
+            parser: Parser::new_from_str(src),
+            positions: Positions::new(src),
+            anchors: HashMap::new(),
+            nodes: 0,
+        }
+    }
+
+    fn scan_error(&self, e: ScanError) -> Error {
+        Error {
+            message: e.info().to_string(),
+            pos: self.positions.marker(e.marker()),
+        }
+    }
+
+    fn count(&mut self, n: usize, at: Pos) -> Result<(), Error> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > MAX_NODES {
+            return Err(Error {
+                message: format!("document expands to more than {MAX_NODES} nodes (alias bomb?)"),
+                pos: at,
+            });
+        }
+        Ok(())
+    }
+
+    fn run(mut self) -> Result<Vec<Document>, Error> {
+        let mut docs = Vec::new();
+        let mut stack: Vec<Open> = Vec::new();
+        let mut root: Option<Node> = None;
+        loop {
+            let (event, span) = match self.parser.next_event() {
+                None => break,
+                Some(Err(e)) => return Err(self.scan_error(e)),
+                Some(Ok(ev)) => ev,
+            };
+            let span = self.positions.span(&span);
+            let finished: Option<(Node, usize)> = match event {
+                Event::StreamStart | Event::Nothing => None,
+                Event::StreamEnd => break,
+                Event::DocumentStart(_) => {
+                    root = None;
+                    self.anchors.clear();
+                    None
+                }
+                Event::DocumentEnd => {
+                    let root = root.take().unwrap_or(Node {
+                        value: Value::Scalar(Scalar {
+                            text: String::new(),
+                            style: Style::Plain,
+                            tag: None,
+                        }),
+                        span,
+                    });
+                    docs.push(Document {
+                        index: docs.len(),
+                        root,
+                    });
+                    None
+                }
+                Event::Alias(id) => {
+                    let node = self.anchors.get(&id).cloned().ok_or(Error {
+                        message: "alias to an unknown anchor".into(),
+                        pos: span.start,
+                    })?;
+                    let size = node_count(&node);
+                    self.count(size, span.start)?;
+                    Some((node, 0))
+                }
+                Event::Scalar(text, style, anchor, tag) => {
+                    self.count(1, span.start)?;
+                    let style = match style {
+                        ScalarStyle::Plain => Style::Plain,
+                        ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                        ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                        ScalarStyle::Literal => Style::Literal,
+                        ScalarStyle::Folded => Style::Folded,
+                    };
+                    let tag = tag.map(|t| format!("{}{}", expand_handle(&t.handle), t.suffix));
+                    let node = Node {
+                        value: Value::Scalar(Scalar {
+                            text: text.into_owned(),
+                            style,
+                            tag,
+                        }),
+                        span,
+                    };
+                    Some((node, anchor))
+                }
+                Event::SequenceStart(anchor, _) => {
+                    self.open(&mut stack, Open::Seq(Vec::new(), span, anchor), span)?;
+                    None
+                }
+                Event::MappingStart(anchor, _) => {
+                    self.open(&mut stack, Open::Map(Vec::new(), None, span, anchor), span)?;
+                    None
+                }
+                Event::SequenceEnd => match stack.pop() {
+                    Some(Open::Seq(items, start, anchor)) => Some((
+                        Node {
+                            value: Value::Seq(items),
+                            span: Span {
+                                start: start.start,
+                                end: span.end,
+                            },
+                        },
+                        anchor,
+                    )),
+                    _ => return Err(internal(span.start)),
+                },
+                Event::MappingEnd => match stack.pop() {
+                    Some(Open::Map(entries, _, start, anchor)) => Some((
+                        Node {
+                            value: Value::Map(apply_merge_keys(entries)),
+                            span: Span {
+                                start: start.start,
+                                end: span.end,
+                            },
+                        },
+                        anchor,
+                    )),
+                    _ => return Err(internal(span.start)),
+                },
+            };
+            if let Some((node, anchor)) = finished {
+                if anchor != 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                match stack.last_mut() {
+                    None => root = Some(node),
+                    Some(Open::Seq(items, _, _)) => items.push(node),
+                    Some(Open::Map(entries, pending, _, _)) => match pending.take() {
+                        None => *pending = Some(node),
+                        Some(key) => entries.push((key, node)),
+                    },
+                }
+            }
+        }
+        Ok(docs)
+    }
+
+    fn open(&mut self, stack: &mut Vec<Open>, open: Open, span: Span) -> Result<(), Error> {
+        if stack.len() >= MAX_DEPTH {
+            return Err(Error {
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                pos: span.start,
+            });
+        }
+        self.count(1, span.start)?;
+        stack.push(open);
+        Ok(())
+    }
+}
+
+fn internal(pos: Pos) -> Error {
+    Error {
+        message: "unbalanced YAML events".into(),
+        pos,
+    }
+}
+
+fn expand_handle(handle: &str) -> &str {
+    if handle == "!!" {
+        "tag:yaml.org,2002:"
+    } else {
+        handle
+    }
+}
+
+fn node_count(node: &Node) -> usize {
+    match &node.value {
+        Value::Scalar(_) => 1,
+        Value::Seq(items) => items.iter().map(node_count).fold(1, usize::saturating_add),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| node_count(k).saturating_add(node_count(v)))
+            .fold(1, usize::saturating_add),
+    }
+}
+
+/// YAML 1.1 merge keys (`<<: *base`), which go-yaml v2 honours: entries of the merged maps are
+/// added unless the map sets the key itself.
+fn apply_merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    let is_merge = |k: &Node| matches!(&k.value, Value::Scalar(s) if s.style == Style::Plain && s.text == "<<");
+    if !entries.iter().any(|(k, _)| is_merge(k)) {
+        return entries;
+    }
+    let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _)| is_merge(k));
+    for (_, source) in merges {
+        let maps: Vec<Node> = match source.value {
+            Value::Map(_) => vec![source],
+            Value::Seq(items) => items,
+            Value::Scalar(_) => Vec::new(),
+        };
+        for map in maps {
+            if let Value::Map(inner) = map.value {
+                for (k, v) in inner {
+                    if !own.iter().any(|(o, _)| o.as_str() == k.as_str()) {
+                        own.push((k, v));
+                    }
+                }
+            }
+        }
+    }
+    own
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_byte_offsets_exact() {
+        let src = "a: 1\nfeatureGates:\n  Ünïcode: true\n  Next: off\n";
+        let docs = parse(src).unwrap();
+        let gates = docs[0].root.get("featureGates").unwrap().as_map().unwrap();
+        let (k, v) = &gates[1];
+        assert_eq!(k.as_str(), Some("Next"));
+        assert_eq!((k.span.start.line, k.span.start.column), (4, 3));
+        assert_eq!(&src[k.span.start.offset..k.span.end.offset], "Next");
+        assert_eq!(&src[v.span.start.offset..v.span.end.offset], "off");
+        assert_eq!(v.as_yaml11_bool(), Some(false));
+    }
+
+    #[test]
+    fn quoted_booleans_are_strings() {
+        let docs = parse("a: \"true\"\nb: 'yes'\nc: !!bool true\nd: yes\n").unwrap();
+        let r = &docs[0].root;
+        assert_eq!(r.get("a").unwrap().as_yaml11_bool(), None);
+        assert_eq!(r.get("b").unwrap().as_yaml11_bool(), None);
+        assert_eq!(r.get("c").unwrap().as_yaml11_bool(), Some(true));
+        assert_eq!(r.get("d").unwrap().as_yaml11_bool(), Some(true));
+    }
+
+    #[test]
+    fn multi_document_streams_and_empty_input() {
+        assert!(parse("").unwrap().is_empty());
+        assert!(parse("# only a comment\n").unwrap().is_empty());
+        let docs = parse("a: 1\n---\nb: 2\n---\n").unwrap();
+        assert_eq!(docs.len(), 3);
+        assert!(docs[2].root.is_null());
+        assert_eq!(docs[1].root.get("b").unwrap().span.start.line, 3);
+    }
+
+    #[test]
+    fn malformed_yaml_reports_a_position() {
+        let err = parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.pos.line >= 1, "{err}");
+        let err = parse("a:\n\t- b\n").unwrap_err();
+        assert_eq!(err.pos.line, 2, "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let src = "[".repeat(MAX_DEPTH + 5);
+        let err = parse(&src).unwrap_err();
+        assert!(err.message.contains("nesting"), "{err}");
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            src.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let err = parse(&src).unwrap_err();
+        assert!(err.message.contains("alias bomb"), "{err}");
+    }
+
+    #[test]
+    fn merge_keys_follow_go_yaml() {
+        let docs = parse("base: &b {A: true, B: false}\nm:\n  <<: *b\n  B: true\n").unwrap();
+        let m = docs[0].root.get("m").unwrap();
+        assert_eq!(m.get("A").unwrap().as_yaml11_bool(), Some(true));
+        assert_eq!(m.get("B").unwrap().as_yaml11_bool(), Some(true));
+        assert_eq!(m.as_map().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn duplicate_keys_are_kept_and_last_wins() {
+        let docs = parse("a: 1\na: 2\n").unwrap();
+        assert_eq!(docs[0].root.as_map().unwrap().len(), 2);
+        assert_eq!(docs[0].root.get("a").unwrap().as_str(), Some("2"));
+    }
+}
