@@ -1,0 +1,65 @@
+//! `gatecheck-import [--check] [--root DIR]`: regenerates gates.yaml and the rules crate's
+//! embedded data. With `--check`, writes nothing and exits 1 if either file is out of date.
+
+use gatecheck_import::{import, repo_root, GATES_YAML, GENERATED_RS};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut check = false;
+    let mut root = repo_root();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--root" => match args.next() {
+                Some(dir) => root = PathBuf::from(dir),
+                None => return usage("--root needs a directory"),
+            },
+            "-h" | "--help" => {
+                println!("usage: gatecheck-import [--check] [--root DIR]\n\nRegenerates {GATES_YAML} and {GENERATED_RS} from data/upstream/ and data/overrides.yaml.\n--check  write nothing; exit 1 if either file is out of date");
+                return ExitCode::SUCCESS;
+            }
+            other => return usage(&format!("unknown argument {other:?}")),
+        }
+    }
+    let out = match import(&root) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("gatecheck-import: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut stale = false;
+    for (rel, text) in [(GATES_YAML, &out.gates_yaml), (GENERATED_RS, &out.generated_rs)] {
+        let path = root.join(rel);
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        if current == *text {
+            continue;
+        }
+        if check {
+            eprintln!("gatecheck-import: {rel} is out of date; run `cargo run -p gatecheck-import`");
+            stale = true;
+            continue;
+        }
+        // Write beside the target and rename, so a failed run never leaves half a file.
+        let tmp = path.with_extension("tmp");
+        if let Err(e) = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &path)) {
+            eprintln!("gatecheck-import: writing {rel}: {e}");
+            return ExitCode::from(2);
+        }
+        eprintln!("gatecheck-import: wrote {rel}");
+    }
+    let core = out.records.iter().filter(|r| r.registry == gatecheck_rules::Registry::Kubernetes).count();
+    eprintln!("gatecheck-import: {core} core gates, {} kubeadm gates", out.records.len() - core);
+    if stale {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("gatecheck-import: {msg}\nusage: gatecheck-import [--check] [--root DIR]");
+    ExitCode::from(2)
+}

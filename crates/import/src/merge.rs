@@ -1,0 +1,406 @@
+//! Decides, gate by gate, which source to believe, and applies the hand corrections.
+//!
+//! Precedence for the core registry (newest evidence first):
+//! 1. Kubernetes' generated lists, newest snapshot first (v1.37 dev, v1.36 dev, v1.34 dev).
+//!    A gate missing from a newer snapshot than one that has it was removed from the code: its
+//!    removal release comes from its website page (`removed: true`) or from an override.
+//! 2. `feature_list.md`, for the client-go gates the YAML lists leave out.
+//! 3. The website's removed-gates table (removals up to 1.28).
+//! 4. Per-gate website pages (gates removed about 1.29–1.37), then the 1.27 website table.
+//!
+//! Kubernetes' lists give some gates a first spec at "1.0": a placeholder, not a release. When
+//! an older website table knows the gate, its history replaces the placeholder; otherwise the
+//! gate was created later (to deprecate old behaviour) and was first recognised at its next spec.
+
+use crate::sources::{self, same_state, Page, TableGate, Timeline};
+use crate::{Error, Inputs, Result};
+use gatecheck_rules::{Component, Registry, Stage, StageSpec, Version};
+use gatecheck_yaml::Node;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A gate as the importer produces it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GateRecord {
+    pub name: String,
+    pub registry: Registry,
+    pub components: Vec<Component>,
+    pub kep: Option<u32>,
+    pub removed_in: Option<Version>,
+    pub stages: Timeline,
+    pub note: Option<String>,
+    /// Ids of the sources this record was built from (see `SOURCES`).
+    pub sources: Vec<&'static str>,
+}
+
+/// Where the importer's facts come from; ids are used in gates.yaml.
+pub const SOURCES: &[(&str, &str)] = &[
+    ("k8s-list-1.37dev", "data/upstream/kubernetes/versioned_feature_list.v1_37dev.yaml (kubernetes' generated list as carried by openshift/kubernetes@0b0e324c)"),
+    ("k8s-list-1.36dev", "data/upstream/kubernetes/versioned_feature_list.newest.yaml (kubernetes/kubernetes@00623539)"),
+    ("k8s-list-1.34dev", "data/upstream/kubernetes/versioned_feature_list.yaml (kubernetes/kubernetes@002acc1a)"),
+    ("k8s-feature-list-md", "data/upstream/kubernetes/feature_list.md (kubernetes/kubernetes@00623539)"),
+    ("website-removed-table", "data/upstream/website/feature-gates-removed.md (kubernetes/website@27b6d148)"),
+    ("website-1.27-table", "data/upstream/website/feature-gates.md (kubernetes/website@0008cd26)"),
+    ("website-gate-page", "data/upstream/website/feature-gates/<Name>.md (kubernetes/website, commit per PROVENANCE.tsv)"),
+    ("kubeadm-docs-1.31", "data/upstream/kubeadm/kubeadm_feature_gates.yaml (kubernetes/website kubeadm-init, v1.31)"),
+    ("keps", "data/upstream/enhancements/kep_feature_gates.yaml (kubernetes/enhancements@64765b4b)"),
+    ("override", "data/overrides.yaml (hand corrections, each with its own source)"),
+];
+
+/// One hand correction from `data/overrides.yaml`.
+#[derive(Clone, Debug, Default)]
+struct Override {
+    introduced: Option<Version>,
+    removed_in: Option<Version>,
+    stages: Option<Timeline>,
+    add_stages: Timeline,
+    components: Option<Vec<Component>>,
+    note: Option<String>,
+    /// Recognised today although no list carries it (the AllAlpha/AllBeta meta-gates).
+    still_recognised: bool,
+}
+
+struct Overrides {
+    newest: Version,
+    renames: BTreeMap<String, String>,
+    gates: BTreeMap<(Registry, String), Override>,
+}
+
+fn spec_strings(node: Option<&Node>, name: &str) -> Result<Timeline> {
+    let mut out = Vec::new();
+    for s in node.and_then(Node::as_seq).unwrap_or_default() {
+        let text = s.as_str().unwrap_or_default();
+        let f: Vec<&str> = text.split_whitespace().collect();
+        let [v, stage, default, locked] = f[..] else {
+            return Err(Error(format!("override {name}: malformed stage {text:?}")));
+        };
+        out.push(StageSpec {
+            since: sources::version(v)?,
+            stage: Stage::parse(stage)
+                .ok_or_else(|| Error(format!("override {name}: stage {stage:?}")))?,
+            default: default == "true",
+            locked: locked == "true",
+        });
+    }
+    Ok(out)
+}
+
+fn overrides(text: &str) -> Result<Overrides> {
+    let docs = gatecheck_yaml::parse(text).map_err(|e| Error(format!("overrides.yaml: {e}")))?;
+    let root = &docs
+        .first()
+        .ok_or_else(|| Error("overrides.yaml is empty".into()))?
+        .root;
+    let newest = sources::version(root.get("newest").and_then(Node::as_str).unwrap_or(""))?;
+    let mut renames = BTreeMap::new();
+    for r in root.get("renames").and_then(Node::as_seq).unwrap_or_default() {
+        let (Some(from), Some(to)) = (
+            r.get("list_name").and_then(Node::as_str),
+            r.get("flag_key").and_then(Node::as_str),
+        ) else {
+            return Err(Error("overrides.yaml: a rename needs list_name and flag_key".into()));
+        };
+        renames.insert(from.to_string(), to.to_string());
+    }
+    let mut gates = BTreeMap::new();
+    for g in root.get("gates").and_then(Node::as_seq).unwrap_or_default() {
+        let name = g
+            .get("name")
+            .and_then(Node::as_str)
+            .ok_or_else(|| Error("overrides.yaml: a gate without a name".into()))?;
+        if g.get("source").and_then(Node::as_str).is_none_or(str::is_empty) {
+            return Err(Error(format!("overrides.yaml: {name} has no source")));
+        }
+        let registry = match g.get("registry").and_then(Node::as_str) {
+            None => Registry::Kubernetes,
+            Some(r) => Registry::parse(r)
+                .ok_or_else(|| Error(format!("overrides.yaml: {name}: registry {r:?}")))?,
+        };
+        let opt_version = |key: &str| -> Result<Option<Version>> {
+            g.get(key)
+                .and_then(Node::as_str)
+                .map(sources::version)
+                .transpose()
+        };
+        let components = match g.get("components").and_then(Node::as_seq) {
+            None => None,
+            Some(list) => Some(
+                list.iter()
+                    .map(|c| {
+                        let s = c.as_str().unwrap_or_default();
+                        Component::parse(s)
+                            .ok_or_else(|| Error(format!("overrides.yaml: {name}: component {s:?}")))
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+        };
+        let o = Override {
+            introduced: opt_version("introduced")?,
+            removed_in: opt_version("removed_in")?,
+            stages: g
+                .get("stages")
+                .map(|n| spec_strings(Some(n), name))
+                .transpose()?,
+            add_stages: spec_strings(g.get("add_stages"), name)?,
+            components,
+            note: g.get("note").and_then(Node::as_str).map(str::to_string),
+            still_recognised: g
+                .get("still_recognised")
+                .and_then(Node::as_yaml11_bool)
+                .unwrap_or(false),
+        };
+        if gates.insert((registry, name.to_string()), o).is_some() {
+            return Err(Error(format!("overrides.yaml: {name} appears twice")));
+        }
+    }
+    Ok(Overrides {
+        newest,
+        renames,
+        gates,
+    })
+}
+
+/// Replaces a "1.0" placeholder first spec, as described in the module documentation.
+fn resolve_placeholder(mut timeline: Timeline, older: Option<&Timeline>) -> Timeline {
+    if timeline.first().is_none_or(|s| s.since != Version::new(1, 0)) {
+        return timeline;
+    }
+    let next = timeline.get(1).map(|s| s.since);
+    if let Some(older) = older.filter(|o| !o.is_empty()) {
+        let mut merged: Timeline = older
+            .iter()
+            .filter(|s| next.is_none_or(|n| s.since < n))
+            .copied()
+            .collect();
+        merged.extend(timeline.drain(1..));
+        return merged;
+    }
+    if next.is_some() {
+        timeline.remove(0);
+    }
+    timeline
+}
+
+/// Drops entries that change nothing and entries beyond the data's newest release.
+fn normalise(timeline: Timeline, newest: Version) -> Timeline {
+    let mut out: Timeline = Vec::new();
+    let mut sorted = timeline;
+    sorted.sort_by_key(|s| s.since);
+    for s in sorted.into_iter().filter(|s| s.since <= newest) {
+        match out.last_mut() {
+            Some(last) if last.since == s.since => *last = s,
+            Some(last) if same_state(last, &s) => {}
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+fn removal_from_page(page: Option<&Page>) -> Option<Version> {
+    let page = page?;
+    if !page.removed {
+        return None;
+    }
+    page.last_release.or(page.stages.last().map(|s| s.since)).map(Version::next)
+}
+
+/// Builds every gate record from the inputs.
+pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
+    let ov = overrides(&inputs.overrides)?;
+    let newest = ov.newest;
+    let rename = |name: &str| ov.renames.get(name).cloned().unwrap_or_else(|| name.to_string());
+    let renamed = |list: BTreeMap<String, Timeline>| -> BTreeMap<String, Timeline> {
+        list.into_iter().map(|(k, v)| (rename(&k), v)).collect()
+    };
+    let lists: [(&'static str, BTreeMap<String, Timeline>); 3] = [
+        ("k8s-list-1.37dev", renamed(sources::compact_list(&inputs.list_137dev)?)),
+        ("k8s-list-1.36dev", renamed(sources::versioned_list(&inputs.list_136dev)?)),
+        ("k8s-list-1.34dev", renamed(sources::versioned_list(&inputs.list_134dev)?)),
+    ];
+    let md = sources::feature_list_md(&inputs.feature_list_md)?;
+    let removed_table = sources::website_table(&inputs.removed_table)?;
+    let table_127 = sources::website_table(&inputs.table_127)?;
+    let mut pages = BTreeMap::new();
+    for (name, text) in &inputs.pages {
+        pages.insert(name.clone(), sources::page(text, name)?);
+    }
+    let keps = sources::keps(&inputs.keps)?;
+
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    for (_, list) in &lists {
+        names.extend(list.keys().cloned());
+    }
+    names.extend(md.keys().cloned());
+    names.extend(removed_table.keys().cloned());
+    names.extend(table_127.keys().cloned());
+    names.extend(pages.keys().cloned());
+    // AllAlpha and AllBeta are meta-gates registered in every component; they are real keys.
+
+    let mut records = Vec::new();
+    let mut problems = Vec::new();
+    for name in names {
+        let page = pages.get(&name);
+        let older: Option<&TableGate> = removed_table.get(&name).or(table_127.get(&name));
+        let mut sources_used: Vec<&'static str> = Vec::new();
+        let mut removed_in = None;
+        let mut stages: Timeline;
+
+        if let Some(i) = lists.iter().position(|(_, l)| l.contains_key(&name)) {
+            let (id, list) = &lists[i];
+            sources_used.push(id);
+            let older_stages = older.map(|t| &t.stages).or(page.map(|p| &p.stages));
+            stages = resolve_placeholder(list[&name].clone(), older_stages);
+            if i > 0 {
+                // Missing from a newer snapshot: removed from the code since.
+                removed_in = removal_from_page(page);
+                if removed_in.is_some() {
+                    sources_used.push("website-gate-page");
+                }
+            } else if let Some(p) = page {
+                // The list is an early 1.37 development snapshot; a page may know later stages.
+                let last = stages.last().map(|s| s.since);
+                let later: Vec<StageSpec> = p
+                    .stages
+                    .iter()
+                    .filter(|s| last.is_some_and(|l| s.since > l))
+                    .copied()
+                    .collect();
+                if !later.is_empty() {
+                    stages.extend(later);
+                    sources_used.push("website-gate-page");
+                }
+                if let Some(r) = removal_from_page(page) {
+                    removed_in = Some(r);
+                    sources_used.push("website-gate-page");
+                }
+            }
+        } else if let Some(t) = md.get(&name) {
+            sources_used.push("k8s-feature-list-md");
+            stages = resolve_placeholder(t.clone(), None);
+        } else if let Some(t) = removed_table.get(&name) {
+            sources_used.push("website-removed-table");
+            stages = t.stages.clone();
+            // The page's legend calls "To" of a GA or deprecated row the removal release, but the
+            // rows follow the per-gate pages' convention: "To" is the last release that still
+            // has the gate. Cross-checked against siderolabs/go-kubernetes' per-upgrade removal
+            // lists: DynamicKubeletConfig (To 1.25) is removed in "1.25->1.26", AdvancedAuditing
+            // (To 1.27) in "1.27->1.28", ExpandPersistentVolumes (To 1.26) in "1.26->1.27".
+            removed_in = t.last_release.map(Version::next);
+        } else if let Some(p) = page {
+            sources_used.push("website-gate-page");
+            stages = p.stages.clone();
+            removed_in = removal_from_page(Some(p));
+        } else if let Some(t) = table_127.get(&name) {
+            sources_used.push("website-1.27-table");
+            stages = t.stages.clone();
+        } else {
+            continue;
+        }
+
+        let o = ov.gates.get(&(Registry::Kubernetes, name.clone()));
+        if let Some(o) = o {
+            sources_used.push("override");
+            if let Some(s) = &o.stages {
+                stages = s.clone();
+            }
+            stages.extend(o.add_stages.iter().copied());
+            if let Some(intro) = o.introduced {
+                stages.retain(|s| s.since >= intro || s.since == Version::new(1, 0));
+                if let Some(first) = stages.first_mut() {
+                    first.since = first.since.max(intro);
+                }
+            }
+            if o.removed_in.is_some() {
+                removed_in = o.removed_in;
+            }
+        }
+        let stages = normalise(stages, newest);
+        if stages.is_empty() {
+            // Every stage is after the newest release: not a gate of any release yet.
+            continue;
+        }
+        let in_newest_list = lists[0].1.contains_key(&name)
+            || md.contains_key(&name)
+            || o.is_some_and(|o| o.still_recognised);
+        if removed_in.is_none() && !in_newest_list && stages[0].since < newest {
+            problems.push(format!(
+                "{name}: absent from the newest Kubernetes list but no source gives its removal release; add removed_in to data/overrides.yaml"
+            ));
+        }
+        if stages[0].since == Version::new(1, 0) {
+            problems.push(format!(
+                "{name}: only a \"1.0\" placeholder says when it appeared; add introduced to data/overrides.yaml"
+            ));
+        }
+        let kep = keps.get(&name);
+        if kep.is_some() {
+            sources_used.push("keps");
+        }
+        sources_used.sort_by_key(|id| SOURCES.iter().position(|(s, _)| s == id));
+        sources_used.dedup();
+        records.push(GateRecord {
+            components: o
+                .and_then(|o| o.components.clone())
+                .or_else(|| kep.map(|k| k.components.clone()))
+                .unwrap_or_default(),
+            kep: kep.and_then(|k| k.kep),
+            note: o.and_then(|o| o.note.clone()),
+            name,
+            registry: Registry::Kubernetes,
+            removed_in,
+            stages,
+            sources: sources_used,
+        });
+    }
+
+    for (name, (timeline, removed)) in sources::kubeadm(&inputs.kubeadm)? {
+        let o = ov.gates.get(&(Registry::Kubeadm, name.clone()));
+        let mut stages = timeline;
+        let mut removed_in = removed;
+        let mut sources_used = vec!["kubeadm-docs-1.31"];
+        if let Some(o) = o {
+            sources_used.push("override");
+            if let Some(s) = &o.stages {
+                stages = s.clone();
+            }
+            stages.extend(o.add_stages.iter().copied());
+            if o.removed_in.is_some() {
+                removed_in = o.removed_in;
+            }
+        }
+        records.push(GateRecord {
+            components: vec![Component::Kubeadm],
+            kep: None,
+            note: o.and_then(|o| o.note.clone()),
+            name,
+            registry: Registry::Kubeadm,
+            removed_in,
+            stages: normalise(stages, newest),
+            sources: sources_used,
+        });
+    }
+    // kubeadm gates that only the overrides know (added after the v1.31 documentation).
+    for ((registry, name), o) in &ov.gates {
+        if *registry == Registry::Kubeadm && !records.iter().any(|r| r.registry == *registry && &r.name == name) {
+            records.push(GateRecord {
+                name: name.clone(),
+                registry: *registry,
+                components: vec![Component::Kubeadm],
+                kep: None,
+                removed_in: o.removed_in,
+                stages: normalise(o.stages.clone().unwrap_or_default(), newest),
+                note: o.note.clone(),
+                sources: vec!["override"],
+            });
+        }
+    }
+    for ((registry, name), _) in &ov.gates {
+        if !records.iter().any(|r| r.registry == *registry && &r.name == name) {
+            problems.push(format!("overrides.yaml names {name}, which no source knows"));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error(problems.join("\n")));
+    }
+    records.sort_by(|a, b| (a.registry, &a.name).cmp(&(b.registry, &b.name)));
+    Ok((newest, records))
+}

@@ -1,0 +1,195 @@
+//! The data model: gates, their stages over time, registries and components.
+
+use crate::Version;
+use std::fmt;
+
+/// A gate's maturity at some version, as Kubernetes' `featuregate.PreRelease` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    Alpha,
+    Beta,
+    Ga,
+    Deprecated,
+}
+
+impl Stage {
+    /// The lower-case name used in gates.yaml and in JSON output.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Stage::Alpha => "alpha",
+            Stage::Beta => "beta",
+            Stage::Ga => "ga",
+            Stage::Deprecated => "deprecated",
+        }
+    }
+
+    /// The name Kubernetes' own documentation uses.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Stage::Alpha => "Alpha",
+            Stage::Beta => "Beta",
+            Stage::Ga => "GA",
+            Stage::Deprecated => "Deprecated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Stage> {
+        match s.to_ascii_lowercase().as_str() {
+            "alpha" => Some(Stage::Alpha),
+            "beta" => Some(Stage::Beta),
+            "ga" | "stable" => Some(Stage::Ga),
+            "deprecated" => Some(Stage::Deprecated),
+            _ => None,
+        }
+    }
+
+    pub const ALL: [Stage; 4] = [Stage::Alpha, Stage::Beta, Stage::Ga, Stage::Deprecated];
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One entry of a gate's timeline: from `since` on (until the next entry), the gate has this
+/// stage and default, and if `locked`, it cannot be set to anything but the default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StageSpec {
+    pub since: Version,
+    pub stage: Stage,
+    pub default: bool,
+    pub locked: bool,
+}
+
+/// Which list of gates a name belongs to. The core Kubernetes components share one list;
+/// kubeadm keeps its own, set through `ClusterConfiguration.featureGates`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Registry {
+    Kubernetes,
+    Kubeadm,
+}
+
+impl Registry {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Registry::Kubernetes => "kubernetes",
+            Registry::Kubeadm => "kubeadm",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Registry> {
+        match s {
+            "kubernetes" => Some(Registry::Kubernetes),
+            "kubeadm" => Some(Registry::Kubeadm),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A program that reads feature gates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Component {
+    KubeApiserver,
+    KubeControllerManager,
+    KubeScheduler,
+    Kubelet,
+    KubeProxy,
+    CloudControllerManager,
+    Kubectl,
+    Kubeadm,
+}
+
+impl Component {
+    pub const ALL: [Component; 8] = [
+        Component::KubeApiserver,
+        Component::KubeControllerManager,
+        Component::KubeScheduler,
+        Component::Kubelet,
+        Component::KubeProxy,
+        Component::CloudControllerManager,
+        Component::Kubectl,
+        Component::Kubeadm,
+    ];
+
+    /// The binary's name, which is also how users and KEPs write it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Component::KubeApiserver => "kube-apiserver",
+            Component::KubeControllerManager => "kube-controller-manager",
+            Component::KubeScheduler => "kube-scheduler",
+            Component::Kubelet => "kubelet",
+            Component::KubeProxy => "kube-proxy",
+            Component::CloudControllerManager => "cloud-controller-manager",
+            Component::Kubectl => "kubectl",
+            Component::Kubeadm => "kubeadm",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Component> {
+        Component::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Whether the component reads the shared core registry (`k8s.io/kubernetes/pkg/features`),
+    /// and so accepts every core gate.
+    pub const fn shares_core_registry(self) -> bool {
+        matches!(
+            self,
+            Component::KubeApiserver
+                | Component::KubeControllerManager
+                | Component::KubeScheduler
+                | Component::Kubelet
+                | Component::KubeProxy
+        )
+    }
+}
+
+impl fmt::Display for Component {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything known about one gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gate {
+    /// The key users type (`--feature-gates=<name>=true`); case-sensitive.
+    pub name: &'static str,
+    pub registry: Registry,
+    /// The components the gate concerns, from its KEP; empty when no source says.
+    pub components: &'static [Component],
+    /// The Kubernetes Enhancement Proposal number, where known.
+    pub kep: Option<u32>,
+    /// The first minor version that no longer recognises the gate.
+    pub removed_in: Option<Version>,
+    /// The timeline, oldest first; never empty.
+    pub stages: &'static [StageSpec],
+    /// What the sources leave uncertain about this gate, if anything.
+    pub note: Option<&'static str>,
+}
+
+impl Gate {
+    /// The first minor version that recognises the gate.
+    pub fn introduced(&self) -> Version {
+        self.stages[0].since
+    }
+
+    /// The spec in force at `v`, or `None` before introduction or from removal on.
+    pub fn spec_at(&self, v: Version) -> Option<StageSpec> {
+        if v < self.introduced() || self.removed_in.is_some_and(|r| v >= r) {
+            return None;
+        }
+        self.stages.iter().rev().find(|s| s.since <= v).copied()
+    }
+
+    /// The last spec the gate had before it was removed (or its current one).
+    pub fn last_spec(&self) -> StageSpec {
+        self.stages[self.stages.len() - 1]
+    }
+}

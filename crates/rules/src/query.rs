@@ -1,0 +1,283 @@
+//! The questions gatecheck asks of the rules.
+
+use crate::{Gate, Registry, Stage, StageSpec, Version};
+use std::fmt;
+
+/// The embedded rule set: every gate, sorted by registry then name.
+#[derive(Clone, Copy, Debug)]
+pub struct Rules {
+    gates: &'static [Gate],
+    newest: Version,
+}
+
+/// A query that cannot be answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QueryError {
+    /// The version is newer than the newest release the data covers.
+    TooNew { asked: Version, newest: Version },
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueryError::TooNew { asked, newest } => write!(
+                f,
+                "Kubernetes {asked} is newer than the newest release gatecheck knows ({newest}); \
+                 upgrade gatecheck or use a target up to {newest}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// What a version makes of a gate name.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    /// No gate of that name ever existed in the registry.
+    Unknown { suggestions: Vec<&'static str> },
+    /// The gate exists, but only from a later version.
+    NotYetIntroduced { gate: &'static Gate, introduced: Version },
+    /// The gate was removed; `last` is what it was in its final release.
+    Removed {
+        gate: &'static Gate,
+        removed_in: Version,
+        last: StageSpec,
+    },
+    /// The gate is recognised at that version with this spec.
+    Known { gate: &'static Gate, spec: StageSpec },
+}
+
+/// One way a gate changes between two versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeKind {
+    Introduced,
+    Promoted,
+    Deprecated,
+    DefaultFlipped,
+    Locked,
+    Unlocked,
+    Removed,
+}
+
+impl ChangeKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Introduced => "introduced",
+            ChangeKind::Promoted => "promoted",
+            ChangeKind::Deprecated => "deprecated",
+            ChangeKind::DefaultFlipped => "default-flipped",
+            ChangeKind::Locked => "locked",
+            ChangeKind::Unlocked => "unlocked",
+            ChangeKind::Removed => "removed",
+        }
+    }
+}
+
+/// How one gate differs between two versions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub gate: &'static Gate,
+    pub kinds: Vec<ChangeKind>,
+    pub before: Option<StageSpec>,
+    pub after: Option<StageSpec>,
+}
+
+impl Rules {
+    /// The rules compiled into this binary.
+    pub fn embedded() -> Rules {
+        Rules {
+            gates: crate::generated::GATES,
+            newest: crate::generated::NEWEST,
+        }
+    }
+
+    /// The newest Kubernetes minor release the data covers.
+    pub fn newest(&self) -> Version {
+        self.newest
+    }
+
+    /// Every gate, sorted by registry, then name.
+    pub fn gates(&self) -> &'static [Gate] {
+        self.gates
+    }
+
+    fn check(&self, v: Version) -> Result<(), QueryError> {
+        if v > self.newest {
+            return Err(QueryError::TooNew {
+                asked: v,
+                newest: self.newest,
+            });
+        }
+        Ok(())
+    }
+
+    fn registry(&self, registry: Registry) -> &'static [Gate] {
+        let start = self.gates.partition_point(|g| g.registry < registry);
+        let end = self.gates.partition_point(|g| g.registry <= registry);
+        &self.gates[start..end]
+    }
+
+    /// The gate of that exact (case-sensitive) name in a registry.
+    pub fn gate(&self, registry: Registry, name: &str) -> Option<&'static Gate> {
+        let gates = self.registry(registry);
+        gates
+            .binary_search_by(|g| g.name.cmp(name))
+            .ok()
+            .map(|i| &gates[i])
+    }
+
+    /// The gate of that name in any registry, core gates first.
+    pub fn find(&self, name: &str) -> Option<&'static Gate> {
+        [Registry::Kubernetes, Registry::Kubeadm]
+            .into_iter()
+            .find_map(|r| self.gate(r, name))
+    }
+
+    /// What `version` makes of `name` in `registry`.
+    pub fn status(
+        &self,
+        registry: Registry,
+        name: &str,
+        version: Version,
+    ) -> Result<Status, QueryError> {
+        self.check(version)?;
+        let Some(gate) = self.gate(registry, name) else {
+            return Ok(Status::Unknown {
+                suggestions: self.suggest(registry, name),
+            });
+        };
+        if version < gate.introduced() {
+            return Ok(Status::NotYetIntroduced {
+                gate,
+                introduced: gate.introduced(),
+            });
+        }
+        if let Some(removed_in) = gate.removed_in.filter(|r| version >= *r) {
+            return Ok(Status::Removed {
+                gate,
+                removed_in,
+                last: gate.last_spec(),
+            });
+        }
+        let spec = gate.spec_at(version).expect("introduced and not removed");
+        Ok(Status::Known { gate, spec })
+    }
+
+    /// Every gate recognised at `version` in `registry`, with its spec there.
+    pub fn known_at(
+        &self,
+        registry: Registry,
+        version: Version,
+    ) -> Result<Vec<(&'static Gate, StageSpec)>, QueryError> {
+        self.check(version)?;
+        Ok(self
+            .registry(registry)
+            .iter()
+            .filter_map(|g| g.spec_at(version).map(|s| (g, s)))
+            .collect())
+    }
+
+    /// What an upgrade from `from` to `to` changes, gate by gate, in `registry`.
+    pub fn diff(
+        &self,
+        registry: Registry,
+        from: Version,
+        to: Version,
+    ) -> Result<Vec<Change>, QueryError> {
+        self.check(from)?;
+        self.check(to)?;
+        let mut changes = Vec::new();
+        for gate in self.registry(registry) {
+            let (before, after) = (gate.spec_at(from), gate.spec_at(to));
+            let mut kinds = Vec::new();
+            match (before, after) {
+                (None, None) => {}
+                (None, Some(_)) => {
+                    // A gate that exists at `to` but not at `from` was introduced, unless it was
+                    // removed in between and came back, which Kubernetes does not do.
+                    kinds.push(ChangeKind::Introduced)
+                }
+                (Some(_), None) => kinds.push(ChangeKind::Removed),
+                (Some(b), Some(a)) => {
+                    if a.stage != b.stage {
+                        kinds.push(if a.stage == Stage::Deprecated {
+                            ChangeKind::Deprecated
+                        } else {
+                            ChangeKind::Promoted
+                        });
+                    }
+                    if a.default != b.default {
+                        kinds.push(ChangeKind::DefaultFlipped);
+                    }
+                    if a.locked != b.locked {
+                        kinds.push(if a.locked {
+                            ChangeKind::Locked
+                        } else {
+                            ChangeKind::Unlocked
+                        });
+                    }
+                }
+            }
+            if !kinds.is_empty() {
+                changes.push(Change {
+                    gate,
+                    kinds,
+                    before,
+                    after,
+                });
+            }
+        }
+        Ok(changes)
+    }
+
+    /// Names in `registry` close to `name`: a case-insensitive match first, then the names
+    /// within a small edit distance, nearest first. At most three.
+    pub fn suggest(&self, registry: Registry, name: &str) -> Vec<&'static str> {
+        let lower = name.to_ascii_lowercase();
+        let mut scored: Vec<(usize, &'static str)> = self
+            .registry(registry)
+            .iter()
+            .filter_map(|g| {
+                let candidate = g.name.to_ascii_lowercase();
+                if candidate == lower {
+                    return Some((0, g.name));
+                }
+                let d = edit_distance(&lower, &candidate);
+                let limit = (name.len() / 4).clamp(2, 6);
+                (d <= limit).then_some((d, g.name))
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().take(3).map(|(_, n)| n).collect()
+    }
+}
+
+/// Levenshtein distance over bytes (gate names are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("nodeswap", "nodeswap"), 0);
+        assert_eq!(edit_distance("nodeswp", "nodeswap"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

@@ -1,0 +1,113 @@
+//! Kubernetes minor versions (`1.33`) and how users may write them.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A Kubernetes minor release, such as 1.33. Patch levels and pre-release tags do not change
+/// which feature gates exist, so they are accepted on input and dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version {
+    pub major: u16,
+    pub minor: u16,
+}
+
+impl Version {
+    pub const fn new(major: u16, minor: u16) -> Self {
+        Version { major, minor }
+    }
+
+    /// The minor release after this one.
+    pub const fn next(self) -> Self {
+        Version::new(self.major, self.minor + 1)
+    }
+
+    /// The minor release before this one, if there is one in the 1.x line.
+    pub fn prev(self) -> Option<Self> {
+        self.minor.checked_sub(1).map(|m| Version::new(self.major, m))
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+/// Why a version string was not understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VersionError {
+    pub input: String,
+    pub reason: String,
+}
+
+impl fmt::Display for VersionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid Kubernetes version {:?}: {} (expected a form such as 1.33, v1.33, 1.33.4 or v1.33.0-rc.1)",
+            self.input, self.reason
+        )
+    }
+}
+
+impl std::error::Error for VersionError {}
+
+impl FromStr for Version {
+    type Err = VersionError;
+
+    /// Accepts `1.33`, `v1.33`, `1.33.4` and `v1.33.0-rc.1`; all mean minor 1.33.
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let err = |reason: &str| VersionError {
+            input: input.to_string(),
+            reason: reason.to_string(),
+        };
+        let s = input.trim();
+        let s = s.strip_prefix('v').unwrap_or(s);
+        if s.is_empty() {
+            return Err(err("it is empty"));
+        }
+        // semver needs major.minor.patch; a bare minor gets a patch of 0.
+        let dots = s.split(['-', '+']).next().unwrap_or("").matches('.').count();
+        let full = match dots {
+            1 => {
+                let (core, rest) = s.split_at(s.find(['-', '+']).unwrap_or(s.len()));
+                format!("{core}.0{rest}")
+            }
+            2 => s.to_string(),
+            _ => return Err(err("it needs a major and a minor number")),
+        };
+        let v = semver::Version::parse(&full).map_err(|e| err(&e.to_string()))?;
+        if v.major != 1 {
+            return Err(err("Kubernetes releases are numbered 1.x"));
+        }
+        let minor = u16::try_from(v.minor).map_err(|_| err("the minor number is too large"))?;
+        Ok(Version::new(1, minor))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepted_spellings_all_mean_the_minor() {
+        for s in ["1.33", "v1.33", "1.33.4", "v1.33.0-rc.1", " 1.33 ", "1.33.0+k3s1"] {
+            assert_eq!(s.parse::<Version>().unwrap(), Version::new(1, 33), "{s}");
+        }
+    }
+
+    #[test]
+    fn rejected_spellings_say_why() {
+        for s in ["", "v", "1", "133", "1.x", "2.0", "1.33.4.5", "latest", "-1.3"] {
+            let e = s.parse::<Version>().unwrap_err();
+            assert!(e.to_string().contains("invalid Kubernetes version"), "{s}: {e}");
+        }
+    }
+
+    #[test]
+    fn ordering_is_numeric() {
+        assert!(Version::new(1, 9) < Version::new(1, 10));
+        assert_eq!(Version::new(1, 33).to_string(), "1.33");
+        assert_eq!(Version::new(1, 33).next(), Version::new(1, 34));
+    }
+}
