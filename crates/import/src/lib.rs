@@ -75,9 +75,18 @@ impl Inputs {
         }
         pages.sort();
         Ok(Inputs {
-            list_137dev: read(root, &format!("{up}/kubernetes/versioned_feature_list.v1_37dev.yaml"))?,
-            list_136dev: read(root, &format!("{up}/kubernetes/versioned_feature_list.newest.yaml"))?,
-            list_134dev: read(root, &format!("{up}/kubernetes/versioned_feature_list.yaml"))?,
+            list_137dev: read(
+                root,
+                &format!("{up}/kubernetes/versioned_feature_list.v1_37dev.yaml"),
+            )?,
+            list_136dev: read(
+                root,
+                &format!("{up}/kubernetes/versioned_feature_list.newest.yaml"),
+            )?,
+            list_134dev: read(
+                root,
+                &format!("{up}/kubernetes/versioned_feature_list.yaml"),
+            )?,
             feature_list_md: read(root, &format!("{up}/kubernetes/feature_list.md"))?,
             removed_table: read(root, &format!("{up}/website/feature-gates-removed.md"))?,
             table_127: read(root, &format!("{up}/website/feature-gates.md"))?,

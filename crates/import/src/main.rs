@@ -31,14 +31,19 @@ fn main() -> ExitCode {
         }
     };
     let mut stale = false;
-    for (rel, text) in [(GATES_YAML, &out.gates_yaml), (GENERATED_RS, &out.generated_rs)] {
+    for (rel, text) in [
+        (GATES_YAML, &out.gates_yaml),
+        (GENERATED_RS, &out.generated_rs),
+    ] {
         let path = root.join(rel);
         let current = std::fs::read_to_string(&path).unwrap_or_default();
         if current == *text {
             continue;
         }
         if check {
-            eprintln!("gatecheck-import: {rel} is out of date; run `cargo run -p gatecheck-import`");
+            eprintln!(
+                "gatecheck-import: {rel} is out of date; run `cargo run -p gatecheck-import`"
+            );
             stale = true;
             continue;
         }
@@ -50,8 +55,15 @@ fn main() -> ExitCode {
         }
         eprintln!("gatecheck-import: wrote {rel}");
     }
-    let core = out.records.iter().filter(|r| r.registry == gatecheck_rules::Registry::Kubernetes).count();
-    eprintln!("gatecheck-import: {core} core gates, {} kubeadm gates", out.records.len() - core);
+    let core = out
+        .records
+        .iter()
+        .filter(|r| r.registry == gatecheck_rules::Registry::Kubernetes)
+        .count();
+    eprintln!(
+        "gatecheck-import: {core} core gates, {} kubeadm gates",
+        out.records.len() - core
+    );
     if stale {
         ExitCode::from(1)
     } else {

@@ -92,12 +92,18 @@ fn overrides(text: &str) -> Result<Overrides> {
         .root;
     let newest = sources::version(root.get("newest").and_then(Node::as_str).unwrap_or(""))?;
     let mut renames = BTreeMap::new();
-    for r in root.get("renames").and_then(Node::as_seq).unwrap_or_default() {
+    for r in root
+        .get("renames")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
         let (Some(from), Some(to)) = (
             r.get("list_name").and_then(Node::as_str),
             r.get("flag_key").and_then(Node::as_str),
         ) else {
-            return Err(Error("overrides.yaml: a rename needs list_name and flag_key".into()));
+            return Err(Error(
+                "overrides.yaml: a rename needs list_name and flag_key".into(),
+            ));
         };
         renames.insert(from.to_string(), to.to_string());
     }
@@ -107,7 +113,10 @@ fn overrides(text: &str) -> Result<Overrides> {
             .get("name")
             .and_then(Node::as_str)
             .ok_or_else(|| Error("overrides.yaml: a gate without a name".into()))?;
-        if g.get("source").and_then(Node::as_str).is_none_or(str::is_empty) {
+        if g.get("source")
+            .and_then(Node::as_str)
+            .is_none_or(str::is_empty)
+        {
             return Err(Error(format!("overrides.yaml: {name} has no source")));
         }
         let registry = match g.get("registry").and_then(Node::as_str) {
@@ -127,8 +136,9 @@ fn overrides(text: &str) -> Result<Overrides> {
                 list.iter()
                     .map(|c| {
                         let s = c.as_str().unwrap_or_default();
-                        Component::parse(s)
-                            .ok_or_else(|| Error(format!("overrides.yaml: {name}: component {s:?}")))
+                        Component::parse(s).ok_or_else(|| {
+                            Error(format!("overrides.yaml: {name}: component {s:?}"))
+                        })
                     })
                     .collect::<Result<Vec<_>>>()?,
             ),
@@ -161,7 +171,10 @@ fn overrides(text: &str) -> Result<Overrides> {
 
 /// Replaces a "1.0" placeholder first spec, as described in the module documentation.
 fn resolve_placeholder(mut timeline: Timeline, older: Option<&Timeline>) -> Timeline {
-    if timeline.first().is_none_or(|s| s.since != Version::new(1, 0)) {
+    if timeline
+        .first()
+        .is_none_or(|s| s.since != Version::new(1, 0))
+    {
         return timeline;
     }
     let next = timeline.get(1).map(|s| s.since);
@@ -200,21 +213,37 @@ fn removal_from_page(page: Option<&Page>) -> Option<Version> {
     if !page.removed {
         return None;
     }
-    page.last_release.or(page.stages.last().map(|s| s.since)).map(Version::next)
+    page.last_release
+        .or(page.stages.last().map(|s| s.since))
+        .map(Version::next)
 }
 
 /// Builds every gate record from the inputs.
 pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
     let ov = overrides(&inputs.overrides)?;
     let newest = ov.newest;
-    let rename = |name: &str| ov.renames.get(name).cloned().unwrap_or_else(|| name.to_string());
+    let rename = |name: &str| {
+        ov.renames
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
+    };
     let renamed = |list: BTreeMap<String, Timeline>| -> BTreeMap<String, Timeline> {
         list.into_iter().map(|(k, v)| (rename(&k), v)).collect()
     };
     let lists: [(&'static str, BTreeMap<String, Timeline>); 3] = [
-        ("k8s-list-1.37dev", renamed(sources::compact_list(&inputs.list_137dev)?)),
-        ("k8s-list-1.36dev", renamed(sources::versioned_list(&inputs.list_136dev)?)),
-        ("k8s-list-1.34dev", renamed(sources::versioned_list(&inputs.list_134dev)?)),
+        (
+            "k8s-list-1.37dev",
+            renamed(sources::compact_list(&inputs.list_137dev)?),
+        ),
+        (
+            "k8s-list-1.36dev",
+            renamed(sources::versioned_list(&inputs.list_136dev)?),
+        ),
+        (
+            "k8s-list-1.34dev",
+            renamed(sources::versioned_list(&inputs.list_134dev)?),
+        ),
     ];
     let md = sources::feature_list_md(&inputs.feature_list_md)?;
     let removed_table = sources::website_table(&inputs.removed_table)?;
@@ -380,7 +409,11 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
     }
     // kubeadm gates that only the overrides know (added after the v1.31 documentation).
     for ((registry, name), o) in &ov.gates {
-        if *registry == Registry::Kubeadm && !records.iter().any(|r| r.registry == *registry && &r.name == name) {
+        if *registry == Registry::Kubeadm
+            && !records
+                .iter()
+                .any(|r| r.registry == *registry && &r.name == name)
+        {
             records.push(GateRecord {
                 name: name.clone(),
                 registry: *registry,
@@ -394,8 +427,13 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
         }
     }
     for ((registry, name), _) in &ov.gates {
-        if !records.iter().any(|r| r.registry == *registry && &r.name == name) {
-            problems.push(format!("overrides.yaml names {name}, which no source knows"));
+        if !records
+            .iter()
+            .any(|r| r.registry == *registry && &r.name == name)
+        {
+            problems.push(format!(
+                "overrides.yaml names {name}, which no source knows"
+            ));
         }
     }
     if !problems.is_empty() {

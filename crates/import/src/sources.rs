@@ -77,7 +77,11 @@ pub fn compact_list(text: &str) -> Result<BTreeMap<String, Timeline>> {
         let name = key.as_str().unwrap_or_default();
         let mut timeline = Vec::new();
         for spec in specs.as_seq().unwrap_or_default() {
-            let fields: Vec<&str> = spec.as_str().unwrap_or_default().split_whitespace().collect();
+            let fields: Vec<&str> = spec
+                .as_str()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect();
             let [v, stage, default, locked] = fields[..] else {
                 return Err(Error(format!("{name}: malformed spec {:?}", spec.as_str())));
             };
@@ -247,13 +251,21 @@ pub fn page(text: &str, name: &str) -> Result<Page> {
             .unwrap_or(false),
         ..Page::default()
     };
-    for s in doc.root.get("stages").and_then(Node::as_seq).unwrap_or_default() {
+    for s in doc
+        .root
+        .get("stages")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
         let since = version(str_of(s, "fromVersion", name)?)?;
         page.stages.push(StageSpec {
             since,
             stage: stage_of(str_of(s, "stage", name)?, name)?,
             default: bool_of(s, "defaultValue", name)?,
-            locked: s.get("locked").and_then(Node::as_yaml11_bool).unwrap_or(false),
+            locked: s
+                .get("locked")
+                .and_then(Node::as_yaml11_bool)
+                .unwrap_or(false),
         });
         page.last_release = match s.get("toVersion").and_then(Node::as_str) {
             Some(to) => Some(version(to)?),
@@ -304,10 +316,18 @@ pub fn keps(text: &str) -> Result<BTreeMap<String, KepFacts>> {
     for item in doc.root.as_seq().unwrap_or_default() {
         let gate = str_of(item, "gate", "kep entry")?;
         let facts = out.entry(gate.to_string()).or_default();
-        if let Some(n) = item.get("kep").and_then(Node::as_str).and_then(|k| k.parse().ok()) {
+        if let Some(n) = item
+            .get("kep")
+            .and_then(Node::as_str)
+            .and_then(|k| k.parse().ok())
+        {
             facts.kep = Some(facts.kep.map_or(n, |k: u32| k.min(n)));
         }
-        for c in item.get("components").and_then(Node::as_seq).unwrap_or_default() {
+        for c in item
+            .get("components")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+        {
             facts
                 .components
                 .extend(kep_component(c.as_str().unwrap_or_default()));
@@ -336,7 +356,11 @@ pub fn kubeadm(text: &str) -> Result<BTreeMap<String, (Timeline, Option<Version>
             _ => Ok(None),
         }
     };
-    for table in ["feature_gates", "deprecated_feature_gates", "removed_feature_gates"] {
+    for table in [
+        "feature_gates",
+        "deprecated_feature_gates",
+        "removed_feature_gates",
+    ] {
         for g in site.get(table).and_then(Node::as_seq).unwrap_or_default() {
             let name = str_of(g, "name", "kubeadm")?;
             let default = g.get("default").and_then(Node::as_yaml11_bool);

@@ -37,7 +37,10 @@ pub enum Status {
     /// No gate of that name ever existed in the registry.
     Unknown { suggestions: Vec<&'static str> },
     /// The gate exists, but only from a later version.
-    NotYetIntroduced { gate: &'static Gate, introduced: Version },
+    NotYetIntroduced {
+        gate: &'static Gate,
+        introduced: Version,
+    },
     /// The gate was removed; `last` is what it was in its final release.
     Removed {
         gate: &'static Gate,
@@ -45,7 +48,10 @@ pub enum Status {
         last: StageSpec,
     },
     /// The gate is recognised at that version with this spec.
-    Known { gate: &'static Gate, spec: StageSpec },
+    Known {
+        gate: &'static Gate,
+        spec: StageSpec,
+    },
 }
 
 /// One way a gate changes between two versions.

@@ -23,7 +23,9 @@ impl Version {
 
     /// The minor release before this one, if there is one in the 1.x line.
     pub fn prev(self) -> Option<Self> {
-        self.minor.checked_sub(1).map(|m| Version::new(self.major, m))
+        self.minor
+            .checked_sub(1)
+            .map(|m| Version::new(self.major, m))
     }
 }
 
@@ -67,7 +69,12 @@ impl FromStr for Version {
             return Err(err("it is empty"));
         }
         // semver needs major.minor.patch; a bare minor gets a patch of 0.
-        let dots = s.split(['-', '+']).next().unwrap_or("").matches('.').count();
+        let dots = s
+            .split(['-', '+'])
+            .next()
+            .unwrap_or("")
+            .matches('.')
+            .count();
         let full = match dots {
             1 => {
                 let (core, rest) = s.split_at(s.find(['-', '+']).unwrap_or(s.len()));
@@ -91,16 +98,28 @@ mod tests {
 
     #[test]
     fn accepted_spellings_all_mean_the_minor() {
-        for s in ["1.33", "v1.33", "1.33.4", "v1.33.0-rc.1", " 1.33 ", "1.33.0+k3s1"] {
+        for s in [
+            "1.33",
+            "v1.33",
+            "1.33.4",
+            "v1.33.0-rc.1",
+            " 1.33 ",
+            "1.33.0+k3s1",
+        ] {
             assert_eq!(s.parse::<Version>().unwrap(), Version::new(1, 33), "{s}");
         }
     }
 
     #[test]
     fn rejected_spellings_say_why() {
-        for s in ["", "v", "1", "133", "1.x", "2.0", "1.33.4.5", "latest", "-1.3"] {
+        for s in [
+            "", "v", "1", "133", "1.x", "2.0", "1.33.4.5", "latest", "-1.3",
+        ] {
             let e = s.parse::<Version>().unwrap_err();
-            assert!(e.to_string().contains("invalid Kubernetes version"), "{s}: {e}");
+            assert!(
+                e.to_string().contains("invalid Kubernetes version"),
+                "{s}: {e}"
+            );
         }
     }
 

@@ -1,0 +1,177 @@
+//! The rules answer as Kubernetes' own data says. Each expectation below was checked against
+//! data/upstream (the file is named in the comment), not against the code under test.
+
+use gatecheck_rules::{ChangeKind, QueryError, Registry, Rules, Stage, StageSpec, Status, Version};
+
+fn v(s: &str) -> Version {
+    s.parse().unwrap()
+}
+
+fn known(name: &str, at: &str) -> StageSpec {
+    match Rules::embedded()
+        .status(Registry::Kubernetes, name, v(at))
+        .unwrap()
+    {
+        Status::Known { spec, .. } => spec,
+        other => panic!("{name} at {at}: {other:?}"),
+    }
+}
+
+#[test]
+fn sidecar_containers_alpha_beta_then_locked_ga() {
+    // versioned_feature_list.v1_37dev.yaml: 1.28 Alpha, 1.29 Beta true, 1.33 GA locked.
+    assert_eq!(
+        (
+            known("SidecarContainers", "1.28").stage,
+            known("SidecarContainers", "1.28").default
+        ),
+        (Stage::Alpha, false)
+    );
+    assert_eq!(known("SidecarContainers", "1.29").stage, Stage::Beta);
+    let ga = known("SidecarContainers", "1.33");
+    assert_eq!((ga.stage, ga.default, ga.locked), (Stage::Ga, true, true));
+}
+
+#[test]
+fn in_place_pod_vertical_scaling_beta_on_in_1_33() {
+    let s = known("InPlacePodVerticalScaling", "1.33");
+    assert_eq!((s.stage, s.default, s.locked), (Stage::Beta, true, false));
+}
+
+#[test]
+fn any_volume_data_source_ga_locked_in_1_33() {
+    let s = known("AnyVolumeDataSource", "1.33");
+    assert_eq!((s.stage, s.default, s.locked), (Stage::Ga, true, true));
+}
+
+#[test]
+fn kmsv1_deprecated_in_1_28_and_off_from_1_29() {
+    // The list's "1.0" GA spec is a placeholder: KMSv1 was created in 1.28 to deprecate KMS v1.
+    let rules = Rules::embedded();
+    assert!(matches!(
+        rules.status(Registry::Kubernetes, "KMSv1", v("1.27")).unwrap(),
+        Status::NotYetIntroduced { introduced, .. } if introduced == v("1.28")
+    ));
+    let s = known("KMSv1", "1.28");
+    assert_eq!((s.stage, s.default), (Stage::Deprecated, true));
+    assert!(!known("KMSv1", "1.29").default);
+}
+
+#[test]
+fn validating_admission_policy_and_node_swap_beta_but_off_in_1_28() {
+    // website/feature-gates/ValidatingAdmissionPolicy.md; versioned lists for NodeSwap.
+    for gate in ["ValidatingAdmissionPolicy", "NodeSwap"] {
+        let s = known(gate, "1.28");
+        assert_eq!((s.stage, s.default), (Stage::Beta, false), "{gate}");
+    }
+}
+
+#[test]
+fn cron_job_creation_annotation_is_not_a_gate() {
+    let rules = Rules::embedded();
+    match rules
+        .status(Registry::Kubernetes, "CronJobCreationAnnotation", v("1.30"))
+        .unwrap()
+    {
+        Status::Unknown { suggestions } => {
+            assert!(suggestions.contains(&"CronJobsScheduledAnnotation") || suggestions.is_empty())
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        known("CronJobsScheduledAnnotation", "1.28").stage,
+        Stage::Beta
+    );
+}
+
+#[test]
+fn removed_gates_say_when_and_what_they_were() {
+    // website/feature-gates-removed.md: DynamicKubeletConfig deprecated 1.22-1.25 (last release 1.25).
+    let rules = Rules::embedded();
+    match rules
+        .status(Registry::Kubernetes, "DynamicKubeletConfig", v("1.26"))
+        .unwrap()
+    {
+        Status::Removed {
+            removed_in, last, ..
+        } => {
+            assert_eq!(removed_in, v("1.26"));
+            assert_eq!(last.stage, Stage::Deprecated);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        rules
+            .status(Registry::Kubernetes, "DynamicKubeletConfig", v("1.25"))
+            .unwrap(),
+        Status::Known { .. }
+    ));
+    // website/feature-gates/UserNamespacesPodSecurityStandards.md: alpha to 1.34, removed.
+    assert!(matches!(
+        rules.status(Registry::Kubernetes, "UserNamespacesPodSecurityStandards", v("1.35")).unwrap(),
+        Status::Removed { removed_in, .. } if removed_in == v("1.35")
+    ));
+}
+
+#[test]
+fn flag_keys_not_go_identifiers() {
+    let rules = Rules::embedded();
+    assert!(rules.find("CustomCPUCFSQuotaPeriod").is_some());
+    assert!(rules.find("CPUCFSQuotaPeriod").is_none());
+    assert!(rules.find("RuntimeClassInImageCriApi").is_some());
+}
+
+#[test]
+fn case_only_differences_are_suggested_first() {
+    let s = Rules::embedded().suggest(Registry::Kubernetes, "sidecarcontainers");
+    assert_eq!(s.first(), Some(&"SidecarContainers"));
+}
+
+#[test]
+fn versions_newer_than_the_data_are_an_error_naming_the_newest() {
+    let rules = Rules::embedded();
+    let too_new = rules.newest().next();
+    let err = rules
+        .status(Registry::Kubernetes, "NodeSwap", too_new)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        QueryError::TooNew {
+            asked: too_new,
+            newest: rules.newest()
+        }
+    );
+    assert!(err.to_string().contains(&rules.newest().to_string()));
+}
+
+#[test]
+fn diff_reports_lock_and_removal() {
+    let rules = Rules::embedded();
+    let changes = rules
+        .diff(Registry::Kubernetes, v("1.32"), v("1.33"))
+        .unwrap();
+    let sidecar = changes
+        .iter()
+        .find(|c| c.gate.name == "SidecarContainers")
+        .unwrap();
+    assert!(sidecar.kinds.contains(&ChangeKind::Promoted));
+    assert!(sidecar.kinds.contains(&ChangeKind::Locked));
+    let removed = rules
+        .diff(Registry::Kubernetes, v("1.34"), v("1.35"))
+        .unwrap();
+    assert!(removed
+        .iter()
+        .any(|c| c.gate.name == "UserNamespacesPodSecurityStandards"
+            && c.kinds == [ChangeKind::Removed]));
+}
+
+#[test]
+fn known_at_lists_only_recognised_gates() {
+    let rules = Rules::embedded();
+    let at = rules.known_at(Registry::Kubernetes, v("1.33")).unwrap();
+    assert!(at.iter().any(|(g, _)| g.name == "SidecarContainers"));
+    assert!(!at.iter().any(|(g, _)| g.name == "DynamicKubeletConfig"));
+    assert!(!at
+        .iter()
+        .any(|(g, _)| g.name == "ServiceCIDRStatusFieldWiping"));
+}

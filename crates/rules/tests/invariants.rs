@@ -1,0 +1,117 @@
+//! Properties every gate in the embedded data must have, whatever its sources said.
+
+use gatecheck_rules::{Registry, Rules, Stage, Version};
+
+#[test]
+fn names_are_unique_and_sorted_within_each_registry() {
+    let gates = Rules::embedded().gates();
+    for pair in gates.windows(2) {
+        assert!(
+            (pair[0].registry, pair[0].name) < (pair[1].registry, pair[1].name),
+            "{} / {} out of order or repeated",
+            pair[0].name,
+            pair[1].name
+        );
+    }
+}
+
+#[test]
+fn timelines_are_ordered_non_empty_and_change_something() {
+    for g in Rules::embedded().gates() {
+        assert!(!g.stages.is_empty(), "{} has no stages", g.name);
+        for pair in g.stages.windows(2) {
+            assert!(
+                pair[0].since < pair[1].since,
+                "{}: versions not increasing",
+                g.name
+            );
+            let same = pair[0].stage == pair[1].stage
+                && pair[0].default == pair[1].default
+                && pair[0].locked == pair[1].locked;
+            assert!(
+                !same,
+                "{}: an entry at {} changes nothing",
+                g.name, pair[1].since
+            );
+        }
+    }
+}
+
+#[test]
+fn no_placeholder_versions_survive() {
+    for g in Rules::embedded().gates() {
+        assert!(
+            g.introduced() > Version::new(1, 0),
+            "{} claims to exist since the 1.0 placeholder",
+            g.name
+        );
+    }
+}
+
+#[test]
+fn locked_means_ga_or_deprecated() {
+    for g in Rules::embedded().gates() {
+        for s in g.stages {
+            assert!(
+                !s.locked || matches!(s.stage, Stage::Ga | Stage::Deprecated),
+                "{} locked while {} at {}",
+                g.name,
+                s.stage,
+                s.since
+            );
+        }
+    }
+}
+
+#[test]
+fn nothing_happens_after_removal_or_past_the_newest_release() {
+    let rules = Rules::embedded();
+    for g in rules.gates() {
+        let last = g.last_spec().since;
+        assert!(
+            last <= rules.newest(),
+            "{}: stage after the newest release",
+            g.name
+        );
+        if let Some(r) = g.removed_in {
+            assert!(
+                r > last,
+                "{}: a stage at {} but removed in {}",
+                g.name,
+                last,
+                r
+            );
+        }
+    }
+}
+
+#[test]
+fn graduation_never_goes_backwards() {
+    for g in Rules::embedded().gates() {
+        let mut seen_ga = false;
+        for s in g.stages {
+            if seen_ga {
+                assert!(
+                    matches!(s.stage, Stage::Ga | Stage::Deprecated),
+                    "{}: back to {} at {} after GA",
+                    g.name,
+                    s.stage,
+                    s.since
+                );
+            }
+            seen_ga |= s.stage == Stage::Ga;
+        }
+    }
+}
+
+#[test]
+fn kubeadm_gates_are_a_separate_registry() {
+    let rules = Rules::embedded();
+    assert!(rules
+        .gate(Registry::Kubeadm, "RootlessControlPlane")
+        .is_some());
+    assert!(rules
+        .gate(Registry::Kubernetes, "RootlessControlPlane")
+        .is_none());
+    assert!(rules.gate(Registry::Kubeadm, "SidecarContainers").is_none());
+}
