@@ -1,0 +1,373 @@
+//! Turns gate settings into findings for a target version: the only place findings are made.
+
+use crate::findings::{FindingKind, Severity};
+pub use crate::formats::Value;
+use crate::formats::{self, Problem, Setting, Sink};
+use crate::{flags, InputError};
+use gatecheck_rules::{Component, Registry, Rules, Stage, Status, Version};
+use std::collections::HashMap;
+
+/// What to check against.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub target: Version,
+    /// Whose flags a plain flags file holds, when the file cannot tell.
+    pub component: Option<Component>,
+    /// Read the input as a flags file rather than YAML.
+    pub flags_file: bool,
+}
+
+impl Options {
+    pub fn new(target: Version) -> Self {
+        Options {
+            target,
+            component: None,
+            flags_file: false,
+        }
+    }
+}
+
+/// One finding, with everything the renderers need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    pub component: Option<Component>,
+    pub registry: Registry,
+    pub gate: Option<String>,
+    pub value: Option<Value>,
+    /// Byte range in the file, and the 1-based line and column of its start.
+    pub offset: usize,
+    pub len: usize,
+    pub line: usize,
+    pub column: usize,
+    /// What the component will do.
+    pub message: String,
+    /// What to change.
+    pub help: String,
+}
+
+/// The findings for one file, in file order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// How many settings were found (for the summary line).
+    pub settings: usize,
+}
+
+fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let before = src.get(..offset.min(src.len())).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+/// Lints one file's text. `name` is only used in messages.
+pub fn lint_source(name: &str, src: &str, options: &Options) -> Result<Report, InputError> {
+    let mut sink = Sink::new(src, options.target);
+    if options.flags_file {
+        read_flags_file(name, src, options, &mut sink)?;
+    } else {
+        let docs = gatecheck_yaml::parse(src).map_err(|e| InputError {
+            message: format!("invalid YAML: {}", e.message),
+            line: Some(e.pos.line),
+            column: Some(e.pos.column),
+        })?;
+        for doc in &docs {
+            if let Some(format) = formats::ALL.iter().find(|f| f.detect(&doc.root)) {
+                format.extract(&doc.root, &mut sink);
+            }
+        }
+    }
+    Ok(judge(src, options, sink))
+}
+
+/// A systemd drop-in, environment file or list of flags.
+fn read_flags_file(
+    name: &str,
+    src: &str,
+    options: &Options,
+    sink: &mut Sink<'_>,
+) -> Result<(), InputError> {
+    let component = options
+        .component
+        .or_else(|| {
+            if src.contains("KUBELET_") || src.contains("/kubelet ") || src.contains("bin/kubelet") {
+                return Some(Component::Kubelet);
+            }
+            Component::ALL
+                .into_iter()
+                .find(|c| src.contains(&format!("bin/{} ", c.as_str())) || src.contains(&format!("bin/{}\n", c.as_str())))
+        })
+        .ok_or_else(|| InputError {
+            message: format!("cannot tell whose flags {name} holds; pass --component (for example --component kubelet)"),
+            line: None,
+            column: None,
+        })?;
+    let group = sink.group();
+    let mut line_start = 0;
+    for line in src.split_inclusive('\n') {
+        if !line.trim_start().starts_with('#') {
+            for (at, value) in flags::scan_line(line) {
+                let base = line_start + at;
+                sink.flag_value(value, Some(base), base, &[component], group);
+            }
+        }
+        line_start += line.len();
+    }
+    if component == Component::KubeProxy && src.contains("--config") && !sink.settings.is_empty() {
+        let first = sink.settings[0].offset;
+        sink.problem(Problem {
+            kind: FindingKind::Misplaced,
+            component: Some(Component::KubeProxy),
+            gate: None,
+            offset: first,
+            len: sink.settings[0].len,
+            message: "kube-proxy ignores --feature-gates when --config is given: these settings have no effect".into(),
+            help: "move the gates to featureGates in the KubeProxyConfiguration file".into(),
+        });
+    }
+    Ok(())
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
+    let rules = Rules::embedded();
+    let target = options.target;
+    let mut out: Vec<Finding> = Vec::new();
+    let settings = sink.settings.len();
+    let make = |kind: FindingKind, s: &Setting, message: String, help: String| {
+        let (line, column) = line_col(src, s.offset);
+        Finding {
+            kind,
+            severity: kind.severity(),
+            component: s.components.first().copied(),
+            registry: s.registry,
+            gate: Some(s.gate.clone()),
+            value: Some(s.value.clone()),
+            offset: s.offset,
+            len: s.len,
+            line,
+            column,
+            message,
+            help,
+        }
+    };
+    for p in sink.problems {
+        let (line, column) = line_col(src, p.offset);
+        out.push(Finding {
+            kind: p.kind,
+            severity: p.kind.severity(),
+            component: p.component,
+            registry: Registry::Kubernetes,
+            gate: p.gate,
+            value: None,
+            offset: p.offset,
+            len: p.len,
+            line,
+            column,
+            message: p.message,
+            help: p.help,
+        });
+    }
+
+    // Repeated settings within one group merge, the later winning.
+    let mut seen: HashMap<(usize, &str), &Value> = HashMap::new();
+    let mut prefix_use: HashMap<usize, (bool, bool)> = HashMap::new();
+    for s in &sink.settings {
+        let who = s.components.first().map_or("the component", |c| c.as_str());
+        if let Some(previous) = seen.insert((s.group, s.gate.as_str()), &s.value) {
+            if *previous != s.value {
+                out.push(make(
+                    FindingKind::Conflict,
+                    s,
+                    format!(
+                        "{} is set again with a different value; {who} uses this later one",
+                        s.gate
+                    ),
+                    "keep one setting for this gate".into(),
+                ));
+            }
+        }
+        let use_ = prefix_use.entry(s.group).or_default();
+        if s.prefixed {
+            use_.0 = true;
+        } else {
+            use_.1 = true;
+        }
+        if s.prefixed && target < Version::new(1, 31) {
+            out.push(make(
+                FindingKind::InvalidValue,
+                s,
+                format!("the `kube:` prefix is accepted from 1.31; {who} {target} reads `kube:{}` as an unknown gate", s.gate),
+                format!("write `{}` without the prefix", s.gate),
+            ));
+        } else if s.prefixed && use_.0 && use_.1 {
+            out.push(make(
+                FindingKind::InvalidValue,
+                s,
+                format!("{who} fails with `set kube feature gates with default empty prefix or kube: prefix consistently, do not mix use`"),
+                "use the `kube:` prefix on every gate of this flag, or on none".into(),
+            ));
+        }
+        if let Value::Invalid(raw) = &s.value {
+            let message = if raw.is_empty() {
+                format!(
+                    "`{}` has no value: {who} fails with `missing bool value for {}`",
+                    s.gate, s.gate
+                )
+            } else {
+                format!("`{raw}` is not a boolean {who} accepts for {}", s.gate)
+            };
+            let help = if raw.starts_with('"') || raw.starts_with('\'') {
+                "write an unquoted true or false: Kubernetes rejects a quoted string where a boolean is required".to_string()
+            } else {
+                "use true or false".to_string()
+            };
+            out.push(make(FindingKind::InvalidValue, s, message, help));
+        }
+        judge_gate(&rules, target, s, &make, &mut out);
+    }
+    out.sort_by_key(|f| (f.offset, f.kind));
+    out.dedup_by(|a, b| a.offset == b.offset && a.kind == b.kind);
+    Report {
+        findings: out,
+        settings,
+    }
+}
+
+fn judge_gate(
+    rules: &Rules,
+    target: Version,
+    s: &Setting,
+    make: &dyn Fn(FindingKind, &Setting, String, String) -> Finding,
+    out: &mut Vec<Finding>,
+) {
+    let who = s.components.first().map_or("the component", |c| c.as_str());
+    let status = match rules.status(s.registry, &s.gate, target) {
+        Ok(st) => st,
+        Err(_) => return, // the CLI refuses targets newer than the data before reading files
+    };
+    let value = match s.value {
+        Value::Bool(b) => Some(b),
+        Value::Invalid(_) => None,
+    };
+    match status {
+        Status::Unknown { suggestions } => {
+            if s.registry == Registry::Kubeadm && rules.gate(Registry::Kubernetes, &s.gate).is_some() {
+                out.push(make(
+                    FindingKind::Misplaced,
+                    s,
+                    format!("{} is a Kubernetes component gate, not a kubeadm gate: kubeadm fails with `{} is not a valid feature name.`", s.gate, s.gate),
+                    "set component gates in extraArgs (feature-gates) or in a KubeletConfiguration, not in kubeadm's featureGates".into(),
+                ));
+                return;
+            }
+            let case_only = suggestions.first().is_some_and(|c| c.eq_ignore_ascii_case(&s.gate));
+            let help = match suggestions.first() {
+                Some(first) if case_only => format!("gate names are case-sensitive: write `{first}`"),
+                Some(_) => format!("did you mean {}?", suggestions.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+                None => "remove this setting; check the gate's name in the Kubernetes documentation".into(),
+            };
+            let registry = if s.registry == Registry::Kubeadm { "kubeadm" } else { who };
+            out.push(make(
+                FindingKind::Unknown,
+                s,
+                format!("{registry} does not recognise feature gate {}: it fails to start with `unrecognized feature gate: {}`", s.gate, s.gate),
+                help,
+            ));
+        }
+        Status::NotYetIntroduced { introduced, .. } => out.push(make(
+            FindingKind::NotYetIntroduced,
+            s,
+            format!("{} does not exist in {target}; it is introduced in {introduced}, so {who} {target} fails with `unrecognized feature gate: {}`", s.gate, s.gate),
+            format!("remove this setting, or add it after upgrading to {introduced}"),
+        )),
+        Status::Removed { removed_in, last, gate } => {
+            let mut msg = format!(
+                "{} was removed in {removed_in} (in {} it was {}, default {}{}); {who} {target} fails to start with `unrecognized feature gate: {}`",
+                s.gate,
+                removed_in.prev().unwrap_or(removed_in),
+                last.stage.title(),
+                on_off(last.default),
+                if last.locked { ", locked" } else { "" },
+                s.gate
+            );
+            if let Some(note) = gate.note {
+                msg.push_str(&format!(" (note: {note})"));
+            }
+            out.push(make(FindingKind::Removed, s, msg, "delete this setting".into()));
+        }
+        Status::Known { gate, spec } => {
+            let removal = gate
+                .removed_in
+                .map(|r| format!("remove this before upgrading to {r}"))
+                .unwrap_or_else(|| "remove this setting before the gate is removed in a later release".into());
+            if gate.removed_in == Some(target.next()) {
+                out.push(make(
+                    FindingKind::RemovedNext,
+                    s,
+                    format!("{} is removed in {}: the next upgrade will fail while this setting is here", s.gate, target.next()),
+                    format!("remove this before upgrading to {}", target.next()),
+                ));
+            }
+            match value {
+                Some(v) if spec.locked && v != spec.default => out.push(make(
+                    FindingKind::Locked,
+                    s,
+                    format!("{who} fails with `cannot set feature gate {} to {}, feature is locked to {}`", s.gate, on_off(v), on_off(spec.default)),
+                    format!("delete this setting: in {target} the feature is always {}", if spec.default { "on" } else { "off" }),
+                )),
+                Some(_) if spec.locked => out.push(make(
+                    FindingKind::LockedDefault,
+                    s,
+                    format!("{} is locked to {} in {target}; setting it does nothing", s.gate, on_off(spec.default)),
+                    removal,
+                )),
+                _ if spec.stage == Stage::Ga => out.push(make(
+                    FindingKind::Ga,
+                    s,
+                    format!("{} is GA in {target} (default {}); {who} logs that it will be removed in a future release", s.gate, on_off(spec.default)),
+                    removal,
+                )),
+                _ if spec.stage == Stage::Deprecated => out.push(make(
+                    FindingKind::Deprecated,
+                    s,
+                    format!("{} is deprecated in {target} (default {})", s.gate, on_off(spec.default)),
+                    removal,
+                )),
+                Some(true) if spec.stage == Stage::Alpha && !spec.default => out.push(make(
+                    FindingKind::Alpha,
+                    s,
+                    format!("{} is an alpha feature in {target}: not for production, and it may change incompatibly", s.gate),
+                    "enable alpha features only in test clusters".into(),
+                )),
+                Some(v) if v == spec.default => out.push(make(
+                    FindingKind::Redundant,
+                    s,
+                    format!("{} is already {} by default in {target}", s.gate, on_off(spec.default)),
+                    "this setting can be removed".into(),
+                )),
+                _ => {}
+            }
+            let relevant = gate.components.is_empty()
+                || s.components.iter().any(|c| gate.components.contains(c) || !c.shares_core_registry());
+            if !relevant && s.registry == Registry::Kubernetes {
+                let list: Vec<&str> = gate.components.iter().map(|c| c.as_str()).collect();
+                out.push(make(
+                    FindingKind::IrrelevantComponent,
+                    s,
+                    format!("{} does not concern {who} (its KEP names {}); {who} accepts it and ignores it", s.gate, list.join(", ")),
+                    format!("set it on {} instead", list.join(", ")),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Every kind of finding, declared once: code, name, severity, one-line summary and explanation.
+//! `docs/findings.md` is checked against this table by a test.
+
+use std::fmt;
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! finding_kinds {
+    ($( $variant:ident = $code:literal, $name:literal, $sev:ident, $summary:literal, $explain:literal; )*) => {
+        /// A kind of finding. The code and name are stable: scripts may match on them.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum FindingKind { $( $variant, )* }
+
+        impl FindingKind {
+            pub const ALL: &'static [FindingKind] = &[ $( FindingKind::$variant, )* ];
+            /// The stable code, such as `GC001`.
+            pub const fn code(self) -> &'static str { match self { $( FindingKind::$variant => $code, )* } }
+            /// The stable name used as `kind` in JSON output, such as `unknown`.
+            pub const fn name(self) -> &'static str { match self { $( FindingKind::$variant => $name, )* } }
+            pub const fn severity(self) -> Severity { match self { $( FindingKind::$variant => Severity::$sev, )* } }
+            /// One line: what is wrong.
+            pub const fn summary(self) -> &'static str { match self { $( FindingKind::$variant => $summary, )* } }
+            /// A paragraph: why it matters and what the component does.
+            pub const fn explanation(self) -> &'static str { match self { $( FindingKind::$variant => $explain, )* } }
+            pub fn from_code(code: &str) -> Option<FindingKind> {
+                FindingKind::ALL.iter().copied().find(|k| k.code().eq_ignore_ascii_case(code) || k.name() == code)
+            }
+        }
+    };
+}
+
+finding_kinds! {
+    Unknown = "GC001", "unknown", Error,
+        "gate does not exist in this registry",
+        "No Kubernetes release ever had a gate of this name (names are case-sensitive). The component stops at start-up with `unrecognized feature gate: <name>`. It reports only the first unknown gate it meets, in random order, so gatecheck reports all of them.";
+    NotYetIntroduced = "GC002", "not-yet-introduced", Error,
+        "gate does not exist yet at the target version",
+        "The gate appears in a later release. The target version does not recognise it and fails with `unrecognized feature gate` (or, when emulating an older version, `feature is PreAlpha`).";
+    Removed = "GC003", "removed", Error,
+        "gate was removed before the target version",
+        "Kubernetes removes gates some releases after they graduate or are deprecated. A removed gate is unknown to the component, which refuses to start. Delete the setting before upgrading.";
+    Locked = "GC004", "locked", Error,
+        "locked gate set to the value it cannot take",
+        "A locked gate can only be set to its default. The component fails with `cannot set feature gate <name> to <value>, feature is locked to <default>`.";
+    LockedDefault = "GC005", "locked-default", Warning,
+        "locked gate set to its only possible value",
+        "Setting a locked gate to its default is accepted but does nothing, and locked gates are removed a few releases later, at which point the setting breaks start-up.";
+    Ga = "GC006", "ga", Warning,
+        "GA gate set explicitly",
+        "The feature is generally available. The component logs `Setting GA feature gate ... It will be removed in a future release.` Remove the setting before the gate is removed.";
+    Deprecated = "GC007", "deprecated", Warning,
+        "deprecated gate set",
+        "The gate is deprecated and will be removed. The component logs a warning. Plan to stop relying on it.";
+    RemovedNext = "GC008", "removed-next", Warning,
+        "gate is removed in the release after the target",
+        "The target still accepts the gate, but the next minor release does not: the next upgrade will fail unless the setting is removed.";
+    Alpha = "GC009", "alpha", Info,
+        "alpha gate enabled",
+        "Alpha features are off by default, may change incompatibly or disappear, and are not meant for production clusters.";
+    Redundant = "GC010", "redundant", Info,
+        "gate set to its default value",
+        "The setting changes nothing at the target version. It still has to be removed when the gate is.";
+    InvalidValue = "GC011", "invalid-value", Error,
+        "value is not a boolean, or the setting is malformed",
+        "Feature gates take booleans. In YAML files Kubernetes reads YAML 1.1 (unquoted true/false/yes/no/on/off); a quoted \"true\" is a decode error. On the command line only Go's ParseBool spellings (1, t, T, TRUE, true, True and their false forms) are accepted.";
+    Conflict = "GC012", "conflict", Error,
+        "the same gate is set twice with different values",
+        "Repeated settings are merged and the later one wins, so one of the two values is silently ignored. Keep one.";
+    Misplaced = "GC013", "misplaced", Error,
+        "gate set where it is not accepted",
+        "Some places reject feature gates or accept only their own registry: kubeadm's `featureGates` takes kubeadm's gates only; cloud-controller-manager rejects core gates; KubeSchedulerConfiguration has no `featureGates` field; kube-proxy ignores `--feature-gates` when `--config` is given.";
+    IrrelevantComponent = "GC014", "irrelevant-component", Info,
+        "gate does not concern the component it is set on",
+        "The core components share one registry and accept every gate, so the setting is harmless, but it has no effect on this component according to the gate's KEP.";
+    KubeadmApiRemoved = "GC015", "kubeadm-api-removed", Error,
+        "kubeadm config API version no longer read by the target kubeadm",
+        "kubeadm drops old configuration API versions (v1beta3 is gone in 1.36). Migrate the file with `kubeadm config migrate` before upgrading.";
+}
+
+impl fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.code(), self.name())
+    }
+}

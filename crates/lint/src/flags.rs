@@ -1,0 +1,190 @@
+//! The `--feature-gates` syntax as `k8s.io/component-base` parses it: split on `,`, skip empty
+//! items, split each on the first `=`, trim key and value. Since 1.31 the control plane also
+//! accepts a `kube:` prefix on keys.
+
+/// One `key=value` item, with byte ranges relative to the parsed string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item<'a> {
+    /// The gate name, without any `kube:` prefix.
+    pub key: &'a str,
+    pub key_start: usize,
+    /// `None` when the item has no `=`.
+    pub value: Option<&'a str>,
+    pub prefixed: bool,
+}
+
+/// Splits a `--feature-gates` value into items.
+pub fn parse(value: &str) -> Vec<Item<'_>> {
+    let mut items = Vec::new();
+    let mut start = 0;
+    for part in value.split(',') {
+        let part_start = start;
+        start += part.len() + 1;
+        if part.trim().is_empty() {
+            continue;
+        }
+        let (raw_key, val) = match part.split_once('=') {
+            Some((k, v)) => (k, Some(v.trim())),
+            None => (part, None),
+        };
+        let lead = raw_key.len() - raw_key.trim_start().len();
+        let mut key = raw_key.trim();
+        let mut key_start = part_start + lead;
+        let prefixed = key.starts_with("kube:");
+        if prefixed {
+            key = &key[5..];
+            key_start += 5;
+        }
+        items.push(Item {
+            key,
+            key_start,
+            value: val,
+            prefixed,
+        });
+    }
+    items
+}
+
+/// Go's `strconv.ParseBool`, which the flag parser uses.
+pub fn parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// A flag found on a command line: its name, value, and the value's byte offset in the
+/// argument list's source (when each argument's position is known).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flag<'a> {
+    pub name: &'a str,
+    pub value: &'a str,
+    /// Index of the argument that holds the value.
+    pub arg: usize,
+    /// Byte offset of the value within that argument.
+    pub value_offset: usize,
+}
+
+/// Finds `--name=value`, `--name value` (and single-dash forms) in an argument list.
+pub fn find<'a>(args: &[&'a str], name: &str) -> Vec<Flag<'a>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i];
+        let bare = arg.trim_start_matches('-');
+        let dashes = arg.len() - bare.len();
+        if (1..=2).contains(&dashes) {
+            if let Some(rest) = bare.strip_prefix(name) {
+                if let Some(v) = rest.strip_prefix('=') {
+                    out.push(Flag {
+                        name: &arg[dashes..dashes + name.len()],
+                        value: v,
+                        arg: i,
+                        value_offset: dashes + name.len() + 1,
+                    });
+                } else if rest.is_empty() && i + 1 < args.len() {
+                    out.push(Flag {
+                        name: &arg[dashes..],
+                        value: args[i + 1],
+                        arg: i + 1,
+                        value_offset: 0,
+                    });
+                    i += 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Finds `--feature-gates=VALUE` and `--feature-gates VALUE` in one line of a flags file
+/// (systemd drop-in, `/etc/default/kubelet`, a plain list of flags). Returns each value with its
+/// byte offset in the line. Quotes around the whole command line are allowed; the value ends at
+/// white space, a quote or a backslash.
+pub fn scan_line(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let needle = "-feature-gates";
+    let mut from = 0;
+    while let Some(i) = line[from..].find(needle) {
+        let after = from + i + needle.len();
+        from = after;
+        let rest = &line[after..];
+        let skip = match rest.chars().next() {
+            Some('=') => 1,
+            Some(' ' | '\t') => rest.len() - rest.trim_start().len(),
+            _ => continue,
+        };
+        let start = after + skip;
+        let len = line[start..]
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '\\')
+            .unwrap_or(line.len() - start);
+        if len > 0 {
+            out.push((start, &line[start..start + len]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_keep_offsets_and_strip_prefixes() {
+        let items = parse("A=true, kube:B=false,,C");
+        assert_eq!(items.len(), 3);
+        assert_eq!(
+            (items[0].key, items[0].key_start, items[0].value),
+            ("A", 0, Some("true"))
+        );
+        assert_eq!(
+            (items[1].key, items[1].key_start, items[1].prefixed),
+            ("B", 13, true)
+        );
+        assert_eq!(items[2].value, None);
+    }
+
+    #[test]
+    fn go_parse_bool_only() {
+        assert_eq!(parse_bool("T"), Some(true));
+        assert_eq!(parse_bool("0"), Some(false));
+        assert_eq!(parse_bool("yes"), None);
+        assert_eq!(parse_bool("on"), None);
+    }
+
+    #[test]
+    fn both_flag_forms_are_found() {
+        let args = [
+            "kube-apiserver",
+            "--feature-gates=A=true",
+            "--feature-gates",
+            "B=false",
+            "-v=2",
+        ];
+        let flags = find(&args, "feature-gates");
+        assert_eq!(flags.len(), 2);
+        assert_eq!(
+            (flags[0].value, flags[0].arg, flags[0].value_offset),
+            ("A=true", 1, 16)
+        );
+        assert_eq!(
+            (flags[1].value, flags[1].arg, flags[1].value_offset),
+            ("B=false", 3, 0)
+        );
+    }
+
+    #[test]
+    fn flag_file_lines_give_exact_offsets() {
+        let line = r#"KUBELET_EXTRA_ARGS="--v=2 --feature-gates=A=true,B=false""#;
+        let found = scan_line(line);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1, "A=true,B=false");
+        assert_eq!(&line[found[0].0..found[0].0 + 6], "A=true");
+        assert_eq!(
+            scan_line("ExecStart=/usr/bin/kubelet --feature-gates X=true")[0].1,
+            "X=true"
+        );
+    }
+}

@@ -1,0 +1,65 @@
+//! k3s / RKE2 `config.yaml`: `kubelet-arg`, `kube-apiserver-arg`, … lists of
+//! `feature-gates=A=true` (split on the first `=`; a leading `--` is allowed).
+
+use super::{Format, Sink};
+use gatecheck_rules::Component;
+use gatecheck_yaml::Node;
+
+pub struct K3s;
+
+const KEYS: &[(&str, Component)] = &[
+    ("kubelet-arg", Component::Kubelet),
+    ("kube-apiserver-arg", Component::KubeApiserver),
+    (
+        "kube-controller-manager-arg",
+        Component::KubeControllerManager,
+    ),
+    ("kube-scheduler-arg", Component::KubeScheduler),
+    ("kube-proxy-arg", Component::KubeProxy),
+    (
+        "kube-cloud-controller-manager-arg",
+        Component::CloudControllerManager,
+    ),
+];
+
+fn key_of(k: &str) -> Option<Component> {
+    let k = k.trim_end_matches('+');
+    KEYS.iter().find(|(name, _)| *name == k).map(|(_, c)| *c)
+}
+
+impl Format for K3s {
+    fn name(&self) -> &'static str {
+        "k3s/RKE2 config"
+    }
+    fn detect(&self, doc: &Node) -> bool {
+        doc.get("apiVersion").is_none()
+            && doc
+                .as_map()
+                .unwrap_or_default()
+                .iter()
+                .any(|(k, _)| k.as_str().and_then(key_of).is_some())
+    }
+    fn extract(&self, doc: &Node, sink: &mut Sink<'_>) {
+        for (key, value) in doc.as_map().unwrap_or_default() {
+            let Some(component) = key.as_str().and_then(key_of) else {
+                continue;
+            };
+            let group = sink.group();
+            let items: Vec<&Node> = match value.as_seq() {
+                Some(items) => items.iter().collect(),
+                None => vec![value],
+            };
+            for item in items {
+                let text = item.as_str().unwrap_or("");
+                let bare = text.trim_start_matches('-');
+                if let Some(rest) = bare.strip_prefix("feature-gates") {
+                    let rest = rest.trim_start_matches('+');
+                    if rest.starts_with('=') {
+                        let inner = text.len() - rest.len() + 1;
+                        sink.flag_scalar(item, inner, &[component], group);
+                    }
+                }
+            }
+        }
+    }
+}

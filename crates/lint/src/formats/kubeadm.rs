@@ -1,0 +1,71 @@
+//! kubeadm `ClusterConfiguration`, `InitConfiguration`, `JoinConfiguration` (`kubeadm.k8s.io`
+//! v1beta3: `extraArgs` maps; v1beta4: `{name, value}` lists). `featureGates` holds kubeadm's own
+//! gates, checked against kubeadm's registry. The node sections are shared with Cluster API.
+
+use super::{type_of, Format, Problem, Sink};
+use crate::findings::FindingKind;
+use gatecheck_rules::{Component, Registry, Version};
+use gatecheck_yaml::Node;
+
+pub struct Kubeadm;
+
+/// The first kubeadm release that no longer reads each old config API version.
+/// Source: data/upstream research §B (v1beta3 removed in 1.36 with kubernetes/kubernetes#136016).
+const API_REMOVED: &[(&str, Version)] = &[("kubeadm.k8s.io/v1beta3", Version::new(1, 36))];
+
+impl Format for Kubeadm {
+    fn name(&self) -> &'static str {
+        "kubeadm configuration"
+    }
+    fn detect(&self, doc: &Node) -> bool {
+        type_of(doc).0.starts_with("kubeadm.k8s.io/")
+    }
+    fn extract(&self, doc: &Node, sink: &mut Sink<'_>) {
+        let (api, kind) = type_of(doc);
+        if let Some((_, removed)) = API_REMOVED.iter().find(|(a, _)| *a == api) {
+            if sink.target >= *removed {
+                let node = doc.get("apiVersion").expect("typed document");
+                sink.problem(Problem {
+                    kind: FindingKind::KubeadmApiRemoved,
+                    component: Some(Component::Kubeadm),
+                    gate: None,
+                    offset: node.span.start.offset,
+                    len: node.span.len(),
+                    message: format!(
+                        "kubeadm {} no longer reads {api} (removed in {removed})",
+                        sink.target
+                    ),
+                    help: "run `kubeadm config migrate` to move the file to kubeadm.k8s.io/v1beta4"
+                        .into(),
+                });
+            }
+        }
+        match kind {
+            "ClusterConfiguration" => cluster_configuration(doc, sink),
+            "InitConfiguration" | "JoinConfiguration" => node_registration(doc, sink),
+            _ => {}
+        }
+    }
+}
+
+/// `ClusterConfiguration`: kubeadm's `featureGates` and the control plane's `extraArgs`.
+pub fn cluster_configuration(doc: &Node, sink: &mut Sink<'_>) {
+    if let Some(map) = doc.get("featureGates") {
+        sink.gate_map(map, &[Component::Kubeadm], Registry::Kubeadm, false);
+    }
+    for (section, component) in [
+        ("apiServer", Component::KubeApiserver),
+        ("controllerManager", Component::KubeControllerManager),
+        ("scheduler", Component::KubeScheduler),
+    ] {
+        sink.extra_args(doc.path(&[section, "extraArgs"]), &[component]);
+    }
+}
+
+/// `InitConfiguration` / `JoinConfiguration`: the kubelet's extra arguments.
+pub fn node_registration(doc: &Node, sink: &mut Sink<'_>) {
+    sink.extra_args(
+        doc.path(&["nodeRegistration", "kubeletExtraArgs"]),
+        &[Component::Kubelet],
+    );
+}

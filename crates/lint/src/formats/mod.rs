@@ -1,0 +1,277 @@
+//! One module per configuration format. Each implements [`Format`]: recognise a YAML document,
+//! and report every feature-gate setting in it to a [`Sink`]. Adding a format means adding a
+//! module here, a line in [`ALL`], a fixture and a test.
+
+use crate::findings::FindingKind;
+use crate::flags;
+use gatecheck_rules::{Component, Registry, Version};
+use gatecheck_yaml::{Node, Style};
+
+mod capi;
+mod k3s;
+mod kind;
+mod kops;
+pub mod kubeadm;
+mod kubelet;
+mod kubeproxy;
+mod pod;
+mod scheduler;
+mod talos;
+
+/// A gate setting's value as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Bool(bool),
+    /// Not a boolean the component would accept; the text as written.
+    Invalid(String),
+}
+
+/// One feature-gate setting found in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Setting {
+    /// The components the setting applies to (kind's `featureGates` applies to several).
+    pub components: Vec<Component>,
+    pub registry: Registry,
+    pub gate: String,
+    pub value: Value,
+    /// Byte range of the gate name in the file.
+    pub offset: usize,
+    pub len: usize,
+    /// Settings in one group (one flag list, one map) merge; conflicts are checked per group.
+    pub group: usize,
+    /// The key carried the `kube:` prefix.
+    pub prefixed: bool,
+}
+
+/// A problem a reader found that is not a gate setting (a misplaced field, an old API version).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: FindingKind,
+    pub component: Option<Component>,
+    pub gate: Option<String>,
+    pub offset: usize,
+    pub len: usize,
+    pub message: String,
+    pub help: String,
+}
+
+/// Where readers put what they find.
+pub struct Sink<'a> {
+    pub src: &'a str,
+    pub target: Version,
+    pub settings: Vec<Setting>,
+    pub problems: Vec<Problem>,
+    next_group: usize,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(src: &'a str, target: Version) -> Self {
+        Sink {
+            src,
+            target,
+            settings: Vec::new(),
+            problems: Vec::new(),
+            next_group: 0,
+        }
+    }
+
+    /// Starts a new merge group (one map, one component's flags).
+    pub fn group(&mut self) -> usize {
+        self.next_group += 1;
+        self.next_group
+    }
+
+    pub fn problem(&mut self, p: Problem) {
+        self.problems.push(p);
+    }
+
+    /// A YAML map of gate name to boolean (`featureGates:` of most config kinds).
+    /// `strings` is for formats that store values as strings (kOps).
+    pub fn gate_map(
+        &mut self,
+        map: &Node,
+        components: &[Component],
+        registry: Registry,
+        strings: bool,
+    ) {
+        let group = self.group();
+        for (key, value) in map.as_map().unwrap_or_default() {
+            let Some(gate) = key.as_str() else { continue };
+            let parsed = if strings {
+                value.as_str().and_then(|s| match s {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => None,
+                })
+            } else {
+                value.as_yaml11_bool()
+            };
+            let raw = || {
+                self.src
+                    .get(value.span.start.offset..value.span.end.offset)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            self.settings.push(Setting {
+                components: components.to_vec(),
+                registry,
+                gate: gate.to_string(),
+                value: parsed
+                    .map(Value::Bool)
+                    .unwrap_or_else(|| Value::Invalid(raw())),
+                offset: key.span.start.offset,
+                len: key.span.len().max(gate.len()),
+                group,
+                prefixed: false,
+            });
+        }
+    }
+
+    /// A `--feature-gates` value held in a YAML scalar. Positions point into the scalar when
+    /// its text appears verbatim in the source (plain or simply quoted), else at the scalar.
+    pub fn flag_scalar(
+        &mut self,
+        node: &Node,
+        inner: usize,
+        components: &[Component],
+        group: usize,
+    ) {
+        let Some(text) = node.as_str() else { return };
+        let start = node.span.start.offset;
+        let quote = match node.as_scalar().map(|s| s.style) {
+            Some(Style::SingleQuoted | Style::DoubleQuoted) => 1,
+            _ => 0,
+        };
+        let verbatim = self
+            .src
+            .get(start + quote..)
+            .is_some_and(|s| s.starts_with(text));
+        let base = if verbatim { Some(start + quote) } else { None };
+        self.flag_value(
+            &text[inner.min(text.len())..],
+            base.map(|b| b + inner),
+            start,
+            components,
+            group,
+        );
+    }
+
+    /// Parses a `--feature-gates` value whose first byte is at `base` in the source (if known).
+    pub fn flag_value(
+        &mut self,
+        value: &str,
+        base: Option<usize>,
+        fallback: usize,
+        components: &[Component],
+        group: usize,
+    ) {
+        for item in flags::parse(value) {
+            let (offset, len) = match base {
+                Some(b) => (b + item.key_start, item.key.len().max(1)),
+                None => (fallback, 1),
+            };
+            let value = match item.value {
+                None => Value::Invalid(String::new()),
+                Some(v) => flags::parse_bool(v)
+                    .map(Value::Bool)
+                    .unwrap_or(Value::Invalid(v.to_string())),
+            };
+            self.settings.push(Setting {
+                components: components.to_vec(),
+                registry: Registry::Kubernetes,
+                gate: item.key.to_string(),
+                value,
+                offset,
+                len,
+                group,
+                prefixed: item.prefixed,
+            });
+        }
+    }
+
+    /// A list of command-line arguments (a container's command and args).
+    pub fn arg_list(&mut self, args: &[&Node], components: &[Component]) {
+        let texts: Vec<&str> = args.iter().map(|a| a.as_str().unwrap_or("")).collect();
+        let group = self.group();
+        for flag in flags::find(&texts, "feature-gates") {
+            self.flag_scalar(args[flag.arg], flag.value_offset, components, group);
+        }
+    }
+
+    /// A map of flag name to value (kubeadm v1beta3 `extraArgs`, Talos `extraArgs`).
+    /// A value may also be a list of strings (Talos).
+    pub fn extra_args_map(&mut self, map: &Node, components: &[Component]) {
+        let group = self.group();
+        for (key, value) in map.as_map().unwrap_or_default() {
+            if key.as_str() != Some("feature-gates") {
+                continue;
+            }
+            match value.as_seq() {
+                Some(items) => items
+                    .iter()
+                    .for_each(|i| self.flag_scalar(i, 0, components, group)),
+                None => self.flag_scalar(value, 0, components, group),
+            }
+        }
+    }
+
+    /// A list of `{name, value}` (kubeadm v1beta4 `extraArgs`); duplicates are repeated flags.
+    pub fn extra_args_list(&mut self, list: &Node, components: &[Component]) {
+        let group = self.group();
+        for item in list.as_seq().unwrap_or_default() {
+            if item.get("name").and_then(Node::as_str) == Some("feature-gates") {
+                if let Some(v) = item.get("value") {
+                    self.flag_scalar(v, 0, components, group);
+                }
+            }
+        }
+    }
+
+    /// `extraArgs` in either kubeadm shape.
+    pub fn extra_args(&mut self, node: Option<&Node>, components: &[Component]) {
+        match node {
+            Some(n) if n.as_map().is_some() => self.extra_args_map(n, components),
+            Some(n) if n.as_seq().is_some() => self.extra_args_list(n, components),
+            _ => {}
+        }
+    }
+}
+
+/// A configuration format gatecheck reads.
+pub trait Format: Sync {
+    /// A short name for messages (`KubeletConfiguration`).
+    fn name(&self) -> &'static str;
+    /// Whether this format claims the document.
+    fn detect(&self, doc: &Node) -> bool;
+    /// Reports every setting and problem in the document.
+    fn extract(&self, doc: &Node, sink: &mut Sink<'_>);
+}
+
+/// Every format, in the order they are tried; the first that detects a document reads it.
+pub static ALL: &[&dyn Format] = &[
+    &kubelet::Kubelet,
+    &kubeproxy::KubeProxy,
+    &scheduler::Scheduler,
+    &kubeadm::Kubeadm,
+    &pod::StaticPod,
+    &kind::Kind,
+    &kops::Kops,
+    &capi::ClusterApi,
+    &talos::Talos,
+    &k3s::K3s,
+];
+
+/// `apiVersion` and `kind` of a document.
+pub fn type_of(doc: &Node) -> (&str, &str) {
+    (
+        doc.get("apiVersion").and_then(Node::as_str).unwrap_or(""),
+        doc.get("kind").and_then(Node::as_str).unwrap_or(""),
+    )
+}
+
+/// The component a command line runs, from the program name.
+pub fn component_of_program(program: &str) -> Option<Component> {
+    let base = program.rsplit('/').next().unwrap_or(program);
+    let base = base.split(':').next().unwrap_or(base);
+    Component::ALL.into_iter().find(|c| base == c.as_str())
+}

@@ -1,0 +1,46 @@
+//! gatecheck's linter: reads configuration files, finds every feature-gate setting with its exact
+//! position, and turns each into findings for a target Kubernetes version.
+//!
+//! * [`formats`]: one module per configuration format; each turns a parsed document into
+//!   [`Setting`]s (component, registry, gate, value, span). `formats/mod.rs` lists them.
+//! * [`flags`]: the `--feature-gates` flag syntax, parsed as the components parse it.
+//! * [`findings`]: the catalogue of finding kinds (codes, severities, explanations).
+//! * [`check`]: the rules applied to settings, producing [`Finding`]s.
+//!
+//! Nothing here touches the terminal or the file system: the binary reads files and renders.
+//!
+//! ```
+//! use gatecheck_lint::{lint_source, Options};
+//! let src = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  NoSuchGate: true\n";
+//! let report = lint_source("kubelet.yaml", src, &Options::new("1.33".parse().unwrap())).unwrap();
+//! assert_eq!(report.findings[0].kind.code(), "GC001");
+//! ```
+
+pub mod check;
+pub mod findings;
+pub mod flags;
+pub mod formats;
+
+pub use check::{lint_source, Finding, Options, Report, Value};
+pub use findings::{FindingKind, Severity};
+pub use formats::Setting;
+
+/// A file gatecheck could not read as configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    pub message: String,
+    /// 1-based line and column, when the problem has a position.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{} (line {l}, column {c})", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
