@@ -1,0 +1,200 @@
+//! `explain`, `list` and `diff`: the rules, shown to people.
+
+use crate::{Format, StageArg};
+use gatecheck_lint::FindingKind;
+use gatecheck_rules::{Component, Gate, Registry, Rules, Stage, StageSpec, Version};
+use serde_json::{json, Value};
+
+fn spec_json(s: &StageSpec) -> Value {
+    json!({"since": s.since.to_string(), "stage": s.stage.as_str(), "default": s.default, "locked": s.locked})
+}
+
+fn gate_json(g: &Gate) -> Value {
+    json!({
+        "name": g.name,
+        "registry": g.registry.as_str(),
+        "components": g.components.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "kep": g.kep,
+        "removed_in": g.removed_in.map(|v| v.to_string()),
+        "stages": g.stages.iter().map(spec_json).collect::<Vec<_>>(),
+    })
+}
+
+fn describe(s: &StageSpec) -> String {
+    format!(
+        "{:<10} default {:<5}{}",
+        s.stage.title(),
+        s.default,
+        if s.locked { "  locked" } else { "" }
+    )
+}
+
+fn print_json(v: &Value) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+pub fn explain(name: &str, format: Format) -> u8 {
+    if let Some(kind) = FindingKind::from_code(name) {
+        println!(
+            "{}  {} ({})\n\n{}\n\n{}",
+            kind.code(),
+            kind.name(),
+            kind.severity(),
+            kind.summary(),
+            kind.explanation()
+        );
+        return 0;
+    }
+    let rules = Rules::embedded();
+    let Some(gate) = rules.find(name) else {
+        let mut suggestions = rules.suggest(Registry::Kubernetes, name);
+        suggestions.extend(rules.suggest(Registry::Kubeadm, name));
+        eprintln!("error: no feature gate is named {name:?} (names are case-sensitive)");
+        if !suggestions.is_empty() {
+            eprintln!("  did you mean: {}", suggestions.join(", "));
+        }
+        return 2;
+    };
+    if format == Format::Json {
+        print_json(&gate_json(gate));
+        return 0;
+    }
+    println!("{} ({} gate)", gate.name, gate.registry);
+    let comps: Vec<&str> = gate.components.iter().map(|c| c.as_str()).collect();
+    println!(
+        "  components: {}",
+        if comps.is_empty() {
+            "unknown".into()
+        } else {
+            comps.join(", ")
+        }
+    );
+    match gate.kep {
+        Some(k) => println!("  KEP:        {k} (https://kep.k8s.io/{k})"),
+        None => println!("  KEP:        unknown"),
+    }
+    println!();
+    let end = gate.removed_in.unwrap_or(rules.newest().next());
+    for (i, s) in gate.stages.iter().enumerate() {
+        let until = gate.stages.get(i + 1).map(|n| n.since).unwrap_or(end);
+        let range = match until.prev() {
+            Some(last) if last == s.since => format!("{}", s.since),
+            Some(_) if gate.stages.get(i + 1).is_none() && gate.removed_in.is_none() => {
+                format!("{}+", s.since)
+            }
+            Some(last) => format!("{}–{}", s.since, last),
+            None => s.since.to_string(),
+        };
+        println!("  {:<11} {}", range, describe(s));
+    }
+    if let Some(r) = gate.removed_in {
+        println!("  {:<11} removed: no longer recognised", r.to_string());
+    }
+    if let Some(note) = gate.note {
+        println!("\n  note: {note}");
+    }
+    0
+}
+
+fn stage_of(s: StageArg) -> Stage {
+    match s {
+        StageArg::Alpha => Stage::Alpha,
+        StageArg::Beta => Stage::Beta,
+        StageArg::Ga => Stage::Ga,
+        StageArg::Deprecated => Stage::Deprecated,
+    }
+}
+
+fn registry(kubeadm: bool) -> Registry {
+    if kubeadm {
+        Registry::Kubeadm
+    } else {
+        Registry::Kubernetes
+    }
+}
+
+pub fn list(
+    version: Version,
+    stage: Option<StageArg>,
+    component: Option<Component>,
+    kubeadm: bool,
+    format: Format,
+) -> u8 {
+    let rules = Rules::embedded();
+    let gates = match rules.known_at(registry(kubeadm), version) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let gates: Vec<_> = gates
+        .into_iter()
+        .filter(|(_, s)| stage.is_none_or(|st| s.stage == stage_of(st)))
+        .filter(|(g, _)| component.is_none_or(|c| g.components.contains(&c)))
+        .collect();
+    if format == Format::Json {
+        let items: Vec<Value> = gates
+            .iter()
+            .map(|(g, s)| {
+                let mut v = spec_json(s);
+                v["name"] = json!(g.name);
+                v["removed_in"] = json!(g.removed_in.map(|r| r.to_string()));
+                v
+            })
+            .collect();
+        print_json(&json!({"version": version.to_string(), "gates": items}));
+        return 0;
+    }
+    for (g, s) in &gates {
+        let removal = g
+            .removed_in
+            .map(|r| format!("  (removed in {r})"))
+            .unwrap_or_default();
+        println!("{:<52} {}{}", g.name, describe(s), removal);
+    }
+    eprintln!("{} gates recognised by Kubernetes {version}", gates.len());
+    0
+}
+
+pub fn diff(from: Version, to: Version, kubeadm: bool, format: Format) -> u8 {
+    let rules = Rules::embedded();
+    let changes = match rules.diff(registry(kubeadm), from, to) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    if format == Format::Json {
+        let items: Vec<Value> = changes
+            .iter()
+            .map(|c| {
+                json!({
+                    "name": c.gate.name,
+                    "changes": c.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                    "before": c.before.as_ref().map(spec_json),
+                    "after": c.after.as_ref().map(spec_json),
+                })
+            })
+            .collect();
+        print_json(&json!({"from": from.to_string(), "to": to.to_string(), "gates": items}));
+        return 0;
+    }
+    let show = |s: &Option<StageSpec>| {
+        s.as_ref()
+            .map_or("—".to_string(), |s| describe(s).trim_end().to_string())
+    };
+    for c in &changes {
+        let kinds: Vec<&str> = c.kinds.iter().map(|k| k.as_str()).collect();
+        println!(
+            "{:<52} {:<24} {}  →  {}",
+            c.gate.name,
+            kinds.join(","),
+            show(&c.before),
+            show(&c.after)
+        );
+    }
+    eprintln!("{} gates change from {from} to {to}", changes.len());
+    0
+}

@@ -1,0 +1,341 @@
+//! `gatecheck --target V PATH...`: find files, lint each, render findings.
+
+use crate::{FailOn, Format, LintArgs};
+use gatecheck_lint::{lint_source, Finding, InputError, Options, Severity, Value};
+use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use serde_json::json;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Larger inputs are refused: real configuration files are a few kilobytes.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+struct Input {
+    name: String,
+    path: Option<PathBuf>,
+}
+
+/// `*` and `?` matching, against the whole path and against the file name.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    fn m(p: &[u8], t: &[u8]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => m(&p[1..], t) || (!t.is_empty() && m(p, &t[1..])),
+            (Some(b'?'), Some(_)) => m(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a == b => m(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+    m(pattern.as_bytes(), text.as_bytes())
+}
+
+fn excluded(path: &Path, globs: &[String]) -> bool {
+    let full = path.to_string_lossy();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    globs
+        .iter()
+        .any(|g| glob_match(g, &full) || glob_match(g, &name))
+}
+
+/// Files a directory search picks up: YAML and the usual names of flag files.
+fn wanted(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "conf" | "env")
+    )
+}
+
+fn walk(
+    dir: &Path,
+    globs: &[String],
+    out: &mut Vec<Input>,
+    errors: &mut Vec<(String, InputError)>,
+) {
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            errors.push((
+                dir.display().to_string(),
+                plain(format!("cannot read directory: {e}")),
+            ));
+            return;
+        }
+    };
+    entries.sort();
+    for path in entries {
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden || excluded(&path, globs) {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, globs, out, errors);
+        } else if wanted(&path) {
+            out.push(Input {
+                name: path.display().to_string(),
+                path: Some(path),
+            });
+        }
+    }
+}
+
+fn plain(message: String) -> InputError {
+    InputError {
+        message,
+        line: None,
+        column: None,
+    }
+}
+
+/// Reads a file as text, refusing binary, huge and non-UTF-8 input with a position.
+fn read(input: &Input) -> Result<String, InputError> {
+    let mut bytes = Vec::new();
+    match &input.path {
+        None => {
+            std::io::stdin()
+                .take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| plain(format!("cannot read standard input: {e}")))?;
+        }
+        Some(p) => {
+            let file =
+                std::fs::File::open(p).map_err(|e| plain(format!("cannot read file: {e}")))?;
+            file.take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| plain(format!("cannot read file: {e}")))?;
+        }
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(plain(format!(
+            "file is larger than {} MiB; not a configuration file",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    let position = |at: usize| {
+        let before = &bytes[..at];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = at
+            - before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        (Some(line), Some(column))
+    };
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        let (line, column) = position(at);
+        return Err(InputError {
+            message: "binary file (contains a NUL byte)".into(),
+            line,
+            column,
+        });
+    }
+    String::from_utf8(bytes.clone()).map_err(|e| {
+        let (line, column) = position(e.utf8_error().valid_up_to());
+        InputError {
+            message: "file is not valid UTF-8".into(),
+            line,
+            column,
+        }
+    })
+}
+
+fn is_flags_file(input: &Input, src: &str) -> bool {
+    match input
+        .path
+        .as_ref()
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+    {
+        Some("yaml" | "yml" | "json") => false,
+        Some(_) => true,
+        // No extension (/etc/default/kubelet) or stdin: YAML unless it looks like flags.
+        None => {
+            src.contains("-feature-gates") && !src.contains("apiVersion:") && !src.contains("-arg:")
+        }
+    }
+}
+
+fn threshold(f: FailOn) -> Severity {
+    match f {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    }
+}
+
+fn render_finding(name: &str, src: &str, f: &Finding) {
+    let severity = match f.severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    };
+    let label = match (&f.gate, &f.component) {
+        (Some(g), Some(c)) => format!("{g} ({c})"),
+        (Some(g), None) => g.clone(),
+        _ => f.kind.name().to_string(),
+    };
+    let diag = MietteDiagnostic::new(f.message.clone())
+        .with_code(format!("{}::{}", f.kind.code(), f.kind.name()))
+        .with_severity(severity)
+        .with_help(f.help.clone())
+        .with_label(LabeledSpan::at(f.offset..f.offset + f.len.max(1), label));
+    let report = Report::new(diag).with_source_code(NamedSource::new(name, src.to_string()));
+    println!("{report:?}");
+}
+
+fn render_error(name: &str, src: Option<&str>, e: &InputError) {
+    let mut diag = MietteDiagnostic::new(format!("{name}: {e}")).with_code("input");
+    if let (Some(src), Some(line)) = (src, e.line) {
+        let start: usize = src.split_inclusive('\n').take(line - 1).map(str::len).sum();
+        let col_bytes: usize = src[start.min(src.len())..]
+            .chars()
+            .take(e.column.unwrap_or(1).saturating_sub(1))
+            .map(char::len_utf8)
+            .sum();
+        let at = (start + col_bytes).min(src.len());
+        diag = diag.with_label(LabeledSpan::at(at..at, "here"));
+        let report = Report::new(diag).with_source_code(NamedSource::new(name, src.to_string()));
+        eprintln!("{report:?}");
+    } else {
+        eprintln!("{:?}", Report::new(diag));
+    }
+}
+
+fn value_json(v: &Option<Value>) -> serde_json::Value {
+    match v {
+        Some(Value::Bool(b)) => json!(b),
+        Some(Value::Invalid(s)) => json!(s),
+        None => serde_json::Value::Null,
+    }
+}
+
+pub fn run(args: LintArgs) -> u8 {
+    let Some(target) = args.target else {
+        eprintln!("error: --target is required: the Kubernetes version you are upgrading to (for example --target 1.33)\n\nFor more information, try '--help'.");
+        return 2;
+    };
+    let rules = gatecheck_rules::Rules::embedded();
+    if target > rules.newest() {
+        eprintln!(
+            "error: {}",
+            gatecheck_rules::QueryError::TooNew {
+                asked: target,
+                newest: rules.newest()
+            }
+        );
+        return 2;
+    }
+    if args.paths.is_empty() {
+        eprintln!("error: no files given; pass files, directories, or - for standard input\n\nFor more information, try '--help'.");
+        return 2;
+    }
+    let mut inputs = Vec::new();
+    let mut errors: Vec<(String, InputError)> = Vec::new();
+    for p in &args.paths {
+        if p.as_os_str() == "-" {
+            inputs.push(Input {
+                name: "<stdin>".into(),
+                path: None,
+            });
+        } else if p.is_dir() {
+            walk(p, &args.exclude, &mut inputs, &mut errors);
+        } else if !excluded(p, &args.exclude) {
+            inputs.push(Input {
+                name: p.display().to_string(),
+                path: Some(p.clone()),
+            });
+        }
+    }
+    let mut all: Vec<(String, Finding)> = Vec::new();
+    let mut sources: Vec<(String, String)> = Vec::new();
+    for (name, e) in &errors {
+        render_error(name, None, e);
+    }
+    for input in &inputs {
+        let src = match read(input) {
+            Ok(s) => s,
+            Err(e) => {
+                if args.format == Format::Human {
+                    render_error(&input.name, None, &e);
+                }
+                errors.push((input.name.clone(), e));
+                continue;
+            }
+        };
+        let options = Options {
+            target,
+            component: args.component,
+            flags_file: is_flags_file(input, &src),
+        };
+        match lint_source(&input.name, &src, &options) {
+            Ok(report) => {
+                all.extend(report.findings.into_iter().map(|f| (input.name.clone(), f)));
+            }
+            Err(e) => {
+                if args.format == Format::Human {
+                    render_error(&input.name, Some(&src), &e);
+                }
+                errors.push((input.name.clone(), e));
+            }
+        }
+        sources.push((input.name.clone(), src));
+    }
+    let fail_at = threshold(args.fail_on);
+    match args.format {
+        Format::Json => {
+            let findings: Vec<_> = all
+                .iter()
+                .map(|(file, f)| {
+                    json!({
+                        "file": file, "line": f.line, "column": f.column,
+                        "component": f.component.map(|c| c.as_str()),
+                        "registry": f.registry.as_str(), "gate": f.gate,
+                        "value": value_json(&f.value), "kind": f.kind.name(),
+                        "severity": f.severity.as_str(), "code": f.kind.code(),
+                        "message": f.message, "help": f.help,
+                    })
+                })
+                .collect();
+            let errs: Vec<_> = errors
+                .iter()
+                .map(|(file, e)| json!({"file": file, "message": e.to_string(), "line": e.line, "column": e.column}))
+                .collect();
+            let doc = json!({"target": target.to_string(), "findings": findings, "errors": errs});
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        Format::Human => {
+            for (file, f) in &all {
+                let src = sources
+                    .iter()
+                    .find(|(n, _)| n == file)
+                    .map_or("", |(_, s)| s.as_str());
+                render_finding(file, src, f);
+            }
+            let count = |s: Severity| all.iter().filter(|(_, f)| f.severity == s).count();
+            eprintln!(
+                "gatecheck {target}: {} files checked, {} errors, {} warnings, {} infos{}",
+                inputs.len(),
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info),
+                if errors.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} unreadable inputs", errors.len())
+                }
+            );
+        }
+    }
+    if !errors.is_empty() {
+        2
+    } else if all.iter().any(|(_, f)| f.severity >= fail_at) {
+        1
+    } else {
+        0
+    }
+}

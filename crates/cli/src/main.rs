@@ -1,0 +1,149 @@
+//! The `gatecheck` binary: arguments, file discovery and rendering. The work is in the
+//! `gatecheck-lint` (files to findings) and `gatecheck-rules` (gate history) crates.
+
+mod commands;
+mod lint;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use gatecheck_rules::Version;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Finds feature-gate settings that will break or mislead the Kubernetes version you upgrade to.
+///
+/// gatecheck reads kubelet and kube-proxy configs, static Pod manifests, kubeadm, kind, kOps,
+/// Cluster API, Talos and k3s/RKE2 configs, and flag files, and reports every gate that the
+/// target version does not know, has removed, has locked, or will soon remove.
+#[derive(Parser, Debug)]
+#[command(
+    name = "gatecheck",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  gatecheck --target 1.33 kubelet-config.yaml\n  gatecheck --target 1.34 manifests/ --exclude '*-test.yaml'\n  cat kubeadm.yaml | gatecheck --target 1.36 -\n  gatecheck --target 1.33 --component kubelet /etc/default/kubelet\n  gatecheck explain SidecarContainers\n  gatecheck diff 1.32 1.33\n\nExit codes: 0 no findings at or above --fail-on; 1 findings at or above it; 2 usage error or unreadable input."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    lint: LintArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct LintArgs {
+    /// Kubernetes version to check against: 1.33, v1.33, 1.33.4 or v1.33.0-rc.1.
+    #[arg(short, long, value_name = "VERSION", value_parser = parse_version)]
+    target: Option<Version>,
+    /// Files or directories to check (directories are searched recursively); `-` reads stdin.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Skip paths matching this glob (`*` and `?`; may be repeated).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Whose flags a flags file (systemd drop-in, /etc/default/kubelet) holds, when it cannot tell.
+    #[arg(long, value_name = "COMPONENT", value_parser = parse_component)]
+    component: Option<gatecheck_rules::Component>,
+    /// Exit 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Show a gate's history: stages, defaults and locks per version, components, KEP.
+    Explain {
+        /// The gate's name (case-sensitive), or a finding code such as GC003.
+        name: String,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// List the gates a version recognises.
+    List {
+        #[arg(long, value_parser = parse_version)]
+        version: Version,
+        /// Only gates at this stage.
+        #[arg(long, value_enum)]
+        stage: Option<StageArg>,
+        /// Only gates that concern this component.
+        #[arg(long, value_parser = parse_component)]
+        component: Option<gatecheck_rules::Component>,
+        /// List kubeadm's own gates instead of the components'.
+        #[arg(long)]
+        kubeadm: bool,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Show what an upgrade changes: gates introduced, promoted, deprecated, flipped, locked, removed.
+    Diff {
+        #[arg(value_parser = parse_version)]
+        from: Version,
+        #[arg(value_parser = parse_version)]
+        to: Version,
+        #[arg(long)]
+        kubeadm: bool,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StageArg {
+    Alpha,
+    Beta,
+    Ga,
+    Deprecated,
+}
+
+fn parse_version(s: &str) -> Result<Version, String> {
+    s.parse::<Version>().map_err(|e| e.to_string())
+}
+
+fn parse_component(s: &str) -> Result<gatecheck_rules::Component, String> {
+    gatecheck_rules::Component::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = gatecheck_rules::Component::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
+        format!(
+            "unknown component {s:?}; expected one of {}",
+            all.join(", ")
+        )
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Some(Command::Explain { name, format }) => commands::explain(&name, format),
+        Some(Command::List {
+            version,
+            stage,
+            component,
+            kubeadm,
+            format,
+        }) => commands::list(version, stage, component, kubeadm, format),
+        Some(Command::Diff {
+            from,
+            to,
+            kubeadm,
+            format,
+        }) => commands::diff(from, to, kubeadm, format),
+        None => lint::run(cli.lint),
+    };
+    ExitCode::from(code)
+}
