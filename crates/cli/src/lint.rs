@@ -126,6 +126,13 @@ fn read(input: &Input) -> Result<String, InputError> {
             + 1;
         (Some(line), Some(column))
     };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(InputError {
+            message: "file is empty".into(),
+            line: Some(1),
+            column: Some(1),
+        });
+    }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
         let (line, column) = position(at);
         return Err(InputError {

@@ -5,12 +5,7 @@ use crate::model::{Component::*, Gate, Registry, Stage::*, StageSpec};
 use crate::Version;
 
 const fn s(minor: u16, stage: crate::Stage, default: bool, locked: bool) -> StageSpec {
-    StageSpec {
-        since: Version::new(1, minor),
-        stage,
-        default,
-        locked,
-    }
+    StageSpec { since: Version::new(1, minor), stage, default, locked }
 }
 
 pub(crate) const NEWEST: Version = Version::new(1, 37);

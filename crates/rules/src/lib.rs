@@ -20,6 +20,7 @@
 //! }
 //! ```
 
+#[rustfmt::skip]
 mod generated;
 mod model;
 mod query;

@@ -251,7 +251,21 @@ impl Rules {
                 }
                 let d = edit_distance(&lower, &candidate);
                 let limit = (name.len() / 4).clamp(2, 6);
-                (d <= limit).then_some((d, g.name))
+                // Names that keep the same start and end but reword the middle
+                // (CronJobCreationAnnotation for CronJobsScheduledAnnotation) are near misses too.
+                let prefix = lower
+                    .bytes()
+                    .zip(candidate.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                let suffix = lower
+                    .bytes()
+                    .rev()
+                    .zip(candidate.bytes().rev())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                (d <= limit || (prefix >= 4 && suffix >= 5 && d <= name.len() / 2))
+                    .then_some((d, g.name))
             })
             .collect();
         scored.sort();

@@ -1,0 +1,466 @@
+//! End-to-end tests of the `gatecheck` binary on the shipped fixtures.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn gatecheck() -> Command {
+    let mut cmd = Command::cargo_bin("gatecheck").unwrap();
+    cmd.current_dir(root()).env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs with `--format json` and returns (exit code, parsed output).
+fn json(args: &[&str]) -> (i32, Value) {
+    let out = gatecheck()
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    (out.status.code().unwrap(), v)
+}
+
+/// (line, column, code, gate) of every finding.
+fn summary(v: &Value) -> Vec<(u64, u64, String, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["code"].as_str().unwrap().to_string(),
+                f["gate"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn has(v: &Value, line: u64, column: u64, code: &str, gate: &str) -> bool {
+    summary(v).contains(&(line, column, code.to_string(), gate.to_string()))
+}
+
+#[test]
+fn kubelet_config_reports_locked_removed_unknown_and_invalid() {
+    let (code, v) = json(&["--target", "1.33", "fixtures/bad/kubelet-config.yaml"]);
+    assert_eq!(code, 1);
+    assert!(has(&v, 5, 3, "GC004", "SidecarContainers"));
+    assert!(has(&v, 6, 3, "GC003", "DynamicKubeletConfig"));
+    assert!(has(&v, 7, 3, "GC001", "sidecarContainers"));
+    assert!(
+        has(&v, 8, 3, "GC011", "NodeSwap"),
+        "quoted \"true\" is a decode error"
+    );
+    let f = &v["findings"][0];
+    for key in [
+        "file",
+        "line",
+        "column",
+        "component",
+        "registry",
+        "gate",
+        "value",
+        "kind",
+        "severity",
+        "code",
+        "message",
+    ] {
+        assert!(f.get(key).is_some(), "JSON finding lacks {key}");
+    }
+    assert_eq!(f["kind"], "locked");
+    assert_eq!(f["component"], "kubelet");
+    assert_eq!(f["value"], false);
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("cannot set feature gate SidecarContainers to false, feature is locked to true"));
+    assert_eq!(v["target"], "1.33");
+}
+
+#[test]
+fn case_only_mistakes_say_names_are_case_sensitive() {
+    gatecheck()
+        .args(["--target", "1.33", "fixtures/bad/kubelet-config.yaml"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "gate names are case-sensitive: write `SidecarContainers`",
+        ));
+}
+
+#[test]
+fn good_fixtures_pass() {
+    gatecheck()
+        .args(["--target", "1.33", "fixtures/good"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("0 errors"));
+}
+
+#[test]
+fn static_pod_flags_in_both_forms() {
+    let (code, v) = json(&["--target", "1.36", "fixtures/bad/kube-apiserver.yaml"]);
+    assert_eq!(code, 1);
+    assert!(has(&v, 13, 23, "GC003", "ValidatingAdmissionPolicy"));
+    assert!(has(
+        &v,
+        13,
+        54,
+        "GC003",
+        "UserNamespacesPodSecurityStandards"
+    ));
+    assert!(
+        has(&v, 15, 7, "GC004", "AnyVolumeDataSource"),
+        "the `--feature-gates X` form"
+    );
+    assert_eq!(v["findings"][0]["component"], "kube-apiserver");
+}
+
+#[test]
+fn kubeadm_registry_api_version_and_conflicts() {
+    let (_, v) = json(&["--target", "1.36", "fixtures/bad/kubeadm-v1beta3.yaml"]);
+    assert!(has(&v, 1, 13, "GC015", ""), "v1beta3 is gone in 1.36");
+    assert!(
+        has(&v, 5, 3, "GC007", "RootlessControlPlane"),
+        "checked against kubeadm's registry"
+    );
+    assert!(
+        has(&v, 6, 3, "GC013", "SidecarContainers"),
+        "core gate in kubeadm featureGates"
+    );
+    assert!(has(&v, 9, 21, "GC003", "KMSv2"));
+    assert!(has(&v, 15, 34, "GC012", "NodeSwap"));
+    let (_, v135) = json(&["--target", "1.35", "fixtures/bad/kubeadm-v1beta3.yaml"]);
+    assert!(
+        !summary(&v135).iter().any(|f| f.2 == "GC015"),
+        "1.35 still reads v1beta3"
+    );
+}
+
+#[test]
+fn every_other_format_is_read_with_positions() {
+    let cases: &[(&str, &str, u64, u64, &str, &str)] = &[
+        (
+            "fixtures/bad/k3s-config.yaml",
+            "1.36",
+            3,
+            47,
+            "GC003",
+            "CPUManager",
+        ),
+        (
+            "fixtures/bad/kops-cluster.yaml",
+            "1.33",
+            9,
+            7,
+            "GC004",
+            "SidecarContainers",
+        ),
+        (
+            "fixtures/bad/kops-cluster.yaml",
+            "1.33",
+            12,
+            7,
+            "GC001",
+            "NoSuchGate",
+        ),
+        (
+            "fixtures/bad/talos-machine.yaml",
+            "1.35",
+            6,
+            22,
+            "GC003",
+            "SizeMemoryBackedVolumes",
+        ),
+        (
+            "fixtures/bad/talos-machine.yaml",
+            "1.35",
+            13,
+            22,
+            "GC003",
+            "UserNamespacesPodSecurityStandards",
+        ),
+        (
+            "fixtures/bad/capi-kubeadmcontrolplane.yaml",
+            "1.33",
+            12,
+            18,
+            "GC003",
+            "JobPodFailurePolicy",
+        ),
+        (
+            "fixtures/bad/kind-cluster.yaml",
+            "1.36",
+            4,
+            3,
+            "GC008",
+            "GangScheduling",
+        ),
+        (
+            "fixtures/bad/kube-proxy.yaml",
+            "1.33",
+            5,
+            3,
+            "GC004",
+            "NFTablesProxyMode",
+        ),
+        ("fixtures/bad/kube-proxy.yaml", "1.33", 9, 1, "GC013", ""),
+        (
+            "fixtures/bad/kubelet.env",
+            "1.33",
+            2,
+            57,
+            "GC003",
+            "InTreePluginvSphereUnregister",
+        ),
+        (
+            "fixtures/bad/kubelet.env",
+            "1.33",
+            2,
+            92,
+            "GC011",
+            "KubeletTracing",
+        ),
+    ];
+    for (file, target, line, col, code, gate) in cases {
+        let (_, v) = json(&["--target", target, file]);
+        assert!(
+            has(&v, *line, *col, code, gate),
+            "{file}: expected {code} {gate} at {line}:{col}, got {:?}",
+            summary(&v)
+        );
+    }
+}
+
+#[test]
+fn not_yet_introduced_names_the_version() {
+    let (code, v) = json(&["--target", "1.28", "fixtures/bad/kind-cluster.yaml"]);
+    assert_eq!(code, 1);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["gate"] == "GangScheduling")
+        .unwrap();
+    assert_eq!(f["kind"], "not-yet-introduced");
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("introduced in 1.35"));
+}
+
+#[test]
+fn fail_on_lowers_the_threshold() {
+    // KubeletCrashLoopBackOffMax: false is the default: an info finding only.
+    gatecheck()
+        .args(["--target", "1.33", "fixtures/good/kubelet-config.yaml"])
+        .assert()
+        .code(0);
+    gatecheck()
+        .args([
+            "--target",
+            "1.33",
+            "--fail-on",
+            "info",
+            "fixtures/good/kubelet-config.yaml",
+        ])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn stdin_is_read() {
+    gatecheck()
+        .args(["--target", "1.33", "-"])
+        .write_stdin("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  NoSuchGate: true\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("<stdin>:4:3"));
+}
+
+#[test]
+fn bad_input_is_one_error_per_file_and_the_rest_is_checked() {
+    let dir = std::env::temp_dir().join(format!("gatecheck-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let deep = "a: ".to_string() + &"[".repeat(10_000);
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        ));
+    }
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("binary.yaml", b"\x7fELF\x00\x01".to_vec()),
+        ("latin1.yaml", b"featureGates:\n  Caf\xe9: true\n".to_vec()),
+        ("empty.yaml", Vec::new()),
+        ("deep.yaml", deep.into_bytes()),
+        ("bomb.yaml", bomb.into_bytes()),
+    ];
+    for (name, bytes) in &files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let mut args: Vec<String> = vec!["--target".into(), "1.33".into()];
+    args.extend(files.iter().map(|(n, _)| dir.join(n).display().to_string()));
+    args.push("fixtures/bad/malformed.yaml".into());
+    args.push("does/not/exist.yaml".into());
+    args.push("fixtures/bad/kubelet-config.yaml".into());
+    let (code, v) = json(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 2);
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), files.len() + 2, "{errors:?}");
+    for e in errors {
+        assert!(!e["file"].as_str().unwrap().is_empty());
+    }
+    let text = serde_json::to_string(errors).unwrap();
+    for needle in [
+        "binary file",
+        "not valid UTF-8",
+        "empty",
+        "recursion limit",
+        "alias bomb",
+        "invalid YAML",
+        "cannot read file",
+    ] {
+        assert!(text.contains(needle), "no error mentions {needle}: {text}");
+    }
+    let latin = errors
+        .iter()
+        .find(|e| e["file"].as_str().unwrap().ends_with("latin1.yaml"))
+        .unwrap();
+    assert_eq!(
+        (latin["line"].as_u64(), latin["column"].as_u64()),
+        (Some(2), Some(6))
+    );
+    assert!(
+        has(&v, 6, 3, "GC003", "DynamicKubeletConfig"),
+        "the good file is still checked"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn exclude_skips_matching_files() {
+    let (_, v) = json(&[
+        "--target",
+        "1.33",
+        "--exclude",
+        "kubelet*",
+        "--exclude",
+        "malformed.yaml",
+        "fixtures/bad",
+    ]);
+    assert!(!v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["file"].as_str().unwrap().contains("kubelet")));
+    assert!(v["errors"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    gatecheck()
+        .args(["--target", "1.99", "x.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "newest release gatecheck knows (1.37)",
+        ));
+    gatecheck()
+        .args(["--target", "banana", "x.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid Kubernetes version"));
+    gatecheck()
+        .args(["fixtures/good"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--target is required"));
+}
+
+#[test]
+fn explain_shows_the_timeline_and_json() {
+    gatecheck()
+        .args(["explain", "SidecarContainers"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("1.33+")
+                .and(predicate::str::contains("locked"))
+                .and(predicate::str::contains("KEP:        753")),
+        );
+    let out = gatecheck()
+        .args(["explain", "KMSv1", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["name"], "KMSv1");
+    assert_eq!(v["registry"], "kubernetes");
+    assert_eq!(
+        v["stages"][0],
+        serde_json::json!({"since": "1.28", "stage": "deprecated", "default": true, "locked": false})
+    );
+    assert!(
+        v.get("removed_in").is_some() && v.get("components").is_some() && v.get("kep").is_some()
+    );
+    gatecheck()
+        .args(["explain", "CronJobCreationAnnotation"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("CronJobsScheduledAnnotation"));
+}
+
+#[test]
+fn list_and_diff() {
+    let out = gatecheck()
+        .args([
+            "list",
+            "--version",
+            "1.33",
+            "--stage",
+            "ga",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = v["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"SidecarContainers"));
+    assert!(!names.contains(&"NodeSwap"), "NodeSwap is beta in 1.33");
+    let out = gatecheck()
+        .args(["diff", "1.32", "1.33", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sidecar = v["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "SidecarContainers")
+        .unwrap();
+    assert_eq!(
+        sidecar["changes"],
+        serde_json::json!(["promoted", "locked"])
+    );
+    gatecheck()
+        .args(["diff", "1.34", "1.35"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "UserNamespacesPodSecurityStandards",
+        ));
+}
