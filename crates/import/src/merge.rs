@@ -426,7 +426,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             });
         }
     }
-    for ((registry, name), _) in &ov.gates {
+    for (registry, name) in ov.gates.keys() {
         if !records
             .iter()
             .any(|r| r.registry == *registry && &r.name == name)
