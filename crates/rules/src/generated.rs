@@ -4417,9 +4417,9 @@ pub(crate) static GATES: &[Gate] = &[
         registry: Registry::Kubeadm,
         components: &[Kubeadm],
         kep: None,
-        removed_in: None,
+        removed_in: Some(Version::new(1, 36)),
         stages: &[s(19, Alpha, false, false)],
-        note: None,
+        note: Some("kubeadm's gates after 1.31 are only partly known here: later stages of this registry are not recorded."),
     },
     Gate {
         name: "RootlessControlPlane",
