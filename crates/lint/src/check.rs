@@ -305,6 +305,15 @@ fn judge_gate(
             }
             out.push(make(FindingKind::Removed, s, msg, "delete this setting".into()));
         }
+        Status::Known { gate, .. } if rejected_by_ccm(s, gate) => out.push(make(
+            FindingKind::Misplaced,
+            s,
+            format!(
+                "cloud-controller-manager has its own feature-gate registry and rejects {}: it exits with `unrecognized feature gate: {}`",
+                s.gate, s.gate
+            ),
+            "set this gate on the components it concerns, not on cloud-controller-manager".into(),
+        )),
         Status::Known { gate, spec } => {
             let removal = gate
                 .removed_in
@@ -370,4 +379,21 @@ fn judge_gate(
             }
         }
     }
+}
+
+/// cloud-controller-manager (`k8s.io/cloud-provider`) registers the generic API-server,
+/// controller-manager and component-base gates, not the core list: a kubelet gate given to it
+/// stops it (gardener-extension-provider-aws#955). Without a full list of its registry, a gate is
+/// judged rejected only when its KEP names components and none is kube-apiserver (whose generic
+/// gates CCM shares) or cloud-controller-manager.
+fn rejected_by_ccm(s: &Setting, gate: &gatecheck_rules::Gate) -> bool {
+    s.components == [Component::CloudControllerManager]
+        && s.registry == Registry::Kubernetes
+        && !gate.components.is_empty()
+        && !gate.components.iter().any(|c| {
+            matches!(
+                c,
+                Component::KubeApiserver | Component::CloudControllerManager
+            )
+        })
 }

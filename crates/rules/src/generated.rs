@@ -3254,7 +3254,7 @@ pub(crate) static GATES: &[Gate] = &[
     Gate {
         name: "RotateKubeletServerCertificate",
         registry: Registry::Kubernetes,
-        components: &[],
+        components: &[Kubelet],
         kep: None,
         removed_in: None,
         stages: &[s(7, Alpha, false, false), s(12, Beta, true, false)],
