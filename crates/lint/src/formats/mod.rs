@@ -75,6 +75,30 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// A sink for YAML embedded in a string of this file (kind's `kubeadmConfigPatches`).
+    pub fn nested<'b>(&self, src: &'b str) -> Sink<'b> {
+        Sink {
+            src,
+            target: self.target,
+            settings: Vec::new(),
+            problems: Vec::new(),
+            next_group: self.next_group,
+        }
+    }
+
+    /// Takes what a nested sink found, moving its positions into this file with `remap`.
+    pub fn absorb(&mut self, nested: Sink<'_>, remap: impl Fn(usize) -> usize) {
+        self.next_group = nested.next_group;
+        for mut s in nested.settings {
+            s.offset = remap(s.offset);
+            self.settings.push(s);
+        }
+        for mut p in nested.problems {
+            p.offset = remap(p.offset);
+            self.problems.push(p);
+        }
+    }
+
     /// Starts a new merge group (one map, one component's flags).
     pub fn group(&mut self) -> usize {
         self.next_group += 1;
