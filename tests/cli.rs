@@ -464,3 +464,35 @@ fn list_and_diff() {
             "UserNamespacesPodSecurityStandards",
         ));
 }
+
+/// The human rendering, compared with a reviewed snapshot. After an intended change, regenerate
+/// with `GATECHECK_UPDATE_SNAPSHOTS=1 cargo test --test cli human_output` and review the diff.
+#[test]
+fn human_output_snapshot() {
+    for (name, target, file) in [
+        ("kubelet-config", "1.33", "fixtures/bad/kubelet-config.yaml"),
+        ("kube-apiserver", "1.36", "fixtures/bad/kube-apiserver.yaml"),
+    ] {
+        let out = gatecheck()
+            .env_remove("TERM")
+            .env_remove("LANG")
+            .args(["--target", target, file])
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}---\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = root().join("tests/snapshots").join(format!("{name}.txt"));
+        if std::env::var_os("GATECHECK_UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            want == text,
+            "{name}: rendered output differs from {}:\n{text}",
+            path.display()
+        );
+    }
+}

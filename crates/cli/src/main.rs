@@ -126,8 +126,27 @@ fn parse_component(s: &str) -> Result<gatecheck_rules::Component, String> {
     })
 }
 
+/// Rendering that does not depend on the environment when output is not a terminal (CI logs,
+/// pipes, snapshot tests): Unicode, no colour, no hyperlinks, 100 columns.
+fn install_renderer() {
+    use std::io::IsTerminal;
+    let tty = std::io::stdout().is_terminal();
+    let color = tty && std::env::var_os("NO_COLOR").is_none();
+    let _ = miette::set_hook(Box::new(move |_| {
+        let mut opts = miette::MietteHandlerOpts::new()
+            .terminal_links(false)
+            .unicode(true)
+            .color(color);
+        if !tty {
+            opts = opts.width(100);
+        }
+        Box::new(opts.build())
+    }));
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    install_renderer();
     let code = match cli.command {
         Some(Command::Explain { name, format }) => commands::explain(&name, format),
         Some(Command::List {
