@@ -61,16 +61,9 @@ fn read_patch(patch: &Node, sink: &mut Sink<'_>) {
         match type_of(root).1 {
             "ClusterConfiguration" => cluster_configuration(root, &mut nested),
             "InitConfiguration" | "JoinConfiguration" => node_registration(root, &mut nested),
-            "KubeletConfiguration" => {
-                if let Some(map) = root.get("featureGates") {
-                    nested.gate_map(map, &[Component::Kubelet], Registry::Kubernetes, false);
-                }
-            }
-            "KubeProxyConfiguration" => {
-                if let Some(map) = root.get("featureGates") {
-                    nested.gate_map(map, &[Component::KubeProxy], Registry::Kubernetes, false);
-                }
-            }
+            // Patches often omit apiVersion, so the readers are called without their detect().
+            "KubeletConfiguration" => super::kubelet::Kubelet.extract(root, &mut nested),
+            "KubeProxyConfiguration" => super::kubeproxy::KubeProxy.extract(root, &mut nested),
             _ => {}
         }
     }
