@@ -115,17 +115,6 @@ fn read(input: &Input) -> Result<String, InputError> {
             MAX_FILE_BYTES >> 20
         )));
     }
-    let position = |at: usize| {
-        let before = &bytes[..at];
-        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        let column = at
-            - before
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |i| i + 1)
-            + 1;
-        (Some(line), Some(column))
-    };
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError {
             message: "file is empty".into(),
@@ -134,21 +123,29 @@ fn read(input: &Input) -> Result<String, InputError> {
         });
     }
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
-        let (line, column) = position(at);
-        return Err(InputError {
-            message: "binary file (contains a NUL byte)".into(),
-            line,
-            column,
-        });
+        return Err(positioned("binary file (contains a NUL byte)", &bytes, at));
     }
-    String::from_utf8(bytes.clone()).map_err(|e| {
-        let (line, column) = position(e.utf8_error().valid_up_to());
-        InputError {
-            message: "file is not valid UTF-8".into(),
-            line,
-            column,
-        }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        positioned("file is not valid UTF-8", e.as_bytes(), at)
     })
+}
+
+/// An input error at byte `at` of `bytes`, with its 1-based line and column.
+fn positioned(message: &str, bytes: &[u8], at: usize) -> InputError {
+    let before = &bytes[..at];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = at
+        - before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1)
+        + 1;
+    InputError {
+        message: message.into(),
+        line: Some(line),
+        column: Some(column),
+    }
 }
 
 fn is_flags_file(input: &Input, src: &str) -> bool {

@@ -61,10 +61,14 @@ fn read_patch(patch: &Node, sink: &mut Sink<'_>) {
         match type_of(root).1 {
             "ClusterConfiguration" => cluster_configuration(root, &mut nested),
             "InitConfiguration" | "JoinConfiguration" => node_registration(root, &mut nested),
-            // Patches often omit apiVersion, so the readers are called without their detect().
-            "KubeletConfiguration" => super::kubelet::Kubelet.extract(root, &mut nested),
-            "KubeProxyConfiguration" => super::kubeproxy::KubeProxy.extract(root, &mut nested),
-            _ => {}
+            _ => {
+                // Patches often omit apiVersion, so match on kind alone.
+                for reader in [&super::kubelet::KUBELET, &super::kubelet::KUBE_PROXY] {
+                    if reader.is_kind(root) {
+                        reader.extract(root, &mut nested);
+                    }
+                }
+            }
         }
     }
     let src = sink.src;

@@ -13,7 +13,6 @@ mod kind;
 mod kops;
 pub mod kubeadm;
 mod kubelet;
-mod kubeproxy;
 mod pod;
 mod scheduler;
 mod talos;
@@ -273,8 +272,8 @@ pub trait Format: Sync {
 
 /// Every format, in the order they are tried; the first that detects a document reads it.
 pub static ALL: &[&dyn Format] = &[
-    &kubelet::Kubelet,
-    &kubeproxy::KubeProxy,
+    &kubelet::KUBELET,
+    &kubelet::KUBE_PROXY,
     &scheduler::Scheduler,
     &kubeadm::Kubeadm,
     &pod::StaticPod,
