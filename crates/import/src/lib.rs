@@ -39,6 +39,7 @@ pub struct Inputs {
     pub pages: Vec<(String, String)>,
     pub keps: String,
     pub kubeadm: String,
+    pub dependencies: String,
     pub overrides: String,
 }
 
@@ -93,6 +94,7 @@ impl Inputs {
             pages,
             keps: read(root, &format!("{up}/enhancements/kep_feature_gates.yaml"))?,
             kubeadm: read(root, &format!("{up}/kubeadm/kubeadm_feature_gates.yaml"))?,
+            dependencies: read(root, &format!("{up}/kubernetes/feature_dependencies.yaml"))?,
             overrides: read(root, "data/overrides.yaml")?,
         })
     }

@@ -28,6 +28,8 @@ pub struct GateRecord {
     pub removed_in: Option<Version>,
     pub stages: Timeline,
     pub note: Option<String>,
+    /// From each release on, the gates this one depends on (empty: none; checked from 1.35).
+    pub depends_on: Vec<(Version, Vec<String>)>,
     /// Ids of the sources this record was built from (see `SOURCES`).
     pub sources: Vec<&'static str>,
 }
@@ -43,6 +45,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("website-gate-page", "data/upstream/website/feature-gates/<Name>.md (kubernetes/website, commit per PROVENANCE.tsv)"),
     ("kubeadm-docs-1.31", "data/upstream/kubeadm/kubeadm_feature_gates.yaml (kubernetes/website kubeadm-init, v1.31)"),
     ("keps", "data/upstream/enhancements/kep_feature_gates.yaml (kubernetes/enhancements@64765b4b)"),
+    ("k8s-dependencies", "data/upstream/kubernetes/feature_dependencies.yaml (defaultKubernetesFeatureGateDependencies, kubernetes v1.36 trees)"),
     ("override", "data/overrides.yaml (hand corrections, each with its own source)"),
 ];
 
@@ -377,6 +380,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             registry: Registry::Kubernetes,
             removed_in,
             stages,
+            depends_on: Vec::new(),
             sources: sources_used,
         });
     }
@@ -404,6 +408,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             registry: Registry::Kubeadm,
             removed_in,
             stages: normalise(stages, newest),
+            depends_on: Vec::new(),
             sources: sources_used,
         });
     }
@@ -422,6 +427,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
                 removed_in: o.removed_in,
                 stages: normalise(o.stages.clone().unwrap_or_default(), newest),
                 note: o.note.clone(),
+                depends_on: Vec::new(),
                 sources: vec!["override"],
             });
         }
@@ -436,9 +442,85 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             ));
         }
     }
+    let tables = sources::dependencies(&inputs.dependencies)?;
+    attach_dependencies(&mut records, &tables, &rename, &mut problems);
     if !problems.is_empty() {
         return Err(Error(problems.join("\n")));
     }
     records.sort_by(|a, b| (a.registry, &a.name).cmp(&(b.registry, &b.name)));
     Ok((newest, records))
+}
+
+/// Gives each core gate its dependency timeline from the copies of Kubernetes' table, and
+/// reports names in the table that no other source knows (a misspelt or missed gate).
+fn attach_dependencies(
+    records: &mut [GateRecord],
+    tables: &[sources::DependencyTable],
+    rename: &dyn Fn(&str) -> String,
+    problems: &mut Vec<String>,
+) {
+    // (release, table) steps, oldest first; a table's first-release differences come first.
+    let mut steps: Vec<(Version, BTreeMap<String, Vec<String>>)> = Vec::new();
+    for t in tables {
+        let rename_map = |m: &BTreeMap<String, Vec<String>>| -> BTreeMap<String, Vec<String>> {
+            m.iter()
+                .map(|(k, v)| (rename(k), v.iter().map(|d| rename(d)).collect()))
+                .collect()
+        };
+        let full = rename_map(&t.depends_on);
+        if t.first_release_differs.is_empty() {
+            steps.push((t.applies_from, full));
+        } else {
+            let mut first = full.clone();
+            first.extend(rename_map(&t.first_release_differs));
+            steps.push((t.applies_from, first));
+            steps.push((t.applies_from.next(), full));
+        }
+    }
+    let known: BTreeSet<String> = records
+        .iter()
+        .filter(|r| r.registry == Registry::Kubernetes)
+        .map(|r| r.name.clone())
+        .collect();
+    let mut unknown: BTreeSet<&String> = BTreeSet::new();
+    for (_, map) in &steps {
+        for (gate, deps) in map {
+            unknown.extend(
+                std::iter::once(gate)
+                    .chain(deps)
+                    .filter(|n| !known.contains(*n)),
+            );
+        }
+    }
+    for name in unknown {
+        problems.push(format!(
+            "feature_dependencies.yaml names {name}, which no other source knows"
+        ));
+    }
+    for r in records
+        .iter_mut()
+        .filter(|r| r.registry == Registry::Kubernetes)
+    {
+        let mut timeline: Vec<(Version, Vec<String>)> = Vec::new();
+        for (since, map) in &steps {
+            let deps = map.get(&r.name).cloned().unwrap_or_default();
+            let current = timeline
+                .last()
+                .map(|(_, d)| d.as_slice())
+                .unwrap_or_default();
+            if current == deps.as_slice() {
+                continue;
+            }
+            match timeline.last_mut() {
+                Some(last) if last.0 == *since => last.1 = deps,
+                _ => timeline.push((*since, deps)),
+            }
+        }
+        if !timeline.is_empty() {
+            r.sources.push("k8s-dependencies");
+            r.sources
+                .sort_by_key(|id| SOURCES.iter().position(|(s, _)| s == id));
+        }
+        r.depends_on = timeline;
+    }
 }

@@ -27,6 +27,11 @@ pub fn gates_yaml(newest: Version, records: &[GateRecord]) -> String {
         "# Each gate's `stages` apply from `since` until the next entry; `removed_in` is the first"
     );
     let _ = writeln!(out, "# minor release that no longer recognises the gate. `components: []` means no source says.");
+    let _ = writeln!(
+        out,
+        "# `depends_on` lists, from `since` on, the gates that must be enabled when this one is"
+    );
+    let _ = writeln!(out, "# (Kubernetes checks them from 1.35).");
     let _ = writeln!(out, "newest: {}", quote(&newest.to_string()));
     let _ = writeln!(out, "sources:");
     for (id, what) in SOURCES {
@@ -52,6 +57,17 @@ pub fn gates_yaml(newest: Version, records: &[GateRecord]) -> String {
             let _ = writeln!(out, "    note: {}", quote(n));
         }
         let _ = writeln!(out, "    sources: [{}]", r.sources.join(", "));
+        if !r.depends_on.is_empty() {
+            let _ = writeln!(out, "    depends_on:");
+            for (since, deps) in &r.depends_on {
+                let _ = writeln!(
+                    out,
+                    "      - {{since: {}, gates: [{}]}}",
+                    quote(&since.to_string()),
+                    deps.join(", ")
+                );
+            }
+        }
         let _ = writeln!(out, "    stages:");
         for s in &r.stages {
             let _ = writeln!(
@@ -101,7 +117,7 @@ pub fn generated_rs(newest: Version, records: &[GateRecord]) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "use crate::model::{{Component::*, Gate, Registry, Stage::*, StageSpec}};"
+        "use crate::model::{{Component::*, Dependency, Gate, Registry, Stage::*, StageSpec}};"
     );
     let _ = writeln!(out, "use crate::Version;");
     let _ = writeln!(out);
@@ -112,6 +128,16 @@ pub fn generated_rs(newest: Version, records: &[GateRecord]) -> String {
     let _ = writeln!(
         out,
         "    StageSpec {{ since: Version::new(1, minor), stage, default, locked }}"
+    );
+    let _ = writeln!(out, "}}");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "const fn d(minor: u16, gates: &'static [&'static str]) -> Dependency {{"
+    );
+    let _ = writeln!(
+        out,
+        "    Dependency {{ since: Version::new(1, minor), gates }}"
     );
     let _ = writeln!(out, "}}");
     let _ = writeln!(out);
@@ -164,6 +190,15 @@ pub fn generated_rs(newest: Version, records: &[GateRecord]) -> String {
                 .as_ref()
                 .map_or("None".to_string(), |n| format!("Some({})", quote(n)))
         );
+        let deps: Vec<String> = r
+            .depends_on
+            .iter()
+            .map(|(since, gates)| {
+                let names: Vec<String> = gates.iter().map(|g| quote(g)).collect();
+                format!("d({}, &[{}])", since.minor, names.join(", "))
+            })
+            .collect();
+        let _ = writeln!(out, "        depends_on: &[{}],", deps.join(", "));
         let _ = writeln!(out, "    }},");
     }
     let _ = writeln!(out, "];");

@@ -391,3 +391,57 @@ pub fn kubeadm(text: &str) -> Result<BTreeMap<String, (Timeline, Option<Version>
     }
     Ok(out)
 }
+
+/// One copy of Kubernetes' dependency table (`feature_dependencies.yaml`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DependencyTable {
+    /// The first release the importer uses this table for.
+    pub applies_from: Version,
+    /// Gate → the gates it depends on (only non-empty entries).
+    pub depends_on: BTreeMap<String, Vec<String>>,
+    /// Entries that replace `depends_on` for the `applies_from` release only.
+    pub first_release_differs: BTreeMap<String, Vec<String>>,
+}
+
+fn dependency_map(node: Option<&Node>, what: &str) -> Result<BTreeMap<String, Vec<String>>> {
+    let mut out = BTreeMap::new();
+    for (k, v) in node.and_then(Node::as_map).unwrap_or_default() {
+        let gate = k
+            .as_str()
+            .ok_or_else(|| Error(format!("{what}: a key is not a gate name")))?;
+        let deps = v
+            .as_seq()
+            .ok_or_else(|| Error(format!("{what}: {gate} is not a list")))?
+            .iter()
+            .map(|d| d.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| Error(format!("{what}: {gate} lists a non-name")))?;
+        out.insert(gate.to_string(), deps);
+    }
+    Ok(out)
+}
+
+/// `data/upstream/kubernetes/feature_dependencies.yaml`: copies of
+/// `defaultKubernetesFeatureGateDependencies`, oldest first.
+pub fn dependencies(text: &str) -> Result<Vec<DependencyTable>> {
+    let what = "feature_dependencies.yaml";
+    let docs = yaml(text, what)?;
+    let snapshots = docs
+        .first()
+        .and_then(|d| d.root.get("snapshots"))
+        .and_then(Node::as_seq)
+        .ok_or_else(|| Error(format!("{what}: no snapshots")))?;
+    let mut out: Vec<DependencyTable> = Vec::new();
+    for s in snapshots {
+        let applies_from = version(str_of(s, "applies_from", what)?)?;
+        if out.last().is_some_and(|t| t.applies_from >= applies_from) {
+            return Err(Error(format!("{what}: snapshots must be oldest first")));
+        }
+        out.push(DependencyTable {
+            applies_from,
+            depends_on: dependency_map(s.get("depends_on"), what)?,
+            first_release_differs: dependency_map(s.get("v1_35_table_differs"), what)?,
+        });
+    }
+    Ok(out)
+}

@@ -115,3 +115,62 @@ fn feature_list_md_ranges_become_stages() {
         ]
     );
 }
+
+#[test]
+fn dependency_tables_read_in_order_with_first_release_differences() {
+    let text = r#"
+snapshots:
+  - applies_from: "1.35"
+    depends_on:
+      B: [A]
+      C: [A, B]
+    v1_35_table_differs:
+      C: [A]
+  - applies_from: "1.36"
+    depends_on:
+      B: [A]
+"#;
+    let tables = sources::dependencies(text).unwrap();
+    assert_eq!(tables.len(), 2);
+    assert_eq!(tables[0].depends_on["C"], ["A", "B"]);
+    assert_eq!(tables[0].first_release_differs["C"], ["A"]);
+    assert!(tables[1].depends_on.get("C").is_none());
+
+    let reversed = "snapshots:\n  - applies_from: \"1.36\"\n  - applies_from: \"1.35\"\n";
+    assert!(sources::dependencies(reversed).is_err());
+    let not_a_list = "snapshots:\n  - applies_from: \"1.35\"\n    depends_on:\n      B: A\n";
+    assert!(sources::dependencies(not_a_list).is_err());
+}
+
+#[test]
+fn the_upstream_dependency_table_reaches_the_rules() {
+    // A v1.35 fact from the table, and one that only the later v1.36 tree has.
+    let rules = Rules::embedded();
+    let dra = rules.gate(Registry::Kubernetes, "DRAAdminAccess").unwrap();
+    assert_eq!(
+        dra.dependencies_at("1.35".parse().unwrap()),
+        ["DynamicResourceAllocation"]
+    );
+    let ws = rules
+        .gate(Registry::Kubernetes, "ExtendWebSocketsToKubelet")
+        .unwrap();
+    assert_eq!(
+        ws.dependencies_at("1.36".parse().unwrap()),
+        ["NodeDeclaredFeatures"]
+    );
+    // Removed with MemoryManager: the 1.35 table still has the edge, 1.36 does not.
+    let mem = rules
+        .gate(
+            Registry::Kubernetes,
+            "InPlacePodVerticalScalingExclusiveMemory",
+        )
+        .unwrap();
+    assert_eq!(
+        mem.dependencies_at("1.35".parse().unwrap()),
+        ["InPlacePodVerticalScaling", "MemoryManager"]
+    );
+    assert_eq!(
+        mem.dependencies_at("1.36".parse().unwrap()),
+        ["InPlacePodVerticalScaling"]
+    );
+}

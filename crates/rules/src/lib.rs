@@ -26,6 +26,8 @@ mod model;
 mod query;
 mod version;
 
-pub use model::{Component, Gate, Registry, Stage, StageSpec};
+pub use model::{
+    Component, Dependency, Gate, Registry, Stage, StageSpec, DEPENDENCIES_CHECKED_FROM,
+};
 pub use query::{Change, ChangeKind, QueryError, Rules, Status};
 pub use version::{Version, VersionError};

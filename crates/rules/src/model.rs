@@ -172,7 +172,19 @@ pub struct Gate {
     pub stages: &'static [StageSpec],
     /// What the sources leave uncertain about this gate, if anything.
     pub note: Option<&'static str>,
+    /// From each release on, the gates that must be enabled whenever this one is; oldest first.
+    pub depends_on: &'static [Dependency],
 }
+
+/// Kubernetes refuses to start when an enabled gate depends on a disabled one (from 1.35).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dependency {
+    pub since: Version,
+    pub gates: &'static [&'static str],
+}
+
+/// The first release whose components check dependencies (component-base, k/k PR #133697).
+pub const DEPENDENCIES_CHECKED_FROM: Version = Version::new(1, 35);
 
 impl Gate {
     /// The first minor version that recognises the gate.
@@ -186,6 +198,19 @@ impl Gate {
             return None;
         }
         self.stages.iter().rev().find(|s| s.since <= v).copied()
+    }
+
+    /// The gates that must be enabled when this one is, in release `v` (none before 1.35,
+    /// when Kubernetes began to check).
+    pub fn dependencies_at(&self, v: Version) -> &'static [&'static str] {
+        if v < DEPENDENCIES_CHECKED_FROM || self.spec_at(v).is_none() {
+            return &[];
+        }
+        self.depends_on
+            .iter()
+            .rev()
+            .find(|d| d.since <= v)
+            .map_or(&[], |d| d.gates)
     }
 
     /// The last spec the gate had before it was removed (or its current one).

@@ -115,3 +115,73 @@ fn kubeadm_gates_are_a_separate_registry() {
         .is_none());
     assert!(rules.gate(Registry::Kubeadm, "SidecarContainers").is_none());
 }
+
+/// Kubernetes refuses to register a dependency that its own defaults would break
+/// (component-base `AddDependencies`): a gate may not depend on a less stable one, a default-on
+/// gate on a default-off one, or a locked gate on an unlocked one. Our stage data and the
+/// dependency tables come from different sources, so this cross-checks both.
+#[test]
+fn dependencies_are_consistent_with_the_stages_kubernetes_registers() {
+    let rules = Rules::embedded();
+    let rank = |s: Stage| match s {
+        Stage::Alpha => 0,
+        Stage::Beta => 1,
+        Stage::Ga | Stage::Deprecated => 2,
+    };
+    let mut problems = Vec::new();
+    for minor in 35..=rules.newest().minor {
+        let v = Version::new(1, minor);
+        for g in rules.gates() {
+            let Some(spec) = g.spec_at(v) else { continue };
+            for dep in g.dependencies_at(v) {
+                let Some(d) = rules
+                    .gate(Registry::Kubernetes, dep)
+                    .and_then(|d| d.spec_at(v))
+                else {
+                    problems.push(format!("{v}: {} depends on {dep}, not a gate then", g.name));
+                    continue;
+                };
+                if rank(spec.stage) > rank(d.stage) && spec.stage != Stage::Deprecated {
+                    problems.push(format!(
+                        "{v}: {} ({}) depends on less stable {dep} ({})",
+                        g.name, spec.stage, d.stage
+                    ));
+                }
+                if spec.default && !d.default {
+                    problems.push(format!("{v}: {} is on by default but {dep} is off", g.name));
+                }
+                if spec.locked && !d.locked {
+                    problems.push(format!("{v}: {} is locked but {dep} is not", g.name));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn dependencies_are_not_checked_before_1_35() {
+    let rules = Rules::embedded();
+    let g = rules
+        .gate(
+            Registry::Kubernetes,
+            "GracefulNodeShutdownBasedOnPodPriority",
+        )
+        .unwrap();
+    assert!(g.dependencies_at(Version::new(1, 34)).is_empty());
+    assert_eq!(
+        g.dependencies_at(Version::new(1, 35)),
+        ["GracefulNodeShutdown"]
+    );
+    let userns = rules
+        .gate(Registry::Kubernetes, "UserNamespacesHostNetworkSupport")
+        .unwrap();
+    assert_eq!(
+        userns.dependencies_at(Version::new(1, 35)),
+        ["UserNamespacesSupport"]
+    );
+    assert_eq!(
+        userns.dependencies_at(Version::new(1, 36)),
+        ["UserNamespacesSupport", "NodeDeclaredFeatures"]
+    );
+}
