@@ -496,3 +496,68 @@ fn human_output_snapshot() {
         );
     }
 }
+
+#[test]
+fn dependencies_are_checked_from_1_35() {
+    let file = "fixtures/bad/kubelet-dependencies.yaml";
+    let (code, v134) = json(&["--target", "1.34", file]);
+    assert!(
+        !summary(&v134).iter().any(|f| f.2 == "GC016"),
+        "1.34 does not check dependencies"
+    );
+    assert_eq!(code, 1, "ImageVolumeWithDigest does not exist yet in 1.34");
+
+    let (code, v) = json(&["--target", "1.35", file]);
+    assert_eq!(code, 1);
+    // Turning off a gate that a default-on gate needs: reported where it is turned off.
+    assert!(has(&v, 7, 3, "GC016", "GracefulNodeShutdown"));
+    // Enabling a gate whose dependency is off: reported at the gate.
+    assert!(has(&v, 9, 3, "GC016", "ImageVolumeWithDigest"));
+    // AllAlpha enables GangScheduling, whose dependency is explicitly off.
+    assert!(has(&v, 15, 3, "GC016", "AllAlpha"));
+    assert!(has(&v, 15, 3, "GC017", "AllAlpha"));
+    // An explicit opt-out from AllAlpha is not redundant, although it equals the default.
+    assert!(!has(&v, 16, 3, "GC010", "GenericWorkload"));
+    let dep = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["gate"] == "ImageVolumeWithDigest" && f["code"] == "GC016")
+        .unwrap();
+    assert_eq!(dep["kind"], "dependency");
+    assert!(dep["message"].as_str().unwrap().contains(
+        "`ImageVolumeWithDigest is enabled, but depends on features that are disabled: [ImageVolume]`"
+    ));
+}
+
+#[test]
+fn dependencies_apply_to_flags_and_ignore_locked_mistakes() {
+    // Flags merge like the file: the later ImageVolume=true repairs the dependency.
+    let args = "KUBELET_EXTRA_ARGS=--feature-gates=ImageVolume=false,ImageVolumeWithDigest=true --feature-gates=ImageVolume=true\n";
+    let out = gatecheck()
+        .args([
+            "--format",
+            "json",
+            "--target",
+            "1.35",
+            "--component",
+            "kubelet",
+            "-",
+        ])
+        .write_stdin(args)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!summary(&v).iter().any(|f| f.2 == "GC016"), "{v}");
+
+    // A locked gate set the wrong way is one error (GC004), not also a dependency failure.
+    let cfg = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  DynamicResourceAllocation: false\n";
+    let out = gatecheck()
+        .args(["--format", "json", "--target", "1.35", "-"])
+        .write_stdin(cfg)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<String> = summary(&v).into_iter().map(|f| f.2).collect();
+    assert_eq!(codes, ["GC004"], "{v}");
+}

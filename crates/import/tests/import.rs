@@ -134,7 +134,7 @@ snapshots:
     assert_eq!(tables.len(), 2);
     assert_eq!(tables[0].depends_on["C"], ["A", "B"]);
     assert_eq!(tables[0].first_release_differs["C"], ["A"]);
-    assert!(tables[1].depends_on.get("C").is_none());
+    assert!(!tables[1].depends_on.contains_key("C"));
 
     let reversed = "snapshots:\n  - applies_from: \"1.36\"\n  - applies_from: \"1.35\"\n";
     assert!(sources::dependencies(reversed).is_err());

@@ -178,6 +178,17 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         });
     }
 
+    // AllAlpha / AllBeta per group: they change what "the default" is for the other settings.
+    let mut meta_values: HashMap<usize, MetaValues> = HashMap::new();
+    for s in &sink.settings {
+        let entry = meta_values.entry(s.group).or_default();
+        match (s.gate.as_str(), &s.value) {
+            ("AllAlpha", Value::Bool(b)) => entry.all_alpha = Some(*b),
+            ("AllBeta", Value::Bool(b)) => entry.all_beta = Some(*b),
+            _ => {}
+        }
+    }
+
     // Repeated settings within one group merge, the later winning.
     let mut seen: HashMap<(usize, &str), &Value> = HashMap::new();
     let mut prefix_use: HashMap<usize, (bool, bool)> = HashMap::new();
@@ -233,7 +244,11 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
             };
             out.push(make(FindingKind::InvalidValue, s, message, help));
         }
-        judge_gate(&rules, target, s, &make, &mut out);
+        let switched = meta_values.get(&s.group).copied().unwrap_or_default();
+        judge_gate(&rules, target, s, switched, &make, &mut out);
+    }
+    for group in groups(&sink.settings) {
+        check_group(&rules, target, &group, &make, &mut out);
     }
     out.sort_by_key(|f| (f.offset, f.kind));
     out.dedup_by(|a, b| a.offset == b.offset && a.kind == b.kind);
@@ -243,10 +258,18 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     }
 }
 
+/// The AllAlpha / AllBeta values set in one group, if any.
+#[derive(Clone, Copy, Default)]
+struct MetaValues {
+    all_alpha: Option<bool>,
+    all_beta: Option<bool>,
+}
+
 fn judge_gate(
     rules: &Rules,
     target: Version,
     s: &Setting,
+    switched: MetaValues,
     make: &dyn Fn(FindingKind, &Setting, String, String) -> Finding,
     out: &mut Vec<Finding>,
 ) {
@@ -327,7 +350,16 @@ fn judge_gate(
                     format!("remove this before upgrading to {}", target.next()),
                 ));
             }
+            // AllAlpha / AllBeta are judged with the whole group (`check_group`).
+            let meta = matches!(gate.name, "AllAlpha" | "AllBeta");
+            // The value the gate would have without this setting.
+            let implicit = match spec.stage {
+                Stage::Alpha if !spec.locked => switched.all_alpha.unwrap_or(spec.default),
+                Stage::Beta if !spec.locked => switched.all_beta.unwrap_or(spec.default),
+                _ => spec.default,
+            };
             match value {
+                _ if meta => {}
                 Some(v) if spec.locked && v != spec.default => out.push(make(
                     FindingKind::Locked,
                     s,
@@ -358,7 +390,7 @@ fn judge_gate(
                     format!("{} is an alpha feature in {target}: not for production, and it may change incompatibly", s.gate),
                     "enable alpha features only in test clusters".into(),
                 )),
-                Some(v) if v == spec.default => out.push(make(
+                Some(v) if v == spec.default && v == implicit => out.push(make(
                     FindingKind::Redundant,
                     s,
                     format!("{} is already {} by default in {target}", s.gate, on_off(spec.default)),
@@ -396,4 +428,256 @@ fn rejected_by_ccm(s: &Setting, gate: &gatecheck_rules::Gate) -> bool {
                 Component::KubeApiserver | Component::CloudControllerManager
             )
         })
+}
+
+/// The settings of each merge group, in file order.
+fn groups(settings: &[Setting]) -> Vec<Vec<&Setting>> {
+    let mut order: Vec<usize> = Vec::new();
+    let mut by_group: HashMap<usize, Vec<&Setting>> = HashMap::new();
+    for s in settings {
+        by_group
+            .entry(s.group)
+            .or_insert_with(|| {
+                order.push(s.group);
+                Vec::new()
+            })
+            .push(s);
+    }
+    order
+        .into_iter()
+        .filter_map(|g| by_group.remove(&g))
+        .collect()
+}
+
+/// Why a gate has the value it has in one component's merged settings.
+#[derive(Clone, Copy)]
+enum Cause<'s> {
+    Default,
+    /// Set by name.
+    Explicit(&'s Setting),
+    /// Switched by AllAlpha or AllBeta.
+    Meta(&'s Setting),
+}
+
+impl<'s> Cause<'s> {
+    fn setting(self) -> Option<&'s Setting> {
+        match self {
+            Cause::Default => None,
+            Cause::Explicit(s) | Cause::Meta(s) => Some(s),
+        }
+    }
+}
+
+/// One component's gate values after merging, as component-base computes them: explicit
+/// settings win (the later of two), then AllAlpha / AllBeta for gates at that stage, then the
+/// default at the target.
+struct Merged<'s> {
+    explicit: HashMap<&'s str, (bool, &'s Setting)>,
+    all_alpha: Option<(bool, &'s Setting)>,
+    all_beta: Option<(bool, &'s Setting)>,
+}
+
+impl<'s> Merged<'s> {
+    fn new(group: &[&'s Setting]) -> Self {
+        let mut explicit = HashMap::new();
+        for s in group {
+            if let Value::Bool(v) = s.value {
+                explicit.insert(s.gate.as_str(), (v, *s));
+            }
+        }
+        Merged {
+            all_alpha: explicit.get("AllAlpha").copied(),
+            all_beta: explicit.get("AllBeta").copied(),
+            explicit,
+        }
+    }
+
+    /// The value of a core gate at `target`, or `None` when the target does not know it.
+    fn value(&self, rules: &Rules, target: Version, name: &str) -> Option<(bool, Cause<'s>)> {
+        let spec = rules.gate(Registry::Kubernetes, name)?.spec_at(target)?;
+        if let Some((v, s)) = self.explicit.get(name) {
+            // A locked gate set the other way is its own error (GC004); the component stops
+            // there, so it is judged here at the value it is locked to.
+            if !spec.locked || *v == spec.default {
+                return Some((*v, Cause::Explicit(s)));
+            }
+            return Some((spec.default, Cause::Default));
+        }
+        let meta = match spec.stage {
+            Stage::Alpha if !spec.locked => self.all_alpha,
+            Stage::Beta if !spec.locked => self.all_beta,
+            _ => None,
+        };
+        Some(match meta {
+            Some((v, s)) => (v, Cause::Meta(s)),
+            None => (spec.default, Cause::Default),
+        })
+    }
+}
+
+/// The setting a dependency failure is reported at, and why.
+#[derive(Clone, Copy)]
+enum Blame<'s> {
+    /// It enables a gate whose dependency is off.
+    Enables(&'s Setting),
+    /// It is AllAlpha/AllBeta and enables this gate, whose dependency is off.
+    Switches(&'s Setting, &'static str),
+    /// It turns off a dependency of a gate that is on by default.
+    Disables(&'s Setting),
+}
+
+impl<'s> Blame<'s> {
+    fn setting(self) -> &'s Setting {
+        match self {
+            Blame::Enables(s) | Blame::Switches(s, _) | Blame::Disables(s) => s,
+        }
+    }
+}
+
+/// Go prints a list of feature names as `[A B]`.
+fn go_list(names: &[&str]) -> String {
+    names.join(" ")
+}
+
+/// Checks that need a component's whole set of gates: declared dependencies (1.35+) and what
+/// AllAlpha / AllBeta switch.
+fn check_group(
+    rules: &Rules,
+    target: Version,
+    group: &[&Setting],
+    make: &dyn Fn(FindingKind, &Setting, String, String) -> Finding,
+    out: &mut Vec<Finding>,
+) {
+    let Some(first) = group.first() else { return };
+    // Only the shared core registry declares dependencies; other registries are judged elsewhere.
+    if first.registry != Registry::Kubernetes
+        || !first.components.iter().all(|c| c.shares_core_registry())
+    {
+        return;
+    }
+    let who = first
+        .components
+        .first()
+        .map_or("the component", |c| c.as_str());
+    let merged = Merged::new(group);
+
+    for meta in [merged.all_alpha, merged.all_beta].into_iter().flatten() {
+        let (on, setting) = meta;
+        let stage = if setting.gate == "AllAlpha" {
+            Stage::Alpha
+        } else {
+            Stage::Beta
+        };
+        let switched: Vec<&str> = rules
+            .known_at(Registry::Kubernetes, target)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(g, spec)| {
+                spec.stage == stage
+                    && !spec.locked
+                    && spec.default != on
+                    && !merged.explicit.contains_key(g.name)
+                    && !g.name.starts_with("All")
+            })
+            .map(|(g, _)| g.name)
+            .collect();
+        let shown: Vec<&str> = switched.iter().take(8).copied().collect();
+        let more = switched.len().saturating_sub(shown.len());
+        out.push(make(
+            FindingKind::MetaGate,
+            setting,
+            format!(
+                "{}={} turns {} {} {} gate(s) of {target} not set explicitly: {}{}",
+                setting.gate,
+                on_off(on),
+                if on { "on" } else { "off" },
+                switched.len(),
+                stage,
+                shown.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ),
+            "set the gates you need by name: what AllAlpha/AllBeta switch changes with every release".into(),
+        ));
+    }
+
+    if target < gatecheck_rules::DEPENDENCIES_CHECKED_FROM {
+        return;
+    }
+    // One finding per setting that causes a failure, naming every gate it breaks.
+    let mut broken: Vec<(Blame, Vec<String>)> = Vec::new();
+    for g in rules
+        .gates()
+        .iter()
+        .filter(|g| g.registry == Registry::Kubernetes)
+    {
+        let deps = g.dependencies_at(target);
+        if deps.is_empty() {
+            continue;
+        }
+        let Some((true, cause)) = merged.value(rules, target, g.name) else {
+            continue;
+        };
+        let off: Vec<(&str, Cause)> = deps
+            .iter()
+            .filter_map(|d| match merged.value(rules, target, d) {
+                Some((false, c)) => Some((*d, c)),
+                _ => None,
+            })
+            .collect();
+        if off.is_empty() {
+            continue;
+        }
+        let names: Vec<&str> = off.iter().map(|(d, _)| *d).collect();
+        let error = format!(
+            "`{} is enabled, but depends on features that are disabled: [{}]`",
+            g.name,
+            go_list(&names)
+        );
+        // Blame the gate's own setting (or the AllAlpha/AllBeta that enabled it); failing that,
+        // the setting that turned a dependency off.
+        let blame = match cause {
+            Cause::Explicit(s) => Blame::Enables(s),
+            Cause::Meta(s) => Blame::Switches(s, g.name),
+            Cause::Default => match off.iter().find_map(|(_, c)| c.setting()) {
+                Some(s) => Blame::Disables(s),
+                None => continue, // defaults alone are consistent; nothing to point at
+            },
+        };
+        match broken
+            .iter_mut()
+            .find(|(b, _)| std::ptr::eq(b.setting(), blame.setting()))
+        {
+            Some((_, errors)) => errors.push(error),
+            None => broken.push((blame, vec![error])),
+        }
+    }
+    for (blame, errors) in broken {
+        let anchor = blame.setting();
+        let value = match anchor.value {
+            Value::Bool(b) => on_off(b),
+            Value::Invalid(_) => "?",
+        };
+        let fails = format!("{who} {target} fails to start with {}", errors.join("; "));
+        let (message, help) = match blame {
+            Blame::Enables(_) => (
+                fails,
+                format!(
+                    "enable the dependencies as well, or do not enable {}",
+                    anchor.gate
+                ),
+            ),
+            Blame::Switches(_, first) => (
+                format!("{}={value} also enables {first}: {fails}", anchor.gate),
+                "enable the dependencies by name, or disable the gates that need them".into(),
+            ),
+            Blame::Disables(_) => (
+                format!(
+                    "{}={value} turns off a gate that others need: {fails}",
+                    anchor.gate
+                ),
+                "disable the dependent gates too, or leave this one on".into(),
+            ),
+        };
+        out.push(make(FindingKind::Dependency, anchor, message, help));
+    }
 }

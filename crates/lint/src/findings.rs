@@ -97,6 +97,12 @@ finding_kinds! {
     KubeadmApiRemoved = "GC015", "kubeadm-api-removed", Error,
         "kubeadm config API version no longer read by the target kubeadm",
         "kubeadm drops old configuration API versions (v1beta3 is gone in 1.36). Migrate the file with `kubeadm config migrate` before upgrading.";
+    Dependency = "GC016", "dependency", Error,
+        "an enabled gate depends on a disabled one",
+        "From 1.35 the components check declared dependencies between gates and refuse to start with `<gate> is enabled, but depends on features that are disabled: [<deps>]`. The check runs after the other gate errors are cleared, so it often surfaces only once those are fixed. It also catches turning off a gate that a default-on gate needs (GracefulNodeShutdown=false while GracefulNodeShutdownBasedOnPodPriority is on by default), and AllAlpha/AllBeta settings that leave a dependency off.";
+    MetaGate = "GC017", "meta-gate", Info,
+        "AllAlpha or AllBeta switches many gates at once",
+        "AllAlpha=<v> sets every gate that is alpha at the running version, and AllBeta=<v> every beta gate, to <v>, except gates set explicitly. What they switch changes with each release, so the same setting does something different after an upgrade: gatecheck lists what it switches at the target.";
 }
 
 impl fmt::Display for FindingKind {
