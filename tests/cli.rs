@@ -561,3 +561,24 @@ fn dependencies_apply_to_flags_and_ignore_locked_mistakes() {
     let codes: Vec<String> = summary(&v).into_iter().map(|f| f.2).collect();
     assert_eq!(codes, ["GC004"], "{v}");
 }
+
+#[test]
+fn kubelet_flags_override_its_config_file_key_by_key() {
+    let (code, v) = json(&[
+        "--target",
+        "1.33",
+        "fixtures/bad/kubeadm-kubelet-flags-and-config.yaml",
+    ]);
+    assert_eq!(code, 1);
+    let got = summary(&v);
+    // The flag's SidecarContainers=true is what the kubelet uses: locked to true, so a warning.
+    assert!(has(&v, 8, 14, "GC005", "SidecarContainers"));
+    // The file's SidecarContainers: false is overridden: a conflict, and not a locked error.
+    assert!(has(&v, 13, 3, "GC012", "SidecarContainers"));
+    assert!(
+        !got.iter().any(|f| f.0 == 13 && f.2 == "GC004"),
+        "an overridden setting is not judged on its own: {got:?}"
+    );
+    // The same value in both places: the file's copy is redundant.
+    assert!(has(&v, 14, 3, "GC010", "NodeSwap"));
+}

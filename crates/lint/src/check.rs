@@ -189,10 +189,50 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         }
     }
 
+    // The kubelet merges its config file with its flags key by key, the flag winning
+    // (`kubeletConfigFlagPrecedence`, cmd/kubelet/app/server.go): a file setting that a kubelet
+    // flag in the same file overrides has no effect and is not judged on its own.
+    let kubelet_flags: HashMap<&str, &Setting> = sink
+        .settings
+        .iter()
+        .filter(|s| s.from_flag && s.components == [Component::Kubelet])
+        .map(|s| (s.gate.as_str(), s))
+        .collect();
+    let mut shadowed: Vec<bool> = vec![false; sink.settings.len()];
+    for (i, s) in sink.settings.iter().enumerate() {
+        if s.from_flag || !s.components.contains(&Component::Kubelet) {
+            continue;
+        }
+        let Some(flag) = kubelet_flags.get(s.gate.as_str()) else {
+            continue;
+        };
+        let (line, column) = line_col(src, flag.offset);
+        let alone = s.components == [Component::Kubelet];
+        shadowed[i] = alone;
+        let (kind, message, help) = if flag.value == s.value {
+            (
+                FindingKind::Redundant,
+                format!("the kubelet's --feature-gates flag (line {line}, column {column}) also sets {}, and the flag wins", s.gate),
+                "set each kubelet gate in one place".to_string(),
+            )
+        } else {
+            (
+                FindingKind::Conflict,
+                format!(
+                    "the kubelet's --feature-gates flag (line {line}, column {column}) sets {} to another value and wins over the config file: {}",
+                    s.gate,
+                    if alone { "this setting has no effect" } else { "the kubelet ignores this value, the other components use it" }
+                ),
+                "set each kubelet gate in one place: the flag or the config file".to_string(),
+            )
+        };
+        out.push(make(kind, s, message, help));
+    }
+
     // Repeated settings within one group merge, the later winning.
     let mut seen: HashMap<(usize, &str), &Value> = HashMap::new();
     let mut prefix_use: HashMap<usize, (bool, bool)> = HashMap::new();
-    for s in &sink.settings {
+    for (s, _) in sink.settings.iter().zip(&shadowed).filter(|(_, sh)| !**sh) {
         let who = s.components.first().map_or("the component", |c| c.as_str());
         if let Some(previous) = seen.insert((s.group, s.gate.as_str()), &s.value) {
             if *previous != s.value {
@@ -247,7 +287,7 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         let switched = meta_values.get(&s.group).copied().unwrap_or_default();
         judge_gate(&rules, target, s, switched, &make, &mut out);
     }
-    for group in groups(&sink.settings) {
+    for group in groups(&sink.settings, &shadowed) {
         check_group(&rules, target, &group, &make, &mut out);
     }
     out.sort_by_key(|f| (f.offset, f.kind));
@@ -430,23 +470,46 @@ fn rejected_by_ccm(s: &Setting, gate: &gatecheck_rules::Gate) -> bool {
         })
 }
 
-/// The settings of each merge group, in file order.
-fn groups(settings: &[Setting]) -> Vec<Vec<&Setting>> {
-    let mut order: Vec<usize> = Vec::new();
-    let mut by_group: HashMap<usize, Vec<&Setting>> = HashMap::new();
-    for s in settings {
+/// The settings of each merge group, in file order. The kubelet's config-file settings and its
+/// flags form one group when a file has both, flags last (they win); shadowed settings are left
+/// out.
+fn groups<'s>(settings: &'s [Setting], shadowed: &[bool]) -> Vec<Vec<&'s Setting>> {
+    let kubelet_flags = settings
+        .iter()
+        .any(|s| s.from_flag && s.components == [Component::Kubelet]);
+    let key = |s: &Setting| {
+        if kubelet_flags && s.components == [Component::Kubelet] {
+            (usize::MAX, s.from_flag)
+        } else {
+            (s.group, false)
+        }
+    };
+    let mut order: Vec<(usize, bool)> = Vec::new();
+    let mut by_group: HashMap<(usize, bool), Vec<&Setting>> = HashMap::new();
+    for (s, _) in settings.iter().zip(shadowed).filter(|(_, sh)| !**sh) {
         by_group
-            .entry(s.group)
+            .entry(key(s))
             .or_insert_with(|| {
-                order.push(s.group);
+                order.push(key(s));
                 Vec::new()
             })
             .push(s);
     }
-    order
+    let mut out: Vec<Vec<&Setting>> = order
+        .iter()
+        .filter(|k| k.0 != usize::MAX)
+        .filter_map(|k| by_group.remove(k))
+        .collect();
+    // The kubelet's file settings, then its flags, which win.
+    let kubelet: Vec<&Setting> = [false, true]
         .into_iter()
-        .filter_map(|g| by_group.remove(&g))
-        .collect()
+        .filter_map(|flag| by_group.remove(&(usize::MAX, flag)))
+        .flatten()
+        .collect();
+    if !kubelet.is_empty() {
+        out.push(kubelet);
+    }
+    out
 }
 
 /// Why a gate has the value it has in one component's merged settings.

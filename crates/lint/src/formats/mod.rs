@@ -40,6 +40,9 @@ pub struct Setting {
     pub group: usize,
     /// The key carried the `kube:` prefix.
     pub prefixed: bool,
+    /// Set by a `--feature-gates` flag rather than a config file's `featureGates` map: the
+    /// kubelet lets a flag override its config file, key by key.
+    pub from_flag: bool,
 }
 
 /// A problem a reader found that is not a gate setting (a misplaced field, an old API version).
@@ -146,6 +149,7 @@ impl<'a> Sink<'a> {
                 len: key.span.len().max(gate.len()),
                 group,
                 prefixed: false,
+                from_flag: false,
             });
         }
     }
@@ -208,6 +212,7 @@ impl<'a> Sink<'a> {
                 len,
                 group,
                 prefixed: item.prefixed,
+                from_flag: true,
             });
         }
     }
