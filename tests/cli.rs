@@ -567,7 +567,7 @@ fn kubelet_flags_override_its_config_file_key_by_key() {
     let (code, v) = json(&[
         "--target",
         "1.33",
-        "fixtures/bad/kubeadm-kubelet-flags-and-config.yaml",
+        "fixtures/bad/kubeadm-node-flags-and-config.yaml",
     ]);
     assert_eq!(code, 1);
     let got = summary(&v);
