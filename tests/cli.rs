@@ -582,3 +582,21 @@ fn kubelet_flags_override_its_config_file_key_by_key() {
     // The same value in both places: the file's copy is redundant.
     assert!(has(&v, 14, 3, "GC010", "NodeSwap"));
 }
+
+#[test]
+fn a_pod_the_kubelet_cannot_decode_is_reported_where_it_breaks() {
+    // `command` must be a list: k8s-openapi's Pod type refuses a string, as the kubelet does.
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.33.0\n    command: kube-apiserver --feature-gates=Foo=true\n";
+    let out = gatecheck()
+        .args(["--format", "json", "--target", "1.33", "-"])
+        .write_stdin(pod)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary(&v), [(9, 14, "GC011".to_string(), String::new())]);
+    assert!(v["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("spec.containers[0].command"));
+}

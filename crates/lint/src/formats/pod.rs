@@ -1,9 +1,16 @@
 //! Static Pod manifests (and any Pod) whose containers run a Kubernetes component:
 //! `--feature-gates` in `command`/`args`, in both `--feature-gates=A=true` and
 //! `--feature-gates A=true` forms; repeated flags accumulate, the later key winning.
+//!
+//! The document is first decoded as k8s-openapi's `Pod`, the way the kubelet decodes a static
+//! Pod file (YAML 1.1 converted to JSON, then typed), so a manifest the kubelet would refuse is
+//! reported instead of half-read. Positions then come from the span tree, container by
+//! container and argument by argument, at the same indices.
 
-use super::{component_of_program, type_of, Format, Sink};
-use gatecheck_yaml::Node;
+use super::{component_of_program, type_of, Format, Problem, Sink};
+use crate::findings::FindingKind;
+use gatecheck_yaml::{Node, Style, Value};
+use k8s_openapi::api::core::v1::Pod;
 
 pub struct StaticPod;
 
@@ -15,26 +22,99 @@ impl Format for StaticPod {
         type_of(doc).1 == "Pod"
     }
     fn extract(&self, doc: &Node, sink: &mut Sink<'_>) {
-        let containers = doc
+        let pod: Pod = match serde_path_to_error::deserialize(to_json(doc)) {
+            Ok(pod) => pod,
+            Err(e) => {
+                let at = node_at(doc, e.path());
+                let path = e.path().to_string();
+                let e = e.into_inner();
+                sink.problem(Problem {
+                    kind: FindingKind::InvalidValue,
+                    component: None,
+                    gate: None,
+                    offset: at.span.start.offset,
+                    len: at.span.len().clamp(1, 80),
+                    message: format!("this Pod does not decode as a Kubernetes Pod ({path}: {e}): the kubelet will not run it, and gatecheck cannot read its flags"),
+                    help: "fix the manifest's structure: command and args are lists of strings".into(),
+                });
+                return;
+            }
+        };
+        let nodes = doc
             .path(&["spec", "containers"])
             .and_then(Node::as_seq)
             .unwrap_or_default();
-        for c in containers {
+        let containers = pod.spec.map(|s| s.containers).unwrap_or_default();
+        for (typed, node) in containers.iter().zip(nodes) {
+            // The program is the first word of the command, or failing that the image name.
+            let program = typed
+                .command
+                .iter()
+                .chain(&typed.args)
+                .flatten()
+                .next()
+                .and_then(|p| component_of_program(p));
+            let component = program.or_else(|| {
+                let image = typed.image.as_deref()?;
+                component_of_program(image.rsplit('/').next()?)
+            });
+            let Some(component) = component else { continue };
             let mut args: Vec<&Node> = Vec::new();
             for key in ["command", "args"] {
-                args.extend(c.get(key).and_then(Node::as_seq).unwrap_or_default());
+                args.extend(node.get(key).and_then(Node::as_seq).unwrap_or_default());
             }
-            // The program is the first word of the command, or failing that the image name.
-            let component = args
-                .first()
-                .and_then(|a| a.as_str())
-                .and_then(component_of_program)
-                .or_else(|| {
-                    let image = c.get("image").and_then(Node::as_str)?;
-                    component_of_program(image.rsplit('/').next()?)
-                });
-            if let Some(component) = component {
-                sink.arg_list(&args, &[component]);
+            sink.arg_list(&args, &[component]);
+        }
+    }
+}
+
+/// The deepest node of `doc` that the decoder's error path reaches.
+fn node_at<'a>(doc: &'a Node, path: &serde_path_to_error::Path) -> &'a Node {
+    use serde_path_to_error::Segment;
+    let mut node = doc;
+    for segment in path.iter() {
+        let next = match segment {
+            Segment::Map { key } => node.get(key),
+            Segment::Seq { index } => node.as_seq().and_then(|s| s.get(*index)),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    node
+}
+
+/// The document as JSON, with plain scalars resolved as YAML 1.1 (what `sigs.k8s.io/yaml` does
+/// before Kubernetes decodes the JSON into its types).
+fn to_json(node: &Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.value {
+        Value::Seq(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Map(entries) => J::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), to_json(v)))
+                .collect(),
+        ),
+        Value::Scalar(s) if s.style != Style::Plain || s.tag.is_some() => J::String(s.text.clone()),
+        Value::Scalar(s) => {
+            let t = s.text.as_str();
+            if matches!(t, "" | "~" | "null" | "Null" | "NULL") {
+                J::Null
+            } else if let Some(b) = node.as_yaml11_bool() {
+                J::Bool(b)
+            } else if let Ok(i) = t.parse::<i64>() {
+                J::from(i)
+            } else if let Some(f) = t
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite() && t.contains('.'))
+            {
+                J::from(f)
+            } else {
+                J::String(t.to_string())
             }
         }
     }
