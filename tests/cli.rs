@@ -600,3 +600,24 @@ fn a_pod_the_kubelet_cannot_decode_is_reported_where_it_breaks() {
         .unwrap()
         .contains("spec.containers[0].command"));
 }
+
+#[test]
+fn cloud_controller_manager_accepts_only_the_packages_it_registers() {
+    // APIServerTracing is k8s.io/apiserver's (registered by CCM); CloudControllerManagerWebhook is
+    // k8s.io/controller-manager's; AuthorizeNodeWithSelectors is kubernetes' own, although its
+    // KEP names kube-apiserver.
+    let cfg = "kube-cloud-controller-manager-arg:\n  - feature-gates=APIServerTracing=true,CloudControllerManagerWebhook=true,AuthorizeNodeWithSelectors=true\n";
+    let out = gatecheck()
+        .args(["--format", "json", "--target", "1.34", "-"])
+        .write_stdin(cfg)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let misplaced: Vec<String> = summary(&v)
+        .into_iter()
+        .filter(|f| f.2 == "GC013")
+        .map(|f| f.3)
+        .collect();
+    assert_eq!(misplaced, ["AuthorizeNodeWithSelectors"], "{v}");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -30,6 +30,8 @@ pub struct GateRecord {
     pub note: Option<String>,
     /// From each release on, the gates this one depends on (empty: none; checked from 1.35).
     pub depends_on: Vec<(Version, Vec<String>)>,
+    /// The Go package that declares the gate, where a source says.
+    pub package: Option<gatecheck_rules::Package>,
     /// Ids of the sources this record was built from (see `SOURCES`).
     pub sources: Vec<&'static str>,
 }
@@ -381,6 +383,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             removed_in,
             stages,
             depends_on: Vec::new(),
+            package: None,
             sources: sources_used,
         });
     }
@@ -409,25 +412,36 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             removed_in,
             stages: normalise(stages, newest),
             depends_on: Vec::new(),
+            package: None,
             sources: sources_used,
         });
     }
-    // kubeadm gates that only the overrides know (added after the v1.31 documentation).
+    // Gates that only the overrides know: kubeadm gates added after the v1.31 documentation,
+    // and core gates newer than the newest list (with their stages and a source).
     for ((registry, name), o) in &ov.gates {
-        if *registry == Registry::Kubeadm
+        if (*registry == Registry::Kubeadm || o.stages.is_some())
             && !records
                 .iter()
                 .any(|r| r.registry == *registry && &r.name == name)
         {
+            let kep = keps.get(name).filter(|_| *registry == Registry::Kubernetes);
             records.push(GateRecord {
                 name: name.clone(),
                 registry: *registry,
-                components: vec![Component::Kubeadm],
-                kep: None,
+                components: match registry {
+                    Registry::Kubeadm => vec![Component::Kubeadm],
+                    Registry::Kubernetes => o
+                        .components
+                        .clone()
+                        .or_else(|| kep.map(|k| k.components.clone()))
+                        .unwrap_or_default(),
+                },
+                kep: kep.and_then(|k| k.kep),
                 removed_in: o.removed_in,
                 stages: normalise(o.stages.clone().unwrap_or_default(), newest),
                 note: o.note.clone(),
                 depends_on: Vec::new(),
+                package: None,
                 sources: vec!["override"],
             });
         }
@@ -444,6 +458,18 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
     }
     let tables = sources::dependencies(&inputs.dependencies)?;
     attach_dependencies(&mut records, &tables, &rename, &mut problems);
+    for (name, package) in sources::packages(&inputs.dependencies)? {
+        let name = rename(&name);
+        match records
+            .iter_mut()
+            .find(|r| r.registry == Registry::Kubernetes && r.name == name)
+        {
+            Some(r) => r.package = Some(package),
+            None => problems.push(format!(
+                "feature_dependencies.yaml's packages name {name}, which no other source knows"
+            )),
+        }
+    }
     if !problems.is_empty() {
         return Err(Error(problems.join("\n")));
     }
@@ -459,62 +485,72 @@ fn attach_dependencies(
     rename: &dyn Fn(&str) -> String,
     problems: &mut Vec<String>,
 ) {
-    // (release, table) steps, oldest first; a table's first-release differences come first.
-    let mut steps: Vec<(Version, BTreeMap<String, Vec<String>>)> = Vec::new();
-    for t in tables {
-        let rename_map = |m: &BTreeMap<String, Vec<String>>| -> BTreeMap<String, Vec<String>> {
-            m.iter()
-                .map(|(k, v)| (rename(k), v.iter().map(|d| rename(d)).collect()))
-                .collect()
-        };
-        let full = rename_map(&t.depends_on);
-        if t.first_release_differs.is_empty() {
-            steps.push((t.applies_from, full));
-        } else {
-            let mut first = full.clone();
-            first.extend(rename_map(&t.first_release_differs));
-            steps.push((t.applies_from, first));
-            steps.push((t.applies_from.next(), full));
-        }
-    }
+    let renamed = |m: &BTreeMap<String, Vec<String>>| -> BTreeMap<String, Vec<String>> {
+        m.iter()
+            .map(|(k, v)| (rename(k), v.iter().map(|d| rename(d)).collect()))
+            .collect()
+    };
     let known: BTreeSet<String> = records
         .iter()
         .filter(|r| r.registry == Registry::Kubernetes)
         .map(|r| r.name.clone())
         .collect();
-    let mut unknown: BTreeSet<&String> = BTreeSet::new();
-    for (_, map) in &steps {
-        for (gate, deps) in map {
-            unknown.extend(
-                std::iter::once(gate)
-                    .chain(deps)
-                    .filter(|n| !known.contains(*n)),
-            );
+    let mut unknown: BTreeSet<String> = BTreeSet::new();
+    for t in tables {
+        for m in [&t.depends_on, &t.first_release_differs] {
+            for (gate, deps) in renamed(m) {
+                unknown.extend(
+                    std::iter::once(gate)
+                        .chain(deps)
+                        .filter(|n| !known.contains(n)),
+                );
+            }
         }
+        unknown.extend(
+            t.new_gates
+                .iter()
+                .map(|n| rename(n))
+                .filter(|n| !known.contains(n)),
+        );
     }
     for name in unknown {
         problems.push(format!(
             "feature_dependencies.yaml names {name}, which no other source knows"
         ));
     }
+    let checked_from = gatecheck_rules::DEPENDENCIES_CHECKED_FROM;
     for r in records
         .iter_mut()
         .filter(|r| r.registry == Registry::Kubernetes)
     {
+        // (release, dependencies) from each table, then sorted; a later table wins a release.
+        let mut entries: Vec<(Version, Vec<String>)> = Vec::new();
+        for t in tables {
+            let full = renamed(&t.depends_on).remove(&r.name).unwrap_or_default();
+            let new_gate = t.new_gates.iter().any(|n| rename(n) == r.name);
+            let since = match r.stages.first() {
+                Some(first) if new_gate => first.since.max(checked_from),
+                _ => t.applies_from,
+            };
+            match renamed(&t.first_release_differs).remove(&r.name) {
+                Some(first) => {
+                    entries.push((since, first));
+                    entries.push((since.next(), full));
+                }
+                None => entries.push((since, full)),
+            }
+        }
+        entries.sort_by_key(|(since, _)| *since);
         let mut timeline: Vec<(Version, Vec<String>)> = Vec::new();
-        for (since, map) in &steps {
-            let deps = map.get(&r.name).cloned().unwrap_or_default();
-            let current = timeline
-                .last()
-                .map(|(_, d)| d.as_slice())
-                .unwrap_or_default();
-            if current == deps.as_slice() {
-                continue;
-            }
+        for (since, deps) in entries {
             match timeline.last_mut() {
-                Some(last) if last.0 == *since => last.1 = deps,
-                _ => timeline.push((*since, deps)),
+                Some(last) if last.0 == since => last.1 = deps,
+                _ => timeline.push((since, deps)),
             }
+        }
+        timeline.dedup_by(|later, earlier| later.1 == earlier.1);
+        if timeline.first().is_some_and(|(_, d)| d.is_empty()) {
+            timeline.remove(0);
         }
         if !timeline.is_empty() {
             r.sources.push("k8s-dependencies");

@@ -31,7 +31,10 @@ pub fn gates_yaml(newest: Version, records: &[GateRecord]) -> String {
         out,
         "# `depends_on` lists, from `since` on, the gates that must be enabled when this one is"
     );
-    let _ = writeln!(out, "# (Kubernetes checks them from 1.35).");
+    let _ = writeln!(
+        out,
+        "# (Kubernetes checks them from 1.35). `package` is the Go package that declares the gate."
+    );
     let _ = writeln!(out, "newest: {}", quote(&newest.to_string()));
     let _ = writeln!(out, "sources:");
     for (id, what) in SOURCES {
@@ -57,6 +60,9 @@ pub fn gates_yaml(newest: Version, records: &[GateRecord]) -> String {
             let _ = writeln!(out, "    note: {}", quote(n));
         }
         let _ = writeln!(out, "    sources: [{}]", r.sources.join(", "));
+        if let Some(p) = r.package {
+            let _ = writeln!(out, "    package: {}", p.path());
+        }
         if !r.depends_on.is_empty() {
             let _ = writeln!(out, "    depends_on:");
             for (since, deps) in &r.depends_on {
@@ -117,7 +123,7 @@ pub fn generated_rs(newest: Version, records: &[GateRecord]) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "use crate::model::{{Component::*, Dependency, Gate, Registry, Stage::*, StageSpec}};"
+        "use crate::model::{{Component::*, Dependency, Gate, Package, Registry, Stage::*, StageSpec}};"
     );
     let _ = writeln!(out, "use crate::Version;");
     let _ = writeln!(out);
@@ -199,6 +205,12 @@ pub fn generated_rs(newest: Version, records: &[GateRecord]) -> String {
             })
             .collect();
         let _ = writeln!(out, "        depends_on: &[{}],", deps.join(", "));
+        let _ = writeln!(
+            out,
+            "        package: {},",
+            r.package
+                .map_or("None".to_string(), |p| format!("Some(Package::{p:?})"))
+        );
         let _ = writeln!(out, "    }},");
     }
     let _ = writeln!(out, "];");

@@ -401,6 +401,8 @@ pub struct DependencyTable {
     pub depends_on: BTreeMap<String, Vec<String>>,
     /// Entries that replace `depends_on` for the `applies_from` release only.
     pub first_release_differs: BTreeMap<String, Vec<String>>,
+    /// Gates the previous table did not register: their entries apply from their first release.
+    pub new_gates: Vec<String>,
 }
 
 fn dependency_map(node: Option<&Node>, what: &str) -> Result<BTreeMap<String, Vec<String>>> {
@@ -417,6 +419,30 @@ fn dependency_map(node: Option<&Node>, what: &str) -> Result<BTreeMap<String, Ve
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| Error(format!("{what}: {gate} lists a non-name")))?;
         out.insert(gate.to_string(), deps);
+    }
+    Ok(out)
+}
+
+/// The `packages` section of `feature_dependencies.yaml`: Go identifier → declaring package.
+pub fn packages(text: &str) -> Result<BTreeMap<String, gatecheck_rules::Package>> {
+    let what = "feature_dependencies.yaml packages";
+    let docs = yaml(text, what)?;
+    let mut out = BTreeMap::new();
+    let map = docs
+        .first()
+        .and_then(|d| d.root.get("packages"))
+        .and_then(Node::as_map)
+        .unwrap_or_default();
+    for (k, v) in map {
+        let path = k.as_str().unwrap_or_default();
+        let package = gatecheck_rules::Package::parse(path)
+            .ok_or_else(|| Error(format!("{what}: unknown package {path}")))?;
+        for name in v.as_seq().unwrap_or_default() {
+            let name = name.as_str().unwrap_or_default().to_string();
+            if out.insert(name.clone(), package).is_some() {
+                return Err(Error(format!("{what}: {name} is listed twice")));
+            }
+        }
     }
     Ok(out)
 }
@@ -441,6 +467,13 @@ pub fn dependencies(text: &str) -> Result<Vec<DependencyTable>> {
             applies_from,
             depends_on: dependency_map(s.get("depends_on"), what)?,
             first_release_differs: dependency_map(s.get("v1_35_table_differs"), what)?,
+            new_gates: s
+                .get("new_gates")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect(),
         });
     }
     Ok(out)

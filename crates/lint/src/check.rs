@@ -372,8 +372,10 @@ fn judge_gate(
             FindingKind::Misplaced,
             s,
             format!(
-                "cloud-controller-manager has its own feature-gate registry and rejects {}: it exits with `unrecognized feature gate: {}`",
-                s.gate, s.gate
+                "cloud-controller-manager has its own feature-gate registry and rejects {}{}: it exits with `unrecognized feature gate: {}`",
+                s.gate,
+                gate.package.map(|p| format!(" (declared in {}, which it does not register)", p.path())).unwrap_or_default(),
+                s.gate
             ),
             "set this gate on the components it concerns, not on cloud-controller-manager".into(),
         )),
@@ -454,14 +456,19 @@ fn judge_gate(
 }
 
 /// cloud-controller-manager (`k8s.io/cloud-provider`) registers the generic API-server,
-/// controller-manager and component-base gates, not the core list: a kubelet gate given to it
-/// stops it (gardener-extension-provider-aws#955). Without a full list of its registry, a gate is
-/// judged rejected only when its KEP names components and none is kube-apiserver (whose generic
-/// gates CCM shares) or cloud-controller-manager.
+/// controller-manager and component-base gates, not kubernetes' own list: a kubelet gate given
+/// to it stops it (gardener-extension-provider-aws#955). Where the data knows the package that
+/// declares the gate, that decides; otherwise a gate is judged rejected only when its KEP names
+/// components and none is kube-apiserver (whose generic gates CCM shares) or
+/// cloud-controller-manager.
 fn rejected_by_ccm(s: &Setting, gate: &gatecheck_rules::Gate) -> bool {
-    s.components == [Component::CloudControllerManager]
-        && s.registry == Registry::Kubernetes
-        && !gate.components.is_empty()
+    if s.components != [Component::CloudControllerManager] || s.registry != Registry::Kubernetes {
+        return false;
+    }
+    if let Some(registered) = gate.package.and_then(|p| p.registered_by_ccm()) {
+        return !registered;
+    }
+    !gate.components.is_empty()
         && !gate.components.iter().any(|c| {
             matches!(
                 c,

@@ -174,6 +174,63 @@ pub struct Gate {
     pub note: Option<&'static str>,
     /// From each release on, the gates that must be enabled whenever this one is; oldest first.
     pub depends_on: &'static [Dependency],
+    /// The Go package that declares the gate, where known (which binaries register it).
+    pub package: Option<Package>,
+}
+
+/// The Go package that declares a gate. Every core binary registers all of them; other binaries
+/// (cloud-controller-manager) register only some.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Package {
+    /// `k8s.io/kubernetes/pkg/features`: the kube gates proper.
+    Kubernetes,
+    /// `k8s.io/apiserver/pkg/features`: generic API-server gates.
+    ApiServer,
+    /// `k8s.io/apiextensions-apiserver/pkg/features`.
+    ApiExtensions,
+    /// `k8s.io/controller-manager/pkg/features`.
+    ControllerManager,
+    /// `k8s.io/component-base/zpages/features`.
+    ZPages,
+    /// `k8s.io/client-go/features`.
+    ClientGo,
+}
+
+impl Package {
+    pub const ALL: [Package; 6] = [
+        Package::Kubernetes,
+        Package::ApiServer,
+        Package::ApiExtensions,
+        Package::ControllerManager,
+        Package::ZPages,
+        Package::ClientGo,
+    ];
+
+    pub const fn path(self) -> &'static str {
+        match self {
+            Package::Kubernetes => "k8s.io/kubernetes/pkg/features",
+            Package::ApiServer => "k8s.io/apiserver/pkg/features",
+            Package::ApiExtensions => "k8s.io/apiextensions-apiserver/pkg/features",
+            Package::ControllerManager => "k8s.io/controller-manager/pkg/features",
+            Package::ZPages => "k8s.io/component-base/zpages/features",
+            Package::ClientGo => "k8s.io/client-go/features",
+        }
+    }
+
+    pub fn parse(path: &str) -> Option<Package> {
+        Package::ALL.into_iter().find(|p| p.path() == path)
+    }
+
+    /// Whether cloud-controller-manager (`k8s.io/cloud-provider`) registers this package's gates:
+    /// it imports the generic API-server and controller-manager gates, not kubernetes' own or
+    /// apiextensions'. `None` where that is not known.
+    pub const fn registered_by_ccm(self) -> Option<bool> {
+        match self {
+            Package::ApiServer | Package::ControllerManager => Some(true),
+            Package::Kubernetes | Package::ApiExtensions => Some(false),
+            Package::ZPages | Package::ClientGo => None,
+        }
+    }
 }
 
 /// Kubernetes refuses to start when an enabled gate depends on a disabled one (from 1.35).

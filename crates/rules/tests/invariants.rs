@@ -182,6 +182,11 @@ fn dependencies_are_not_checked_before_1_35() {
     );
     assert_eq!(
         userns.dependencies_at(Version::new(1, 36)),
+        ["UserNamespacesSupport"]
+    );
+    // Added to an existing gate in the v1.37 development tree: not applied to 1.36.
+    assert_eq!(
+        userns.dependencies_at(Version::new(1, 37)),
         ["UserNamespacesSupport", "NodeDeclaredFeatures"]
     );
 }
