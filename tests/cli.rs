@@ -621,3 +621,58 @@ fn cloud_controller_manager_accepts_only_the_packages_it_registers() {
     assert_eq!(misplaced, ["AuthorizeNodeWithSelectors"], "{v}");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn node_mode_merges_the_kubelet_flags_file_into_its_config_file() {
+    // Each file alone: the config file's GracefulNodeShutdown=false breaks 1.35.
+    let (_, alone) = json(&["--target", "1.35", "fixtures/node"]);
+    let alone = summary(&alone);
+    assert!(alone.contains(&(5, 3, "GC016".into(), "GracefulNodeShutdown".into())));
+    assert!(!alone
+        .iter()
+        .any(|f| f.3 == "ImageVolumeWithDigest" && f.2 == "GC016"));
+
+    // As one node: the flag's GracefulNodeShutdown=true wins (the file's value is a conflict,
+    // not a failure), and the flag's ImageVolumeWithDigest=true now meets the file's
+    // ImageVolume=false.
+    let (code, v) = json(&["--target", "1.35", "--node", "fixtures/node"]);
+    assert_eq!(code, 1);
+    let files: Vec<(String, u64, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                f["line"].as_u64().unwrap(),
+                f["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let has_in = |file: &str, line: u64, code: &str| {
+        files.contains(&(file.to_string(), line, code.to_string()))
+    };
+    assert!(has_in("kubelet-config.yaml", 5, "GC012"), "{files:?}");
+    assert!(!has_in("kubelet-config.yaml", 5, "GC016"), "{files:?}");
+    assert!(has_in("kubelet.env", 2, "GC016"), "{files:?}");
+    assert!(
+        !has_in("kubelet.env", 2, "GC010"),
+        "the flag replaces the file's value, so it is not redundant: {files:?}"
+    );
+    let conflict = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "GC012")
+        .unwrap();
+    assert!(conflict["message"]
+        .as_str()
+        .unwrap()
+        .contains("kubelet.env:2:36"));
+}

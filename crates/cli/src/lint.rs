@@ -260,22 +260,46 @@ pub fn run(args: LintArgs) -> u8 {
     for (name, e) in &errors {
         render_error(name, None, e);
     }
+    // Read everything first: with --node, each file is judged with the others' kubelet settings.
+    let mut readable: Vec<(&Input, String, Options)> = Vec::new();
     for input in &inputs {
-        let src = match read(input) {
-            Ok(s) => s,
+        match read(input) {
+            Ok(src) => {
+                let options = Options {
+                    target,
+                    component: args.component,
+                    flags_file: is_flags_file(input, &src),
+                    node: Vec::new(),
+                };
+                readable.push((input, src, options));
+            }
             Err(e) => {
                 if args.format == Format::Human {
                     render_error(&input.name, None, &e);
                 }
                 errors.push((input.name.clone(), e));
-                continue;
             }
-        };
-        let options = Options {
-            target,
-            component: args.component,
-            flags_file: is_flags_file(input, &src),
-        };
+        }
+    }
+    if args.node {
+        let kubelet: Vec<Vec<gatecheck_lint::Setting>> = readable
+            .iter()
+            .map(|(input, src, options)| {
+                lint_source(&input.name, src, options)
+                    .map(|r| r.kubelet)
+                    .unwrap_or_default()
+            })
+            .collect();
+        for (i, (_, _, options)) in readable.iter_mut().enumerate() {
+            options.node = kubelet
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .flat_map(|(_, k)| k.iter().cloned())
+                .collect();
+        }
+    }
+    for (input, src, options) in readable {
         match lint_source(&input.name, &src, &options) {
             Ok(report) => {
                 all.extend(report.findings.into_iter().map(|f| (input.name.clone(), f)));

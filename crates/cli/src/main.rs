@@ -42,6 +42,11 @@ pub struct LintArgs {
     /// Whose flags a flags file (systemd drop-in, /etc/default/kubelet) holds, when it cannot tell.
     #[arg(long, value_name = "COMPONENT", value_parser = parse_component)]
     component: Option<gatecheck_rules::Component>,
+    /// The inputs are one node's configuration: merge the kubelet's settings across files as the
+    /// kubelet does (its --feature-gates flags, e.g. in /etc/default/kubelet, override its config
+    /// file key by key) before judging them. Without it, each file is judged on its own.
+    #[arg(long)]
+    node: bool,
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,

@@ -15,6 +15,9 @@ pub struct Options {
     pub component: Option<Component>,
     /// Read the input as a flags file rather than YAML.
     pub flags_file: bool,
+    /// The kubelet settings of the node's other files (`--node`), merged with this file's as the
+    /// kubelet merges its config file and flags.
+    pub node: Vec<Setting>,
 }
 
 impl Options {
@@ -23,6 +26,7 @@ impl Options {
             target,
             component: None,
             flags_file: false,
+            node: Vec::new(),
         }
     }
 }
@@ -53,6 +57,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many settings were found (for the summary line).
     pub settings: usize,
+    /// This file's kubelet-only settings, located as `file:line:column`, for merging with the
+    /// node's other files (`Options::node`).
+    pub kubelet: Vec<Setting>,
 }
 
 fn line_col(src: &str, offset: usize) -> (usize, usize) {
@@ -79,7 +86,21 @@ pub fn lint_source(name: &str, src: &str, options: &Options) -> Result<Report, I
             }
         }
     }
-    Ok(judge(src, options, sink))
+    let kubelet: Vec<Setting> = sink
+        .settings
+        .iter()
+        .filter(|s| s.components == [Component::Kubelet] && s.registry == Registry::Kubernetes)
+        .map(|s| {
+            let (line, column) = line_col(src, s.offset);
+            Setting {
+                elsewhere: Some(format!("{name}:{line}:{column}")),
+                ..s.clone()
+            }
+        })
+        .collect();
+    let mut report = judge(src, options, sink);
+    report.kubelet = kubelet;
+    Ok(report)
 }
 
 /// A systemd drop-in, environment file or list of flags.
@@ -191,10 +212,12 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
 
     // The kubelet merges its config file with its flags key by key, the flag winning
     // (`kubeletConfigFlagPrecedence`, cmd/kubelet/app/server.go): a file setting that a kubelet
-    // flag in the same file overrides has no effect and is not judged on its own.
-    let kubelet_flags: HashMap<&str, &Setting> = sink
-        .settings
+    // flag of the same file (or node, with `--node`) overrides has no effect and is not judged on
+    // its own.
+    let kubelet_flags: HashMap<&str, &Setting> = options
+        .node
         .iter()
+        .chain(&sink.settings)
         .filter(|s| s.from_flag && s.components == [Component::Kubelet])
         .map(|s| (s.gate.as_str(), s))
         .collect();
@@ -206,20 +229,29 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         let Some(flag) = kubelet_flags.get(s.gate.as_str()) else {
             continue;
         };
-        let (line, column) = line_col(src, flag.offset);
+        let at = match &flag.elsewhere {
+            Some(location) => location.clone(),
+            None => {
+                let (line, column) = line_col(src, flag.offset);
+                format!("line {line}, column {column}")
+            }
+        };
         let alone = s.components == [Component::Kubelet];
         shadowed[i] = alone;
         let (kind, message, help) = if flag.value == s.value {
             (
                 FindingKind::Redundant,
-                format!("the kubelet's --feature-gates flag (line {line}, column {column}) also sets {}, and the flag wins", s.gate),
+                format!(
+                    "the kubelet's --feature-gates flag ({at}) also sets {}, and the flag wins",
+                    s.gate
+                ),
                 "set each kubelet gate in one place".to_string(),
             )
         } else {
             (
                 FindingKind::Conflict,
                 format!(
-                    "the kubelet's --feature-gates flag (line {line}, column {column}) sets {} to another value and wins over the config file: {}",
+                    "the kubelet's --feature-gates flag ({at}) sets {} to another value and wins over the config file: {}",
                     s.gate,
                     if alone { "this setting has no effect" } else { "the kubelet ignores this value, the other components use it" }
                 ),
@@ -228,6 +260,17 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         };
         out.push(make(kind, s, message, help));
     }
+
+    let kubelet_file_values: HashMap<&str, bool> = options
+        .node
+        .iter()
+        .chain(&sink.settings)
+        .filter(|s| !s.from_flag && s.components == [Component::Kubelet])
+        .filter_map(|s| match s.value {
+            Value::Bool(b) => Some((s.gate.as_str(), b)),
+            Value::Invalid(_) => None,
+        })
+        .collect();
 
     // Repeated settings within one group merge, the later winning.
     let mut seen: HashMap<(usize, &str), &Value> = HashMap::new();
@@ -285,9 +328,17 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
             out.push(make(FindingKind::InvalidValue, s, message, help));
         }
         let switched = meta_values.get(&s.group).copied().unwrap_or_default();
+        // A kubelet flag replaces the config file's value, not the default.
+        let switched = MetaValues {
+            replaced: kubelet_file_values
+                .get(s.gate.as_str())
+                .copied()
+                .filter(|_| s.from_flag && s.components == [Component::Kubelet]),
+            ..switched
+        };
         judge_gate(&rules, target, s, switched, &make, &mut out);
     }
-    for group in groups(&sink.settings, &shadowed) {
+    for group in groups(&sink.settings, &shadowed, &options.node) {
         check_group(&rules, target, &group, &make, &mut out);
     }
     out.sort_by_key(|f| (f.offset, f.kind));
@@ -295,14 +346,17 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     Report {
         findings: out,
         settings,
+        kubelet: Vec::new(),
     }
 }
 
-/// The AllAlpha / AllBeta values set in one group, if any.
+/// What a setting's value replaces, besides the default: AllAlpha / AllBeta set in its group,
+/// or (for a kubelet flag) the kubelet config file's value for the same gate.
 #[derive(Clone, Copy, Default)]
 struct MetaValues {
     all_alpha: Option<bool>,
     all_beta: Option<bool>,
+    replaced: Option<bool>,
 }
 
 fn judge_gate(
@@ -396,6 +450,7 @@ fn judge_gate(
             let meta = matches!(gate.name, "AllAlpha" | "AllBeta");
             // The value the gate would have without this setting.
             let implicit = match spec.stage {
+                _ if switched.replaced.is_some() => switched.replaced.unwrap_or(spec.default),
                 Stage::Alpha if !spec.locked => switched.all_alpha.unwrap_or(spec.default),
                 Stage::Beta if !spec.locked => switched.all_beta.unwrap_or(spec.default),
                 _ => spec.default,
@@ -478,41 +533,39 @@ fn rejected_by_ccm(s: &Setting, gate: &gatecheck_rules::Gate) -> bool {
 }
 
 /// The settings of each merge group, in file order. The kubelet's config-file settings and its
-/// flags form one group when a file has both, flags last (they win); shadowed settings are left
-/// out.
-fn groups<'s>(settings: &'s [Setting], shadowed: &[bool]) -> Vec<Vec<&'s Setting>> {
-    let kubelet_flags = settings
-        .iter()
-        .any(|s| s.from_flag && s.components == [Component::Kubelet]);
-    let key = |s: &Setting| {
-        if kubelet_flags && s.components == [Component::Kubelet] {
-            (usize::MAX, s.from_flag)
-        } else {
-            (s.group, false)
-        }
-    };
-    let mut order: Vec<(usize, bool)> = Vec::new();
-    let mut by_group: HashMap<(usize, bool), Vec<&Setting>> = HashMap::new();
+/// flags form one group when a file has both (or `--node` brings the node's other files in):
+/// other files' config settings, this file's, other files' flags, this file's flags; the later
+/// wins. Shadowed settings are left out.
+fn groups<'s>(
+    settings: &'s [Setting],
+    shadowed: &[bool],
+    node: &'s [Setting],
+) -> Vec<Vec<&'s Setting>> {
+    let kubelet_only = |s: &Setting| s.components == [Component::Kubelet];
+    let merge_kubelet = !node.is_empty() || settings.iter().any(|s| s.from_flag && kubelet_only(s));
+    let mut order: Vec<usize> = Vec::new();
+    let mut by_group: HashMap<usize, Vec<&Setting>> = HashMap::new();
+    let mut kubelet: [Vec<&Setting>; 4] = Default::default();
     for (s, _) in settings.iter().zip(shadowed).filter(|(_, sh)| !**sh) {
+        if merge_kubelet && kubelet_only(s) {
+            kubelet[if s.from_flag { 3 } else { 1 }].push(s);
+            continue;
+        }
         by_group
-            .entry(key(s))
+            .entry(s.group)
             .or_insert_with(|| {
-                order.push(key(s));
+                order.push(s.group);
                 Vec::new()
             })
             .push(s);
     }
-    let mut out: Vec<Vec<&Setting>> = order
-        .iter()
-        .filter(|k| k.0 != usize::MAX)
-        .filter_map(|k| by_group.remove(k))
-        .collect();
-    // The kubelet's file settings, then its flags, which win.
-    let kubelet: Vec<&Setting> = [false, true]
-        .into_iter()
-        .filter_map(|flag| by_group.remove(&(usize::MAX, flag)))
-        .flatten()
-        .collect();
+    if kubelet.iter().any(|k| !k.is_empty()) {
+        for s in node {
+            kubelet[if s.from_flag { 2 } else { 0 }].push(s);
+        }
+    }
+    let mut out: Vec<Vec<&Setting>> = order.iter().filter_map(|k| by_group.remove(k)).collect();
+    let kubelet: Vec<&Setting> = kubelet.into_iter().flatten().collect();
     if !kubelet.is_empty() {
         out.push(kubelet);
     }
@@ -633,6 +686,9 @@ fn check_group(
 
     for meta in [merged.all_alpha, merged.all_beta].into_iter().flatten() {
         let (on, setting) = meta;
+        if setting.elsewhere.is_some() {
+            continue; // reported in its own file
+        }
         let stage = if setting.gate == "AllAlpha" {
             Stage::Alpha
         } else {
@@ -708,7 +764,10 @@ fn check_group(
         let blame = match cause {
             Cause::Explicit(s) => Blame::Enables(s),
             Cause::Meta(s) => Blame::Switches(s, g.name),
-            Cause::Default => match off.iter().find_map(|(_, c)| c.setting()) {
+            Cause::Default => match off
+                .iter()
+                .find_map(|(_, c)| c.setting().filter(|s| s.elsewhere.is_none()))
+            {
                 Some(s) => Blame::Disables(s),
                 None => continue, // defaults alone are consistent; nothing to point at
             },
@@ -723,6 +782,9 @@ fn check_group(
     }
     for (blame, errors) in broken {
         let anchor = blame.setting();
+        if anchor.elsewhere.is_some() {
+            continue; // the other file reports it, with this file's settings merged in
+        }
         let value = match anchor.value {
             Value::Bool(b) => on_off(b),
             Value::Invalid(_) => "?",

@@ -43,6 +43,9 @@ pub struct Setting {
     /// Set by a `--feature-gates` flag rather than a config file's `featureGates` map: the
     /// kubelet lets a flag override its config file, key by key.
     pub from_flag: bool,
+    /// For a kubelet setting taken from another file of the same node (`--node`): where it is,
+    /// as `file:line:column`. Such settings take part in merging but are reported in their file.
+    pub elsewhere: Option<String>,
 }
 
 /// A problem a reader found that is not a gate setting (a misplaced field, an old API version).
@@ -150,6 +153,7 @@ impl<'a> Sink<'a> {
                 group,
                 prefixed: false,
                 from_flag: false,
+                elsewhere: None,
             });
         }
     }
@@ -213,6 +217,7 @@ impl<'a> Sink<'a> {
                 group,
                 prefixed: item.prefixed,
                 from_flag: true,
+                elsewhere: None,
             });
         }
     }
