@@ -26,6 +26,19 @@ fn json(args: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap(), v)
 }
 
+/// Runs with `--format json`, `input` on stdin, and returns (exit code, parsed output).
+fn json_stdin(args: &[&str], input: &str) -> (i32, Value) {
+    let out = gatecheck()
+        .args(["--format", "json"])
+        .args(args)
+        .arg("-")
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    (out.status.code().unwrap(), v)
+}
+
 /// (line, column, code, gate) of every finding.
 fn summary(v: &Value) -> Vec<(u64, u64, String, String)> {
     v["findings"]
@@ -534,30 +547,13 @@ fn dependencies_are_checked_from_1_35() {
 fn dependencies_apply_to_flags_and_ignore_locked_mistakes() {
     // Flags merge like the file: the later ImageVolume=true repairs the dependency.
     let args = "KUBELET_EXTRA_ARGS=--feature-gates=ImageVolume=false,ImageVolumeWithDigest=true --feature-gates=ImageVolume=true\n";
-    let out = gatecheck()
-        .args([
-            "--format",
-            "json",
-            "--target",
-            "1.35",
-            "--component",
-            "kubelet",
-            "-",
-        ])
-        .write_stdin(args)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, v) = json_stdin(&["--target", "1.35", "--component", "kubelet"], args);
     assert!(!summary(&v).iter().any(|f| f.2 == "GC016"), "{v}");
 
     // A locked gate set the wrong way is one error (GC004), not also a dependency failure.
     let cfg = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  DynamicResourceAllocation: false\n";
-    let out = gatecheck()
-        .args(["--format", "json", "--target", "1.35", "-"])
-        .write_stdin(cfg)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, v) = json_stdin(&["--target", "1.35"], cfg);
+    assert_eq!(code, 1);
     let codes: Vec<String> = summary(&v).into_iter().map(|f| f.2).collect();
     assert_eq!(codes, ["GC004"], "{v}");
 }
@@ -587,13 +583,8 @@ fn kubelet_flags_override_its_config_file_key_by_key() {
 fn a_pod_the_kubelet_cannot_decode_is_reported_where_it_breaks() {
     // `command` must be a list: k8s-openapi's Pod type refuses a string, as the kubelet does.
     let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.33.0\n    command: kube-apiserver --feature-gates=Foo=true\n";
-    let out = gatecheck()
-        .args(["--format", "json", "--target", "1.33", "-"])
-        .write_stdin(pod)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, v) = json_stdin(&["--target", "1.33"], pod);
+    assert_eq!(code, 1);
     assert_eq!(summary(&v), [(9, 14, "GC011".to_string(), String::new())]);
     assert!(v["findings"][0]["message"]
         .as_str()
@@ -607,19 +598,14 @@ fn cloud_controller_manager_accepts_only_the_packages_it_registers() {
     // k8s.io/controller-manager's; AuthorizeNodeWithSelectors is kubernetes' own, although its
     // KEP names kube-apiserver.
     let cfg = "kube-cloud-controller-manager-arg:\n  - feature-gates=APIServerTracing=true,CloudControllerManagerWebhook=true,AuthorizeNodeWithSelectors=true\n";
-    let out = gatecheck()
-        .args(["--format", "json", "--target", "1.34", "-"])
-        .write_stdin(cfg)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, v) = json_stdin(&["--target", "1.34"], cfg);
+    assert_eq!(code, 1);
     let misplaced: Vec<String> = summary(&v)
         .into_iter()
         .filter(|f| f.2 == "GC013")
         .map(|f| f.3)
         .collect();
     assert_eq!(misplaced, ["AuthorizeNodeWithSelectors"], "{v}");
-    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
