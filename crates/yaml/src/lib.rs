@@ -30,6 +30,9 @@ pub const MAX_DEPTH: usize = 128;
 /// Most nodes a stream may expand to, counting every alias expansion.
 /// It stops "billion laughs" alias bombs long before they cost real memory.
 pub const MAX_NODES: usize = 1_000_000;
+/// Most nodes that aliases may copy in one stream. Real configuration files use few aliases;
+/// this keeps an alias bomb's memory to a few megabytes, far below what [`MAX_NODES`] allows.
+pub const MAX_ALIASED_NODES: usize = 100_000;
 
 /// A position in the source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -276,6 +279,8 @@ struct Builder<'a> {
     anchors: HashMap<usize, Node>,
     /// Nodes built so far, counting alias expansions, against [`MAX_NODES`].
     nodes: usize,
+    /// Nodes copied by aliases so far, against [`MAX_ALIASED_NODES`].
+    aliased: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -285,6 +290,7 @@ impl<'a> Builder<'a> {
             positions: Positions::new(src),
             anchors: HashMap::new(),
             nodes: 0,
+            aliased: 0,
         }
     }
 
@@ -341,12 +347,21 @@ impl<'a> Builder<'a> {
                     None
                 }
                 Event::Alias(id) => {
-                    let node = self.anchors.get(&id).cloned().ok_or(Error {
+                    let unknown = || Error {
                         message: "alias to an unknown anchor".into(),
                         pos: span.start,
-                    })?;
-                    let size = node_count(&node);
+                    };
+                    let size = self.anchors.get(&id).map(node_count).ok_or_else(unknown)?;
+                    // Counted before the copy is made, so a refused alias costs nothing.
                     self.count(size, span.start)?;
+                    self.aliased = self.aliased.saturating_add(size);
+                    if self.aliased > MAX_ALIASED_NODES {
+                        return Err(Error {
+                            message: format!("aliases expand to more than {MAX_ALIASED_NODES} nodes (alias bomb?)"),
+                            pos: span.start,
+                        });
+                    }
+                    let node = self.anchors.get(&id).cloned().ok_or_else(unknown)?;
                     Some((node, 0))
                 }
                 Event::Scalar(text, style, anchor, tag) => {
@@ -548,6 +563,28 @@ mod tests {
         }
         let err = parse(&src).unwrap_err();
         assert!(err.message.contains("alias bomb"), "{err}");
+    }
+
+    #[test]
+    fn aliases_have_their_own_smaller_budget() {
+        // 5 levels of 10 copies: 111,111 nodes, well under MAX_NODES, over MAX_ALIASED_NODES.
+        let mut src = String::from("a0: &a0 x\n");
+        for i in 1..=5 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            src.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let err = parse(&src).unwrap_err();
+        assert!(err.message.contains("aliases expand"), "{err}");
+        assert_eq!(
+            err.pos.line, 6,
+            "reported at the alias that crosses the budget"
+        );
+        // Ordinary use of aliases is fine.
+        let docs = parse("base: &b {A: true}\nx: *b\ny: *b\n").unwrap();
+        assert_eq!(
+            docs[0].root.get("y").unwrap().get("A").unwrap().as_str(),
+            Some("true")
+        );
     }
 
     #[test]
