@@ -19,7 +19,7 @@ use std::process::ExitCode;
     name = "gatecheck",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  gatecheck --target 1.33 kubelet-config.yaml\n  gatecheck --target 1.34 manifests/ --exclude '*-test.yaml'\n  cat kubeadm.yaml | gatecheck --target 1.36 -\n  gatecheck --target 1.33 --component kubelet /etc/default/kubelet\n  gatecheck explain SidecarContainers\n  gatecheck diff 1.32 1.33\n\nExit codes: 0 no findings at or above --fail-on; 1 findings at or above it; 2 usage error or unreadable input."
+    after_help = "Examples:\n  gatecheck --target 1.33 kubelet-config.yaml\n  gatecheck --target 1.34 manifests/ --exclude '*-test.yaml'\n  cat kubeadm.yaml | gatecheck --target 1.36 -\n  gatecheck --target 1.33 --component kubelet /etc/default/kubelet\n  gatecheck --target 1.35 --node node-a/kubelet-config.yaml node-a/kubelet.env\n  gatecheck explain SidecarContainers\n  gatecheck diff 1.32 1.33\n\nExit codes: 0 no findings at or above --fail-on; 1 findings at or above it; 2 usage error or unreadable input."
 )]
 struct Cli {
     #[command(subcommand)]
