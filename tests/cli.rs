@@ -110,11 +110,18 @@ fn case_only_mistakes_say_names_are_case_sensitive() {
 
 #[test]
 fn good_fixtures_pass() {
+    // One good example per format: at most advice (info), even with --fail-on warning.
     gatecheck()
-        .args(["--target", "1.33", "fixtures/good"])
+        .args(["--target", "1.33", "--fail-on", "warning", "fixtures/good"])
         .assert()
         .code(0)
-        .stderr(predicate::str::contains("0 errors"));
+        .stderr(predicate::str::contains("10 files checked, 0 errors, 0 warnings"));
+    let (code, v) = json(&["--target", "1.33", "fixtures/good"]);
+    assert_eq!(code, 0);
+    assert!(v["errors"].as_array().unwrap().is_empty());
+    for f in v["findings"].as_array().unwrap() {
+        assert_eq!(f["severity"], "info", "{f}");
+    }
 }
 
 #[test]
