@@ -442,7 +442,13 @@ fn judge_gate(
                 out.push(make(
                     FindingKind::RemovedNext,
                     s,
-                    format!("{} is removed in {}: the next upgrade will fail while this setting is here", s.gate, target.next()),
+                    format!(
+                        "{} is removed in {}: the next upgrade will fail while this setting is here{}",
+                        s.gate,
+                        target.next(),
+                        // Where the removal release is only an upper bound, say so.
+                        gate.note.map(|n| format!(" (note: {n})")).unwrap_or_default()
+                    ),
                     format!("remove this before upgrading to {}", target.next()),
                 ));
             }
