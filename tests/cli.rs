@@ -669,3 +669,27 @@ fn node_mode_merges_the_kubelet_flags_file_into_its_config_file() {
         .unwrap()
         .contains("kubelet.env:2:36"));
 }
+
+#[test]
+fn workloads_are_read_and_kube_proxy_flags_beside_config_are_not_judged() {
+    let (code, v) = json(&[
+        "--target",
+        "1.33",
+        "fixtures/bad/kube-proxy-daemonset.yaml",
+    ]);
+    assert_eq!(code, 1);
+    // NFTablesProxyMode=false would be a locked error, but kube-proxy never reads the flag.
+    assert_eq!(summary(&v), [(22, 27, "GC013".to_string(), String::new())]);
+
+    // Without --config the same DaemonSet's flag is judged.
+    let ds = std::fs::read_to_string(root().join("fixtures/bad/kube-proxy-daemonset.yaml"))
+        .unwrap()
+        .replace("        - --config=/var/lib/kube-proxy/config.conf\n", "");
+    let (_, v) = json_stdin(&["--target", "1.33"], &ds);
+    assert_eq!(summary(&v), [(21, 27, "GC004".to_string(), "NFTablesProxyMode".to_string())]);
+
+    // A Deployment that Kubernetes cannot decode is reported where it breaks.
+    let bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  selector: {}\n  template:\n    spec:\n      containers:\n      - name: kube-scheduler\n        args: [--v, 2]\n";
+    let (_, v) = json_stdin(&["--target", "1.33"], bad);
+    assert_eq!(summary(&v), [(11, 21, "GC011".to_string(), String::new())], "{v}");
+}

@@ -2,7 +2,7 @@
 
 use crate::findings::{FindingKind, Severity};
 pub use crate::formats::Value;
-use crate::formats::{self, Problem, Setting, Sink};
+use crate::formats::{self, Setting, Sink};
 use crate::{flags, InputError};
 use gatecheck_rules::{Component, Registry, Rules, Stage, Status, Version};
 use std::collections::HashMap;
@@ -136,17 +136,8 @@ fn read_flags_file(
         }
         line_start += line.len();
     }
-    if component == Component::KubeProxy && src.contains("--config") && !sink.settings.is_empty() {
-        let first = sink.settings[0].offset;
-        sink.problem(Problem {
-            kind: FindingKind::Misplaced,
-            component: Some(Component::KubeProxy),
-            gate: None,
-            offset: first,
-            len: sink.settings[0].len,
-            message: "kube-proxy ignores --feature-gates when --config is given: these settings have no effect".into(),
-            help: "move the gates to featureGates in the KubeProxyConfiguration file".into(),
-        });
+    if component == Component::KubeProxy && src.contains("--config") {
+        sink.kube_proxy_flags_ignored(group);
     }
     Ok(())
 }
@@ -221,7 +212,11 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         .filter(|s| s.from_flag && s.components == [Component::Kubelet])
         .map(|s| (s.gate.as_str(), s))
         .collect();
-    let mut shadowed: Vec<bool> = vec![false; sink.settings.len()];
+    let mut shadowed: Vec<bool> = sink
+        .settings
+        .iter()
+        .map(|s| sink.ignored_groups.contains(&s.group))
+        .collect();
     for (i, s) in sink.settings.iter().enumerate() {
         if s.from_flag || !s.components.contains(&Component::Kubelet) {
             continue;

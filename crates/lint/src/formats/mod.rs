@@ -66,6 +66,9 @@ pub struct Sink<'a> {
     pub target: Version,
     pub settings: Vec<Setting>,
     pub problems: Vec<Problem>,
+    /// Groups whose settings the component ignores (kube-proxy flags next to `--config`): they
+    /// are reported once as such and not judged.
+    pub ignored_groups: Vec<usize>,
     next_group: usize,
 }
 
@@ -76,6 +79,7 @@ impl<'a> Sink<'a> {
             target,
             settings: Vec::new(),
             problems: Vec::new(),
+            ignored_groups: Vec::new(),
             next_group: 0,
         }
     }
@@ -87,6 +91,7 @@ impl<'a> Sink<'a> {
             target: self.target,
             settings: Vec::new(),
             problems: Vec::new(),
+            ignored_groups: Vec::new(),
             next_group: self.next_group,
         }
     }
@@ -98,6 +103,7 @@ impl<'a> Sink<'a> {
             s.offset = remap(s.offset);
             self.settings.push(s);
         }
+        self.ignored_groups.extend(nested.ignored_groups);
         for mut p in nested.problems {
             p.offset = remap(p.offset);
             self.problems.push(p);
@@ -222,12 +228,34 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// kube-proxy reads `--feature-gates` only without `--config` (cmd/kube-proxy/app/options.go:
+    /// "ignored if a config file is specified by --config"): reports the settings of `group`.
+    pub fn kube_proxy_flags_ignored(&mut self, group: usize) {
+        let Some(first) = self.settings.iter().find(|s| s.group == group) else {
+            return;
+        };
+        let (offset, len) = (first.offset, first.len);
+        self.ignored_groups.push(group);
+        self.problem(Problem {
+            kind: FindingKind::Misplaced,
+            component: Some(Component::KubeProxy),
+            gate: None,
+            offset,
+            len,
+            message: "kube-proxy ignores --feature-gates when --config is given: these settings have no effect and are not checked".into(),
+            help: "move the gates to featureGates in the KubeProxyConfiguration file".into(),
+        });
+    }
+
     /// A list of command-line arguments (a container's command and args).
     pub fn arg_list(&mut self, args: &[&Node], components: &[Component]) {
         let texts: Vec<&str> = args.iter().map(|a| a.as_str().unwrap_or("")).collect();
         let group = self.group();
         for flag in flags::find(&texts, "feature-gates") {
             self.flag_scalar(args[flag.arg], flag.value_offset, components, group);
+        }
+        if components == [Component::KubeProxy] && !flags::find(&texts, "config").is_empty() {
+            self.kube_proxy_flags_ignored(group);
         }
     }
 

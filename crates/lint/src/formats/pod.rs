@@ -1,29 +1,88 @@
-//! Static Pod manifests (and any Pod) whose containers run a Kubernetes component:
+//! Static Pod manifests, and any Pod or workload (DaemonSet, Deployment, StatefulSet) whose
+//! containers run a Kubernetes component (a kube-proxy DaemonSet, a hosted control plane):
 //! `--feature-gates` in `command`/`args`, in both `--feature-gates=A=true` and
 //! `--feature-gates A=true` forms; repeated flags accumulate, the later key winning.
 //!
-//! The document is first decoded as k8s-openapi's `Pod`, the way the kubelet decodes a static
-//! Pod file (YAML 1.1 converted to JSON, then typed), so a manifest the kubelet would refuse is
-//! reported instead of half-read. Positions then come from the span tree, container by
-//! container and argument by argument, at the same indices.
+//! The document is first decoded with k8s-openapi's types, the way Kubernetes decodes it (YAML
+//! 1.1 converted to JSON, then typed), so a manifest Kubernetes would refuse is reported instead
+//! of half-read. Positions then come from the span tree, container by container and argument by
+//! argument, at the same indices.
 
 use super::{component_of_program, type_of, Format, Problem, Sink};
 use crate::findings::FindingKind;
 use gatecheck_yaml::{Node, Style, Value};
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::{Pod, PodSpec};
 
 pub struct StaticPod;
 
+type DecodeError = serde_path_to_error::Error<serde_json::Error>;
+
+/// The kinds read here: API version, kind, where the Pod spec is, and how to decode it.
+struct Kind {
+    api_version: &'static str,
+    kind: &'static str,
+    pod_spec: &'static [&'static str],
+    decode: fn(serde_json::Value) -> Result<Option<PodSpec>, DecodeError>,
+}
+
+const TEMPLATE: &[&str] = &["spec", "template", "spec"];
+
+static KINDS: &[Kind] = &[
+    Kind {
+        api_version: "v1",
+        kind: "Pod",
+        pod_spec: &["spec"],
+        decode: |json| serde_path_to_error::deserialize::<_, Pod>(json).map(|p| p.spec),
+    },
+    Kind {
+        api_version: "apps/v1",
+        kind: "DaemonSet",
+        pod_spec: TEMPLATE,
+        decode: |json| {
+            serde_path_to_error::deserialize::<_, DaemonSet>(json)
+                .map(|d| d.spec.template.spec)
+        },
+    },
+    Kind {
+        api_version: "apps/v1",
+        kind: "Deployment",
+        pod_spec: TEMPLATE,
+        decode: |json| {
+            serde_path_to_error::deserialize::<_, Deployment>(json)
+                .map(|d| d.spec.template.spec)
+        },
+    },
+    Kind {
+        api_version: "apps/v1",
+        kind: "StatefulSet",
+        pod_spec: TEMPLATE,
+        decode: |json| {
+            serde_path_to_error::deserialize::<_, StatefulSet>(json)
+                .map(|d| d.spec.template.spec)
+        },
+    },
+];
+
+fn kind_of(doc: &Node) -> Option<&'static Kind> {
+    let (api_version, kind) = type_of(doc);
+    KINDS
+        .iter()
+        .find(|k| k.kind == kind && k.api_version == api_version)
+}
+
 impl Format for StaticPod {
     fn name(&self) -> &'static str {
-        "Pod"
+        "Pod or workload"
     }
     fn detect(&self, doc: &Node) -> bool {
-        type_of(doc).1 == "Pod"
+        // A Pod without apiVersion is still a Pod to a reader; workloads need theirs.
+        kind_of(doc).is_some() || type_of(doc) == ("", "Pod")
     }
     fn extract(&self, doc: &Node, sink: &mut Sink<'_>) {
-        let pod: Pod = match serde_path_to_error::deserialize(to_json(doc)) {
-            Ok(pod) => pod,
+        let kind = kind_of(doc).unwrap_or(&KINDS[0]);
+        let spec = match (kind.decode)(to_json(doc)) {
+            Ok(spec) => spec,
             Err(e) => {
                 let at = node_at(doc, e.path());
                 let path = e.path().to_string();
@@ -34,17 +93,18 @@ impl Format for StaticPod {
                     gate: None,
                     offset: at.span.start.offset,
                     len: at.span.len().clamp(1, 80),
-                    message: format!("this Pod does not decode as a Kubernetes Pod ({path}: {e}): the kubelet will not run it, and gatecheck cannot read its flags"),
+                    message: format!("this {} does not decode as a Kubernetes {} ({path}: {e}): Kubernetes will not run it, and gatecheck cannot read its flags", kind.kind, kind.kind),
                     help: "fix the manifest's structure: command and args are lists of strings".into(),
                 });
                 return;
             }
         };
         let nodes = doc
-            .path(&["spec", "containers"])
+            .path(kind.pod_spec)
+            .and_then(|s| s.get("containers"))
             .and_then(Node::as_seq)
             .unwrap_or_default();
-        let containers = pod.spec.map(|s| s.containers).unwrap_or_default();
+        let containers = spec.map(|s| s.containers).unwrap_or_default();
         for (typed, node) in containers.iter().zip(nodes) {
             // The program is the first word of the command, or failing that the image name.
             let program = typed
