@@ -413,8 +413,9 @@ fn explain_shows_the_timeline_and_json() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("1.33+")
+            predicate::str::contains("1.33–1.36")
                 .and(predicate::str::contains("locked"))
+                .and(predicate::str::contains("1.37        removed"))
                 .and(predicate::str::contains("KEP:        753")),
         );
     let out = gatecheck()
