@@ -115,7 +115,9 @@ fn good_fixtures_pass() {
         .args(["--target", "1.33", "--fail-on", "warning", "fixtures/good"])
         .assert()
         .code(0)
-        .stderr(predicate::str::contains("10 files checked, 0 errors, 0 warnings"));
+        .stderr(predicate::str::contains(
+            "10 files checked, 0 errors, 0 warnings",
+        ));
     let (code, v) = json(&["--target", "1.33", "fixtures/good"]);
     assert_eq!(code, 0);
     assert!(v["errors"].as_array().unwrap().is_empty());
@@ -673,11 +675,7 @@ fn node_mode_merges_the_kubelet_flags_file_into_its_config_file() {
 
 #[test]
 fn workloads_are_read_and_kube_proxy_flags_beside_config_are_not_judged() {
-    let (code, v) = json(&[
-        "--target",
-        "1.33",
-        "fixtures/bad/kube-proxy-daemonset.yaml",
-    ]);
+    let (code, v) = json(&["--target", "1.33", "fixtures/bad/kube-proxy-daemonset.yaml"]);
     assert_eq!(code, 1);
     // NFTablesProxyMode=false would be a locked error, but kube-proxy never reads the flag.
     assert_eq!(summary(&v), [(22, 27, "GC013".to_string(), String::new())]);
@@ -687,10 +685,17 @@ fn workloads_are_read_and_kube_proxy_flags_beside_config_are_not_judged() {
         .unwrap()
         .replace("        - --config=/var/lib/kube-proxy/config.conf\n", "");
     let (_, v) = json_stdin(&["--target", "1.33"], &ds);
-    assert_eq!(summary(&v), [(21, 27, "GC004".to_string(), "NFTablesProxyMode".to_string())]);
+    assert_eq!(
+        summary(&v),
+        [(21, 27, "GC004".to_string(), "NFTablesProxyMode".to_string())]
+    );
 
     // A Deployment that Kubernetes cannot decode is reported where it breaks.
     let bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  selector: {}\n  template:\n    spec:\n      containers:\n      - name: kube-scheduler\n        args: [--v, 2]\n";
     let (_, v) = json_stdin(&["--target", "1.33"], bad);
-    assert_eq!(summary(&v), [(11, 21, "GC011".to_string(), String::new())], "{v}");
+    assert_eq!(
+        summary(&v),
+        [(11, 21, "GC011".to_string(), String::new())],
+        "{v}"
+    );
 }

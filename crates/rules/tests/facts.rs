@@ -175,3 +175,65 @@ fn known_at_lists_only_recognised_gates() {
         .iter()
         .any(|(g, _)| g.name == "ServiceCIDRStatusFieldWiping"));
 }
+
+/// The release a gate stops being recognised in, or `None` while it still is at `newest`.
+fn removed_in(registry: Registry, name: &str) -> Option<Version> {
+    Rules::embedded().gate(registry, name).unwrap().removed_in
+}
+
+#[test]
+fn removals_dated_by_the_pull_requests_that_made_them() {
+    // Each release below is the cycle in which the removal merged (data/overrides.yaml cites the PR).
+    let core = [
+        ("SidecarContainers", "1.37"), // kubernetes/kubernetes#137755
+        ("StructuredAuthenticationConfiguration", "1.37"), // #138583, milestone v1.37
+        ("CronJobsScheduledAnnotation", "1.35"), // #133686
+        ("StrictCostEnforcementForVAP", "1.35"), // #134994
+        ("TopologyAwareHints", "1.36"), // #136112
+        ("EfficientWatchResumption", "1.33"), // #129751
+        ("CustomResourceFieldSelectors", "1.38"), // #141207, merged after v1.37.0
+    ];
+    for (gate, release) in core {
+        assert_eq!(
+            removed_in(Registry::Kubernetes, gate),
+            Some(v(release)),
+            "{gate}"
+        );
+    }
+    // SidecarContainers is still accepted (locked) by 1.36 and unknown to 1.37.
+    assert!(known("SidecarContainers", "1.36").locked);
+    assert!(matches!(
+        Rules::embedded()
+            .status(Registry::Kubernetes, "SidecarContainers", v("1.37"))
+            .unwrap(),
+        Status::Removed { .. }
+    ));
+}
+
+#[test]
+fn kubeadm_registry_after_1_31() {
+    let rules = Rules::embedded();
+    // kubernetes/kubernetes#131981: NodeLocalCRISocket beta, on by default, in 1.34.
+    let spec = rules
+        .gate(Registry::Kubeadm, "NodeLocalCRISocket")
+        .unwrap()
+        .spec_at(v("1.34"))
+        .unwrap();
+    assert_eq!(
+        (spec.stage, spec.default, spec.locked),
+        (Stage::Beta, true, false)
+    );
+    // #138645 removed it in 1.37; #129589 removed EtcdLearnerMode in 1.33.
+    assert_eq!(
+        removed_in(Registry::Kubeadm, "NodeLocalCRISocket"),
+        Some(v("1.37"))
+    );
+    assert_eq!(
+        removed_in(Registry::Kubeadm, "EtcdLearnerMode"),
+        Some(v("1.33"))
+    );
+    // kubeadm's gates are not core gates.
+    assert!(rules
+        .gate(Registry::Kubernetes, "NodeLocalCRISocket")
+        .is_none());
+}

@@ -40,8 +40,7 @@ static KINDS: &[Kind] = &[
         kind: "DaemonSet",
         pod_spec: TEMPLATE,
         decode: |json| {
-            serde_path_to_error::deserialize::<_, DaemonSet>(json)
-                .map(|d| d.spec.template.spec)
+            serde_path_to_error::deserialize::<_, DaemonSet>(json).map(|d| d.spec.template.spec)
         },
     },
     Kind {
@@ -49,8 +48,7 @@ static KINDS: &[Kind] = &[
         kind: "Deployment",
         pod_spec: TEMPLATE,
         decode: |json| {
-            serde_path_to_error::deserialize::<_, Deployment>(json)
-                .map(|d| d.spec.template.spec)
+            serde_path_to_error::deserialize::<_, Deployment>(json).map(|d| d.spec.template.spec)
         },
     },
     Kind {
@@ -58,8 +56,7 @@ static KINDS: &[Kind] = &[
         kind: "StatefulSet",
         pod_spec: TEMPLATE,
         decode: |json| {
-            serde_path_to_error::deserialize::<_, StatefulSet>(json)
-                .map(|d| d.spec.template.spec)
+            serde_path_to_error::deserialize::<_, StatefulSet>(json).map(|d| d.spec.template.spec)
         },
     },
 ];
