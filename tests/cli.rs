@@ -699,3 +699,19 @@ fn workloads_are_read_and_kube_proxy_flags_beside_config_are_not_judged() {
         "{v}"
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_instead_of_panicking() {
+    use std::process::Stdio;
+    // Like `gatecheck list --version 1.35 | head -0`: the reader is gone before the first write.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gatecheck"))
+        .args(["list", "--version", "1.35"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -17,6 +17,8 @@ fn gate_json(g: &Gate) -> Value {
         "kep": g.kep,
         "removed_in": g.removed_in.map(|v| v.to_string()),
         "stages": g.stages.iter().map(spec_json).collect::<Vec<_>>(),
+        "depends_on": g.depends_on.iter().map(|d| json!({"since": d.since.to_string(), "gates": d.gates})).collect::<Vec<_>>(),
+        "package": g.package.map(|p| p.path()),
     })
 }
 
@@ -72,6 +74,20 @@ pub fn explain(name: &str, format: Format) -> u8 {
     match gate.kep {
         Some(k) => println!("  KEP:        {k} (https://kep.k8s.io/{k})"),
         None => println!("  KEP:        unknown"),
+    }
+    if let Some(p) = gate.package {
+        println!("  declared:   {}", p.path());
+    }
+    for d in gate.depends_on {
+        // Kubernetes checks dependencies from 1.35 only.
+        let since = d.since.max(gatecheck_rules::DEPENDENCIES_CHECKED_FROM);
+        match d.gates {
+            [] => println!("  needs:      nothing from {since}"),
+            gates => println!(
+                "  needs:      {} enabled too, from {since}",
+                gates.join(", ")
+            ),
+        }
     }
     println!();
     let end = gate.removed_in.unwrap_or(rules.newest().next());

@@ -149,7 +149,19 @@ fn install_renderer() {
     }));
 }
 
+/// A closed pipe (`gatecheck explain X | head`) ends gatecheck quietly, as it does other Unix
+/// tools, instead of making `println!` panic. Rust ignores SIGPIPE by default.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: runs first in `main`, before any other thread exists; it only restores the
+    // default disposition of one signal.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     install_renderer();
     let code = match cli.command {
