@@ -241,16 +241,20 @@ impl Rules {
     /// within a small edit distance, nearest first. At most three.
     pub fn suggest(&self, registry: Registry, name: &str) -> Vec<&'static str> {
         let lower = name.to_ascii_lowercase();
+        let limit = (name.len() / 4).clamp(2, 6);
+        // The edit distance is at least the difference in length: names too long or too short to
+        // pass either test below are skipped before the quadratic distance is computed.
+        let bound = limit.max(name.len() / 2);
         let mut scored: Vec<(usize, &'static str)> = self
             .registry(registry)
             .iter()
+            .filter(|g| g.name.len().abs_diff(name.len()) <= bound)
             .filter_map(|g| {
                 let candidate = g.name.to_ascii_lowercase();
                 if candidate == lower {
                     return Some((0, g.name));
                 }
                 let d = edit_distance(&lower, &candidate);
-                let limit = (name.len() / 4).clamp(2, 6);
                 // Names that keep the same start and end but reword the middle
                 // (CronJobCreationAnnotation for CronJobsScheduledAnnotation) are near misses too.
                 let prefix = lower
