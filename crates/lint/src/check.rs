@@ -62,11 +62,29 @@ pub struct Report {
     pub kubelet: Vec<Setting>,
 }
 
-fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    let before = src.get(..offset.min(src.len())).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    (line, column)
+/// Where each line starts, so that many findings in one file each find their line and column
+/// without rescanning the file from the top.
+struct Lines<'a> {
+    src: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(src: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { src, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.src.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = self.src.get(start..offset).map_or(0, |t| t.chars().count()) + 1;
+        (line, column)
+    }
 }
 
 /// Lints one file's text. `name` is only used in messages.
@@ -86,12 +104,13 @@ pub fn lint_source(name: &str, src: &str, options: &Options) -> Result<Report, I
             }
         }
     }
+    let lines = Lines::new(src);
     let kubelet: Vec<Setting> = sink
         .settings
         .iter()
         .filter(|s| s.components == [Component::Kubelet] && s.registry == Registry::Kubernetes)
         .map(|s| {
-            let (line, column) = line_col(src, s.offset);
+            let (line, column) = lines.line_col(s.offset);
             Setting {
                 elsewhere: Some(format!("{name}:{line}:{column}")),
                 ..s.clone()
@@ -152,11 +171,12 @@ fn on_off(b: bool) -> &'static str {
 
 fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     let rules = Rules::embedded();
+    let lines = Lines::new(src);
     let target = options.target;
     let mut out: Vec<Finding> = Vec::new();
     let settings = sink.settings.len();
     let make = |kind: FindingKind, s: &Setting, message: String, help: String| {
-        let (line, column) = line_col(src, s.offset);
+        let (line, column) = lines.line_col(s.offset);
         Finding {
             kind,
             severity: kind.severity(),
@@ -173,7 +193,7 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         }
     };
     for p in sink.problems {
-        let (line, column) = line_col(src, p.offset);
+        let (line, column) = lines.line_col(p.offset);
         out.push(Finding {
             kind: p.kind,
             severity: p.kind.severity(),
@@ -227,7 +247,7 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         let at = match &flag.elsewhere {
             Some(location) => location.clone(),
             None => {
-                let (line, column) = line_col(src, flag.offset);
+                let (line, column) = lines.line_col(flag.offset);
                 format!("line {line}, column {column}")
             }
         };

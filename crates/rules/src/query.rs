@@ -240,36 +240,40 @@ impl Rules {
     /// Names in `registry` close to `name`: a case-insensitive match first, then the names
     /// within a small edit distance, nearest first. At most three.
     pub fn suggest(&self, registry: Registry, name: &str) -> Vec<&'static str> {
-        let lower = name.to_ascii_lowercase();
+        let wanted = name.as_bytes();
         let limit = (name.len() / 4).clamp(2, 6);
-        // The edit distance is at least the difference in length: names too long or too short to
-        // pass either test below are skipped before the quadratic distance is computed.
-        let bound = limit.max(name.len() / 2);
+        let mut rows = (Vec::new(), Vec::new());
         let mut scored: Vec<(usize, &'static str)> = self
             .registry(registry)
             .iter()
-            .filter(|g| g.name.len().abs_diff(name.len()) <= bound)
             .filter_map(|g| {
-                let candidate = g.name.to_ascii_lowercase();
-                if candidate == lower {
+                let candidate = g.name.as_bytes();
+                if candidate.eq_ignore_ascii_case(wanted) {
                     return Some((0, g.name));
                 }
-                let d = edit_distance(&lower, &candidate);
                 // Names that keep the same start and end but reword the middle
-                // (CronJobCreationAnnotation for CronJobsScheduledAnnotation) are near misses too.
-                let prefix = lower
-                    .bytes()
-                    .zip(candidate.bytes())
-                    .take_while(|(a, b)| a == b)
+                // (CronJobCreationAnnotation for CronJobsScheduledAnnotation) are near misses
+                // up to half the name's length; others only up to `limit` edits.
+                let same = |(a, b): (&u8, &u8)| a.eq_ignore_ascii_case(b);
+                let prefix = wanted
+                    .iter()
+                    .zip(candidate)
+                    .take_while(|p| same(*p))
                     .count();
-                let suffix = lower
-                    .bytes()
+                let suffix = wanted
+                    .iter()
                     .rev()
-                    .zip(candidate.bytes().rev())
-                    .take_while(|(a, b)| a == b)
+                    .zip(candidate.iter().rev())
+                    .take_while(|p| same(*p))
                     .count();
-                (d <= limit || (prefix >= 4 && suffix >= 5 && d <= name.len() / 2))
-                    .then_some((d, g.name))
+                let bound = if prefix >= 4 && suffix >= 5 {
+                    limit.max(name.len() / 2)
+                } else {
+                    limit
+                };
+                // Bounded: a far-off name is given up on after a few rows of the table.
+                let d = edit_distance_within(wanted, candidate, bound, &mut rows)?;
+                Some((d, g.name))
             })
             .collect();
         scored.sort();
@@ -277,25 +281,66 @@ impl Rules {
     }
 }
 
-/// Levenshtein distance over bytes (gate names are ASCII).
+/// Levenshtein distance over bytes, ignoring ASCII case (gate names are ASCII).
+#[cfg(test)]
 fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let mut rows = (Vec::new(), Vec::new());
+    edit_distance_within(a.as_bytes(), b.as_bytes(), usize::MAX, &mut rows).unwrap_or(usize::MAX)
+}
+
+/// Levenshtein distance over bytes, ignoring ASCII case, or `None` as soon as it must exceed
+/// `bound` (every value in a row of the table is a lower bound of the result), so that far-off
+/// names cost little. `rows` is scratch space, reused across calls.
+fn edit_distance_within(
+    a: &[u8],
+    b: &[u8],
+    bound: usize,
+    rows: &mut (Vec<usize>, Vec<usize>),
+) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > bound {
+        return None;
+    }
+    let (prev, cur) = rows;
+    prev.clear();
+    prev.extend(0..=b.len());
+    cur.clear();
+    cur.resize(b.len() + 1, 0);
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
+        let mut row_min = cur[0];
         for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
+            let sub = prev[j] + usize::from(!ca.eq_ignore_ascii_case(cb));
             cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(cur[j + 1]);
         }
-        std::mem::swap(&mut prev, &mut cur);
+        if row_min > bound {
+            return None;
+        }
+        std::mem::swap(prev, cur);
     }
-    prev[b.len()]
+    Some(prev[b.len()]).filter(|&d| d <= bound)
 }
 
 #[cfg(test)]
 mod tests {
     use super::edit_distance;
+
+    #[test]
+    fn bounded_distance_gives_up_beyond_the_bound() {
+        use super::edit_distance_within;
+        let mut rows = (Vec::new(), Vec::new());
+        let mut within = |a: &str, b: &str, bound| {
+            edit_distance_within(a.as_bytes(), b.as_bytes(), bound, &mut rows)
+        };
+        assert_eq!(within("kitten", "sitting", 3), Some(3));
+        assert_eq!(within("kitten", "sitting", 2), None);
+        assert_eq!(within("a", "abcdefgh", 3), None);
+        assert_eq!(
+            within("NodeSwap", "nodeswap", 0),
+            Some(0),
+            "case is ignored"
+        );
+    }
 
     #[test]
     fn edit_distance_counts_single_edits() {
