@@ -715,3 +715,12 @@ fn a_closed_pipe_ends_quietly_instead_of_panicking() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn k3s_append_keys_merge_with_the_plain_key() {
+    // `kubelet-arg+` appends to the same kubelet command line as `kubelet-arg`.
+    let cfg = "kubelet-arg:\n  - feature-gates=NodeSwap=true\nkubelet-arg+:\n  - feature-gates=NodeSwap=false\n";
+    let (code, v) = json_stdin(&["--target", "1.33"], cfg);
+    assert_eq!(code, 1);
+    assert!(has(&v, 4, 19, "GC012", "NodeSwap"), "{v}");
+}

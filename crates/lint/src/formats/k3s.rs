@@ -40,11 +40,21 @@ impl Format for K3s {
                 .any(|(k, _)| k.as_str().and_then(key_of).is_some())
     }
     fn extract(&self, doc: &Node, sink: &mut Sink<'_>) {
+        // `kubelet-arg` and `kubelet-arg+` (append) feed the same command line: one merge group
+        // per component.
+        let mut groups: Vec<(Component, usize)> = Vec::new();
         for (key, value) in doc.as_map().unwrap_or_default() {
             let Some(component) = key.as_str().and_then(key_of) else {
                 continue;
             };
-            let group = sink.group();
+            let group = match groups.iter().find(|(c, _)| *c == component) {
+                Some((_, g)) => *g,
+                None => {
+                    let g = sink.group();
+                    groups.push((component, g));
+                    g
+                }
+            };
             let items: Vec<&Node> = match value.as_seq() {
                 Some(items) => items.iter().collect(),
                 None => vec![value],
