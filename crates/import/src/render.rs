@@ -110,6 +110,20 @@ fn version_expr(v: Version) -> String {
     format!("Version::new({}, {})", v.major, v.minor)
 }
 
+/// The imports and the two constructors that keep each generated gate on a few short lines.
+const GENERATED_PRELUDE: &str = "\
+use crate::model::{Component::*, Dependency, Gate, Package, Registry, Stage::*, StageSpec};
+use crate::Version;
+
+const fn s(minor: u16, stage: crate::Stage, default: bool, locked: bool) -> StageSpec {
+    StageSpec { since: Version::new(1, minor), stage, default, locked }
+}
+
+const fn d(minor: u16, gates: &'static [&'static str]) -> Dependency {
+    Dependency { since: Version::new(1, minor), gates }
+}
+";
+
 pub fn generated_rs(newest: Version, records: &[GateRecord]) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -121,31 +135,7 @@ pub fn generated_rs(newest: Version, records: &[GateRecord]) -> String {
         "// Static data, so that gatecheck parses nothing at start-up."
     );
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "use crate::model::{{Component::*, Dependency, Gate, Package, Registry, Stage::*, StageSpec}};"
-    );
-    let _ = writeln!(out, "use crate::Version;");
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "const fn s(minor: u16, stage: crate::Stage, default: bool, locked: bool) -> StageSpec {{"
-    );
-    let _ = writeln!(
-        out,
-        "    StageSpec {{ since: Version::new(1, minor), stage, default, locked }}"
-    );
-    let _ = writeln!(out, "}}");
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "const fn d(minor: u16, gates: &'static [&'static str]) -> Dependency {{"
-    );
-    let _ = writeln!(
-        out,
-        "    Dependency {{ since: Version::new(1, minor), gates }}"
-    );
-    let _ = writeln!(out, "}}");
+    out.push_str(GENERATED_PRELUDE);
     let _ = writeln!(out);
     let _ = writeln!(
         out,
