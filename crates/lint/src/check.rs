@@ -3,6 +3,7 @@
 use crate::findings::{FindingKind, Severity};
 pub use crate::formats::Value;
 use crate::formats::{self, Setting, Sink};
+use crate::merge::{self, Cause, Merged, MetaValues};
 use crate::{flags, InputError};
 use gatecheck_rules::{Component, Registry, Rules, Stage, Status, Version};
 use std::collections::HashMap;
@@ -211,49 +212,21 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     }
 
     // AllAlpha / AllBeta per group: they change what "the default" is for the other settings.
-    let mut meta_values: HashMap<usize, MetaValues> = HashMap::new();
-    for s in &sink.settings {
-        let entry = meta_values.entry(s.group).or_default();
-        match (s.gate.as_str(), &s.value) {
-            ("AllAlpha", Value::Bool(b)) => entry.all_alpha = Some(*b),
-            ("AllBeta", Value::Bool(b)) => entry.all_beta = Some(*b),
-            _ => {}
-        }
-    }
+    let meta_values = merge::meta_values(&sink.settings);
 
-    // The kubelet merges its config file with its flags key by key, the flag winning
-    // (`kubeletConfigFlagPrecedence`, cmd/kubelet/app/server.go): a file setting that a kubelet
-    // flag of the same file (or node, with `--node`) overrides has no effect and is not judged on
-    // its own.
-    let kubelet_flags: HashMap<&str, &Setting> = options
-        .node
-        .iter()
-        .chain(&sink.settings)
-        .filter(|s| s.from_flag && s.components == [Component::Kubelet])
-        .map(|s| (s.gate.as_str(), s))
-        .collect();
-    let mut shadowed: Vec<bool> = sink
-        .settings
-        .iter()
-        .map(|s| sink.ignored_groups.contains(&s.group))
-        .collect();
-    for (i, s) in sink.settings.iter().enumerate() {
-        if s.from_flag || !s.components.contains(&Component::Kubelet) {
-            continue;
-        }
-        let Some(flag) = kubelet_flags.get(s.gate.as_str()) else {
-            continue;
-        };
-        let at = match &flag.elsewhere {
+    // The kubelet merges its config file with its flags key by key, the flag winning: an
+    // overridden file setting is reported as such and not judged on its own.
+    let layers = merge::kubelet_layers(&sink.settings, &options.node, &sink.ignored_groups);
+    for o in &layers.overridden {
+        let s = &sink.settings[o.file];
+        let at = match &o.flag.elsewhere {
             Some(location) => location.clone(),
             None => {
-                let (line, column) = lines.line_col(flag.offset);
+                let (line, column) = lines.line_col(o.flag.offset);
                 format!("line {line}, column {column}")
             }
         };
-        let alone = s.components == [Component::Kubelet];
-        shadowed[i] = alone;
-        let (kind, message, help) = if flag.value == s.value {
+        let (kind, message, help) = if o.flag.value == s.value {
             (
                 FindingKind::Redundant,
                 format!(
@@ -268,29 +241,19 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
                 format!(
                     "the kubelet's --feature-gates flag ({at}) sets {} to another value and wins over the config file: {}",
                     s.gate,
-                    if alone { "this setting has no effect" } else { "the kubelet ignores this value, the other components use it" }
+                    if o.kubelet_only { "this setting has no effect" } else { "the kubelet ignores this value, the other components use it" }
                 ),
                 "set each kubelet gate in one place: the flag or the config file".to_string(),
             )
         };
         out.push(make(kind, s, message, help));
     }
-
-    let kubelet_file_values: HashMap<&str, bool> = options
-        .node
-        .iter()
-        .chain(&sink.settings)
-        .filter(|s| !s.from_flag && s.components == [Component::Kubelet])
-        .filter_map(|s| match s.value {
-            Value::Bool(b) => Some((s.gate.as_str(), b)),
-            Value::Invalid(_) => None,
-        })
-        .collect();
+    let shadowed = &layers.shadowed;
 
     // Repeated settings within one group merge, the later winning.
     let mut seen: HashMap<(usize, &str), &Value> = HashMap::new();
     let mut prefix_use: HashMap<usize, (bool, bool)> = HashMap::new();
-    for (s, _) in sink.settings.iter().zip(&shadowed).filter(|(_, sh)| !**sh) {
+    for (s, _) in sink.settings.iter().zip(shadowed).filter(|(_, sh)| !**sh) {
         let who = s.components.first().map_or("the component", |c| c.as_str());
         if let Some(previous) = seen.insert((s.group, s.gate.as_str()), &s.value) {
             if *previous != s.value {
@@ -345,7 +308,8 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         let switched = meta_values.get(&s.group).copied().unwrap_or_default();
         // A kubelet flag replaces the config file's value, not the default.
         let switched = MetaValues {
-            replaced: kubelet_file_values
+            replaced: layers
+                .file_values
                 .get(s.gate.as_str())
                 .copied()
                 .filter(|_| s.from_flag && s.components == [Component::Kubelet]),
@@ -353,7 +317,7 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         };
         judge_gate(&rules, target, s, switched, &make, &mut out);
     }
-    for group in groups(&sink.settings, &shadowed, &options.node) {
+    for group in merge::groups(&sink.settings, shadowed, &options.node) {
         check_group(&rules, target, &group, &make, &mut out);
     }
     out.sort_by_key(|f| (f.offset, f.kind));
@@ -363,15 +327,6 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         settings,
         kubelet: Vec::new(),
     }
-}
-
-/// What a setting's value replaces, besides the default: AllAlpha / AllBeta set in its group,
-/// or (for a kubelet flag) the kubelet config file's value for the same gate.
-#[derive(Clone, Copy, Default)]
-struct MetaValues {
-    all_alpha: Option<bool>,
-    all_beta: Option<bool>,
-    replaced: Option<bool>,
 }
 
 fn judge_gate(
@@ -551,112 +506,6 @@ fn rejected_by_ccm(s: &Setting, gate: &gatecheck_rules::Gate) -> bool {
                 Component::KubeApiserver | Component::CloudControllerManager
             )
         })
-}
-
-/// The settings of each merge group, in file order. The kubelet's config-file settings and its
-/// flags form one group when a file has both (or `--node` brings the node's other files in):
-/// other files' config settings, this file's, other files' flags, this file's flags; the later
-/// wins. Shadowed settings are left out.
-fn groups<'s>(
-    settings: &'s [Setting],
-    shadowed: &[bool],
-    node: &'s [Setting],
-) -> Vec<Vec<&'s Setting>> {
-    let kubelet_only = |s: &Setting| s.components == [Component::Kubelet];
-    let merge_kubelet = !node.is_empty() || settings.iter().any(|s| s.from_flag && kubelet_only(s));
-    let mut order: Vec<usize> = Vec::new();
-    let mut by_group: HashMap<usize, Vec<&Setting>> = HashMap::new();
-    let mut kubelet: [Vec<&Setting>; 4] = Default::default();
-    for (s, _) in settings.iter().zip(shadowed).filter(|(_, sh)| !**sh) {
-        if merge_kubelet && kubelet_only(s) {
-            kubelet[if s.from_flag { 3 } else { 1 }].push(s);
-            continue;
-        }
-        by_group
-            .entry(s.group)
-            .or_insert_with(|| {
-                order.push(s.group);
-                Vec::new()
-            })
-            .push(s);
-    }
-    if kubelet.iter().any(|k| !k.is_empty()) {
-        for s in node {
-            kubelet[if s.from_flag { 2 } else { 0 }].push(s);
-        }
-    }
-    let mut out: Vec<Vec<&Setting>> = order.iter().filter_map(|k| by_group.remove(k)).collect();
-    let kubelet: Vec<&Setting> = kubelet.into_iter().flatten().collect();
-    if !kubelet.is_empty() {
-        out.push(kubelet);
-    }
-    out
-}
-
-/// Why a gate has the value it has in one component's merged settings.
-#[derive(Clone, Copy)]
-enum Cause<'s> {
-    Default,
-    /// Set by name.
-    Explicit(&'s Setting),
-    /// Switched by AllAlpha or AllBeta.
-    Meta(&'s Setting),
-}
-
-impl<'s> Cause<'s> {
-    fn setting(self) -> Option<&'s Setting> {
-        match self {
-            Cause::Default => None,
-            Cause::Explicit(s) | Cause::Meta(s) => Some(s),
-        }
-    }
-}
-
-/// One component's gate values after merging, as component-base computes them: explicit
-/// settings win (the later of two), then AllAlpha / AllBeta for gates at that stage, then the
-/// default at the target.
-struct Merged<'s> {
-    explicit: HashMap<&'s str, (bool, &'s Setting)>,
-    all_alpha: Option<(bool, &'s Setting)>,
-    all_beta: Option<(bool, &'s Setting)>,
-}
-
-impl<'s> Merged<'s> {
-    fn new(group: &[&'s Setting]) -> Self {
-        let mut explicit = HashMap::new();
-        for s in group {
-            if let Value::Bool(v) = s.value {
-                explicit.insert(s.gate.as_str(), (v, *s));
-            }
-        }
-        Merged {
-            all_alpha: explicit.get("AllAlpha").copied(),
-            all_beta: explicit.get("AllBeta").copied(),
-            explicit,
-        }
-    }
-
-    /// The value of a core gate at `target`, or `None` when the target does not know it.
-    fn value(&self, rules: &Rules, target: Version, name: &str) -> Option<(bool, Cause<'s>)> {
-        let spec = rules.gate(Registry::Kubernetes, name)?.spec_at(target)?;
-        if let Some((v, s)) = self.explicit.get(name) {
-            // A locked gate set the other way is its own error (GC004); the component stops
-            // there, so it is judged here at the value it is locked to.
-            if !spec.locked || *v == spec.default {
-                return Some((*v, Cause::Explicit(s)));
-            }
-            return Some((spec.default, Cause::Default));
-        }
-        let meta = match spec.stage {
-            Stage::Alpha if !spec.locked => self.all_alpha,
-            Stage::Beta if !spec.locked => self.all_beta,
-            _ => None,
-        };
-        Some(match meta {
-            Some((v, s)) => (v, Cause::Meta(s)),
-            None => (spec.default, Cause::Default),
-        })
-    }
 }
 
 /// The setting a dependency failure is reported at, and why.

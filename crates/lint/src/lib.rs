@@ -5,6 +5,7 @@
 //!   [`Setting`]s (component, registry, gate, value, span). `formats/mod.rs` lists them.
 //! * [`flags`]: the `--feature-gates` flag syntax, parsed as the components parse it.
 //! * [`findings`]: the catalogue of finding kinds (codes, severities, explanations).
+//! * `merge`: how settings combine before they are judged (flags over files, repeats, AllAlpha).
 //! * [`check`]: the rules applied to settings, producing [`Finding`]s.
 //!
 //! Nothing here touches the terminal or the file system: the binary reads files and renders.
@@ -20,6 +21,7 @@ pub mod check;
 pub mod findings;
 pub mod flags;
 pub mod formats;
+mod merge;
 
 pub use check::{lint_source, Finding, Options, Report, Value};
 pub use findings::{FindingKind, Severity};
