@@ -724,3 +724,31 @@ fn k3s_append_keys_merge_with_the_plain_key() {
     assert_eq!(code, 1);
     assert!(has(&v, 4, 19, "GC012", "NodeSwap"), "{v}");
 }
+
+#[test]
+fn explain_json_gives_dependencies_and_the_declaring_package() {
+    let out = gatecheck()
+        .args([
+            "explain",
+            "GracefulNodeShutdownBasedOnPodPriority",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["package"], "k8s.io/kubernetes/pkg/features");
+    assert_eq!(
+        v["depends_on"][0],
+        serde_json::json!({"since": "1.35", "gates": ["GracefulNodeShutdown"]})
+    );
+    // A kubeadm gate has no package and no dependencies.
+    let out = gatecheck()
+        .args(["explain", "NodeLocalCRISocket", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["registry"], "kubeadm");
+    assert!(v["package"].is_null());
+    assert_eq!(v["depends_on"], serde_json::json!([]));
+}
