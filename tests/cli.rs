@@ -752,3 +752,42 @@ fn explain_json_gives_dependencies_and_the_declaring_package() {
     assert!(v["package"].is_null());
     assert_eq!(v["depends_on"], serde_json::json!([]));
 }
+
+#[test]
+fn github_format_writes_one_annotation_per_finding_and_error() {
+    let out = gatecheck()
+        .args([
+            "--target",
+            "1.33",
+            "--format",
+            "github",
+            "fixtures/bad/kubelet-config.yaml",
+            "fixtures/bad/malformed.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unreadable input still means 2"
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines.contains(
+        &"::error file=fixtures/bad/kubelet-config.yaml,line=5,col=3,title=GC004 locked::kubelet fails with `cannot set feature gate SidecarContainers to false, feature is locked to true` (delete this setting: in 1.33 the feature is always on)"
+    ), "{stdout}");
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "::notice file=fixtures/bad/kubelet-config.yaml,line=9,col=3,title=GC010 redundant::"
+        )),
+        "info findings are notices: {stdout}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "::error file=fixtures/bad/malformed.yaml,line=4,col=1,title=gatecheck::invalid YAML"
+        )),
+        "{stdout}"
+    );
+    // Every line is a workflow command: nothing else goes to stdout.
+    assert!(lines.iter().all(|l| l.starts_with("::")), "{stdout}");
+}

@@ -1,6 +1,6 @@
 //! `gatecheck --target V PATH...`: find files, lint each, render findings.
 
-use crate::{FailOn, Format, LintArgs};
+use crate::{FailOn, LintArgs, LintFormat as Format};
 use gatecheck_lint::{lint_source, Finding, InputError, Options, Severity, Value};
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 use serde_json::json;
@@ -210,6 +210,36 @@ fn render_error(name: &str, src: Option<&str>, e: &InputError) {
     }
 }
 
+/// A GitHub Actions annotation for one finding: `::error file=…,line=…,col=…,title=…::message`.
+/// Info findings become notices.
+fn github_annotation(file: &str, f: &Finding) -> String {
+    let level = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    format!(
+        "::{level} file={},line={},col={},title={}::{}",
+        github_property(file),
+        f.line,
+        f.column,
+        github_property(&format!("{} {}", f.kind.code(), f.kind.name())),
+        github_data(&format!("{} ({})", f.message, f.help))
+    )
+}
+
+/// Workflow-command escaping of a message (`%`, CR and LF).
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Workflow-command escaping of a property value, which also may not hold `:` or `,`.
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
 fn value_json(v: &Option<Value>) -> serde_json::Value {
     match v {
         Some(Value::Bool(b)) => json!(b),
@@ -336,6 +366,22 @@ pub fn run(args: LintArgs) -> u8 {
             let doc = json!({"target": target.to_string(), "findings": findings, "errors": errs});
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
+        Format::Github => {
+            for (file, f) in &all {
+                println!("{}", github_annotation(file, f));
+            }
+            for (file, e) in &errors {
+                let position = match (e.line, e.column) {
+                    (Some(l), Some(c)) => format!(",line={l},col={c}"),
+                    _ => String::new(),
+                };
+                println!(
+                    "::error file={}{position},title=gatecheck::{}",
+                    github_property(file),
+                    github_data(&e.message)
+                );
+            }
+        }
         Format::Human => {
             for (file, f) in &all {
                 let src = sources
@@ -344,20 +390,22 @@ pub fn run(args: LintArgs) -> u8 {
                     .map_or("", |(_, s)| s.as_str());
                 render_finding(file, src, f);
             }
-            let count = |s: Severity| all.iter().filter(|(_, f)| f.severity == s).count();
-            eprintln!(
-                "gatecheck {target}: {} files checked, {} errors, {} warnings, {} infos{}",
-                inputs.len(),
-                count(Severity::Error),
-                count(Severity::Warning),
-                count(Severity::Info),
-                if errors.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {} unreadable inputs", errors.len())
-                }
-            );
         }
+    }
+    if args.format != Format::Json {
+        let count = |s: Severity| all.iter().filter(|(_, f)| f.severity == s).count();
+        eprintln!(
+            "gatecheck {target}: {} files checked, {} errors, {} warnings, {} infos{}",
+            inputs.len(),
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!(", {} unreadable inputs", errors.len())
+            }
+        );
     }
     if !errors.is_empty() {
         2

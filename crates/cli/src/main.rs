@@ -51,8 +51,8 @@ pub struct LintArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    format: LintFormat,
 }
 
 #[derive(Subcommand, Debug)]
@@ -97,6 +97,17 @@ enum Command {
 pub enum Format {
     Human,
     Json,
+}
+
+/// How lint results are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// Source excerpts with the gate underlined, and a summary line.
+    Human,
+    /// One JSON document (schema in the README).
+    Json,
+    /// GitHub Actions workflow commands: each finding becomes an annotation on the file and line.
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
