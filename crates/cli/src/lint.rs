@@ -415,3 +415,15 @@ pub fn run(args: LintArgs) -> u8 {
         0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{github_data, github_property};
+
+    #[test]
+    fn workflow_command_escaping() {
+        // A message may hold `:` and `,`; a property may not, and neither may hold raw newlines.
+        assert_eq!(github_data("50% done\nnext: a,b"), "50%25 done%0Anext: a,b");
+        assert_eq!(github_property("dir,x/a:b.yaml"), "dir%2Cx/a%3Ab.yaml");
+    }
+}
