@@ -791,3 +791,33 @@ fn github_format_writes_one_annotation_per_finding_and_error() {
     // Every line is a workflow command: nothing else goes to stdout.
     assert!(lines.iter().all(|l| l.starts_with("::")), "{stdout}");
 }
+
+#[test]
+fn emulated_version_judges_stages_at_the_emulated_release() {
+    let file = "fixtures/bad/kube-apiserver-emulated.yaml";
+    let (code, v) = json(&["--target", "1.36", file]);
+    assert_eq!(code, 1);
+    let got = summary(&v);
+    // DynamicResourceAllocation is locked in 1.36 but not in 1.34: no locked error...
+    assert!(!got.iter().any(|f| f.2 == "GC004"), "{got:?}");
+    assert!(has(&v, 14, 23, "GC006", "DynamicResourceAllocation"));
+    // ...but DRAAdminAccess, on by default in 1.34, needs it (dependencies are the binary's check).
+    assert!(has(&v, 14, 23, "GC016", "DynamicResourceAllocation"));
+    // A gate newer than the emulated release is PreAlpha there.
+    assert!(has(&v, 14, 55, "GC002", "DRAListTypeAttributes"));
+
+    // Without the flag, 1.36's rules apply.
+    let text = std::fs::read_to_string(root().join(file))
+        .unwrap()
+        .replace("    - --emulated-version=1.34\n", "");
+    let (_, v) = json_stdin(&["--target", "1.36"], &text);
+    assert!(has(&v, 13, 23, "GC004", "DynamicResourceAllocation"), "{v}");
+
+    // An emulated version newer than the binary stops the component.
+    let text = std::fs::read_to_string(root().join(file)).unwrap().replace(
+        "--emulated-version=1.34",
+        "--emulated-version=wardle=1.2,kube=1.38",
+    );
+    let (_, v) = json_stdin(&["--target", "1.36"], &text);
+    assert!(has(&v, 13, 7, "GC011", ""), "{v}");
+}

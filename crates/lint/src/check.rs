@@ -404,6 +404,27 @@ fn judge_gate(
             "set this gate on the components it concerns, not on cloud-controller-manager".into(),
         )),
         Status::Known { gate, spec } => {
+            // With --emulated-version, stages, defaults and locks are the emulated version's
+            // (the binary still decides which gates exist).
+            let (spec, shown) = match s.emulated.filter(|e| *e < target) {
+                None => (spec, target.to_string()),
+                Some(e) => match gate.spec_at(e) {
+                    Some(emulated) => (emulated, format!("{e} (emulated by {target})")),
+                    None => {
+                        let v = match s.value {
+                            Value::Bool(b) => on_off(b),
+                            Value::Invalid(_) => "?",
+                        };
+                        out.push(make(
+                            FindingKind::NotYetIntroduced,
+                            s,
+                            format!("{} is not yet a gate of {e}, the version {who} emulates: it fails with `cannot set feature gate {} to {v}, feature is PreAlpha at emulated version {e}`", s.gate, s.gate),
+                            format!("remove this setting while emulating {e}, or emulate {} or later", gate.introduced()),
+                        ));
+                        return;
+                    }
+                },
+            };
             let removal = gate
                 .removed_in
                 .map(|r| format!("remove this before upgrading to {r}"))
@@ -437,36 +458,36 @@ fn judge_gate(
                     FindingKind::Locked,
                     s,
                     format!("{who} fails with `cannot set feature gate {} to {}, feature is locked to {}`", s.gate, on_off(v), on_off(spec.default)),
-                    format!("delete this setting: in {target} the feature is always {}", if spec.default { "on" } else { "off" }),
+                    format!("delete this setting: in {shown} the feature is always {}", if spec.default { "on" } else { "off" }),
                 )),
                 Some(_) if spec.locked => out.push(make(
                     FindingKind::LockedDefault,
                     s,
-                    format!("{} is locked to {} in {target}; setting it does nothing", s.gate, on_off(spec.default)),
+                    format!("{} is locked to {} in {shown}; setting it does nothing", s.gate, on_off(spec.default)),
                     removal,
                 )),
                 _ if spec.stage == Stage::Ga => out.push(make(
                     FindingKind::Ga,
                     s,
-                    format!("{} is GA in {target} (default {}); {who} logs that it will be removed in a future release", s.gate, on_off(spec.default)),
+                    format!("{} is GA in {shown} (default {}); {who} logs that it will be removed in a future release", s.gate, on_off(spec.default)),
                     removal,
                 )),
                 _ if spec.stage == Stage::Deprecated => out.push(make(
                     FindingKind::Deprecated,
                     s,
-                    format!("{} is deprecated in {target} (default {})", s.gate, on_off(spec.default)),
+                    format!("{} is deprecated in {shown} (default {})", s.gate, on_off(spec.default)),
                     removal,
                 )),
                 Some(true) if spec.stage == Stage::Alpha && !spec.default => out.push(make(
                     FindingKind::Alpha,
                     s,
-                    format!("{} is an alpha feature in {target}: not for production, and it may change incompatibly", s.gate),
+                    format!("{} is an alpha feature in {shown}: not for production, and it may change incompatibly", s.gate),
                     "enable alpha features only in test clusters".into(),
                 )),
                 Some(v) if v == spec.default && v == implicit => out.push(make(
                     FindingKind::Redundant,
                     s,
-                    format!("{} is already {} by default in {target}", s.gate, on_off(spec.default)),
+                    format!("{} is already {} by default in {shown}", s.gate, on_off(spec.default)),
                     "this setting can be removed".into(),
                 )),
                 _ => {}
@@ -553,6 +574,8 @@ fn check_group(
         .first()
         .map_or("the component", |c| c.as_str());
     let merged = Merged::new(group);
+    // Specs (stages, defaults) are the emulated version's when the command line emulates one.
+    let at = first.emulated.filter(|e| *e < target).unwrap_or(target);
 
     for meta in [merged.all_alpha, merged.all_beta].into_iter().flatten() {
         let (on, setting) = meta;
@@ -568,6 +591,8 @@ fn check_group(
             .known_at(Registry::Kubernetes, target)
             .unwrap_or_default()
             .into_iter()
+            // The binary decides which gates exist; the emulated version, their stage.
+            .filter_map(|(g, _)| g.spec_at(at).map(|spec| (g, spec)))
             .filter(|(g, spec)| {
                 spec.stage == stage
                     && !spec.locked
@@ -610,12 +635,12 @@ fn check_group(
         if deps.is_empty() {
             continue;
         }
-        let Some((true, cause)) = merged.value(rules, target, g.name) else {
+        let Some((true, cause)) = merged.value(rules, at, g.name) else {
             continue;
         };
         let off: Vec<(&str, Cause)> = deps
             .iter()
-            .filter_map(|d| match merged.value(rules, target, d) {
+            .filter_map(|d| match merged.value(rules, at, d) {
                 Some((false, c)) => Some((*d, c)),
                 _ => None,
             })

@@ -66,6 +66,18 @@ pub struct Flag<'a> {
     pub value_offset: usize,
 }
 
+/// The Kubernetes version in an `--emulated-version` value: `1.35`, or the `kube=` entry of a
+/// list that names several components' versions (`wardle=1.2,kube=1.35`).
+pub fn emulated_kube_version(value: &str) -> Option<&str> {
+    value
+        .split(',')
+        .map(str::trim)
+        .find_map(|item| match item.split_once('=') {
+            Some((component, v)) => (component.trim() == "kube").then(|| v.trim()),
+            None => (!item.is_empty()).then_some(item),
+        })
+}
+
 /// Finds `--name=value`, `--name value` (and single-dash forms) in an argument list.
 pub fn find<'a>(args: &[&'a str], name: &str) -> Vec<Flag<'a>> {
     let mut out = Vec::new();
@@ -186,5 +198,18 @@ mod tests {
             scan_line("ExecStart=/usr/bin/kubelet --feature-gates X=true")[0].1,
             "X=true"
         );
+    }
+}
+
+#[cfg(test)]
+mod emulation_tests {
+    use super::emulated_kube_version;
+
+    #[test]
+    fn the_kube_entry_of_an_emulated_version_list() {
+        assert_eq!(emulated_kube_version("1.35"), Some("1.35"));
+        assert_eq!(emulated_kube_version("wardle=1.2,kube=1.34"), Some("1.34"));
+        assert_eq!(emulated_kube_version("wardle=1.2"), None);
+        assert_eq!(emulated_kube_version(""), None);
     }
 }

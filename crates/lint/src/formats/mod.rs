@@ -46,6 +46,9 @@ pub struct Setting {
     /// For a kubelet setting taken from another file of the same node (`--node`): where it is,
     /// as `file:line:column`. Such settings take part in merging but are reported in their file.
     pub elsewhere: Option<String>,
+    /// The `--emulated-version` on the same command line (control-plane components, 1.31+):
+    /// stages, defaults and locks are those of that version, not of the binary's.
+    pub emulated: Option<Version>,
 }
 
 /// A problem a reader found that is not a gate setting (a misplaced field, an old API version).
@@ -160,6 +163,7 @@ impl<'a> Sink<'a> {
                 prefixed: false,
                 from_flag: false,
                 elsewhere: None,
+                emulated: None,
             });
         }
     }
@@ -224,6 +228,7 @@ impl<'a> Sink<'a> {
                 prefixed: item.prefixed,
                 from_flag: true,
                 elsewhere: None,
+                emulated: None,
             });
         }
     }
@@ -254,8 +259,45 @@ impl<'a> Sink<'a> {
         for flag in flags::find(&texts, "feature-gates") {
             self.flag_scalar(args[flag.arg], flag.value_offset, components, group);
         }
+        if let Some(flag) = flags::find(&texts, "emulated-version").pop() {
+            self.emulate(group, flag.value, args[flag.arg]);
+        }
         if components == [Component::KubeProxy] && !flags::find(&texts, "config").is_empty() {
             self.kube_proxy_flags_ignored(group);
+        }
+    }
+
+    /// Applies a command line's `--emulated-version` to the settings of its group. A version the
+    /// flag cannot hold is reported where it is written.
+    fn emulate(&mut self, group: usize, value: &str, at: &Node) {
+        let parsed = flags::emulated_kube_version(value)
+            .map(|v| v.parse::<Version>().map_err(|_| v.to_string()));
+        match parsed {
+            // component-base refuses a version newer than the binary.
+            Some(Ok(version)) if version > self.target => self.problem(Problem {
+                kind: FindingKind::InvalidValue,
+                component: None,
+                gate: None,
+                offset: at.span.start.offset,
+                len: at.span.len().max(1),
+                message: format!("--emulated-version {version} is newer than the binary ({}): the component fails with `emulation version {version} is not between [..., {}]`", self.target, self.target),
+                help: format!("emulate {} or an older supported version", self.target),
+            }),
+            Some(Ok(version)) => {
+                for s in self.settings.iter_mut().filter(|s| s.group == group) {
+                    s.emulated = Some(version);
+                }
+            }
+            Some(Err(text)) => self.problem(Problem {
+                kind: FindingKind::InvalidValue,
+                component: None,
+                gate: None,
+                offset: at.span.start.offset,
+                len: at.span.len().max(1),
+                message: format!("`{text}` is not a Kubernetes minor version: the component fails to parse --emulated-version"),
+                help: "write the version as major.minor, for example 1.35".into(),
+            }),
+            None => {}
         }
     }
 
@@ -263,28 +305,41 @@ impl<'a> Sink<'a> {
     /// A value may also be a list of strings (Talos).
     pub fn extra_args_map(&mut self, map: &Node, components: &[Component]) {
         let group = self.group();
+        let mut emulated: Option<&Node> = None;
         for (key, value) in map.as_map().unwrap_or_default() {
-            if key.as_str() != Some("feature-gates") {
-                continue;
+            match key.as_str() {
+                Some("emulated-version") => emulated = Some(value),
+                Some("feature-gates") => match value.as_seq() {
+                    Some(items) => items
+                        .iter()
+                        .for_each(|i| self.flag_scalar(i, 0, components, group)),
+                    None => self.flag_scalar(value, 0, components, group),
+                },
+                _ => {}
             }
-            match value.as_seq() {
-                Some(items) => items
-                    .iter()
-                    .for_each(|i| self.flag_scalar(i, 0, components, group)),
-                None => self.flag_scalar(value, 0, components, group),
-            }
+        }
+        if let Some(node) = emulated {
+            self.emulate(group, node.as_str().unwrap_or_default(), node);
         }
     }
 
     /// A list of `{name, value}` (kubeadm v1beta4 `extraArgs`); duplicates are repeated flags.
     pub fn extra_args_list(&mut self, list: &Node, components: &[Component]) {
         let group = self.group();
+        let mut emulated: Option<&Node> = None;
         for item in list.as_seq().unwrap_or_default() {
-            if item.get("name").and_then(Node::as_str) == Some("feature-gates") {
-                if let Some(v) = item.get("value") {
-                    self.flag_scalar(v, 0, components, group);
-                }
+            let Some(value) = item.get("value") else {
+                continue;
+            };
+            match item.get("name").and_then(Node::as_str) {
+                Some("feature-gates") => self.flag_scalar(value, 0, components, group),
+                // Repeated entries become repeated flags; the last one wins.
+                Some("emulated-version") => emulated = Some(value),
+                _ => {}
             }
+        }
+        if let Some(node) = emulated {
+            self.emulate(group, node.as_str().unwrap_or_default(), node);
         }
     }
 
