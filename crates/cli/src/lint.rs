@@ -315,9 +315,7 @@ pub fn run(args: LintArgs) -> u8 {
         let kubelet: Vec<Vec<gatecheck_lint::Setting>> = readable
             .iter()
             .map(|(input, src, options)| {
-                lint_source(&input.name, src, options)
-                    .map(|r| r.kubelet)
-                    .unwrap_or_default()
+                gatecheck_lint::kubelet_settings(&input.name, src, options).unwrap_or_default()
             })
             .collect();
         for (i, (_, _, options)) in readable.iter_mut().enumerate() {

@@ -58,9 +58,6 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many settings were found (for the summary line).
     pub settings: usize,
-    /// This file's kubelet-only settings, located as `file:line:column`, for merging with the
-    /// node's other files (`Options::node`).
-    pub kubelet: Vec<Setting>,
 }
 
 /// Where each line starts, so that many findings in one file each find their line and column
@@ -90,6 +87,35 @@ impl<'a> Lines<'a> {
 
 /// Lints one file's text. `name` is only used in messages.
 pub fn lint_source(name: &str, src: &str, options: &Options) -> Result<Report, InputError> {
+    let sink = read(name, src, options)?;
+    Ok(judge(src, options, sink))
+}
+
+/// The kubelet settings of one file, located as `file:line:column`, to merge into the node's
+/// other files (`Options::node`). Reads the file without judging it.
+pub fn kubelet_settings(
+    name: &str,
+    src: &str,
+    options: &Options,
+) -> Result<Vec<Setting>, InputError> {
+    let sink = read(name, src, options)?;
+    let lines = Lines::new(src);
+    Ok(sink
+        .settings
+        .into_iter()
+        .filter(|s| s.components == [Component::Kubelet] && s.registry == Registry::Kubernetes)
+        .map(|s| {
+            let (line, column) = lines.line_col(s.offset);
+            Setting {
+                elsewhere: Some(format!("{name}:{line}:{column}")),
+                ..s
+            }
+        })
+        .collect())
+}
+
+/// Every setting and problem the readers find in one file.
+fn read<'a>(name: &str, src: &'a str, options: &Options) -> Result<Sink<'a>, InputError> {
     let mut sink = Sink::new(src, options.target);
     if options.flags_file {
         read_flags_file(name, src, options, &mut sink)?;
@@ -105,22 +131,7 @@ pub fn lint_source(name: &str, src: &str, options: &Options) -> Result<Report, I
             }
         }
     }
-    let lines = Lines::new(src);
-    let kubelet: Vec<Setting> = sink
-        .settings
-        .iter()
-        .filter(|s| s.components == [Component::Kubelet] && s.registry == Registry::Kubernetes)
-        .map(|s| {
-            let (line, column) = lines.line_col(s.offset);
-            Setting {
-                elsewhere: Some(format!("{name}:{line}:{column}")),
-                ..s.clone()
-            }
-        })
-        .collect();
-    let mut report = judge(src, options, sink);
-    report.kubelet = kubelet;
-    Ok(report)
+    Ok(sink)
 }
 
 /// A systemd drop-in, environment file or list of flags.
@@ -325,7 +336,6 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     Report {
         findings: out,
         settings,
-        kubelet: Vec::new(),
     }
 }
 

@@ -23,7 +23,7 @@ pub mod flags;
 pub mod formats;
 mod merge;
 
-pub use check::{lint_source, Finding, Options, Report, Value};
+pub use check::{kubelet_settings, lint_source, Finding, Options, Report, Value};
 pub use findings::{FindingKind, Severity};
 pub use formats::Setting;
 
