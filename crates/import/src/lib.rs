@@ -7,6 +7,7 @@
 //! * `render.rs` writes the outputs.
 
 pub mod merge;
+pub mod registry;
 pub mod render;
 pub mod sources;
 

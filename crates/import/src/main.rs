@@ -5,10 +5,16 @@ use gatecheck_import::{import, repo_root, GATES_YAML, GENERATED_RS};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod transcribe;
+
 fn main() -> ExitCode {
     let mut check = false;
     let mut root = repo_root();
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("transcribe") {
+        args.next();
+        return transcribe::run(args.collect());
+    }
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => check = true,
@@ -17,7 +23,7 @@ fn main() -> ExitCode {
                 None => return usage("--root needs a directory"),
             },
             "-h" | "--help" => {
-                println!("usage: gatecheck-import [--check] [--root DIR]\n\nRegenerates {GATES_YAML} and {GENERATED_RS} from data/upstream/ and data/overrides.yaml.\n--check  write nothing; exit 1 if either file is out of date");
+                println!("usage: gatecheck-import [--check] [--root DIR]\n       gatecheck-import transcribe --git DIR --commit SHA --repo OWNER/NAME [--version 1.N.P]\n\nRegenerates {GATES_YAML} and {GENERATED_RS} from data/upstream/ and data/overrides.yaml.\n--check  write nothing; exit 1 if either file is out of date\ntranscribe  print the gate registry a vendored Kubernetes release holds (a data/upstream/registries/ file)");
                 return ExitCode::SUCCESS;
             }
             other => return usage(&format!("unknown argument {other:?}")),

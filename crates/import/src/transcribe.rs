@@ -1,0 +1,191 @@
+//! `gatecheck-import transcribe`: reads the features packages a public repository vendors at a
+//! pinned Kubernetes release (from a local git directory, with `git show`) and prints the
+//! registry data file for that release. The Go source itself is never written anywhere.
+
+use gatecheck_import::registry::{self, GoFile, Provenance};
+use gatecheck_rules::Version;
+use std::process::{Command, ExitCode};
+
+fn git(dir: &str, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|e| format!("git {}: {e}", args.join(" ")))
+}
+
+/// Whether a vendored file belongs to a package that registers gates with the components.
+fn features_file(path: &str) -> bool {
+    let registers = path.contains("/features/")
+        || path.ends_with("component-base/logs/api/v1/kube_features.go");
+    registers
+        && path.ends_with(".go")
+        && !path.ends_with("_test.go")
+        && !path.contains("/featuregate/")
+        && !path.contains("/test/")
+}
+
+/// The version `vendor/modules.txt` pins for `module`, refusing local or fork replacements.
+fn pinned(modules: &str, module: &str) -> Option<String> {
+    let prefix = format!("# {module} ");
+    let line = modules.lines().find(|l| l.starts_with(&prefix))?;
+    let rest = &line[prefix.len()..];
+    match rest.split_once(" => ") {
+        None => Some(rest.trim().to_string()),
+        Some((_, to)) => {
+            let mut w = to.split_whitespace();
+            let target = w.next()?;
+            // A replacement by the same module at a version is fine; a path or a fork is not.
+            (target == module).then(|| w.next().map(str::to_string))?
+        }
+    }
+}
+
+pub fn run(args: Vec<String>) -> ExitCode {
+    match transcribe(args) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("gatecheck-import transcribe: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn transcribe(args: Vec<String>) -> Result<String, String> {
+    let (mut dir, mut commit, mut repo, mut version) = (None, None, None, None);
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        let slot = match a.as_str() {
+            "--git" => &mut dir,
+            "--commit" => &mut commit,
+            "--repo" => &mut repo,
+            "--version" => &mut version,
+            other => return Err(format!("unknown argument {other:?}")),
+        };
+        *slot = Some(it.next().ok_or_else(|| format!("{a} needs a value"))?);
+    }
+    let dir = dir.ok_or("--git DIR is required")?;
+    let commit = commit.ok_or("--commit SHA is required")?;
+    let repo = repo.ok_or("--repo OWNER/NAME is required")?;
+    let commit = git(&dir, &["rev-parse", &format!("{commit}^{{commit}}")])?
+        .trim()
+        .to_string();
+    let modules = git(&dir, &["show", &format!("{commit}:vendor/modules.txt")])?;
+    let k8s = pinned(&modules, "k8s.io/kubernetes");
+    let apiserver = pinned(&modules, "k8s.io/apiserver");
+    let (patch, module_line) = match (&k8s, &apiserver, version) {
+        (Some(v), _, _) if v.starts_with("v1.") => {
+            (v[1..].to_string(), format!("k8s.io/kubernetes {v}"))
+        }
+        (_, Some(a), Some(v)) if a.starts_with("v0.") => {
+            // k8s.io/kubernetes replaced by path: the staging module versions still pin it.
+            if a[3..] != v[2..] {
+                return Err(format!(
+                    "k8s.io/apiserver is {a}, which is not the staging version of {v}"
+                ));
+            }
+            (v, format!("k8s.io/apiserver {a}"))
+        }
+        _ => {
+            return Err(format!(
+                "vendor/modules.txt pins no usable release (k8s.io/kubernetes {k8s:?}, k8s.io/apiserver {apiserver:?}); pass --version only when the staging modules pin it"
+            ))
+        }
+    };
+    let release: Version = patch.parse().map_err(|e| format!("{patch}: {e}"))?;
+    let release = Version::new(release.major, release.minor);
+    let listed = git(
+        &dir,
+        &[
+            "grep",
+            "-l",
+            "-e",
+            "featuregate.Feature = \"",
+            "-e",
+            " Feature = \"",
+            &commit,
+            "--",
+            "vendor/k8s.io",
+        ],
+    )?;
+    let mut files = Vec::new();
+    let mut prov = Provenance {
+        repo,
+        commit: commit.clone(),
+        modules: module_line,
+        files: Vec::new(),
+    };
+    for entry in listed.lines() {
+        let path = entry.split_once(':').map_or(entry, |(_, p)| p);
+        if !features_file(path) {
+            continue;
+        }
+        let package = path
+            .trim_start_matches("vendor/")
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default();
+        // Every staging module must be vendored at the same release as k8s.io/kubernetes
+        // (some repositories mix versions, e.g. kubernetes v1.27.2 with apiserver v0.26.2).
+        let module = package.splitn(3, '/').take(2).collect::<Vec<_>>().join("/");
+        if module != "k8s.io/kubernetes" {
+            let staged = pinned(&modules, &module);
+            if staged.as_deref().map(|v| v.trim_start_matches("v0.")) != Some(&patch[2..]) {
+                return Err(format!(
+                    "{module} is vendored at {staged:?}, not at the staging version of {patch}"
+                ));
+            }
+        }
+        let text = git(&dir, &["show", &format!("{commit}:{path}")])?;
+        let blob = git(&dir, &["rev-parse", &format!("{commit}:{path}")])?;
+        prov.files
+            .push((package.clone(), path.to_string(), blob.trim().to_string()));
+        files.push(GoFile {
+            package,
+            path: path.to_string(),
+            text,
+        });
+    }
+    if !files
+        .iter()
+        .any(|f| f.package == "k8s.io/kubernetes/pkg/features")
+    {
+        return Err("the commit vendors no k8s.io/kubernetes/pkg/features".into());
+    }
+    let gates = registry::transcribe(&files, release).map_err(|e| e.to_string())?;
+    // A package whose file declares gates but registers none of them is listed all the same:
+    // the packages list says what was read.
+    Ok(registry::render(release, &patch, &prov, &gates))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_pins() {
+        let m = "# k8s.io/kubernetes v1.30.0\n## explicit\n# k8s.io/apiserver v0.30.0 => k8s.io/apiserver v0.30.0\n# k8s.io/client-go v0.0.0 => ../client-go\n# k8s.io/api v0.30.0 => github.com/fork/api v0.30.0\n";
+        assert_eq!(pinned(m, "k8s.io/kubernetes").as_deref(), Some("v1.30.0"));
+        assert_eq!(pinned(m, "k8s.io/apiserver").as_deref(), Some("v0.30.0"));
+        assert_eq!(pinned(m, "k8s.io/client-go"), None);
+        assert_eq!(pinned(m, "k8s.io/api"), None);
+        assert!(features_file(
+            "vendor/k8s.io/client-go/features/known_features.go"
+        ));
+        assert!(!features_file(
+            "vendor/k8s.io/component-base/featuregate/feature_gate.go"
+        ));
+    }
+}
