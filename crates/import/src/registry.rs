@@ -291,8 +291,7 @@ pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>>
             // The spec in force at the release: the last whose version is not after it.
             let current = specs
                 .iter()
-                .filter(|s| s.version.is_none_or(|v| v <= release))
-                .next_back();
+                .rfind(|s| s.version.is_none_or(|v| v <= release));
             let Some(s) = current else {
                 // Every spec is for a later release: the binary knows the name only as PreAlpha.
                 continue;
