@@ -528,14 +528,17 @@ fn dependencies_are_checked_from_1_35() {
         !summary(&v134).iter().any(|f| f.2 == "GC016"),
         "1.34 does not check dependencies"
     );
-    assert_eq!(code, 1, "ImageVolumeWithDigest does not exist yet in 1.34");
+    assert_eq!(
+        code, 1,
+        "UserNamespacesHostNetworkSupport does not exist yet in 1.34"
+    );
 
     let (code, v) = json(&["--target", "1.35", file]);
     assert_eq!(code, 1);
     // Turning off a gate that a default-on gate needs: reported where it is turned off.
     assert!(has(&v, 7, 3, "GC016", "GracefulNodeShutdown"));
     // Enabling a gate whose dependency is off: reported at the gate.
-    assert!(has(&v, 9, 3, "GC016", "ImageVolumeWithDigest"));
+    assert!(has(&v, 9, 3, "GC016", "UserNamespacesHostNetworkSupport"));
     // AllAlpha enables GangScheduling, whose dependency is explicitly off.
     assert!(has(&v, 15, 3, "GC016", "AllAlpha"));
     assert!(has(&v, 15, 3, "GC017", "AllAlpha"));
@@ -545,18 +548,18 @@ fn dependencies_are_checked_from_1_35() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["gate"] == "ImageVolumeWithDigest" && f["code"] == "GC016")
+        .find(|f| f["gate"] == "UserNamespacesHostNetworkSupport" && f["code"] == "GC016")
         .unwrap();
     assert_eq!(dep["kind"], "dependency");
     assert!(dep["message"].as_str().unwrap().contains(
-        "`ImageVolumeWithDigest is enabled, but depends on features that are disabled: [ImageVolume]`"
+        "`UserNamespacesHostNetworkSupport is enabled, but depends on features that are disabled: [UserNamespacesSupport]`"
     ));
 }
 
 #[test]
 fn dependencies_apply_to_flags_and_ignore_locked_mistakes() {
-    // Flags merge like the file: the later ImageVolume=true repairs the dependency.
-    let args = "KUBELET_EXTRA_ARGS=--feature-gates=ImageVolume=false,ImageVolumeWithDigest=true --feature-gates=ImageVolume=true\n";
+    // Flags merge like the file: the later UserNamespacesSupport=true repairs the dependency.
+    let args = "KUBELET_EXTRA_ARGS=--feature-gates=UserNamespacesSupport=false,UserNamespacesHostNetworkSupport=true --feature-gates=UserNamespacesSupport=true\n";
     let (_, v) = json_stdin(&["--target", "1.35", "--component", "kubelet"], args);
     assert!(!summary(&v).iter().any(|f| f.2 == "GC016"), "{v}");
 
@@ -626,11 +629,11 @@ fn node_mode_merges_the_kubelet_flags_file_into_its_config_file() {
     assert!(alone.contains(&(5, 3, "GC016".into(), "GracefulNodeShutdown".into())));
     assert!(!alone
         .iter()
-        .any(|f| f.3 == "ImageVolumeWithDigest" && f.2 == "GC016"));
+        .any(|f| f.3 == "UserNamespacesHostNetworkSupport" && f.2 == "GC016"));
 
     // As one node: the flag's GracefulNodeShutdown=true wins (the file's value is a conflict,
-    // not a failure), and the flag's ImageVolumeWithDigest=true now meets the file's
-    // ImageVolume=false.
+    // not a failure), and the flag's UserNamespacesHostNetworkSupport=true now meets the file's
+    // UserNamespacesSupport=false.
     let (code, v) = json(&["--target", "1.35", "--node", "fixtures/node"]);
     assert_eq!(code, 1);
     let files: Vec<(String, u64, String)> = v["findings"]

@@ -42,6 +42,8 @@ pub struct Inputs {
     pub kubeadm: String,
     pub dependencies: String,
     pub overrides: String,
+    /// (file name, text) of each per-release registry under `data/upstream/registries/`.
+    pub registries: Vec<(String, String)>,
 }
 
 /// The files the importer writes, relative to the repository root.
@@ -76,7 +78,21 @@ impl Inputs {
             }
         }
         pages.sort();
+        let reg_dir = root.join(up).join("registries");
+        let mut registries = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(&reg_dir) {
+            for entry in entries {
+                let path = entry.map_err(|e| Error(e.to_string()))?.path();
+                if path.extension().is_some_and(|e| e == "yaml") {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| Error(format!("{}: {e}", path.display())))?;
+                    let file = path.file_name().unwrap_or_default().to_string_lossy();
+                    registries.push((format!("{up}/registries/{file}"), text));
+                }
+            }
+        }
         Ok(Inputs {
+            registries,
             list_137dev: read(
                 root,
                 &format!("{up}/kubernetes/versioned_feature_list.v1_37dev.yaml"),
@@ -113,7 +129,11 @@ pub fn import(root: &Path) -> Result<Output> {
     let inputs = Inputs::load(root)?;
     let (newest, records) = merge::merge(&inputs)?;
     Ok(Output {
-        gates_yaml: render::gates_yaml(newest, &records),
+        gates_yaml: render::gates_yaml(
+            newest,
+            &records,
+            &registry::sources(&registry::read_all(&inputs.registries)?),
+        ),
         generated_rs: render::generated_rs(newest, &records),
         records,
     })

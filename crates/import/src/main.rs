@@ -23,7 +23,7 @@ fn main() -> ExitCode {
                 None => return usage("--root needs a directory"),
             },
             "-h" | "--help" => {
-                println!("usage: gatecheck-import [--check] [--root DIR]\n       gatecheck-import transcribe --git DIR --commit SHA --repo OWNER/NAME [--version 1.N.P]\n\nRegenerates {GATES_YAML} and {GENERATED_RS} from data/upstream/ and data/overrides.yaml.\n--check  write nothing; exit 1 if either file is out of date\ntranscribe  print the gate registry a vendored Kubernetes release holds (a data/upstream/registries/ file)");
+                println!("usage: gatecheck-import [--check] [--root DIR]\n       gatecheck-import transcribe --git DIR --commit SHA --repo OWNER/NAME [--version 1.N.P [--dev WHAT]]\n\nRegenerates {GATES_YAML} and {GENERATED_RS} from data/upstream/ and data/overrides.yaml.\n--check  write nothing; exit 1 if either file is out of date\ntranscribe  print the gate registry a vendored Kubernetes release holds (a data/upstream/registries/ file)");
                 return ExitCode::SUCCESS;
             }
             other => return usage(&format!("unknown argument {other:?}")),

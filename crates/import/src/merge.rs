@@ -13,7 +13,7 @@
 //! gate was created later (to deprecate old behaviour) and was first recognised at its next spec.
 
 use crate::sources::{self, same_state, Page, TableGate, Timeline};
-use crate::{Error, Inputs, Result};
+use crate::{registry, Error, Inputs, Result};
 use gatecheck_rules::{Component, Registry, Stage, StageSpec, Version};
 use gatecheck_yaml::Node;
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,12 +32,16 @@ pub struct GateRecord {
     pub depends_on: Vec<(Version, Vec<String>)>,
     /// The Go package that declares the gate, where a source says.
     pub package: Option<gatecheck_rules::Package>,
-    /// Ids of the sources this record was built from (see `SOURCES`).
-    pub sources: Vec<&'static str>,
+    /// Ids of the sources this record was built from (see `SOURCES`; `registry-1.NN` for the
+    /// per-release registries).
+    pub sources: Vec<String>,
+    /// From each release on, the id of the source that settles the gate's facts.
+    pub evidence: Vec<(Version, String)>,
 }
 
 /// Where the importer's facts come from; ids are used in gates.yaml.
 pub const SOURCES: &[(&str, &str)] = &[
+    ("registry", "data/upstream/registries/v1.<N>.yaml: the gates release 1.N's own features packages register, with Default, PreRelease and LockToDefault (see `registries`)"),
     ("k8s-list-1.37dev", "data/upstream/kubernetes/versioned_feature_list.v1_37dev.yaml (kubernetes' generated list as carried by openshift/kubernetes@0b0e324c)"),
     ("k8s-list-1.36dev", "data/upstream/kubernetes/versioned_feature_list.newest.yaml (kubernetes/kubernetes@00623539)"),
     ("k8s-list-1.34dev", "data/upstream/kubernetes/versioned_feature_list.yaml (kubernetes/kubernetes@002acc1a)"),
@@ -84,6 +88,9 @@ fn spec_strings(node: Option<&Node>, name: &str) -> Result<Timeline> {
                 .ok_or_else(|| Error(format!("override {name}: stage {stage:?}")))?,
             default: default == "true",
             locked: locked == "true",
+            // An override states a lock only where its source does ("true"); "false" on a GA
+            // stage means the source does not say.
+            lock_known: locked == "true" || !matches!(stage, "ga" | "GA" | "deprecated"),
         });
     }
     Ok(out)
@@ -267,6 +274,12 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
     names.extend(removed_table.keys().cloned());
     names.extend(table_127.keys().cloned());
     names.extend(pages.keys().cloned());
+    let registries = registry::read_all(&inputs.registries)?;
+    for r in &registries {
+        names.extend(r.gates.keys().map(|n| rename(n)));
+    }
+    // Gates whose removal no source but the registries gives; checked once they are applied.
+    let mut removal_needed: BTreeSet<String> = BTreeSet::new();
     // AllAlpha and AllBeta are meta-gates registered in every component; they are real keys.
 
     let mut records = Vec::new();
@@ -277,6 +290,9 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
         let mut sources_used: Vec<&'static str> = Vec::new();
         let mut removed_in = None;
         let mut stages: Timeline;
+        // (from release, source id): which source gives the facts, before the registries.
+        let mut evidence: Vec<(Version, &'static str)> = Vec::new();
+        let mut removal_source = None;
 
         if let Some(i) = lists.iter().position(|(_, l)| l.contains_key(&name)) {
             let (id, list) = &lists[i];
@@ -288,6 +304,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
                 removed_in = removal_from_page(page);
                 if removed_in.is_some() {
                     sources_used.push("website-gate-page");
+                    removal_source = Some("website-gate-page");
                 }
             } else if let Some(p) = page {
                 // The list is an early 1.37 development snapshot; a page may know later stages.
@@ -298,13 +315,15 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
                     .filter(|s| last.is_some_and(|l| s.since > l))
                     .copied()
                     .collect();
-                if !later.is_empty() {
+                if let Some(first) = later.first() {
+                    evidence.push((first.since, "website-gate-page"));
                     stages.extend(later);
                     sources_used.push("website-gate-page");
                 }
                 if let Some(r) = removal_from_page(page) {
                     removed_in = Some(r);
                     sources_used.push("website-gate-page");
+                    removal_source = Some("website-gate-page");
                 }
             }
         } else if let Some(t) = md.get(&name) {
@@ -327,7 +346,11 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             sources_used.push("website-1.27-table");
             stages = t.stages.clone();
         } else {
-            continue;
+            // Only the per-release registries know it; they give everything below.
+            stages = Vec::new();
+        }
+        if let Some(first) = sources_used.first() {
+            evidence.insert(0, (Version::new(1, 0), first));
         }
 
         let o = ov.gates.get(&(Registry::Kubernetes, name.clone()));
@@ -335,8 +358,10 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             sources_used.push("override");
             if let Some(s) = &o.stages {
                 stages = s.clone();
+                evidence = vec![(Version::new(1, 0), "override")];
             }
             stages.extend(o.add_stages.iter().copied());
+            evidence.extend(o.add_stages.iter().map(|s| (s.since, "override")));
             if let Some(intro) = o.introduced {
                 stages.retain(|s| s.since >= intro || s.since == Version::new(1, 0));
                 if let Some(first) = stages.first_mut() {
@@ -345,22 +370,31 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             }
             if o.removed_in.is_some() {
                 removed_in = o.removed_in;
+                removal_source = Some("override");
             }
         }
         let stages = normalise(stages, newest);
-        if stages.is_empty() {
+        let in_registries = registries.iter().any(|r| r.gates.contains_key(&name));
+        if stages.is_empty() && !in_registries {
             // Every stage is after the newest release: not a gate of any release yet.
             continue;
         }
         let in_newest_list = lists[0].1.contains_key(&name)
             || md.contains_key(&name)
             || o.is_some_and(|o| o.still_recognised);
-        if removed_in.is_none() && !in_newest_list && stages[0].since < newest {
-            problems.push(format!(
-                "{name}: absent from the newest Kubernetes list but no source gives its removal release; add removed_in to data/overrides.yaml"
-            ));
+        if removed_in.is_none()
+            && !in_newest_list
+            && stages.first().is_some_and(|s| s.since < newest)
+        {
+            removal_needed.insert(name.clone());
         }
-        if stages[0].since == Version::new(1, 0) {
+        if let (Some(r), Some(src)) = (removed_in, removal_source) {
+            evidence.push((r, src));
+        }
+        if stages
+            .first()
+            .is_some_and(|s| s.since == Version::new(1, 0))
+        {
             problems.push(format!(
                 "{name}: only a \"1.0\" placeholder says when it appeared; add introduced to data/overrides.yaml"
             ));
@@ -371,7 +405,12 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
         }
         sources_used.sort_by_key(|id| SOURCES.iter().position(|(s, _)| s == id));
         sources_used.dedup();
+        evidence.sort_by_key(|(v, _)| *v);
         records.push(GateRecord {
+            evidence: evidence
+                .into_iter()
+                .map(|(v, s)| (v, s.to_string()))
+                .collect(),
             components: o
                 .and_then(|o| o.components.clone())
                 .or_else(|| kep.map(|k| k.components.clone()))
@@ -384,10 +423,9 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             stages,
             depends_on: Vec::new(),
             package: None,
-            sources: sources_used,
+            sources: sources_used.into_iter().map(str::to_string).collect(),
         });
     }
-
     for (name, (timeline, removed)) in sources::kubeadm(&inputs.kubeadm)? {
         let o = ov.gates.get(&(Registry::Kubeadm, name.clone()));
         let mut stages = timeline;
@@ -413,7 +451,16 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             stages: normalise(stages, newest),
             depends_on: Vec::new(),
             package: None,
-            sources: sources_used,
+            evidence: vec![(
+                Version::new(1, 0),
+                if o.is_some_and(|o| o.stages.is_some()) {
+                    "override"
+                } else {
+                    "kubeadm-docs-1.31"
+                }
+                .to_string(),
+            )],
+            sources: sources_used.into_iter().map(str::to_string).collect(),
         });
     }
     // Gates that only the overrides know: kubeadm gates added after the v1.31 documentation,
@@ -442,10 +489,24 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
                 note: o.note.clone(),
                 depends_on: Vec::new(),
                 package: None,
-                sources: vec!["override"],
+                evidence: vec![(Version::new(1, 0), "override".to_string())],
+                sources: vec!["override".to_string()],
             });
         }
     }
+    registry::apply(&mut records, &registries, newest, &rename, &mut problems);
+    for r in &records {
+        let kept = registries.last().is_some_and(|reg| {
+            reg.release == newest && reg.gates.keys().any(|n| rename(n) == r.name)
+        });
+        if removal_needed.contains(&r.name) && r.removed_in.is_none() && !kept {
+            problems.push(format!(
+                "{}: absent from the newest Kubernetes list but no source gives its removal release; add removed_in to data/overrides.yaml",
+                r.name
+            ));
+        }
+    }
+
     for (registry, name) in ov.gates.keys() {
         if !records
             .iter()
@@ -457,7 +518,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
         }
     }
     let tables = sources::dependencies(&inputs.dependencies)?;
-    attach_dependencies(&mut records, &tables, &rename, &mut problems);
+    attach_dependencies(&mut records, &tables, &registries, &rename, &mut problems);
     for (name, package) in sources::packages(&inputs.dependencies)? {
         let name = rename(&name);
         match records
@@ -482,6 +543,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
 fn attach_dependencies(
     records: &mut [GateRecord],
     tables: &[sources::DependencyTable],
+    registries: &[registry::Registry],
     rename: &dyn Fn(&str) -> String,
     problems: &mut Vec<String>,
 ) {
@@ -540,6 +602,15 @@ fn attach_dependencies(
                 None => entries.push((since, full)),
             }
         }
+        // Each release's own table (in its registry) wins over the hand-transcribed snapshots.
+        for reg in registries.iter().filter(|g| g.release >= checked_from) {
+            if let Some(g) = reg.gates.values().find(|g| rename(&g.name) == r.name) {
+                entries.push((
+                    reg.release,
+                    g.depends_on.iter().map(|d| rename(d)).collect(),
+                ));
+            }
+        }
         entries.sort_by_key(|(since, _)| *since);
         let mut timeline: Vec<(Version, Vec<String>)> = Vec::new();
         for (since, deps) in entries {
@@ -553,7 +624,7 @@ fn attach_dependencies(
             timeline.remove(0);
         }
         if !timeline.is_empty() {
-            r.sources.push("k8s-dependencies");
+            r.sources.push("k8s-dependencies".to_string());
             r.sources
                 .sort_by_key(|id| SOURCES.iter().position(|(s, _)| s == id));
         }

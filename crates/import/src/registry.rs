@@ -30,6 +30,8 @@ pub struct Registered {
     pub stage: String,
     pub default: bool,
     pub locked: bool,
+    /// The gates this one needs enabled (`defaultKubernetesFeatureGateDependencies`, 1.35 on).
+    pub depends_on: Vec<String>,
 }
 
 /// A features package's file, as read from the vendoring repository.
@@ -102,6 +104,17 @@ fn declarations(src: &str) -> (BTreeMap<String, String>, BTreeMap<String, bool>)
         }
         let words: Vec<&str> = lhs.split_whitespace().collect();
         let rhs = rhs.trim();
+        // `Ident = featuregate.Feature("Name")` (1.32 on, for a few gates).
+        if let (["const" | "var", ident] | [ident], Some(call)) = (
+            &words[..],
+            rhs.strip_prefix("featuregate.Feature(\"")
+                .or_else(|| rhs.strip_prefix("Feature(\"")),
+        ) {
+            if let Some(name) = call.split('"').next() {
+                names.insert(ident.to_string(), name.to_string());
+            }
+            continue;
+        }
         match words[..] {
             [ident, ty] | ["const", ident, ty] | ["var", ident, ty]
                 if ty == "featuregate.Feature" || ty == "Feature" =>
@@ -114,6 +127,15 @@ fn declarations(src: &str) -> (BTreeMap<String, String>, BTreeMap<String, bool>)
                 if ident.bytes().all(is_ident) && (rhs == "true" || rhs == "false") =>
             {
                 bools.insert(ident.to_string(), rhs == "true");
+            }
+            // An untyped string constant (1.35's `ChangeContainerStatusOnKubeletRestart =
+            // "..."`): a name only if it is used as a key of a spec map.
+            [ident] | ["const", ident] if ident.bytes().all(is_ident) => {
+                if let Some(name) = rhs.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+                    names
+                        .entry(ident.to_string())
+                        .or_insert_with(|| name.to_string());
+                }
             }
             _ => {}
         }
@@ -205,6 +227,9 @@ fn spec(body: &str, bools: &BTreeMap<String, bool>, key: &str) -> Result<Spec> {
                         .ok_or_else(|| Error(format!("{key}: LockToDefault {c:?}")))?,
                 }
             }
+            // 1.37: the oldest version a cluster may run alongside (for emulation); it does not
+            // change what the release itself accepts.
+            "MinCompatibilityVersion" => {}
             other => return Err(Error(format!("{key}: unexpected field {other:?}"))),
         }
     }
@@ -267,6 +292,53 @@ fn entries(src: &str, bools: &BTreeMap<String, bool>) -> Result<Vec<(String, Vec
     Ok(out)
 }
 
+/// The entries of every `map[featuregate.Feature][]featuregate.Feature{...}` literal (the
+/// dependency tables): key identifier and the identifiers it lists.
+fn dependency_entries(src: &str) -> Result<Vec<(String, Vec<String>)>> {
+    let mut out = Vec::new();
+    let marker = "map[featuregate.Feature][]featuregate.Feature{";
+    let mut from = 0;
+    while let Some(off) = src[from..].find(marker) {
+        let open = from + off + marker.len() - 1;
+        let (body, end) =
+            braced(src, open).ok_or_else(|| Error("dependency table: unbalanced braces".into()))?;
+        let b = body.as_bytes();
+        let mut i = 0;
+        while let Some(colon) = body[i..].find(':') {
+            let c = i + colon;
+            let mut k = c;
+            while k > 0 && (is_ident(b[k - 1]) || b[k - 1] == b'.') {
+                k -= 1;
+            }
+            let key = body[k..c]
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let Some(lb) = body[c..].find('{').map(|o| c + o) else {
+                break;
+            };
+            let (list, next) = braced(body, lb)
+                .ok_or_else(|| Error(format!("dependency of {key}: unbalanced braces")))?;
+            // Items are identifiers, package-qualified or converted
+            // (`featuregate.Feature(clientfeatures.AtomicFIFO)`).
+            let deps = list
+                .split(',')
+                .map(|d| {
+                    let d = d.trim().trim_end_matches(')');
+                    let d = d.rsplit('(').next().unwrap_or(d);
+                    d.rsplit('.').next().unwrap_or_default().to_string()
+                })
+                .filter(|d| !d.is_empty())
+                .collect();
+            out.push((key, deps));
+            i = next;
+        }
+        from = end;
+    }
+    Ok(out)
+}
+
 /// The gates a release registers, with the spec in force at `release`.
 pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>> {
     let mut idents: BTreeMap<String, (String, String)> = BTreeMap::new();
@@ -302,6 +374,7 @@ pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>>
                 stage: s.stage.clone(),
                 default: s.default,
                 locked: s.locked,
+                depends_on: Vec::new(),
             };
             if let Some(prev) = out.get(name) {
                 if prev != &reg {
@@ -311,6 +384,33 @@ pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>>
                 }
             }
             out.insert(name.clone(), reg);
+        }
+    }
+    for (f, src, _) in &stripped {
+        for (ident, deps) in dependency_entries(src)? {
+            let name_of = |i: &str| -> Result<String> {
+                idents.get(i).map(|(n, _)| n.clone()).ok_or_else(|| {
+                    Error(format!(
+                        "{}: dependency table names {i}, which is not declared",
+                        f.path
+                    ))
+                })
+            };
+            let name = name_of(&ident)?;
+            let deps = deps
+                .iter()
+                .map(|d| name_of(d))
+                .collect::<Result<Vec<_>>>()?;
+            // A table may name a gate the release does not register at this version (a newer
+            // gate's entry); only registered gates carry dependencies.
+            if let Some(g) = out.get_mut(&name) {
+                // In the table's order, which is the order the components' message lists.
+                for d in deps {
+                    if !g.depends_on.contains(&d) {
+                        g.depends_on.push(d);
+                    }
+                }
+            }
         }
     }
     Ok(out.into_values().collect())
@@ -351,8 +451,12 @@ pub fn render(release: Version, patch: &str, prov: &Provenance, gates: &[Registe
     }
     s.push_str("gates:\n");
     for g in gates {
+        let deps = match g.depends_on.is_empty() {
+            true => String::new(),
+            false => format!(", depends_on: [{}]", g.depends_on.join(", ")),
+        };
         s.push_str(&format!(
-            "  - {{name: {}, stage: {}, default: {}, locked: {}, package: {}}}\n",
+            "  - {{name: {}, stage: {}, default: {}, locked: {}, package: {}{deps}}}\n",
             g.name, g.stage, g.default, g.locked, g.package
         ));
     }
@@ -409,6 +513,13 @@ pub fn read(text: &str, what: &str) -> Result<Registry> {
             stage: s(g, "stage")?,
             default: b(g, "default")?,
             locked: b(g, "locked")?,
+            depends_on: g
+                .get("depends_on")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|d| d.as_str().map(str::to_string))
+                .collect(),
         };
         if !packages.contains(&r.package) {
             return Err(Error(format!(
@@ -426,6 +537,258 @@ pub fn read(text: &str, what: &str) -> Result<Registry> {
         packages,
         gates,
     })
+}
+
+/// The source id, in gates.yaml, of a release's own registry: `registry` at release N means
+/// `data/upstream/registries/v1.N.yaml`.
+pub fn source_id(_release: Version) -> String {
+    SOURCE_ID.to_string()
+}
+
+pub const SOURCE_ID: &str = "registry";
+
+/// Reads every registry among the inputs, oldest release first.
+pub fn read_all(inputs: &[(String, String)]) -> Result<Vec<Registry>> {
+    let mut regs = inputs
+        .iter()
+        .map(|(file, text)| read(text, file))
+        .collect::<Result<Vec<_>>>()?;
+    regs.sort_by_key(|r| r.release);
+    for pair in regs.windows(2) {
+        if pair[0].release == pair[1].release {
+            return Err(Error(format!(
+                "two registry files for release {}",
+                pair[0].release
+            )));
+        }
+    }
+    Ok(regs)
+}
+
+/// gates.yaml's `registries` entries: for each release, where its registry was read.
+pub fn sources(regs: &[Registry]) -> Vec<(String, String)> {
+    regs.iter()
+        .map(|r| {
+            (
+                r.release.to_string(),
+                format!(
+                    "v{} as vendored by {}@{}",
+                    r.version,
+                    r.repo,
+                    &r.commit[..r.commit.len().min(8)]
+                ),
+            )
+        })
+        .collect()
+}
+
+fn stage_of(s: &str) -> Option<gatecheck_rules::Stage> {
+    gatecheck_rules::Stage::parse(s)
+}
+
+/// Makes each release's registry the authority for that release: a gate it registers has the
+/// registered spec there; a gate it lacks (while the package that declares it was read) is not a
+/// gate of that release. Other releases keep what the weaker sources say. Introduction and
+/// removal releases follow from the result; a gate that disappears and comes back is reported.
+pub fn apply(
+    records: &mut [crate::merge::GateRecord],
+    regs: &[Registry],
+    newest: Version,
+    rename: &dyn Fn(&str) -> String,
+    problems: &mut Vec<String>,
+) {
+    use gatecheck_rules::{Registry as Reg, StageSpec};
+    if regs.is_empty() {
+        return;
+    }
+    let by_release: BTreeMap<u16, (&Registry, BTreeMap<String, &Registered>)> = regs
+        .iter()
+        .filter(|r| r.release.major == 1 && r.release <= newest)
+        .map(|r| {
+            let gates = r.gates.values().map(|g| (rename(&g.name), g)).collect();
+            (r.release.minor, (r, gates))
+        })
+        .collect();
+    // AllAlpha and AllBeta are registered by component-base's featuregate itself, in every
+    // release; no features package lists them.
+    for rec in records.iter_mut().filter(|r| {
+        r.registry == Reg::Kubernetes && !matches!(r.name.as_str(), "AllAlpha" | "AllBeta")
+    }) {
+        // The package that declares the gate: where a registry saw it, else the recorded one,
+        // else, for a gate older than the registries (when kubernetes' own package relisted
+        // every gate its components registered), kubernetes' own. A newer gate that no
+        // registry has may live in a package the vendoring repositories do not import
+        // (component-base/metrics): its absence proves nothing.
+        let package = by_release
+            .values()
+            .rev()
+            .find_map(|(_, g)| g.get(&rec.name).map(|g| g.package.clone()))
+            .or_else(|| rec.package.map(|p| p.path().to_string()))
+            .or_else(|| {
+                let first_registry = by_release.keys().next().copied().unwrap_or(0);
+                rec.stages
+                    .first()
+                    .is_some_and(|s| s.since.minor < first_registry)
+                    .then(|| "k8s.io/kubernetes/pkg/features".to_string())
+            })
+            .unwrap_or_default();
+        let base_at = |v: Version| -> Option<StageSpec> {
+            if rec.stages.first().is_none_or(|f| v < f.since)
+                || rec.removed_in.is_some_and(|r| v >= r)
+            {
+                return None;
+            }
+            rec.stages.iter().rev().find(|s| s.since <= v).copied()
+        };
+        let base_source = |v: Version| -> String {
+            rec.evidence
+                .iter()
+                .rev()
+                .find(|(s, _)| *s <= v)
+                .map(|(_, s)| s.clone())
+                .unwrap_or_default()
+        };
+        // Release by release: the spec (None = not a gate of that release) and its source.
+        let mut cells: Vec<(Version, Option<StageSpec>, String)> = Vec::new();
+        let mut used = false;
+        for minor in 0..=newest.minor {
+            let v = Version::new(1, minor);
+            let cell = match by_release.get(&minor) {
+                Some((reg, gates)) => match gates.get(&rec.name) {
+                    Some(g) => match stage_of(&g.stage) {
+                        Some(stage) => Some(Some(StageSpec {
+                            since: v,
+                            stage,
+                            default: g.default,
+                            locked: g.locked,
+                            lock_known: true,
+                        })),
+                        None => Some(None),
+                    },
+                    None if reg.packages.contains(&package) => Some(None),
+                    None => None,
+                },
+                None => None,
+            };
+            match cell {
+                Some(spec) => {
+                    used = true;
+                    cells.push((v, spec, SOURCE_ID.to_string()));
+                }
+                None => cells.push((v, base_at(v), base_source(v))),
+            }
+        }
+        if !used {
+            continue;
+        }
+        // A gate does not leave and come back: where a registry says it is absent, the weaker
+        // sources' claims beyond that (away from the registries that have it) are dropped.
+        // (Later generated lists restate earlier releases: DRAControlPlaneController "from
+        // 1.27" is the 1.27 DynamicResourceAllocation under a name 1.31 gave it.)
+        let is_reg: Vec<bool> = cells.iter().map(|c| c.2 == SOURCE_ID).collect();
+        let reg_present: Vec<usize> = (0..cells.len())
+            .filter(|&i| is_reg[i] && cells[i].1.is_some())
+            .collect();
+        let reg_absent: Vec<usize> = (0..cells.len())
+            .filter(|&i| is_reg[i] && cells[i].1.is_none())
+            .collect();
+        let span = match (reg_present.first(), reg_present.last()) {
+            (Some(&f), Some(&l)) => Some((f, l)),
+            // Never registered: gone before the registries, or newer than all of them.
+            _ => None,
+        };
+        for i in 0..cells.len() {
+            if is_reg[i] || cells[i].1.is_none() {
+                continue;
+            }
+            // The registry that rules the cell out: the nearest absent one towards lo/hi.
+            let Some((lo, hi)) = span else {
+                let (a0, a1) = (reg_absent[0], reg_absent[reg_absent.len() - 1]);
+                if (a0..=a1).contains(&i) {
+                    let a = reg_absent.iter().copied().rfind(|&a| a <= i).unwrap_or(a0);
+                    cells[i].1 = None;
+                    cells[i].2 = cells[a].2.clone();
+                }
+                continue;
+            };
+            let witness = if i < lo {
+                reg_absent.iter().copied().find(|&a| i <= a && a < lo)
+            } else if i > hi {
+                reg_absent.iter().copied().rfind(|&a| hi < a && a <= i)
+            } else {
+                None
+            };
+            if let Some(a) = witness {
+                cells[i].1 = None;
+                cells[i].2 = cells[a].2.clone();
+            }
+        }
+        let present: Vec<usize> = (0..cells.len()).filter(|&i| cells[i].1.is_some()).collect();
+        let (Some(&first), Some(&last)) = (present.first(), present.last()) else {
+            problems.push(format!(
+                "{}: the registries never register it, yet it is recorded as a gate",
+                rec.name
+            ));
+            continue;
+        };
+        if let Some(gap) = (first..=last).find(|&i| cells[i].1.is_none()) {
+            problems.push(format!(
+                "{}: a gate of {} and {}, but not of {} (per {})",
+                rec.name, cells[first].0, cells[last].0, cells[gap].0, cells[gap].2
+            ));
+            continue;
+        }
+        let mut stages: Vec<StageSpec> = Vec::new();
+        for (v, spec, _) in &cells[first..=last] {
+            let mut s = spec.expect("no gap");
+            s.since = *v;
+            if !matches!(
+                s.stage,
+                gatecheck_rules::Stage::Ga | gatecheck_rules::Stage::Deprecated
+            ) {
+                s.lock_known = true;
+            }
+            if stages
+                .last()
+                .is_none_or(|l| !crate::sources::same_state(l, &s))
+            {
+                stages.push(s);
+            }
+        }
+        // The removal release is the first after the last present one, where a source says so.
+        // Present in the newest release: a removal already dated beyond it (by the pull
+        // request that made it) still stands.
+        let removed_in = match last < cells.len() - 1 {
+            true => Some(cells[last + 1].0),
+            false => rec.removed_in.filter(|r| *r > newest),
+        };
+        let end = if last < cells.len() - 1 {
+            last + 1
+        } else {
+            last
+        };
+        let mut evidence: Vec<(Version, String)> = Vec::new();
+        for (v, _, src) in &cells[first..=end] {
+            if evidence.last().is_none_or(|(_, s)| s != src) {
+                evidence.push((*v, src.clone()));
+            }
+        }
+        // Keep the weaker sources' pre-registry history as it was (with its real first release).
+        if let Some(f) = rec.stages.first() {
+            if f.since < cells[first].0 && cells[first].2 == base_source(f.since) {
+                stages[0].since = f.since;
+                evidence[0].0 = f.since;
+            }
+        }
+        let ids: Vec<String> = vec![SOURCE_ID.to_string()];
+        // Only the weaker sources still in use stay listed beside the registries.
+        rec.sources
+            .retain(|s| !s.starts_with("website") || evidence.iter().any(|(_, e)| e == s));
+        rec.sources.splice(0..0, ids);
+        rec.stages = stages;
+        rec.removed_in = removed_in;
+        rec.evidence = evidence;
+    }
 }
 
 #[cfg(test)]
@@ -467,11 +830,12 @@ var defaultKubernetesFeatureGates = map[featuregate.Feature]featuregate.FeatureS
 }
 var deps = map[featuregate.Feature][]featuregate.Feature{
 	APIListChunking: {},
+	Logging: {APIListChunking, genericfeatures.APIListChunking},
 }
 "#;
 
     const VERSIONED: &str = r#"
-const NewThing featuregate.Feature = "NewThing"
+const NewThing = featuregate.Feature("NewThing")
 const Future featuregate.Feature = "Future"
 var defaultVersionedKubernetesFeatureGates = map[featuregate.Feature]featuregate.VersionedSpecs{
 	NewThing: {
@@ -506,6 +870,12 @@ var defaultVersionedKubernetesFeatureGates = map[featuregate.Feature]featuregate
         assert_eq!(chunk.package, "k8s.io/apiserver/pkg/features");
         assert!(chunk.locked && chunk.default && chunk.stage == "ga");
         assert!(got[2].default, "a boolean constant as Default");
+        assert_eq!(
+            got[2].depends_on,
+            ["APIListChunking"],
+            "dependencies by name"
+        );
+        assert!(got[0].depends_on.is_empty());
         assert!(!got[3].default && got[3].stage == "alpha");
     }
 

@@ -11,7 +11,11 @@ fn quote(s: &str) -> String {
     format!("{s:?}")
 }
 
-pub fn gates_yaml(newest: Version, records: &[GateRecord]) -> String {
+pub fn gates_yaml(
+    newest: Version,
+    records: &[GateRecord],
+    registries: &[(String, String)],
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -39,6 +43,14 @@ pub fn gates_yaml(newest: Version, records: &[GateRecord]) -> String {
     let _ = writeln!(out, "sources:");
     for (id, what) in SOURCES {
         let _ = writeln!(out, "  {id}: {}", quote(what));
+    }
+    let _ = writeln!(
+        out,
+        "# `registry` at release N is data/upstream/registries/v1.N.yaml, read from:"
+    );
+    let _ = writeln!(out, "registries:");
+    for (release, what) in registries {
+        let _ = writeln!(out, "  {}: {}", quote(release), quote(what));
     }
     let _ = writeln!(out, "gates:");
     for r in records {
@@ -82,8 +94,22 @@ pub fn gates_yaml(newest: Version, records: &[GateRecord]) -> String {
                 quote(&s.since.to_string()),
                 s.stage,
                 s.default,
-                s.locked
+                if s.lock_known {
+                    s.locked.to_string()
+                } else {
+                    "unknown".into()
+                }
             );
+        }
+        if !r.evidence.is_empty() {
+            let _ = writeln!(out, "    evidence:");
+            for (since, source) in &r.evidence {
+                let _ = writeln!(
+                    out,
+                    "      - {{since: {}, source: {source}}}",
+                    quote(&since.to_string())
+                );
+            }
         }
     }
     out
@@ -112,11 +138,20 @@ fn version_expr(v: Version) -> String {
 
 /// The imports and the two constructors that keep each generated gate on a few short lines.
 const GENERATED_PRELUDE: &str = "\
-use crate::model::{Component::*, Dependency, Gate, Package, Registry, Stage::*, StageSpec};
+use crate::model::{Component::*, Dependency, Evidence, Gate, Package, Registry, Stage::*, StageSpec};
 use crate::Version;
 
 const fn s(minor: u16, stage: crate::Stage, default: bool, locked: bool) -> StageSpec {
-    StageSpec { since: Version::new(1, minor), stage, default, locked }
+    StageSpec { since: Version::new(1, minor), stage, default, locked, lock_known: true }
+}
+
+/// A spec whose lock no source settles.
+const fn u(minor: u16, stage: crate::Stage, default: bool) -> StageSpec {
+    StageSpec { since: Version::new(1, minor), stage, default, locked: false, lock_known: false }
+}
+
+const fn e(minor: u16, source: &'static str) -> Evidence {
+    Evidence { since: Version::new(1, minor), source }
 }
 
 const fn d(minor: u16, gates: &'static [&'static str]) -> Dependency {
@@ -149,14 +184,20 @@ pub fn generated_rs(newest: Version, records: &[GateRecord]) -> String {
         let stages: Vec<String> = r
             .stages
             .iter()
-            .map(|s| {
-                format!(
+            .map(|s| match s.lock_known {
+                true => format!(
                     "s({}, {}, {}, {})",
                     s.since.minor,
                     stage_ident(s.stage),
                     s.default,
                     s.locked
-                )
+                ),
+                false => format!(
+                    "u({}, {}, {})",
+                    s.since.minor,
+                    stage_ident(s.stage),
+                    s.default
+                ),
             })
             .collect();
         let _ = writeln!(out, "    Gate {{");
@@ -201,6 +242,12 @@ pub fn generated_rs(newest: Version, records: &[GateRecord]) -> String {
             r.package
                 .map_or("None".to_string(), |p| format!("Some(Package::{p:?})"))
         );
+        let evidence: Vec<String> = r
+            .evidence
+            .iter()
+            .map(|(since, source)| format!("e({}, {})", since.minor, quote(source)))
+            .collect();
+        let _ = writeln!(out, "        evidence: &[{}],", evidence.join(", "));
         let _ = writeln!(out, "    }},");
     }
     let _ = writeln!(out, "];");

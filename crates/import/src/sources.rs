@@ -59,6 +59,7 @@ pub fn versioned_list(text: &str) -> Result<BTreeMap<String, Timeline>> {
                 stage: stage_of(str_of(spec, "preRelease", name)?, name)?,
                 default: bool_of(spec, "default", name)?,
                 locked: bool_of(spec, "lockToDefault", name)?,
+                lock_known: true,
             });
         }
         out.insert(name.to_string(), timeline);
@@ -90,6 +91,7 @@ pub fn compact_list(text: &str) -> Result<BTreeMap<String, Timeline>> {
                 stage: stage_of(stage, name)?,
                 default: default == "true",
                 locked: locked == "true",
+                lock_known: true,
             });
         }
         out.insert(name.to_string(), timeline);
@@ -158,6 +160,7 @@ pub fn feature_list_md(text: &str) -> Result<BTreeMap<String, Timeline>> {
                 stage,
                 default: enabled.is_some_and(|e| e <= v),
                 locked: locked.is_some_and(|l| l <= v),
+                lock_known: true,
             };
             if timeline.last().is_none_or(|l| !same_state(l, &spec)) {
                 timeline.push(spec);
@@ -171,7 +174,10 @@ pub fn feature_list_md(text: &str) -> Result<BTreeMap<String, Timeline>> {
 }
 
 pub fn same_state(a: &StageSpec, b: &StageSpec) -> bool {
-    a.stage == b.stage && a.default == b.default && a.locked == b.locked
+    a.stage == b.stage
+        && a.default == b.default
+        && a.locked == b.locked
+        && a.lock_known == b.lock_known
 }
 
 /// A gate as one of the website's tables describes it.
@@ -216,7 +222,9 @@ pub fn website_table(text: &str) -> Result<BTreeMap<String, TableGate>> {
             since,
             stage,
             default,
+            // The website's tables never say whether a GA gate was locked.
             locked: false,
+            lock_known: false,
         });
         entry.last_release = until.or(Some(since));
     }
@@ -266,6 +274,8 @@ pub fn page(text: &str, name: &str) -> Result<Page> {
                 .get("locked")
                 .and_then(Node::as_yaml11_bool)
                 .unwrap_or(false),
+            // Only newer pages have the field; where it is missing, the page does not say.
+            lock_known: s.get("locked").is_some(),
         });
         page.last_release = match s.get("toVersion").and_then(Node::as_str) {
             Some(to) => Some(version(to)?),
@@ -380,6 +390,7 @@ pub fn kubeadm(text: &str) -> Result<BTreeMap<String, (Timeline, Option<Version>
                         // stage's usual default. GA kubeadm gates are locked to true.
                         default: usual_default,
                         locked: stage == Stage::Ga,
+                        lock_known: true,
                     });
                 }
             }

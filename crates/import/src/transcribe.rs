@@ -25,8 +25,9 @@ fn git(dir: &str, args: &[&str]) -> Result<String, String> {
 
 /// Whether a vendored file belongs to a package that registers gates with the components.
 fn features_file(path: &str) -> bool {
-    let registers = path.contains("/features/")
-        || path.ends_with("component-base/logs/api/v1/kube_features.go");
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let registers =
+        dir.ends_with("/features") || path.ends_with("component-base/logs/api/v1/kube_features.go");
     registers
         && path.ends_with(".go")
         && !path.ends_with("_test.go")
@@ -64,7 +65,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
 }
 
 fn transcribe(args: Vec<String>) -> Result<String, String> {
-    let (mut dir, mut commit, mut repo, mut version) = (None, None, None, None);
+    let (mut dir, mut commit, mut repo, mut version, mut dev) = (None, None, None, None, None);
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
         let slot = match a.as_str() {
@@ -72,6 +73,7 @@ fn transcribe(args: Vec<String>) -> Result<String, String> {
             "--commit" => &mut commit,
             "--repo" => &mut repo,
             "--version" => &mut version,
+            "--dev" => &mut dev,
             other => return Err(format!("unknown argument {other:?}")),
         };
         *slot = Some(it.next().ok_or_else(|| format!("{a} needs a value"))?);
@@ -86,6 +88,16 @@ fn transcribe(args: Vec<String>) -> Result<String, String> {
     let k8s = pinned(&modules, "k8s.io/kubernetes");
     let apiserver = pinned(&modules, "k8s.io/apiserver");
     let (patch, module_line) = match (&k8s, &apiserver, version) {
+        // A development tree: the repository builds against Kubernetes' master branch (a path
+        // replacement), so no module version pins it; the caller names the release it leads
+        // to and says what it is.
+        (_, _, Some(v)) if dev.is_some() => (
+            v.clone(),
+            format!(
+                "development tree: {}",
+                dev.clone().unwrap_or_default()
+            ),
+        ),
         (Some(v), _, _) if v.starts_with("v1.") => {
             (v[1..].to_string(), format!("k8s.io/kubernetes {v}"))
         }
@@ -104,17 +116,21 @@ fn transcribe(args: Vec<String>) -> Result<String, String> {
             ))
         }
     };
-    let release: Version = patch.parse().map_err(|e| format!("{patch}: {e}"))?;
+    let release: Version = patch
+        .split('-')
+        .next()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e| format!("{patch}: {e}"))?;
     let release = Version::new(release.major, release.minor);
+    // Every Go file of the features packages: the specs may sit in a file of their own
+    // (1.32's versioned_kube_features.go) beside the one that declares the names.
     let listed = git(
         &dir,
         &[
-            "grep",
-            "-l",
-            "-e",
-            "featuregate.Feature = \"",
-            "-e",
-            " Feature = \"",
+            "ls-tree",
+            "-r",
+            "--name-only",
             &commit,
             "--",
             "vendor/k8s.io",
@@ -128,7 +144,7 @@ fn transcribe(args: Vec<String>) -> Result<String, String> {
         files: Vec::new(),
     };
     for entry in listed.lines() {
-        let path = entry.split_once(':').map_or(entry, |(_, p)| p);
+        let path = entry;
         if !features_file(path) {
             continue;
         }
@@ -140,7 +156,7 @@ fn transcribe(args: Vec<String>) -> Result<String, String> {
         // Every staging module must be vendored at the same release as k8s.io/kubernetes
         // (some repositories mix versions, e.g. kubernetes v1.27.2 with apiserver v0.26.2).
         let module = package.splitn(3, '/').take(2).collect::<Vec<_>>().join("/");
-        if module != "k8s.io/kubernetes" {
+        if module != "k8s.io/kubernetes" && dev.is_none() {
             let staged = pinned(&modules, &module);
             if staged.as_deref().map(|v| v.trim_start_matches("v0.")) != Some(&patch[2..]) {
                 return Err(format!(

@@ -27,50 +27,90 @@ fn import_is_deterministic() {
     assert_eq!(a.gates_yaml, b.gates_yaml);
 }
 
-/// Every spec of the newest Kubernetes list holds in the embedded rules, from the version it
-/// names until the next spec (placeholders and hand-corrected gates aside).
+/// Each release's own registry is the authority for that release: every gate it registers has
+/// exactly the registered stage, default and lock in the embedded rules, and every gate of a
+/// package it read but does not register is not a gate of that release.
 #[test]
-fn rules_agree_with_the_newest_kubernetes_list() {
+fn rules_agree_with_every_release_registry() {
     let root = repo_root();
-    let text = std::fs::read_to_string(
-        root.join("data/upstream/kubernetes/versioned_feature_list.v1_37dev.yaml"),
-    )
-    .unwrap();
-    let list = sources::compact_list(&text).unwrap();
+    let inputs = gatecheck_import::Inputs::load(&root).unwrap();
+    let regs = gatecheck_import::registry::read_all(&inputs.registries).unwrap();
+    assert!(regs.len() >= 19, "registries 1.18-1.36 are recorded");
     let rules = Rules::embedded();
-    let overridden = std::fs::read_to_string(root.join("data/overrides.yaml")).unwrap();
-    let mut checked = 0;
-    for (name, specs) in &list {
-        let name = match name.as_str() {
-            "CPUCFSQuotaPeriod" => "CustomCPUCFSQuotaPeriod",
-            "RuntimeClassInImageCriAPI" => "RuntimeClassInImageCriApi",
-            n => n,
-        };
-        if overridden.contains(&format!("name: {name}\n")) {
-            continue;
-        }
-        for (i, spec) in specs.iter().enumerate() {
-            if spec.since.minor == 0 {
-                continue; // the "1.0" placeholder
-            }
-            let end = specs.get(i + 1).map_or(36, |n| n.since.minor - 1);
-            for minor in spec.since.minor..=end {
-                let at = gatecheck_rules::Version::new(1, minor);
-                match rules.status(Registry::Kubernetes, name, at).unwrap() {
-                    Status::Known { spec: got, .. } => {
-                        assert_eq!(
-                            (got.stage, got.default, got.locked),
-                            (spec.stage, spec.default, spec.locked),
-                            "{name} at {at}"
-                        );
-                        checked += 1;
-                    }
-                    other => panic!("{name} at {at}: {other:?}"),
+    let rename = |n: &str| match n {
+        "CPUCFSQuotaPeriod" => "CustomCPUCFSQuotaPeriod".to_string(),
+        n => n.to_string(),
+    };
+    let (mut present, mut absent) = (0, 0);
+    for reg in &regs {
+        let at = reg.release;
+        for g in reg.gates.values() {
+            let name = rename(&g.name);
+            match rules.status(Registry::Kubernetes, &name, at).unwrap() {
+                Status::Known { spec, gate } => {
+                    assert_eq!(
+                        (
+                            spec.stage.as_str(),
+                            spec.default,
+                            spec.locked,
+                            spec.lock_known
+                        ),
+                        (g.stage.as_str(), g.default, g.locked, true),
+                        "{name} at {at}"
+                    );
+                    assert_eq!(
+                        gate.evidence_at(at),
+                        Some(gatecheck_import::registry::source_id(at).as_str()),
+                        "{name} at {at}: the registry is named as the evidence"
+                    );
+                    present += 1;
                 }
+                other => panic!("{name} at {at}: registered, but the rules say {other:?}"),
             }
+        }
+        for gate in rules.gates() {
+            // The declaring package: as the registries saw it, else as recorded.
+            let package = regs
+                .iter()
+                .rev()
+                .find_map(|r| {
+                    r.gates
+                        .values()
+                        .find(|g| rename(&g.name) == gate.name)
+                        .map(|g| g.package.as_str())
+                })
+                .or(gate.package.map(|p| p.path()))
+                .unwrap_or("k8s.io/kubernetes/pkg/features");
+            let package = if regs
+                .iter()
+                .any(|r| r.gates.values().any(|g| rename(&g.name) == gate.name))
+                || gate.package.is_some()
+                || gate.introduced().minor < 18
+            {
+                package
+            } else {
+                ""
+            };
+            if gate.registry != Registry::Kubernetes
+                || matches!(gate.name, "AllAlpha" | "AllBeta")
+                || !reg.packages.iter().any(|p| p == package)
+                || reg.gates.keys().any(|n| rename(n) == gate.name)
+            {
+                continue;
+            }
+            assert!(
+                gate.spec_at(at).is_none(),
+                "{} at {at}: {package} does not register it, yet the rules know it",
+                gate.name
+            );
+            absent += 1;
         }
     }
-    assert!(checked > 1000, "only {checked} gate-versions checked");
+    assert!(
+        present > 2500,
+        "only {present} registered gate-releases checked"
+    );
+    assert!(absent > 1000, "only {absent} absences checked");
 }
 
 #[test]

@@ -27,7 +27,8 @@ mod query;
 mod version;
 
 pub use model::{
-    Component, Dependency, Gate, Package, Registry, Stage, StageSpec, DEPENDENCIES_CHECKED_FROM,
+    Component, Dependency, Evidence, Gate, Package, Registry, Stage, StageSpec,
+    DEPENDENCIES_CHECKED_FROM,
 };
 pub use query::{Change, ChangeKind, QueryError, Rules, Status};
 pub use version::{Version, VersionError};

@@ -54,12 +54,25 @@ impl fmt::Display for Stage {
 
 /// One entry of a gate's timeline: from `since` on (until the next entry), the gate has this
 /// stage and default, and if `locked`, it cannot be set to anything but the default.
+///
+/// `lock_known` is false where no source settles whether the gate is locked (the website's
+/// tables and pages rarely say): `locked` is then false, but the checks must not take that
+/// as "unlocked".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct StageSpec {
     pub since: Version,
     pub stage: Stage,
     pub default: bool,
     pub locked: bool,
+    pub lock_known: bool,
+}
+
+/// Where a gate's facts come from, release by release: from `since` on (until the next entry),
+/// `source` (an id of gates.yaml's `sources`, such as `registry-1.33`) settles them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Evidence {
+    pub since: Version,
+    pub source: &'static str,
 }
 
 /// Which list of gates a name belongs to. The core Kubernetes components share one list;
@@ -176,6 +189,8 @@ pub struct Gate {
     pub depends_on: &'static [Dependency],
     /// The Go package that declares the gate, where known (which binaries register it).
     pub package: Option<Package>,
+    /// Which source settles the gate's facts at each release, oldest first.
+    pub evidence: &'static [Evidence],
 }
 
 /// The Go package that declares a gate. Every core binary registers all of them; other binaries
@@ -268,6 +283,15 @@ impl Gate {
             .rev()
             .find(|d| d.since <= v)
             .map_or(&[], |d| d.gates)
+    }
+
+    /// The source that settles the gate's facts at `v` (`None` where none is recorded).
+    pub fn evidence_at(&self, v: Version) -> Option<&'static str> {
+        self.evidence
+            .iter()
+            .rev()
+            .find(|e| e.since <= v)
+            .map(|e| e.source)
     }
 
     /// The last spec the gate had before it was removed (or its current one).

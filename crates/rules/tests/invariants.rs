@@ -27,7 +27,8 @@ fn timelines_are_ordered_non_empty_and_change_something() {
             );
             let same = pair[0].stage == pair[1].stage
                 && pair[0].default == pair[1].default
-                && pair[0].locked == pair[1].locked;
+                && pair[0].locked == pair[1].locked
+                && pair[0].lock_known == pair[1].lock_known;
             assert!(
                 !same,
                 "{}: an entry at {} changes nothing",
@@ -180,11 +181,12 @@ fn dependencies_are_not_checked_before_1_35() {
         userns.dependencies_at(Version::new(1, 35)),
         ["UserNamespacesSupport"]
     );
+    // v1.36.0's own table (its registry) adds NodeDeclaredFeatures, which a v1.36 development
+    // snapshot did not have yet.
     assert_eq!(
         userns.dependencies_at(Version::new(1, 36)),
-        ["UserNamespacesSupport"]
+        ["UserNamespacesSupport", "NodeDeclaredFeatures"]
     );
-    // Added to an existing gate in the v1.37 development tree: not applied to 1.36.
     assert_eq!(
         userns.dependencies_at(Version::new(1, 37)),
         ["UserNamespacesSupport", "NodeDeclaredFeatures"]
