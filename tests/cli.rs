@@ -824,3 +824,123 @@ fn emulated_version_judges_stages_at_the_emulated_release() {
     let (_, v) = json_stdin(&["--target", "1.36"], &text);
     assert!(has(&v, 13, 7, "GC011", ""), "{v}");
 }
+
+/// The upgrade incidents that per-release registries fixed, with the components' own messages:
+/// each is reported at the exact setting, and the release before or after behaves as Kubernetes
+/// did then.
+#[test]
+fn incident_shapes_reproduce_with_the_components_messages() {
+    let cases: &[(&str, &str, u64, &str, &str, &str)] = &[
+        (
+            "1.28",
+            "fixtures/incidents/kubelet-credential-providers.yaml",
+            7,
+            "GC003",
+            "KubeletCredentialProviders",
+            "kubelet 1.28 fails to start with `unrecognized feature gate: KubeletCredentialProviders`",
+        ),
+        (
+            "1.23",
+            "fixtures/incidents/kube-proxy-ipv6dualstack.yaml",
+            6,
+            "GC004",
+            "IPv6DualStack",
+            "kube-proxy fails with `cannot set feature gate IPv6DualStack to false, feature is locked to true`",
+        ),
+        (
+            "1.26",
+            "fixtures/incidents/kube-apiserver-csi-migration.yaml",
+            14,
+            "GC004",
+            "CSIMigrationAWS",
+            "kube-apiserver fails with `cannot set feature gate CSIMigrationAWS to false, feature is locked to true`",
+        ),
+        (
+            "1.25",
+            "fixtures/incidents/kube-apiserver-csi-migration.yaml",
+            14,
+            "GC004",
+            "CSIMigrationGCE",
+            "`cannot set feature gate CSIMigrationGCE to false, feature is locked to true`",
+        ),
+        (
+            "1.27",
+            "fixtures/incidents/kubelet-user-namespaces.yaml",
+            6,
+            "GC002",
+            "UserNamespacesSupport",
+            "it is introduced in 1.28",
+        ),
+        (
+            "1.37",
+            "fixtures/incidents/kubelet-1.37.yaml",
+            5,
+            "GC004",
+            "PLEGOnDemandRelist",
+            "`cannot set feature gate PLEGOnDemandRelist to false, feature is locked to true`",
+        ),
+    ];
+    for (target, file, line, code, gate, message) in cases {
+        let (rc, v) = json(&["--target", target, file]);
+        assert_eq!(rc, 1, "{file} at {target}");
+        let found = v["findings"].as_array().unwrap().iter().any(|f| {
+            f["line"] == *line
+                && f["code"] == *code
+                && f["gate"] == *gate
+                && f["message"].as_str().unwrap().contains(message)
+        });
+        assert!(found, "{file} at {target}: no {code} for {gate}: {v}");
+    }
+    // The release before each edge still starts: 1.27 knows KubeletCredentialProviders
+    // (locked, a warning), 1.22 lets kube-proxy turn IPv6DualStack off, 1.28 knows the
+    // user-namespaces gate, and 1.37 keeps ResourceHealthStatus in beta (on by default).
+    for (target, file) in [
+        (
+            "1.27",
+            "fixtures/incidents/kubelet-credential-providers.yaml",
+        ),
+        ("1.22", "fixtures/incidents/kube-proxy-ipv6dualstack.yaml"),
+        ("1.28", "fixtures/incidents/kubelet-user-namespaces.yaml"),
+    ] {
+        let (rc, v) = json(&["--target", target, file]);
+        assert_eq!(rc, 0, "{file} at {target}: {v}");
+    }
+    let (_, v) = json(&["--target", "1.37", "fixtures/incidents/kubelet-1.37.yaml"]);
+    assert!(has(&v, 6, 3, "GC010", "ResourceHealthStatus"), "{v}");
+}
+
+/// Where no source settles whether a GA gate is locked, setting it against its default is a
+/// warning, never silence.
+#[test]
+fn an_unsettled_lock_is_a_warning() {
+    let cfg = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  StorageObjectInUseProtection: false\n  VolumeSubpath: true\n";
+    let (rc, v) = json_stdin(&["--target", "1.17", "--fail-on", "warning"], cfg);
+    assert_eq!(rc, 1);
+    assert!(
+        has(&v, 4, 3, "GC018", "StorageObjectInUseProtection"),
+        "{v}"
+    );
+    let lock = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "GC018")
+        .unwrap();
+    assert!(
+        lock["message"]
+            .as_str()
+            .unwrap()
+            .contains("gatecheck has no record for this release"),
+        "{lock}"
+    );
+    // Set to its default: not a lock question, an ordinary GA finding.
+    assert!(has(&v, 5, 3, "GC006", "VolumeSubpath"), "{v}");
+    // From the registries on, the lock is known: 1.18's registry has it GA but not locked.
+    let (rc, v) = json_stdin(&["--target", "1.18"], cfg);
+    assert_eq!(rc, 0, "{v}");
+    assert!(
+        has(&v, 4, 3, "GC006", "StorageObjectInUseProtection"),
+        "{v}"
+    );
+    assert!(!v.to_string().contains("GC018"), "{v}");
+}

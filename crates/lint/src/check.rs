@@ -470,6 +470,26 @@ fn judge_gate(
                     format!("{who} fails with `cannot set feature gate {} to {}, feature is locked to {}`", s.gate, on_off(v), on_off(spec.default)),
                     format!("delete this setting: in {shown} the feature is always {}", if spec.default { "on" } else { "off" }),
                 )),
+                Some(v)
+                    if !spec.lock_known
+                        && v != spec.default
+                        && matches!(spec.stage, Stage::Ga | Stage::Deprecated) =>
+                {
+                    out.push(make(
+                        FindingKind::LockUnknown,
+                        s,
+                        format!(
+                            "{} is {} in {shown} (default {}); GA gates are normally locked, and gatecheck has no record for this release: if it is locked, {who} fails with `cannot set feature gate {} to {}, feature is locked to {}`",
+                            s.gate,
+                            spec.stage.title(),
+                            on_off(spec.default),
+                            s.gate,
+                            on_off(v),
+                            on_off(spec.default)
+                        ),
+                        format!("set it to {} or delete the setting", on_off(spec.default)),
+                    ))
+                }
                 Some(_) if spec.locked => out.push(make(
                     FindingKind::LockedDefault,
                     s,

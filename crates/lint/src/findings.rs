@@ -103,6 +103,9 @@ finding_kinds! {
     MetaGate = "GC017", "meta-gate", Info,
         "AllAlpha or AllBeta switches many gates at once",
         "AllAlpha=<v> sets every gate that is alpha at the running version, and AllBeta=<v> every beta gate, to <v>, except gates set explicitly. What they switch changes with each release, so the same setting does something different after an upgrade: gatecheck lists what it switches at the target.";
+    LockUnknown = "GC018", "lock-unknown", Warning,
+        "GA or deprecated gate set against its default, and no source says whether it is locked",
+        "Kubernetes usually locks a gate to its default when it graduates, and a component then refuses `<name>=<other value>` with `cannot set feature gate <name> to <value>, feature is locked to <default>`. For this release gatecheck has no registry or generated list that settles the lock (only website tables, which do not record locks), so it cannot promise the component will start. Set the gate to its default or remove the setting.";
 }
 
 impl fmt::Display for FindingKind {

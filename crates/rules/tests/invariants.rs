@@ -192,3 +192,23 @@ fn dependencies_are_not_checked_before_1_35() {
         ["UserNamespacesSupport", "NodeDeclaredFeatures"]
     );
 }
+
+/// From the first per-release registry (1.18) on, every GA or deprecated stage has a settled
+/// lock: no "unknown" becomes "unlocked".
+#[test]
+fn every_ga_lock_from_1_18_on_is_settled() {
+    let rules = Rules::embedded();
+    let mut checked = 0;
+    for gate in rules.gates() {
+        for minor in 18..=rules.newest().minor {
+            let v = Version::new(1, minor);
+            if let Some(spec) = gate.spec_at(v) {
+                if matches!(spec.stage, Stage::Ga | Stage::Deprecated) {
+                    assert!(spec.lock_known, "{} at {v}: lock unknown", gate.name);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 800, "only {checked} GA gate-releases");
+}
