@@ -6,7 +6,13 @@ use gatecheck_rules::{Component, Gate, Registry, Rules, Stage, StageSpec, Versio
 use serde_json::{json, Value};
 
 fn spec_json(s: &StageSpec) -> Value {
-    json!({"since": s.since.to_string(), "stage": s.stage.as_str(), "default": s.default, "locked": s.locked})
+    // `locked` is null where no source settles it.
+    let locked = if s.lock_known {
+        json!(s.locked)
+    } else {
+        Value::Null
+    };
+    json!({"since": s.since.to_string(), "stage": s.stage.as_str(), "default": s.default, "locked": locked})
 }
 
 fn gate_json(g: &Gate) -> Value {
@@ -19,6 +25,7 @@ fn gate_json(g: &Gate) -> Value {
         "stages": g.stages.iter().map(spec_json).collect::<Vec<_>>(),
         "depends_on": g.depends_on.iter().map(|d| json!({"since": d.since.to_string(), "gates": d.gates})).collect::<Vec<_>>(),
         "package": g.package.map(|p| p.path()),
+        "evidence": g.evidence.iter().map(|e| json!({"since": e.since.to_string(), "source": e.source})).collect::<Vec<_>>(),
     })
 }
 
@@ -27,7 +34,11 @@ fn describe(s: &StageSpec) -> String {
         "{:<10} default {:<5}{}",
         s.stage.title(),
         s.default,
-        if s.locked { "  locked" } else { "" }
+        match (s.lock_known, s.locked) {
+            (true, true) => "  locked",
+            (false, _) if matches!(s.stage, Stage::Ga | Stage::Deprecated) => "  lock unknown",
+            _ => "",
+        }
     )
 }
 
@@ -106,10 +117,47 @@ pub fn explain(name: &str, format: Format) -> u8 {
     if let Some(r) = gate.removed_in {
         println!("  {:<11} removed: no longer recognised", r.to_string());
     }
+    if !gate.evidence.is_empty() {
+        println!("\n  evidence:");
+        let last = gate.removed_in.unwrap_or(rules.newest());
+        for (i, e) in gate.evidence.iter().enumerate() {
+            let until = gate
+                .evidence
+                .get(i + 1)
+                .and_then(|n| n.since.prev())
+                .unwrap_or(last);
+            let range = if until == e.since {
+                e.since.to_string()
+            } else {
+                format!("{}–{}", e.since, until)
+            };
+            println!("  {:<11} {}", range, source_text(e.source));
+        }
+    }
     if let Some(note) = gate.note {
         println!("\n  note: {note}");
     }
     0
+}
+
+/// What a gates.yaml source id means, for people.
+fn source_text(id: &str) -> &'static str {
+    match id {
+        "registry" => "the release's own features packages (data/upstream/registries/)",
+        "registry-dev" => {
+            "the features packages of a development tree late in the release's cycle (not the release itself)"
+        }
+        "k8s-list-1.37dev" | "k8s-list-1.36dev" | "k8s-list-1.34dev" => {
+            "Kubernetes' generated feature list (a later release's view)"
+        }
+        "k8s-feature-list-md" => "Kubernetes' generated feature_list.md",
+        "website-removed-table" => "kubernetes.io removed-gates table (no locks)",
+        "website-1.27-table" => "kubernetes.io 1.27 feature-gate table (no locks)",
+        "website-gate-page" => "kubernetes.io per-gate page",
+        "kubeadm-docs-1.31" => "kubeadm documentation (1.31)",
+        "override" => "a hand correction in data/overrides.yaml, with its source",
+        _ => "another recorded source (see gates.yaml)",
+    }
 }
 
 fn stage_of(s: StageArg) -> Stage {

@@ -49,6 +49,7 @@ pub struct Inputs {
 /// The files the importer writes, relative to the repository root.
 pub const GATES_YAML: &str = "gates.yaml";
 pub const GENERATED_RS: &str = "crates/rules/src/generated.rs";
+pub const COVERAGE_MD: &str = "docs/coverage.md";
 
 /// The repository root, as seen from this crate's manifest.
 pub fn repo_root() -> PathBuf {
@@ -122,6 +123,7 @@ pub struct Output {
     pub records: Vec<merge::GateRecord>,
     pub gates_yaml: String,
     pub generated_rs: String,
+    pub coverage_md: String,
 }
 
 /// Runs the whole import in memory.
@@ -135,6 +137,7 @@ pub fn import(root: &Path) -> Result<Output> {
             &registry::sources(&registry::read_all(&inputs.registries)?),
         ),
         generated_rs: render::generated_rs(newest, &records),
+        coverage_md: render::coverage_md(newest, &records),
         records,
     })
 }

@@ -1,7 +1,7 @@
 //! `gatecheck-import [--check] [--root DIR]`: regenerates gates.yaml and the rules crate's
 //! embedded data. With `--check`, writes nothing and exits 1 if either file is out of date.
 
-use gatecheck_import::{import, repo_root, GATES_YAML, GENERATED_RS};
+use gatecheck_import::{import, repo_root, COVERAGE_MD, GATES_YAML, GENERATED_RS};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -40,6 +40,7 @@ fn main() -> ExitCode {
     for (rel, text) in [
         (GATES_YAML, &out.gates_yaml),
         (GENERATED_RS, &out.generated_rs),
+        (COVERAGE_MD, &out.coverage_md),
     ] {
         let path = root.join(rel);
         let current = std::fs::read_to_string(&path).unwrap_or_default();

@@ -42,6 +42,7 @@ pub struct GateRecord {
 /// Where the importer's facts come from; ids are used in gates.yaml.
 pub const SOURCES: &[(&str, &str)] = &[
     ("registry", "data/upstream/registries/v1.<N>.yaml: the gates release 1.N's own features packages register, with Default, PreRelease and LockToDefault (see `registries`)"),
+    ("registry-dev", "data/upstream/registries/v1.<N>.yaml read from a development tree late in 1.N's cycle, not from the release (see `registries`)"),
     ("k8s-list-1.37dev", "data/upstream/kubernetes/versioned_feature_list.v1_37dev.yaml (kubernetes' generated list as carried by openshift/kubernetes@0b0e324c)"),
     ("k8s-list-1.36dev", "data/upstream/kubernetes/versioned_feature_list.newest.yaml (kubernetes/kubernetes@00623539)"),
     ("k8s-list-1.34dev", "data/upstream/kubernetes/versioned_feature_list.yaml (kubernetes/kubernetes@002acc1a)"),

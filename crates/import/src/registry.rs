@@ -541,11 +541,25 @@ pub fn read(text: &str, what: &str) -> Result<Registry> {
 
 /// The source id, in gates.yaml, of a release's own registry: `registry` at release N means
 /// `data/upstream/registries/v1.N.yaml`.
-pub fn source_id(_release: Version) -> String {
-    SOURCE_ID.to_string()
-}
-
 pub const SOURCE_ID: &str = "registry";
+/// The id where the release's registry is a development tree, not the release itself.
+pub const DEV_SOURCE_ID: &str = "registry-dev";
+
+impl Registry {
+    /// Whether this is a development tree leading to the release (`1.37.0-dev`).
+    pub fn is_dev(&self) -> bool {
+        self.version.contains("-dev")
+    }
+
+    /// The source id facts from this registry carry in gates.yaml.
+    pub fn source_id(&self) -> &'static str {
+        if self.is_dev() {
+            DEV_SOURCE_ID
+        } else {
+            SOURCE_ID
+        }
+    }
+}
 
 /// Reads every registry among the inputs, oldest release first.
 pub fn read_all(inputs: &[(String, String)]) -> Result<Vec<Registry>> {
@@ -673,7 +687,8 @@ pub fn apply(
             match cell {
                 Some(spec) => {
                     used = true;
-                    cells.push((v, spec, SOURCE_ID.to_string()));
+                    let id = by_release[&minor].0.source_id();
+                    cells.push((v, spec, id.to_string()));
                 }
                 None => cells.push((v, base_at(v), base_source(v))),
             }
@@ -685,7 +700,10 @@ pub fn apply(
         // sources' claims beyond that (away from the registries that have it) are dropped.
         // (Later generated lists restate earlier releases: DRAControlPlaneController "from
         // 1.27" is the 1.27 DynamicResourceAllocation under a name 1.31 gave it.)
-        let is_reg: Vec<bool> = cells.iter().map(|c| c.2 == SOURCE_ID).collect();
+        let is_reg: Vec<bool> = cells
+            .iter()
+            .map(|c| c.2 == SOURCE_ID || c.2 == DEV_SOURCE_ID)
+            .collect();
         let reg_present: Vec<usize> = (0..cells.len())
             .filter(|&i| is_reg[i] && cells[i].1.is_some())
             .collect();
@@ -780,7 +798,12 @@ pub fn apply(
                 evidence[0].0 = f.since;
             }
         }
-        let ids: Vec<String> = vec![SOURCE_ID.to_string()];
+        let mut ids: Vec<String> = Vec::new();
+        for id in [SOURCE_ID, DEV_SOURCE_ID] {
+            if evidence.iter().any(|(_, e)| e == id) {
+                ids.push(id.to_string());
+            }
+        }
         // Only the weaker sources still in use stay listed beside the registries.
         rec.sources
             .retain(|s| !s.starts_with("website") || evidence.iter().any(|(_, e)| e == s));

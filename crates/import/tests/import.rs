@@ -18,6 +18,11 @@ fn committed_outputs_match_a_fresh_import() {
         rs == out.generated_rs,
         "generated.rs is stale: run `cargo run -p gatecheck-import`"
     );
+    let cov = std::fs::read_to_string(root.join(gatecheck_import::COVERAGE_MD)).unwrap_or_default();
+    assert!(
+        cov == out.coverage_md,
+        "docs/coverage.md is stale: run `cargo run -p gatecheck-import`"
+    );
 }
 
 #[test]
@@ -60,7 +65,7 @@ fn rules_agree_with_every_release_registry() {
                     );
                     assert_eq!(
                         gate.evidence_at(at),
-                        Some(gatecheck_import::registry::source_id(at).as_str()),
+                        Some(reg.source_id()),
                         "{name} at {at}: the registry is named as the evidence"
                     );
                     present += 1;

@@ -58,7 +58,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(8, "k8s-list-1.37dev"), e(18, "registry")],
+        evidence: &[e(8, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "APISelfSubjectReview",
@@ -82,7 +82,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(20, "registry")],
+        evidence: &[e(20, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "APIServerTracing",
@@ -94,7 +94,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(22, "registry")],
+        evidence: &[e(22, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "APIServerWebhookAuthenticationToken",
@@ -106,7 +106,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "APIServingWithRoutine",
@@ -118,7 +118,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "Accelerators",
@@ -190,7 +190,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "AllAlpha",
@@ -226,7 +226,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "AllowExtTrafficLocalEndpoints",
@@ -262,7 +262,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "AllowOverwriteTerminationGracePeriodSeconds",
@@ -274,7 +274,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "AllowParsingUserUIDFromCertAuth",
@@ -286,7 +286,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "AllowServiceExternalIPs",
@@ -298,7 +298,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "AllowServiceLBStatusOnNonLB",
@@ -322,7 +322,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "AnonymousAuthConfigurableEndpoints",
@@ -334,7 +334,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "AnyVolumeDataSource",
@@ -346,7 +346,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(18, "registry")],
+        evidence: &[e(18, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "AppArmor",
@@ -382,7 +382,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ClientGo),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "AtomicWriteVolumeUserFields",
@@ -394,7 +394,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "AttachVolumeLimit",
@@ -418,7 +418,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["AuthorizeWithSelectors"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "AuthorizePodWebsocketUpgradeCreatePermission",
@@ -430,7 +430,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "AuthorizeWithSelectors",
@@ -442,7 +442,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "BalanceAttachedNodeVolumes",
@@ -490,7 +490,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CBORServingAndStorage",
@@ -502,7 +502,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CPUManager",
@@ -526,7 +526,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(23, "registry")],
+        evidence: &[e(23, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CPUManagerPolicyBetaOptions",
@@ -538,7 +538,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(23, "registry")],
+        evidence: &[e(23, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CPUManagerPolicyOptions",
@@ -550,7 +550,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(22, "registry")],
+        evidence: &[e(22, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CRDObservedGenerationTracking",
@@ -562,7 +562,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiExtensions),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CRDValidationRatcheting",
@@ -574,7 +574,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiExtensions),
-        evidence: &[e(28, "registry")],
+        evidence: &[e(28, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CRIContainerLogRotation",
@@ -598,7 +598,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CSIBlockVolume",
@@ -874,7 +874,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CSIStorageCapacity",
@@ -910,7 +910,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(21, "registry")],
+        evidence: &[e(21, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CSRDuration",
@@ -934,7 +934,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ClearingNominatedNodeNameAfterBinding",
@@ -946,7 +946,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ClientsAllowCARotation",
@@ -958,7 +958,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ClientsAllowCBOR",
@@ -970,7 +970,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ClientsAllowTLSCacheGC",
@@ -982,7 +982,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ClientsPreferCBOR",
@@ -994,7 +994,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CloudControllerManagerWatchBasedRoutesReconciliation",
@@ -1006,7 +1006,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ControllerManager),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CloudControllerManagerWebhook",
@@ -1018,7 +1018,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ControllerManager),
-        evidence: &[e(27, "registry")],
+        evidence: &[e(27, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CloudDualStackNodeIPs",
@@ -1042,7 +1042,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("GA in 1.37 per the v1.37 release announcement (KEP-3257); whether it is locked is not known here."),
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(27, "registry")],
+        evidence: &[e(27, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ClusterTrustBundleProjection",
@@ -1054,7 +1054,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("GA in 1.37 per the v1.37 release announcement (KEP-3257, which also covers the projected volume); whether it is locked is not known here."),
         depends_on: &[d(35, &["ClusterTrustBundle"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ComponentFlagz",
@@ -1066,7 +1066,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ZPages),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ComponentSLIs",
@@ -1090,7 +1090,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ZPages),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CompositePodGroup",
@@ -1102,7 +1102,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["GenericWorkload", "TopologyAwareWorkloadScheduling"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "ConcurrentWatchObjectDecode",
@@ -1114,7 +1114,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ConfigurableFSGroupPolicy",
@@ -1150,7 +1150,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(28, "registry")],
+        evidence: &[e(28, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ConsistentListFromCacheSkipTimeoutFallback",
@@ -1162,7 +1162,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "ConstrainedImpersonation",
@@ -1174,7 +1174,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ContainerCheckpoint",
@@ -1186,7 +1186,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(25, "registry")],
+        evidence: &[e(25, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ContainerRestartRules",
@@ -1198,7 +1198,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ContainerStopSignals",
@@ -1210,7 +1210,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ContextualLogging",
@@ -1246,7 +1246,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CoordinatedLeaderElection",
@@ -1258,7 +1258,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CronJobControllerV2",
@@ -1306,7 +1306,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry")],
+        evidence: &[e(26, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CustomCPUCFSQuotaPeriod",
@@ -1318,7 +1318,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(12, "k8s-list-1.37dev"), e(18, "registry")],
+        evidence: &[e(12, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CustomPodDNS",
@@ -1354,7 +1354,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiExtensions),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "CustomResourcePublishOpenAPI",
@@ -1426,7 +1426,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRAConsumableCapacity",
@@ -1438,7 +1438,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRAControlPlaneController",
@@ -1462,7 +1462,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["DynamicResourceAllocation"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "DRADeviceBindingConditions",
@@ -1474,7 +1474,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation", "DRAResourceClaimDeviceStatus"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRADeviceCompatibilityGroups",
@@ -1486,7 +1486,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["DynamicResourceAllocation", "DRAPartitionableDevices"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "DRADeviceTaintRules",
@@ -1498,7 +1498,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DRADeviceTaints"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRADeviceTaints",
@@ -1510,7 +1510,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("GA in 1.37 per the v1.37 release posts; locked because DRADeviceTaintRules, which depends on it, is locked (Kubernetes refuses a locked gate depending on an unlocked one)."),
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRAExtendedResource",
@@ -1522,7 +1522,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("GA in 1.37 per the v1.37 release posts; whether it is locked is not known here."),
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRAFractionalCapacityRange",
@@ -1534,7 +1534,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["DRAConsumableCapacity"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "DRAListTypeAttributes",
@@ -1546,7 +1546,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRANodeAllocatableResources",
@@ -1558,7 +1558,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRAOptionalNodeOperations",
@@ -1570,7 +1570,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["DynamicResourceAllocation", "NodeDeclaredFeatures"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "DRAPartitionableDevices",
@@ -1582,7 +1582,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRAPartitionableDevicesType",
@@ -1594,7 +1594,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["DynamicResourceAllocation", "DRAPartitionableDevices", "DRAResourcePoolStatus"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "DRAPrioritizedList",
@@ -1606,7 +1606,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRAResourceClaimDeviceStatus",
@@ -1618,7 +1618,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("GA in 1.37 per the v1.37 release posts; whether it is locked is not known here."),
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRAResourceClaimGranularStatusAuthorization",
@@ -1630,7 +1630,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["DynamicResourceAllocation", "DRAResourceClaimDeviceStatus"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRAResourcePoolStatus",
@@ -1642,7 +1642,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRASchedulerFilterTimeout",
@@ -1654,7 +1654,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DRAWorkloadResourceClaims",
@@ -1666,7 +1666,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["DynamicResourceAllocation", "GenericWorkload"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DaemonSetUpdateSurge",
@@ -1690,7 +1690,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DeclarativeValidationBeta",
@@ -1702,7 +1702,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DeclarativeValidation"])],
         package: Some(Package::ApiServer),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DeclarativeValidationTakeover",
@@ -1714,7 +1714,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DeclarativeValidation"])],
         package: Some(Package::ApiServer),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DefaultHostNetworkHostPortsInPodTemplates",
@@ -1750,7 +1750,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "DefaultPodTopologySpread",
@@ -1786,7 +1786,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DetectCacheInconsistency",
@@ -1798,7 +1798,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DevicePluginCDIDevices",
@@ -1846,7 +1846,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["MultiCIDRServiceAllocator"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DisableCPUQuotaWithExclusiveCPUs",
@@ -1858,7 +1858,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DisableCloudProviders",
@@ -1894,7 +1894,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DownwardAPIHugePages",
@@ -1966,7 +1966,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry")],
+        evidence: &[e(26, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "DynamicVolumeProvisioning",
@@ -2014,7 +2014,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "EnableAggregatedDiscoveryTimeout",
@@ -2098,7 +2098,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "EphemeralContainers",
@@ -2122,7 +2122,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "EvenPodsSpread",
@@ -2146,7 +2146,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["PLEGOnDemandRelist"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry")],
+        evidence: &[e(26, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "EvictionRequestAPI",
@@ -2158,7 +2158,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "ExcludeAdmissionWebhookVirtualResources",
@@ -2170,7 +2170,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "ExecProbeTimeout",
@@ -2182,7 +2182,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(20, "registry")],
+        evidence: &[e(20, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ExpandCSIVolumes",
@@ -2266,7 +2266,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["NodeDeclaredFeatures"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ExternalPolicyForExternalIP",
@@ -2290,7 +2290,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "GCERegionalPersistentDisk",
@@ -2326,7 +2326,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "GangScheduling",
@@ -2338,7 +2338,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["GenericWorkload"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "GenericEphemeralVolume",
@@ -2362,7 +2362,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "GitRepoVolumeDriver",
@@ -2374,7 +2374,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "GracefulNodeShutdown",
@@ -2386,7 +2386,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(20, "registry")],
+        evidence: &[e(20, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "GracefulNodeShutdownBasedOnPodPriority",
@@ -2398,7 +2398,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["GracefulNodeShutdown"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(23, "registry")],
+        evidence: &[e(23, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "H2CContainerProbe",
@@ -2410,7 +2410,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["NodeDeclaredFeatures"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "HPAConfigurableTolerance",
@@ -2422,7 +2422,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "HPAContainerMetrics",
@@ -2446,7 +2446,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("Known from a v1.37 development tree newer than the v1.37 list used here; its final 1.37 stage is not confirmed."),
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "HPAOptimizedSelectorStore",
@@ -2458,7 +2458,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "HPAScaleToZero",
@@ -2470,7 +2470,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(16, "k8s-list-1.37dev"), e(18, "registry")],
+        evidence: &[e(16, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "HonorPVReclaimPolicy",
@@ -2494,7 +2494,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("GA in 1.37 per the v1.37 release announcement (KEP-4762); whether it is locked is not known here."),
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "HugePageStorageMediumSize",
@@ -2530,7 +2530,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "HyperVContainer",
@@ -2590,7 +2590,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ImageVolume",
@@ -2602,7 +2602,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ImageVolumeWithDigest",
@@ -2614,7 +2614,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["ImageVolume"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ImmutableEphemeralVolumes",
@@ -2638,7 +2638,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "InOrderInformersBatchProcess",
@@ -2650,7 +2650,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "InPlacePodLevelResourcesVerticalScaling",
@@ -2662,7 +2662,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["InPlacePodVerticalScaling", "PodLevelResources", "NodeDeclaredFeatures"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "InPlacePodVerticalScaling",
@@ -2674,7 +2674,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(27, "registry")],
+        evidence: &[e(27, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "InPlacePodVerticalScalingAllocatedStatus",
@@ -2698,7 +2698,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["InPlacePodVerticalScaling"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "InPlacePodVerticalScalingExclusiveMemory",
@@ -2710,7 +2710,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["InPlacePodVerticalScaling", "MemoryManager"]), d(36, &["InPlacePodVerticalScaling"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "InPlacePodVerticalScalingInitContainers",
@@ -2722,7 +2722,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["InPlacePodVerticalScaling", "NodeDeclaredFeatures"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "InPlacePodVerticalScalingMemoryBackedVolumes",
@@ -2734,7 +2734,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["InPlacePodVerticalScaling", "NodeDeclaredFeatures"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "InPlacePodVerticalScalingSchedulerPreemption",
@@ -2746,7 +2746,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["InPlacePodVerticalScaling"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "InTreePluginAWSUnregister",
@@ -2866,7 +2866,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "IngressClassNamespacedParams",
@@ -2902,7 +2902,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "JobBackoffLimitPerIndex",
@@ -2914,7 +2914,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry")],
+        evidence: &[e(28, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "JobManagedBy",
@@ -2926,7 +2926,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "JobMutableNodeSchedulingDirectives",
@@ -2962,7 +2962,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry")],
+        evidence: &[e(28, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "JobReadyPods",
@@ -2986,7 +2986,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "JobTrackingWithFinalizers",
@@ -3010,7 +3010,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(28, "registry")],
+        evidence: &[e(28, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KMSv2",
@@ -3058,7 +3058,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "KubeProxyNFTablesLocalhostNodePorts",
@@ -3070,7 +3070,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletAllocatedPodsEndpoint",
@@ -3082,7 +3082,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["InPlacePodVerticalScaling"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletCgroupDriverFromCRI",
@@ -3094,7 +3094,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry")],
+        evidence: &[e(28, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletConfigFile",
@@ -3118,7 +3118,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletCredentialProviders",
@@ -3142,7 +3142,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletFineGrainedAuthz",
@@ -3154,7 +3154,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletInUserNamespace",
@@ -3166,7 +3166,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(22, "registry")],
+        evidence: &[e(22, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletPSI",
@@ -3178,7 +3178,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletPluginsWatcher",
@@ -3214,7 +3214,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(27, "registry")],
+        evidence: &[e(27, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletPodResourcesGet",
@@ -3226,7 +3226,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(27, "registry")],
+        evidence: &[e(27, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletPodResourcesGetAllocatable",
@@ -3250,7 +3250,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletRegistrationGetOnExistsOnly",
@@ -3262,7 +3262,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletSeparateDiskGC",
@@ -3274,7 +3274,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletServiceAccountTokenForCredentialProviders",
@@ -3286,7 +3286,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "KubeletTracing",
@@ -3298,7 +3298,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(25, "registry")],
+        evidence: &[e(25, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "LegacyNodeRoleBehavior",
@@ -3370,7 +3370,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "LoadBalancerIPMode",
@@ -3406,7 +3406,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(15, "k8s-list-1.37dev"), e(18, "registry")],
+        evidence: &[e(15, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "LogarithmicScaleDown",
@@ -3418,7 +3418,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(21, "registry")],
+        evidence: &[e(21, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "LoggingAlphaOptions",
@@ -3454,7 +3454,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "MatchLabelKeysInPodAffinity",
@@ -3466,7 +3466,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "MatchLabelKeysInPodTopologySpread",
@@ -3478,7 +3478,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(25, "registry")],
+        evidence: &[e(25, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "MatchLabelKeysInPodTopologySpreadSelectorMerge",
@@ -3490,7 +3490,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["MatchLabelKeysInPodTopologySpread"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "MaxUnavailableStatefulSet",
@@ -3502,7 +3502,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(24, "registry")],
+        evidence: &[e(24, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "MemoryManager",
@@ -3526,7 +3526,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(22, "registry")],
+        evidence: &[e(22, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "MinDomainsInPodTopologySpread",
@@ -3610,7 +3610,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(27, "registry")],
+        evidence: &[e(27, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "MutableCSINodeAllocatableCount",
@@ -3622,7 +3622,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "MutablePVNodeAffinity",
@@ -3634,7 +3634,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "MutablePodResourcesForSuspendedJobs",
@@ -3646,7 +3646,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "MutableSchedulingDirectivesForSuspendedJobs",
@@ -3658,7 +3658,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "MutatingAdmissionPolicy",
@@ -3670,7 +3670,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "NFTablesNetlink",
@@ -3682,7 +3682,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "NFTablesProxyMode",
@@ -3694,7 +3694,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "NamespaceDefaultLabelName",
@@ -3766,7 +3766,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["AtomicFIFO"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "NodeDeclaredFeatures",
@@ -3778,7 +3778,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("GA in 1.37 per the v1.37 release announcement; whether it is locked is not known here."),
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "NodeDisruptionExclusion",
@@ -3802,7 +3802,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(25, "registry")],
+        evidence: &[e(25, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "NodeLease",
@@ -3826,7 +3826,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "NodeLogQuery",
@@ -3838,7 +3838,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(27, "registry")],
+        evidence: &[e(27, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "NodeOutOfServiceVolumeDetach",
@@ -3862,7 +3862,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(22, "registry")],
+        evidence: &[e(22, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "NominatedNodeNameForExpectation",
@@ -3874,7 +3874,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "NonPreemptingPriority",
@@ -3898,7 +3898,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(23, "registry")],
+        evidence: &[e(23, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "OpenAPIV3",
@@ -3922,7 +3922,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "OrderedNamespaceDeletion",
@@ -3934,7 +3934,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PDBUnhealthyPodEvictionPolicy",
@@ -3958,7 +3958,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PVCProtection",
@@ -3994,7 +3994,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PersistentVolumeLastPhaseTransitionTime",
@@ -4030,7 +4030,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(23, "registry")],
+        evidence: &[e(23, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PodCertificateRequest",
@@ -4042,7 +4042,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["AuthorizeNodeWithSelectors"]), d(37, &[])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PodDeletionCost",
@@ -4054,7 +4054,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(21, "registry")],
+        evidence: &[e(21, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PodDisruptionBudget",
@@ -4090,7 +4090,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["GenericWorkload"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "PodHasNetworkCondition",
@@ -4138,7 +4138,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["PodLevelResources"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PodLevelResources",
@@ -4150,7 +4150,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PodLevelResourcesFixDefaulting",
@@ -4162,7 +4162,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["PodLevelResources"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "PodLevelResourcesFixKubeletQOSClass",
@@ -4174,7 +4174,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["PodLevelResources"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "PodLifecycleSleepAction",
@@ -4186,7 +4186,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PodLifecycleSleepActionAllowZero",
@@ -4198,7 +4198,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["PodLifecycleSleepAction"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PodLogsQuerySplitStreams",
@@ -4210,7 +4210,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PodObservedGenerationTracking",
@@ -4222,7 +4222,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PodOverhead",
@@ -4270,7 +4270,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("GA in 1.37 per the v1.37 release announcement (KEP-3085); whether it is locked is not known here."),
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry")],
+        evidence: &[e(28, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PodSchedulingReadiness",
@@ -4282,7 +4282,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry")],
+        evidence: &[e(26, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PodSecurity",
@@ -4318,7 +4318,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PodsAPI",
@@ -4330,7 +4330,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PortForwardWebsockets",
@@ -4342,7 +4342,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PreferNominatedNode",
@@ -4366,7 +4366,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "PreventStaticPodAPIReferences",
@@ -4378,7 +4378,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ProbeHostPodSecurityStandards",
@@ -4414,7 +4414,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["UserNamespacesSupport"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(12, "k8s-list-1.37dev"), e(18, "registry")],
+        evidence: &[e(12, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ProxyTerminatingEndpoints",
@@ -4438,7 +4438,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(11, "k8s-list-1.37dev"), e(18, "registry")],
+        evidence: &[e(11, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ReadWriteOncePod",
@@ -4462,7 +4462,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(23, "registry")],
+        evidence: &[e(23, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "RecursiveReadOnlyMounts",
@@ -4474,7 +4474,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ReduceDefaultCrashLoopBackOffDecay",
@@ -4486,7 +4486,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "RelaxedDNSSearchValidation",
@@ -4498,7 +4498,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "RelaxedEnvironmentVariableValidation",
@@ -4510,7 +4510,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "RelaxedServiceNameValidation",
@@ -4522,7 +4522,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("GA in 1.37 per the v1.37 release announcement (KEP-5311); whether it is locked is not known here."),
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ReloadKubeletClientCAFile",
@@ -4534,7 +4534,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ReloadKubeletServerCertificateFile",
@@ -4546,7 +4546,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "RemainingItemCount",
@@ -4570,7 +4570,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "RemoveSelfLink",
@@ -4606,7 +4606,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ResourceHealthStatus",
@@ -4618,7 +4618,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("GA in 1.37 per the v1.37 release announcement (KEP-4680); whether it is locked is not known here."),
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ResourceHealthStatusMessage",
@@ -4630,7 +4630,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["ResourceHealthStatus"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ResourceLimitsPriorityFunction",
@@ -4666,7 +4666,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["ContainerRestartRules", "NodeDeclaredFeatures"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "RetroactiveDefaultStorageClass",
@@ -4690,7 +4690,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "RootCAConfigMap",
@@ -4726,7 +4726,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(7, "k8s-list-1.37dev"), e(18, "registry")],
+        evidence: &[e(7, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "RunAsGroup",
@@ -4762,7 +4762,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "SCTPSupport",
@@ -4786,7 +4786,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "SELinuxMount",
@@ -4798,7 +4798,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "SELinuxMountReadWriteOncePod",
@@ -4810,7 +4810,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(25, "registry")],
+        evidence: &[e(25, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ScheduleDaemonSetPods",
@@ -4834,7 +4834,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "SchedulerAsyncPreemption",
@@ -4846,7 +4846,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "SchedulerPopFromBackoffQ",
@@ -4858,7 +4858,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "SchedulerPreQueueingHints",
@@ -4870,7 +4870,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "SchedulerQueueingHints",
@@ -4882,7 +4882,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("Removed by a pull request opened during the v1.37 cycle (kubernetes/kubernetes#138420); its merge date is not recorded here."),
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry")],
+        evidence: &[e(28, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "SeccompDefault",
@@ -4930,7 +4930,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "SeparateTaintEvictionController",
@@ -4942,7 +4942,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ServerSideApply",
@@ -4990,7 +4990,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ServiceAccountTokenJTI",
@@ -5002,7 +5002,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ServiceAccountTokenNodeBinding",
@@ -5014,7 +5014,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["ServiceAccountTokenNodeBindingValidation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ServiceAccountTokenNodeBindingValidation",
@@ -5026,7 +5026,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ServiceAccountTokenPodNodeInfo",
@@ -5038,7 +5038,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ServiceAppProtocol",
@@ -5062,7 +5062,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ServiceIPStaticSubrange",
@@ -5194,7 +5194,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "SidecarContainers",
@@ -5206,7 +5206,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry")],
+        evidence: &[e(28, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "SizeBasedListCostEstimate",
@@ -5218,7 +5218,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "SizeMemoryBackedVolumes",
@@ -5266,7 +5266,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["AtomicFIFO"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StaleControllerConsistencyHPA",
@@ -5278,7 +5278,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["AtomicFIFO"])],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "StaleControllerConsistencyJob",
@@ -5290,7 +5290,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["AtomicFIFO"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StaleControllerConsistencyReplicaSet",
@@ -5302,7 +5302,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["AtomicFIFO"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StaleControllerConsistencyStatefulSet",
@@ -5314,7 +5314,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["AtomicFIFO"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StartupProbe",
@@ -5362,7 +5362,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "StatefulSetSemanticRevisionComparison",
@@ -5374,7 +5374,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: Some("Kubernetes' lists give only a \"1.0\" placeholder; the gate is absent from the v1.34 development list and present in the v1.36 one, so it may date from 1.35."),
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StatefulSetStartOrdinal",
@@ -5398,7 +5398,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StorageNamespaceIndex",
@@ -5410,7 +5410,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StorageObjectInUseProtection",
@@ -5434,7 +5434,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["APIServerIdentity"])],
         package: Some(Package::ApiServer),
-        evidence: &[e(20, "registry")],
+        evidence: &[e(20, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StorageVersionHash",
@@ -5446,7 +5446,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(14, "k8s-list-1.37dev"), e(18, "registry")],
+        evidence: &[e(14, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StorageVersionMigrator",
@@ -5458,7 +5458,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StreamingCollectionEncodingToJSON",
@@ -5470,7 +5470,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StreamingCollectionEncodingToProtobuf",
@@ -5482,7 +5482,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StreamingProxyRedirects",
@@ -5530,7 +5530,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry")],
+        evidence: &[e(33, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StructuredAuthenticationConfiguration",
@@ -5542,7 +5542,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StructuredAuthenticationConfigurationEgressSelector",
@@ -5554,7 +5554,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["StructuredAuthenticationConfiguration"]), d(37, &[])],
         package: Some(Package::ApiServer),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StructuredAuthenticationConfigurationJWKSMetrics",
@@ -5566,7 +5566,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["StructuredAuthenticationConfiguration"]), d(37, &[])],
         package: Some(Package::ApiServer),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "StructuredAuthorizationConfiguration",
@@ -5590,7 +5590,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "SupportIPVSProxyMode",
@@ -5662,7 +5662,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "TTLAfterFinished",
@@ -5710,7 +5710,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "TokenRequest",
@@ -5746,7 +5746,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(34, "registry")],
+        evidence: &[e(34, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "TopologyAwareHints",
@@ -5770,7 +5770,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["GenericWorkload"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "TopologyManager",
@@ -5794,7 +5794,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry")],
+        evidence: &[e(26, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "TopologyManagerPolicyBetaOptions",
@@ -5806,7 +5806,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry")],
+        evidence: &[e(26, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "TopologyManagerPolicyOptions",
@@ -5818,7 +5818,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry")],
+        evidence: &[e(26, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "TranslateStreamCloseWebsocketRequests",
@@ -5830,7 +5830,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "UnauthenticatedHTTP2DOSMitigation",
@@ -5842,7 +5842,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "UnknownVersionInteroperabilityProxy",
@@ -5854,7 +5854,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["APIServerIdentity"])],
         package: Some(Package::ApiServer),
-        evidence: &[e(28, "registry")],
+        evidence: &[e(28, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "UnlockWhileProcessingFIFO",
@@ -5866,7 +5866,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "UserNamespacesHostNetworkSupport",
@@ -5878,7 +5878,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["UserNamespacesSupport"]), d(36, &["UserNamespacesSupport", "NodeDeclaredFeatures"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "UserNamespacesPodSecurityStandards",
@@ -5914,7 +5914,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry")],
+        evidence: &[e(28, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ValidateProxyRedirects",
@@ -5950,7 +5950,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry")],
+        evidence: &[e(29, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "VolumeBindMountOptions",
@@ -5962,7 +5962,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "VolumeCapacityPriority",
@@ -5986,7 +5986,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry")],
+        evidence: &[e(35, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "VolumePVCDataSource",
@@ -6082,7 +6082,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(31, "registry")],
+        evidence: &[e(31, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "WatchFromStorageWithoutResourceVersion",
@@ -6106,7 +6106,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(27, "registry")],
+        evidence: &[e(27, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "WatchListClient",
@@ -6118,7 +6118,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(30, "registry")],
+        evidence: &[e(30, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "WatchListCompression",
@@ -6130,7 +6130,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "WebhookRoundTripLoadBalancing",
@@ -6142,7 +6142,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry")],
+        evidence: &[e(37, "registry-dev")],
     },
     Gate {
         name: "WinDSR",
@@ -6154,7 +6154,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(14, "k8s-list-1.37dev"), e(18, "registry")],
+        evidence: &[e(14, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "WinOverlay",
@@ -6166,7 +6166,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(14, "k8s-list-1.37dev"), e(18, "registry")],
+        evidence: &[e(14, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "WindowsCPUAndMemoryAffinity",
@@ -6178,7 +6178,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["MemoryManager"]), d(36, &[])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "WindowsEndpointSliceProxying",
@@ -6214,7 +6214,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["GracefulNodeShutdown"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry")],
+        evidence: &[e(32, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "WindowsHostNetwork",
@@ -6226,7 +6226,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry")],
+        evidence: &[e(26, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "WindowsHostProcessContainers",
@@ -6262,7 +6262,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["GangScheduling"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "WorkloadWithJob",
@@ -6274,7 +6274,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["GenericWorkload"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry")],
+        evidence: &[e(36, "registry"), e(37, "registry-dev")],
     },
     Gate {
         name: "ZeroLimitedNominalConcurrencyShares",
