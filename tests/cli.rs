@@ -147,8 +147,8 @@ fn static_pod_flags_in_both_forms() {
 
 #[test]
 fn kubeadm_registry_api_version_and_conflicts() {
-    let (_, v) = json(&["--target", "1.36", "fixtures/bad/kubeadm-v1beta3.yaml"]);
-    assert!(has(&v, 1, 13, "GC015", ""), "v1beta3 is gone in 1.36");
+    let (_, v) = json(&["--target", "1.37", "fixtures/bad/kubeadm-v1beta3.yaml"]);
+    assert!(has(&v, 1, 13, "GC015", ""), "v1beta3 is gone in 1.37");
     assert!(
         has(&v, 5, 3, "GC007", "RootlessControlPlane"),
         "checked against kubeadm's registry"
@@ -159,10 +159,10 @@ fn kubeadm_registry_api_version_and_conflicts() {
     );
     assert!(has(&v, 9, 21, "GC003", "KMSv2"));
     assert!(has(&v, 15, 34, "GC012", "NodeSwap"));
-    let (_, v135) = json(&["--target", "1.35", "fixtures/bad/kubeadm-v1beta3.yaml"]);
+    let (_, v135) = json(&["--target", "1.36", "fixtures/bad/kubeadm-v1beta3.yaml"]);
     assert!(
         !summary(&v135).iter().any(|f| f.2 == "GC015"),
-        "1.35 still reads v1beta3"
+        "1.36 still reads v1beta3"
     );
 }
 

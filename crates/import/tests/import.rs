@@ -219,3 +219,39 @@ fn the_upstream_dependency_table_reaches_the_rules() {
         ["InPlacePodVerticalScaling"]
     );
 }
+
+/// Kubernetes' own release notes for 1.37 (CHANGELOG-1.37.md, v1.37.0-alpha.1: the only section
+/// stored) are a second witness: every gate change they state holds in the rules.
+#[test]
+fn the_1_37_release_notes_agree_with_the_rules() {
+    use gatecheck_rules::{Stage, Version};
+    let root = repo_root();
+    let text =
+        std::fs::read_to_string(root.join("data/upstream/kubernetes/changelog_1_37.yaml")).unwrap();
+    let docs = gatecheck_yaml::parse(&text).unwrap();
+    let facts = docs[0].root.get("facts").and_then(|f| f.as_seq()).unwrap();
+    let rules = Rules::embedded();
+    let v137 = Version::new(1, 37);
+    let mut checked = 0;
+    for f in facts {
+        let s = |k: &str| f.get(k).and_then(|n| n.as_str()).unwrap_or_default();
+        let registry = match s("component") {
+            "kubeadm" => Registry::Kubeadm,
+            _ => Registry::Kubernetes,
+        };
+        let gate = rules
+            .gate(registry, s("gate"))
+            .unwrap_or_else(|| panic!("{} is unknown to the rules", s("gate")));
+        let spec = gate.spec_at(v137);
+        match s("change") {
+            "removed" => assert_eq!(gate.removed_in, Some(v137), "{}", gate.name),
+            "locked" => assert!(spec.is_some_and(|x| x.locked), "{}", gate.name),
+            "added" => assert_eq!(gate.introduced(), v137, "{}", gate.name),
+            "ga" => assert_eq!(spec.map(|x| x.stage), Some(Stage::Ga), "{}", gate.name),
+            "default-on" => assert!(spec.is_some_and(|x| x.default), "{}", gate.name),
+            other => panic!("{}: change {other:?} is not checked", gate.name),
+        }
+        checked += 1;
+    }
+    assert!(checked >= 19, "only {checked} facts");
+}

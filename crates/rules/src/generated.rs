@@ -6353,7 +6353,7 @@ pub(crate) static GATES: &[Gate] = &[
         registry: Registry::Kubeadm,
         components: &[Kubeadm],
         kep: None,
-        removed_in: Some(Version::new(1, 36)),
+        removed_in: Some(Version::new(1, 37)),
         stages: &[s(19, Alpha, false, false)],
         note: None,
         depends_on: &[],

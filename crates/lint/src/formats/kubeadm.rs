@@ -10,8 +10,9 @@ use gatecheck_yaml::Node;
 pub struct Kubeadm;
 
 /// The first kubeadm release that no longer reads each old config API version.
-/// Source: data/upstream research §B (v1beta3 removed in 1.36 with kubernetes/kubernetes#136016).
-const API_REMOVED: &[(&str, Version)] = &[("kubeadm.k8s.io/v1beta3", Version::new(1, 36))];
+/// Source: CHANGELOG-1.37.md (v1.37.0-alpha.1): "Kubeadm: removed the v1beta3 API which was
+/// deprecated since v1.31" (kubernetes/kubernetes#136016), so the 1.37 kubeadm is the first without it.
+const API_REMOVED: &[(&str, Version)] = &[("kubeadm.k8s.io/v1beta3", Version::new(1, 37))];
 
 impl Format for Kubeadm {
     fn name(&self) -> &'static str {
