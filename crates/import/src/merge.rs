@@ -275,7 +275,12 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
     names.extend(removed_table.keys().cloned());
     names.extend(table_127.keys().cloned());
     names.extend(pages.keys().cloned());
-    let registries = registry::read_all(&inputs.registries)?;
+    let all_registries = registry::read_all(&inputs.registries)?;
+    // Each minor's facts come from its lowest patch release; later patches are patch changes.
+    let registries: Vec<registry::Registry> = registry::bases(&all_registries)
+        .into_iter()
+        .cloned()
+        .collect();
     for r in &registries {
         names.extend(r.gates.keys().map(|n| rename(n)));
     }

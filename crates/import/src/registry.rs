@@ -474,6 +474,27 @@ pub struct Registry {
     /// The Go packages whose files were read: only their gates can be absent.
     pub packages: Vec<String>,
     pub gates: BTreeMap<String, Registered>,
+    /// Other repositories vendoring the same release, merged in: "REPO@COMMIT".
+    pub also: Vec<String>,
+}
+
+impl Registry {
+    /// The patch release (`None` for a development tree).
+    pub fn patch(&self) -> Option<u16> {
+        if self.is_dev() {
+            return None;
+        }
+        self.version.split('.').nth(2).and_then(|p| p.parse().ok())
+    }
+
+    /// Orders registries by minor, then patch, with a development tree after every release.
+    fn sort_key(&self) -> (Version, u16, String) {
+        (
+            self.release,
+            self.patch().unwrap_or(u16::MAX),
+            self.version.clone(),
+        )
+    }
 }
 
 pub fn read(text: &str, what: &str) -> Result<Registry> {
@@ -536,6 +557,7 @@ pub fn read(text: &str, what: &str) -> Result<Registry> {
         commit: s(source, "commit")?,
         packages,
         gates,
+        also: Vec::new(),
     })
 }
 
@@ -561,22 +583,74 @@ impl Registry {
     }
 }
 
-/// Reads every registry among the inputs, oldest release first.
+/// Reads every registry among the inputs: one per exact release (files of the same release,
+/// read from different repositories, are merged), oldest first.
+///
+/// Two repositories that vendor the same release are two witnesses: where both read a package
+/// they must agree gate for gate; the merged registry keeps the first one's provenance and lists
+/// the other in `also`, and has the packages either read.
 pub fn read_all(inputs: &[(String, String)]) -> Result<Vec<Registry>> {
-    let mut regs = inputs
+    let mut files = inputs
         .iter()
-        .map(|(file, text)| read(text, file))
+        .map(|(file, text)| Ok((file, read(text, file)?)))
         .collect::<Result<Vec<_>>>()?;
-    regs.sort_by_key(|r| r.release);
-    for pair in regs.windows(2) {
-        if pair[0].release == pair[1].release {
-            return Err(Error(format!(
-                "two registry files for release {}",
-                pair[0].release
-            )));
+    files.sort_by(|a, b| (a.1.sort_key(), a.0).cmp(&(b.1.sort_key(), b.0)));
+    let mut regs: Vec<Registry> = Vec::new();
+    for (file, r) in files {
+        match regs.last_mut() {
+            Some(prev) if prev.version == r.version => {
+                for (name, g) in &r.gates {
+                    match prev.gates.get(name) {
+                        Some(p) if p != g => {
+                            return Err(Error(format!(
+                                "{file}: {name} is {g:?}, but another repository vendoring {} has {p:?}",
+                                r.version
+                            )))
+                        }
+                        Some(_) => {}
+                        None if prev.packages.contains(&g.package) => {
+                            return Err(Error(format!(
+                                "{file}: {name} is registered, but another repository vendoring {} read {} without it",
+                                r.version, g.package
+                            )))
+                        }
+                        None => {
+                            prev.gates.insert(name.clone(), g.clone());
+                        }
+                    }
+                }
+                for (name, g) in &prev.gates {
+                    if r.packages.contains(&g.package) && !r.gates.contains_key(name) {
+                        return Err(Error(format!(
+                            "{file}: read {} without {name}, which another repository vendoring {} has",
+                            g.package, r.version
+                        )));
+                    }
+                }
+                for p in r.packages {
+                    if !prev.packages.contains(&p) {
+                        prev.packages.push(p);
+                    }
+                }
+                prev.also
+                    .push(format!("{}@{}", r.repo, &r.commit[..8.min(r.commit.len())]));
+            }
+            _ => regs.push(r),
         }
     }
     Ok(regs)
+}
+
+/// The registry of each minor release that settles its facts: the lowest patch release read
+/// (a development tree where no release was read), oldest minor first.
+pub fn bases(regs: &[Registry]) -> Vec<&Registry> {
+    let mut out: Vec<&Registry> = Vec::new();
+    for r in regs {
+        if out.last().is_none_or(|l| l.release != r.release) {
+            out.push(r);
+        }
+    }
+    out
 }
 
 /// gates.yaml's `registries` entries: for each release, where its registry was read.
@@ -584,12 +658,16 @@ pub fn sources(regs: &[Registry]) -> Vec<(String, String)> {
     regs.iter()
         .map(|r| {
             (
-                r.release.to_string(),
+                r.version.clone(),
                 format!(
-                    "v{} as vendored by {}@{}",
+                    "v{} as vendored by {}@{}{}",
                     r.version,
                     r.repo,
-                    &r.commit[..r.commit.len().min(8)]
+                    &r.commit[..r.commit.len().min(8)],
+                    r.also
+                        .iter()
+                        .map(|a| format!(" and {a}"))
+                        .collect::<String>()
                 ),
             )
         })

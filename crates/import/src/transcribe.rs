@@ -33,6 +33,8 @@ fn features_file(path: &str) -> bool {
         && !path.ends_with("_test.go")
         && !path.contains("/featuregate/")
         && !path.contains("/test/")
+        // kubeadm's own registry (cmd/kubeadm/app/features) is not the components' one.
+        && !path.contains("/cmd/")
 }
 
 /// The version `vendor/modules.txt` pins for `module`, refusing local or fork replacements.
