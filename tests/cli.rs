@@ -944,3 +944,35 @@ fn an_unsettled_lock_is_a_warning() {
     );
     assert!(!v.to_string().contains("GC018"), "{v}");
 }
+
+/// A patch release is judged as that patch release; a bare minor as its first patch release,
+/// with a note where later patches differ.
+#[test]
+fn patch_releases_are_judged_as_themselves() {
+    let cfg = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  UnauthenticatedHTTP2DOSMitigation: true\n";
+    let (rc, v) = json_stdin(&["--target", "1.28.2"], cfg);
+    assert_eq!(rc, 1);
+    assert_eq!(v["target"], "1.28.2");
+    let msg = v["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("does not exist in 1.28.2; it is introduced in 1.28.3"),
+        "{msg}"
+    );
+    let (rc, v) = json_stdin(&["--target", "1.28.3"], cfg);
+    assert_eq!(rc, 0, "1.28.3 added it: {v}");
+    let (rc, v) = json_stdin(&["--target", "1.28"], cfg);
+    assert_eq!(rc, 1, "a bare minor is its first patch release");
+    let msg = v["findings"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("pass --target 1.28.N"), "{msg}");
+
+    // Between two transcribed patch releases the state is not known, and the finding says so.
+    let cfg = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  SchedulerQueueingHints: true\n";
+    let (_, v) = json_stdin(&["--target", "1.28.5"], cfg);
+    let msg = v["findings"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("gatecheck has no record of 1.28.5"), "{msg}");
+    // From 1.28.8 the gate is off by default, so enabling it is not redundant.
+    let (_, v) = json_stdin(&["--target", "1.28.8"], cfg);
+    assert!(!has(&v, 4, 3, "GC010", "SchedulerQueueingHints"), "{v}");
+    let (_, v) = json_stdin(&["--target", "1.28.4"], cfg);
+    assert!(has(&v, 4, 3, "GC010", "SchedulerQueueingHints"), "{v}");
+}

@@ -25,6 +25,12 @@ fn gate_json(g: &Gate) -> Value {
         "stages": g.stages.iter().map(spec_json).collect::<Vec<_>>(),
         "depends_on": g.depends_on.iter().map(|d| json!({"since": d.since.to_string(), "gates": d.gates})).collect::<Vec<_>>(),
         "package": g.package.map(|p| p.path()),
+        "patches": g.patches.iter().map(|p| json!({
+            "release": p.release.to_string(),
+            "from": format!("{}.{}", p.release, p.from),
+            "after": format!("{}.{}", p.release, p.after),
+            "spec": p.spec.as_ref().map(spec_json),
+        })).collect::<Vec<_>>(),
         "evidence": g.evidence.iter().map(|e| json!({"since": e.since.to_string(), "source": e.source})).collect::<Vec<_>>(),
     })
 }
@@ -116,6 +122,21 @@ pub fn explain(name: &str, format: Format) -> u8 {
     }
     if let Some(r) = gate.removed_in {
         println!("  {:<11} removed: no longer recognised", r.to_string());
+    }
+    if !gate.patches.is_empty() {
+        println!("\n  patch releases (the rows above are each minor's first patch release read):");
+        for p in gate.patches {
+            let state = match &p.spec {
+                Some(s) => describe(s),
+                None => "not registered".into(),
+            };
+            println!(
+                "  {:<11} {state}  (after {}.{}, which had the earlier state)",
+                format!("{}.{}+", p.release, p.from),
+                p.release,
+                p.after
+            );
+        }
     }
     if !gate.evidence.is_empty() {
         println!("\n  evidence:");

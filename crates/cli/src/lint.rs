@@ -249,7 +249,11 @@ fn value_json(v: &Option<Value>) -> serde_json::Value {
 }
 
 pub fn run(args: LintArgs) -> u8 {
-    let Some(target) = args.target else {
+    let Some(gatecheck_rules::Target {
+        version: target,
+        patch,
+    }) = args.target
+    else {
         eprintln!("error: --target is required: the Kubernetes version you are upgrading to (for example --target 1.33)\n\nFor more information, try '--help'.");
         return 2;
     };
@@ -297,6 +301,7 @@ pub fn run(args: LintArgs) -> u8 {
             Ok(src) => {
                 let options = Options {
                     target,
+                    patch,
                     component: args.component,
                     flags_file: is_flags_file(input, &src),
                     node: Vec::new(),
@@ -361,7 +366,7 @@ pub fn run(args: LintArgs) -> u8 {
                 .iter()
                 .map(|(file, e)| json!({"file": file, "message": e.to_string(), "line": e.line, "column": e.column}))
                 .collect();
-            let doc = json!({"target": target.to_string(), "findings": findings, "errors": errs});
+            let doc = json!({"target": gatecheck_rules::Target { version: target, patch }.to_string(), "findings": findings, "errors": errs});
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Github => {
@@ -393,7 +398,11 @@ pub fn run(args: LintArgs) -> u8 {
     if args.format != Format::Json {
         let count = |s: Severity| all.iter().filter(|(_, f)| f.severity == s).count();
         eprintln!(
-            "gatecheck {target}: {} files checked, {} errors, {} warnings, {} infos{}",
+            "gatecheck {}: {} files checked, {} errors, {} warnings, {} infos{}",
+            gatecheck_rules::Target {
+                version: target,
+                patch
+            },
             inputs.len(),
             count(Severity::Error),
             count(Severity::Warning),

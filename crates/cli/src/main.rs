@@ -30,9 +30,11 @@ struct Cli {
 
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
-    /// Kubernetes version to check against: 1.33, v1.33, 1.33.4 or v1.33.0-rc.1.
-    #[arg(short, long, value_name = "VERSION", value_parser = parse_version)]
-    target: Option<Version>,
+    /// Kubernetes version to check against: 1.33, v1.33, 1.33.4 or v1.33.0-rc.1. A patch
+    /// release (1.28.3) is judged as that patch release where gates changed inside the minor;
+    /// a bare minor is judged as its first patch release, with a note where later ones differ.
+    #[arg(short, long, value_name = "VERSION", value_parser = parse_target)]
+    target: Option<gatecheck_rules::Target>,
     /// Files or directories to check (directories are searched recursively); `-` reads stdin.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -123,6 +125,11 @@ pub enum StageArg {
     Beta,
     Ga,
     Deprecated,
+}
+
+fn parse_target(s: &str) -> Result<gatecheck_rules::Target, String> {
+    s.parse::<gatecheck_rules::Target>()
+        .map_err(|e| e.to_string())
 }
 
 fn parse_version(s: &str) -> Result<Version, String> {

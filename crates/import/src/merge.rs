@@ -37,6 +37,9 @@ pub struct GateRecord {
     pub sources: Vec<String>,
     /// From each release on, the id of the source that settles the gate's facts.
     pub evidence: Vec<(Version, String)>,
+    /// Changes inside a minor: (minor, last patch with the old state, first patch with the new
+    /// one, the new spec or None for "not registered").
+    pub patches: Vec<(Version, u16, u16, Option<StageSpec>)>,
 }
 
 /// Where the importer's facts come from; ids are used in gates.yaml.
@@ -417,6 +420,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
                 .into_iter()
                 .map(|(v, s)| (v, s.to_string()))
                 .collect(),
+            patches: Vec::new(),
             components: o
                 .and_then(|o| o.components.clone())
                 .or_else(|| kep.map(|k| k.components.clone()))
@@ -457,6 +461,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             stages: normalise(stages, newest),
             depends_on: Vec::new(),
             package: None,
+            patches: Vec::new(),
             evidence: vec![(
                 Version::new(1, 0),
                 if o.is_some_and(|o| o.stages.is_some()) {
@@ -496,11 +501,13 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
                 depends_on: Vec::new(),
                 package: None,
                 evidence: vec![(Version::new(1, 0), "override".to_string())],
+                patches: Vec::new(),
                 sources: vec!["override".to_string()],
             });
         }
     }
     registry::apply(&mut records, &registries, newest, &rename, &mut problems);
+    registry::attach_patches(&mut records, &all_registries, &rename);
     for r in &records {
         let kept = registries.last().is_some_and(|reg| {
             reg.release == newest && reg.gates.keys().any(|n| rename(n) == r.name)

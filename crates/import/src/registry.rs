@@ -892,6 +892,63 @@ pub fn apply(
     }
 }
 
+/// Records what changed inside each minor release: for each gate, where a later patch release's
+/// registry disagrees with the previous one read (a spec, or presence), the change with the two
+/// patch releases that bracket it. A gate whose package a release did not read is skipped there.
+pub fn attach_patches(
+    records: &mut [crate::merge::GateRecord],
+    all: &[Registry],
+    rename: &dyn Fn(&str) -> String,
+) {
+    use gatecheck_rules::{Registry as Reg, StageSpec};
+    let mut by_minor: BTreeMap<Version, Vec<&Registry>> = BTreeMap::new();
+    for r in all.iter().filter(|r| !r.is_dev()) {
+        by_minor.entry(r.release).or_default().push(r);
+    }
+    for rec in records.iter_mut().filter(|r| r.registry == Reg::Kubernetes) {
+        rec.patches.clear();
+        let package = all
+            .iter()
+            .rev()
+            .find_map(|r| {
+                r.gates
+                    .values()
+                    .find(|g| rename(&g.name) == rec.name)
+                    .map(|g| g.package.clone())
+            })
+            .or_else(|| rec.package.map(|p| p.path().to_string()));
+        let Some(package) = package else {
+            continue;
+        };
+        for (minor, regs) in &by_minor {
+            let mut prev: Option<(u16, Option<StageSpec>)> = None;
+            for r in regs {
+                let Some(patch) = r.patch() else { continue };
+                let state = match r.gates.values().find(|g| rename(&g.name) == rec.name) {
+                    Some(g) => match stage_of(&g.stage) {
+                        Some(stage) => Some(StageSpec {
+                            since: *minor,
+                            stage,
+                            default: g.default,
+                            locked: g.locked,
+                            lock_known: true,
+                        }),
+                        None => None,
+                    },
+                    None if r.packages.contains(&package) => None,
+                    None => continue,
+                };
+                if let Some((after, before)) = prev {
+                    if before != state {
+                        rec.patches.push((*minor, after, patch, state));
+                    }
+                }
+                prev = Some((patch, state));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

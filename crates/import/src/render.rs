@@ -101,6 +101,23 @@ pub fn gates_yaml(
                 }
             );
         }
+        if !r.patches.is_empty() {
+            let _ = writeln!(out, "    patches:");
+            for (minor, after, from, spec) in &r.patches {
+                let state = match spec {
+                    Some(s) => format!(
+                        "stage: {}, default: {}, locked: {}",
+                        s.stage, s.default, s.locked
+                    ),
+                    None => "registered: false".to_string(),
+                };
+                let _ = writeln!(
+                    out,
+                    "      - {{release: {}, from: {from}, after: {after}, {state}}}",
+                    quote(&minor.to_string())
+                );
+            }
+        }
         if !r.evidence.is_empty() {
             let _ = writeln!(out, "    evidence:");
             for (since, source) in &r.evidence {
@@ -138,7 +155,7 @@ fn version_expr(v: Version) -> String {
 
 /// The imports and the two constructors that keep each generated gate on a few short lines.
 const GENERATED_PRELUDE: &str = "\
-use crate::model::{Component::*, Dependency, Evidence, Gate, Package, Registry, Stage::*, StageSpec};
+use crate::model::{Component::*, Dependency, Evidence, Gate, Package, PatchChange, Registry, Stage::*, StageSpec};
 use crate::Version;
 
 const fn s(minor: u16, stage: crate::Stage, default: bool, locked: bool) -> StageSpec {
@@ -152,6 +169,10 @@ const fn u(minor: u16, stage: crate::Stage, default: bool) -> StageSpec {
 
 const fn e(minor: u16, source: &'static str) -> Evidence {
     Evidence { since: Version::new(1, minor), source }
+}
+
+const fn p(minor: u16, after: u16, from: u16, spec: Option<StageSpec>) -> PatchChange {
+    PatchChange { release: Version::new(1, minor), after, from, spec }
 }
 
 const fn d(minor: u16, gates: &'static [&'static str]) -> Dependency {
@@ -248,6 +269,24 @@ pub fn generated_rs(newest: Version, records: &[GateRecord]) -> String {
             .map(|(since, source)| format!("e({}, {})", since.minor, quote(source)))
             .collect();
         let _ = writeln!(out, "        evidence: &[{}],", evidence.join(", "));
+        let patches: Vec<String> = r
+            .patches
+            .iter()
+            .map(|(minor, after, from, spec)| {
+                let spec = match spec {
+                    Some(s) => format!(
+                        "Some(s({}, {}, {}, {}))",
+                        minor.minor,
+                        stage_ident(s.stage),
+                        s.default,
+                        s.locked
+                    ),
+                    None => "None".into(),
+                };
+                format!("p({}, {after}, {from}, {spec})", minor.minor)
+            })
+            .collect();
+        let _ = writeln!(out, "        patches: &[{}],", patches.join(", "));
         let _ = writeln!(out, "    }},");
     }
     let _ = writeln!(out, "];");

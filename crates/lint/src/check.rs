@@ -5,13 +5,15 @@ pub use crate::formats::Value;
 use crate::formats::{self, Setting, Sink};
 use crate::merge::{self, Cause, Merged, MetaValues};
 use crate::{flags, InputError};
-use gatecheck_rules::{Component, Registry, Rules, Stage, Status, Version};
+use gatecheck_rules::{Component, PatchChange, Registry, Rules, Stage, Status, Target, Version};
 use std::collections::HashMap;
 
 /// What to check against.
 #[derive(Clone, Debug)]
 pub struct Options {
     pub target: Version,
+    /// The patch release, when the user named one (`--target 1.28.3`).
+    pub patch: Option<u16>,
     /// Whose flags a plain flags file holds, when the file cannot tell.
     pub component: Option<Component>,
     /// Read the input as a flags file rather than YAML.
@@ -25,6 +27,7 @@ impl Options {
     pub fn new(target: Version) -> Self {
         Options {
             target,
+            patch: None,
             component: None,
             flags_file: false,
             node: Vec::new(),
@@ -326,7 +329,7 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
                 .filter(|_| s.from_flag && s.components == [Component::Kubelet]),
             ..switched
         };
-        judge_gate(&rules, target, s, switched, &make, &mut out);
+        judge_gate(&rules, target, options.patch, s, switched, &make, &mut out);
     }
     for group in merge::groups(&sink.settings, shadowed, &options.node) {
         check_group(&rules, target, &group, &make, &mut out);
@@ -341,17 +344,103 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
 
 fn judge_gate(
     rules: &Rules,
-    target: Version,
+    at: Version,
+    patch: Option<u16>,
     s: &Setting,
     switched: MetaValues,
     make: &dyn Fn(FindingKind, &Setting, String, String) -> Finding,
     out: &mut Vec<Finding>,
 ) {
     let who = s.components.first().map_or("the component", |c| c.as_str());
-    let status = match rules.status(s.registry, &s.gate, target) {
+    let status = match rules.status(s.registry, &s.gate, at) {
         Ok(st) => st,
         Err(_) => return, // the CLI refuses targets newer than the data before reading files
     };
+    let target = Target { version: at, patch };
+    let (status, patch_note) = patch_status(rules, s, target, status);
+    let start = out.len();
+    judge_status(rules, target, s, who, status, switched, make, out);
+    // What changes inside the minor release is said once, on the gate's main finding.
+    if let (Some(note), Some(f)) = (patch_note, out.get_mut(start)) {
+        f.message.push_str(&note);
+    }
+}
+
+/// The gate's state at the target's patch release (a minor's timeline describes its first
+/// patch release read), and a note for the findings where patch releases differ.
+fn patch_status(
+    rules: &Rules,
+    s: &Setting,
+    target: Target,
+    status: Status,
+) -> (Status, Option<String>) {
+    let Some(gate) = rules.gate(s.registry, &s.gate) else {
+        return (status, None);
+    };
+    let at = target.version;
+    let changes: Vec<&PatchChange> = gate.patches_in(at).collect();
+    if changes.is_empty() {
+        return (status, None);
+    }
+    let describe = |c: &PatchChange| match c.spec {
+        Some(spec) => format!(
+            "from {at}.{} on {}, default {}{}",
+            c.from,
+            spec.stage.title(),
+            on_off(spec.default),
+            if spec.locked { ", locked" } else { "" }
+        ),
+        None => format!("from {at}.{} on not registered", c.from),
+    };
+    let Some(patch) = target.patch else {
+        let list: Vec<String> = changes.iter().map(|c| describe(c)).collect();
+        let base = gate.spec_at(at).map_or_else(
+            || "not registered".to_string(),
+            |b| format!("{}, default {}", b.stage.title(), on_off(b.default)),
+        );
+        return (
+            status,
+            Some(format!(
+                " (note: judged as {at}'s first patch release, where it is {base}; {}: pass --target {at}.N to judge your patch release)",
+                list.join("; ")
+            )),
+        );
+    };
+    let (applied, unsure) = gate.patch_state(at, patch);
+    let later = changes.iter().find(|c| c.from > patch && c.after >= patch);
+    let note = match (unsure, later) {
+        (Some(u), _) => Some(format!(
+            " (note: it changed between {at}.{} and {at}.{} ({}), and gatecheck has no record of {target})",
+            u.after,
+            u.from,
+            describe(u)
+        )),
+        (None, Some(l)) => Some(format!(" (note: {})", describe(l))),
+        (None, None) => None,
+    };
+    let status = match applied.map(|c| c.spec) {
+        Some(Some(spec)) => Status::Known { gate, spec },
+        Some(None) => Status::NotYetIntroduced {
+            gate,
+            introduced: at.next(),
+        },
+        None => status,
+    };
+    (status, note)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn judge_status(
+    rules: &Rules,
+    target: Target,
+    s: &Setting,
+    who: &str,
+    status: Status,
+    switched: MetaValues,
+    make: &dyn Fn(FindingKind, &Setting, String, String) -> Finding,
+    out: &mut Vec<Finding>,
+) {
+    let at = target.version;
     let value = match s.value {
         Value::Bool(b) => Some(b),
         Value::Invalid(_) => None,
@@ -381,12 +470,19 @@ fn judge_gate(
                 help,
             ));
         }
-        Status::NotYetIntroduced { introduced, .. } => out.push(make(
-            FindingKind::NotYetIntroduced,
-            s,
-            format!("{} does not exist in {target}; it is introduced in {introduced}, so {who} {target} fails with `unrecognized feature gate: {}`", s.gate, s.gate),
-            format!("remove this setting, or add it after upgrading to {introduced}"),
-        )),
+        Status::NotYetIntroduced { introduced, gate } => {
+            // A gate added by a later patch release of the same minor (backported).
+            let introduced = gate
+                .patches_in(at)
+                .find(|c| c.spec.is_some() && target.patch.is_none_or(|p| c.from > p))
+                .map_or(introduced.to_string(), |c| format!("{at}.{}", c.from));
+            out.push(make(
+                FindingKind::NotYetIntroduced,
+                s,
+                format!("{} does not exist in {target}; it is introduced in {introduced}, so {who} {target} fails with `unrecognized feature gate: {}`", s.gate, s.gate),
+                format!("remove this setting, or add it after upgrading to {introduced}"),
+            ))
+        }
         Status::Removed { removed_in, last, gate } => {
             let mut msg = format!(
                 "{} was removed in {removed_in} (in {} it was {}, default {}{}); {who} {target} fails to start with `unrecognized feature gate: {}`",
@@ -416,7 +512,7 @@ fn judge_gate(
         Status::Known { gate, spec } => {
             // With --emulated-version, stages, defaults and locks are the emulated version's
             // (the binary still decides which gates exist).
-            let (spec, shown) = match s.emulated.filter(|e| *e < target) {
+            let (spec, shown) = match s.emulated.filter(|e| *e < at) {
                 None => (spec, target.to_string()),
                 Some(e) => match gate.spec_at(e) {
                     Some(emulated) => (emulated, format!("{e} (emulated by {target})")),
@@ -439,18 +535,18 @@ fn judge_gate(
                 .removed_in
                 .map(|r| format!("remove this before upgrading to {r}"))
                 .unwrap_or_else(|| "remove this setting before the gate is removed in a later release".into());
-            if gate.removed_in == Some(target.next()) {
+            if gate.removed_in == Some(at.next()) {
                 out.push(make(
                     FindingKind::RemovedNext,
                     s,
                     format!(
                         "{} is removed in {}: the next upgrade will fail while this setting is here{}",
                         s.gate,
-                        target.next(),
+                        at.next(),
                         // Where the removal release is only an upper bound, say so.
                         gate.note.map(|n| format!(" (note: {n})")).unwrap_or_default()
                     ),
-                    format!("remove this before upgrading to {}", target.next()),
+                    format!("remove this before upgrading to {}", at.next()),
                 ));
             }
             // AllAlpha / AllBeta are judged with the whole group (`check_group`).

@@ -27,8 +27,8 @@ mod query;
 mod version;
 
 pub use model::{
-    Component, Dependency, Evidence, Gate, Package, Registry, Stage, StageSpec,
+    Component, Dependency, Evidence, Gate, Package, PatchChange, Registry, Stage, StageSpec,
     DEPENDENCIES_CHECKED_FROM,
 };
 pub use query::{Change, ChangeKind, QueryError, Rules, Status};
-pub use version::{Version, VersionError};
+pub use version::{Target, Version, VersionError};

@@ -67,6 +67,18 @@ pub struct StageSpec {
     pub lock_known: bool,
 }
 
+/// A change inside a minor release: from patch release `release.from` on, the gate has `spec`
+/// (`None`: the release no longer, or not yet, registers it) instead of what `release.0` had.
+/// `after` is the last patch release known to have had the earlier state, so patches between
+/// `after` and `from` are unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PatchChange {
+    pub release: Version,
+    pub after: u16,
+    pub from: u16,
+    pub spec: Option<StageSpec>,
+}
+
 /// Where a gate's facts come from, release by release: from `since` on (until the next entry),
 /// `source` (an id of gates.yaml's `sources`, such as `registry-1.33`) settles them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,6 +203,9 @@ pub struct Gate {
     pub package: Option<Package>,
     /// Which source settles the gate's facts at each release, oldest first.
     pub evidence: &'static [Evidence],
+    /// Changes made in patch releases (the timeline describes each minor's first patch release
+    /// that was read, usually .0), oldest first.
+    pub patches: &'static [PatchChange],
 }
 
 /// The Go package that declares a gate. Every core binary registers all of them; other binaries
@@ -283,6 +298,26 @@ impl Gate {
             .rev()
             .find(|d| d.since <= v)
             .map_or(&[], |d| d.gates)
+    }
+
+    /// The patch changes made inside minor release `v`, oldest first.
+    pub fn patches_in(&self, v: Version) -> impl Iterator<Item = &'static PatchChange> {
+        self.patches.iter().filter(move |p| p.release == v)
+    }
+
+    /// The latest patch change in force at `v.patch` (`patch` at or after its `from`), if any,
+    /// and whether `patch` falls where no release was read (after `after`, before `from`) of a
+    /// later change, so that its state is not known.
+    pub fn patch_state(
+        &self,
+        v: Version,
+        patch: u16,
+    ) -> (Option<&'static PatchChange>, Option<&'static PatchChange>) {
+        let applied = self.patches_in(v).filter(|p| p.from <= patch).last();
+        let unsure = self
+            .patches_in(v)
+            .find(|p| p.after < patch && patch < p.from);
+        (applied, unsure)
     }
 
     /// The source that settles the gate's facts at `v` (`None` where none is recorded).

@@ -92,9 +92,50 @@ impl FromStr for Version {
     }
 }
 
+/// A release as a user names it: the minor, and the patch release when one is given
+/// (`1.28.3`; a pre-release such as `1.33.0-rc.1` counts as patch 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Target {
+    pub version: Version,
+    pub patch: Option<u16>,
+}
+
+impl FromStr for Target {
+    type Err = VersionError;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let version: Version = input.parse()?;
+        let s = input.trim();
+        let s = s.strip_prefix('v').unwrap_or(s);
+        let core = s.split(['-', '+']).next().unwrap_or("");
+        let patch = core.split('.').nth(2).and_then(|p| p.parse::<u16>().ok());
+        Ok(Target { version, patch })
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.patch {
+            Some(p) => write!(f, "{}.{p}", self.version),
+            None => write!(f, "{}", self.version),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_keep_the_patch_release() {
+        let t = |s: &str| s.parse::<Target>().unwrap();
+        assert_eq!(t("1.28").patch, None);
+        assert_eq!(t("v1.28.3").patch, Some(3));
+        assert_eq!(t("1.33.0-rc.1").patch, Some(0));
+        assert_eq!(t("1.28.3").version, Version::new(1, 28));
+        assert_eq!(t("1.28.3").to_string(), "1.28.3");
+        assert!("1.28.x".parse::<Target>().is_err());
+    }
 
     #[test]
     fn accepted_spellings_all_mean_the_minor() {

@@ -237,3 +237,94 @@ fn kubeadm_registry_after_1_31() {
         .gate(Registry::Kubernetes, "NodeLocalCRISocket")
         .is_none());
 }
+
+/// Changes made in patch releases, each bracketed by two transcribed patch registries
+/// (data/upstream/registries/v1.N.P-*.yaml): (gate, minor, last patch with the old state, first
+/// patch with the new, new stage/default or None for "not registered").
+#[test]
+fn patch_release_changes_are_recorded_with_the_releases_that_bracket_them() {
+    let rules = Rules::embedded();
+    let cases: &[(&str, &str, u16, u16, Option<(Stage, bool)>)] = &[
+        // Backported in patch releases (v1.28.2 lacks it, v1.28.3 has it).
+        (
+            "UnauthenticatedHTTP2DOSMitigation",
+            "1.28",
+            2,
+            3,
+            Some((Stage::Beta, false)),
+        ),
+        (
+            "UnauthenticatedHTTP2DOSMitigation",
+            "1.27",
+            6,
+            7,
+            Some((Stage::Beta, false)),
+        ),
+        (
+            "UnauthenticatedHTTP2DOSMitigation",
+            "1.26",
+            9,
+            10,
+            Some((Stage::Beta, false)),
+        ),
+        (
+            "WatchFromStorageWithoutResourceVersion",
+            "1.27",
+            8,
+            13,
+            Some((Stage::Beta, false)),
+        ),
+        // Turned off by default in a patch release.
+        (
+            "SchedulerQueueingHints",
+            "1.28",
+            4,
+            8,
+            Some((Stage::Beta, false)),
+        ),
+        (
+            "ServiceAccountNodeAudienceRestriction",
+            "1.32",
+            1,
+            2,
+            Some((Stage::Beta, false)),
+        ),
+        // Moved back to alpha.
+        ("EventedPLEG", "1.29", 0, 1, Some((Stage::Alpha, false))),
+    ];
+    for (name, minor, after, from, spec) in cases {
+        let gate = rules.gate(Registry::Kubernetes, name).unwrap();
+        let change = gate
+            .patches_in(v(minor))
+            .find(|c| c.from == *from)
+            .unwrap_or_else(|| panic!("{name}: no change at {minor}.{from}: {:?}", gate.patches));
+        assert_eq!(change.after, *after, "{name} {minor}");
+        assert_eq!(
+            change.spec.map(|s| (s.stage, s.default)),
+            *spec,
+            "{name} {minor}"
+        );
+        // The patch state follows: before `after` the old state, from `from` the new one, and
+        // between them unknown.
+        assert!(gate
+            .patch_state(v(minor), *after)
+            .0
+            .is_none_or(|c| c.from <= *after));
+        assert_eq!(gate.patch_state(v(minor), *from).0, Some(change));
+        if from - after > 1 {
+            assert_eq!(gate.patch_state(v(minor), after + 1).1, Some(change));
+        }
+    }
+    // The minor's own timeline is its first patch release: UnauthenticatedHTTP2DOSMitigation is
+    // not a gate of 1.28.0, whatever later patches added.
+    assert!(matches!(
+        rules
+            .status(
+                Registry::Kubernetes,
+                "UnauthenticatedHTTP2DOSMitigation",
+                v("1.28")
+            )
+            .unwrap(),
+        Status::NotYetIntroduced { .. }
+    ));
+}
