@@ -925,16 +925,13 @@ pub fn attach_patches(
             for r in regs {
                 let Some(patch) = r.patch() else { continue };
                 let state = match r.gates.values().find(|g| rename(&g.name) == rec.name) {
-                    Some(g) => match stage_of(&g.stage) {
-                        Some(stage) => Some(StageSpec {
-                            since: *minor,
-                            stage,
-                            default: g.default,
-                            locked: g.locked,
-                            lock_known: true,
-                        }),
-                        None => None,
-                    },
+                    Some(g) => stage_of(&g.stage).map(|stage| StageSpec {
+                        since: *minor,
+                        stage,
+                        default: g.default,
+                        locked: g.locked,
+                        lock_known: true,
+                    }),
                     None if r.packages.contains(&package) => None,
                     None => continue,
                 };
