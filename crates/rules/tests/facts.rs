@@ -241,10 +241,13 @@ fn kubeadm_registry_after_1_31() {
 /// Changes made in patch releases, each bracketed by two transcribed patch registries
 /// (data/upstream/registries/v1.N.P-*.yaml): (gate, minor, last patch with the old state, first
 /// patch with the new, new stage/default or None for "not registered").
+/// (gate, minor, last patch with the old state, first patch with the new, new state).
+type PatchCase = (&'static str, &'static str, u16, u16, Option<(Stage, bool)>);
+
 #[test]
 fn patch_release_changes_are_recorded_with_the_releases_that_bracket_them() {
     let rules = Rules::embedded();
-    let cases: &[(&str, &str, u16, u16, Option<(Stage, bool)>)] = &[
+    let cases: &[PatchCase] = &[
         // Backported in patch releases (v1.28.2 lacks it, v1.28.3 has it).
         (
             "UnauthenticatedHTTP2DOSMitigation",
