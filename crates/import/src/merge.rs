@@ -400,14 +400,6 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
         if let (Some(r), Some(src)) = (removed_in, removal_source) {
             evidence.push((r, src));
         }
-        if stages
-            .first()
-            .is_some_and(|s| s.since == Version::new(1, 0))
-        {
-            problems.push(format!(
-                "{name}: only a \"1.0\" placeholder says when it appeared; add introduced to data/overrides.yaml"
-            ));
-        }
         let kep = keps.get(&name);
         if kep.is_some() {
             sources_used.push("keps");
@@ -508,6 +500,47 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
     }
     registry::apply(&mut records, &registries, newest, &rename, &mut problems);
     registry::attach_patches(&mut records, &all_registries, &rename);
+    // A hand correction must not restate what a release's own registry settles: it would be
+    // dead at best, and wrong where the registry disagrees.
+    for r in records
+        .iter()
+        .filter(|r| r.registry == Registry::Kubernetes)
+    {
+        let Some(o) = ov.gates.get(&(Registry::Kubernetes, r.name.clone())) else {
+            continue;
+        };
+        let settled = |v: Version| {
+            r.evidence
+                .iter()
+                .rev()
+                .find(|(s, _)| *s <= v)
+                .is_some_and(|(_, s)| s.starts_with("registry"))
+        };
+        let specs = o.stages.iter().flatten().chain(o.add_stages.iter());
+        for s in specs.filter(|s| s.since <= newest && settled(s.since)) {
+            problems.push(format!(
+                "overrides.yaml: {}'s {} stage is settled by that release's registry; remove it",
+                r.name, s.since
+            ));
+        }
+        if let Some(rm) = o.removed_in.filter(|rm| *rm <= newest && settled(*rm)) {
+            problems.push(format!(
+                "overrides.yaml: {}'s removal in {rm} is settled by the registries; remove it",
+                r.name
+            ));
+        }
+    }
+    for r in &records {
+        if r.stages
+            .first()
+            .is_some_and(|s| s.since == Version::new(1, 0))
+        {
+            problems.push(format!(
+                "{}: only a \"1.0\" placeholder says when it appeared; add introduced to data/overrides.yaml",
+                r.name
+            ));
+        }
+    }
     for r in &records {
         let kept = registries.last().is_some_and(|reg| {
             reg.release == newest && reg.gates.keys().any(|n| rename(n) == r.name)

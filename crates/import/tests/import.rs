@@ -256,3 +256,24 @@ fn the_1_37_release_notes_agree_with_the_rules() {
     }
     assert!(checked >= 19, "only {checked} facts");
 }
+
+/// A hand correction that restates what a release's registry settles is refused, so that
+/// overrides cannot drift from (or silently contradict) Kubernetes' own code.
+#[test]
+fn overrides_that_registries_settle_are_refused() {
+    let mut inputs = gatecheck_import::Inputs::load(&repo_root()).unwrap();
+    inputs.overrides.push_str(
+        "\n  - name: SidecarContainers\n    removed_in: \"1.36\"\n    source: \"a blog post\"\n  - name: PLEGOnDemandRelist\n    add_stages: [\"1.37 ga true false\"]\n    source: \"a blog post\"\n",
+    );
+    let err = gatecheck_import::merge::merge(&inputs)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("SidecarContainers's removal in 1.36 is settled by the registries"),
+        "{err}"
+    );
+    assert!(
+        err.contains("PLEGOnDemandRelist's 1.37 stage is settled by that release's registry"),
+        "{err}"
+    );
+}
