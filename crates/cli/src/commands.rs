@@ -168,7 +168,7 @@ fn source_text(id: &str) -> &'static str {
         "registry-dev" => {
             "the features packages of a development tree late in the release's cycle (not the release itself)"
         }
-        "k8s-list-1.37dev" | "k8s-list-1.36dev" | "k8s-list-1.34dev" => {
+        "k8s-list-1.36dev" | "k8s-list-1.34dev" => {
             "Kubernetes' generated feature list (a later release's view)"
         }
         "k8s-feature-list-md" => "Kubernetes' generated feature_list.md",

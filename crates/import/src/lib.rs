@@ -30,7 +30,6 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// The text of every input file.
 pub struct Inputs {
-    pub list_137dev: String,
     pub list_136dev: String,
     pub list_134dev: String,
     pub feature_list_md: String,
@@ -94,10 +93,6 @@ impl Inputs {
         }
         Ok(Inputs {
             registries,
-            list_137dev: read(
-                root,
-                &format!("{up}/kubernetes/versioned_feature_list.v1_37dev.yaml"),
-            )?,
             list_136dev: read(
                 root,
                 &format!("{up}/kubernetes/versioned_feature_list.newest.yaml"),

@@ -46,7 +46,6 @@ pub struct GateRecord {
 pub const SOURCES: &[(&str, &str)] = &[
     ("registry", "data/upstream/registries/v1.<N>.yaml: the gates release 1.N's own features packages register, with Default, PreRelease and LockToDefault (see `registries`)"),
     ("registry-dev", "data/upstream/registries/v1.<N>.yaml read from a development tree late in 1.N's cycle, not from the release (see `registries`)"),
-    ("k8s-list-1.37dev", "data/upstream/kubernetes/versioned_feature_list.v1_37dev.yaml (kubernetes' generated list as carried by openshift/kubernetes@0b0e324c)"),
     ("k8s-list-1.36dev", "data/upstream/kubernetes/versioned_feature_list.newest.yaml (kubernetes/kubernetes@00623539)"),
     ("k8s-list-1.34dev", "data/upstream/kubernetes/versioned_feature_list.yaml (kubernetes/kubernetes@002acc1a)"),
     ("k8s-feature-list-md", "data/upstream/kubernetes/feature_list.md (kubernetes/kubernetes@00623539)"),
@@ -247,11 +246,10 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
     let renamed = |list: BTreeMap<String, Timeline>| -> BTreeMap<String, Timeline> {
         list.into_iter().map(|(k, v)| (rename(&k), v)).collect()
     };
-    let lists: [(&'static str, BTreeMap<String, Timeline>); 3] = [
-        (
-            "k8s-list-1.37dev",
-            renamed(sources::compact_list(&inputs.list_137dev)?),
-        ),
+    // Kubernetes' generated lists from kubernetes/kubernetes itself. (A v1.37 development list
+    // carried by openshift/kubernetes was used once; a downstream fork is no evidence of
+    // upstream, and the per-release registries replaced it.)
+    let lists: [(&'static str, BTreeMap<String, Timeline>); 2] = [
         (
             "k8s-list-1.36dev",
             renamed(sources::versioned_list(&inputs.list_136dev)?),
@@ -391,8 +389,11 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
         let in_newest_list = lists[0].1.contains_key(&name)
             || md.contains_key(&name)
             || o.is_some_and(|o| o.still_recognised);
+        // A stage at the newest release (from a page or an override) says it is still there.
+        let at_newest = stages.last().is_some_and(|s| s.since == newest);
         if removed_in.is_none()
             && !in_newest_list
+            && !at_newest
             && stages.first().is_some_and(|s| s.since < newest)
         {
             removal_needed.insert(name.clone());
@@ -498,7 +499,13 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             });
         }
     }
-    registry::apply(&mut records, &registries, newest, &rename, &mut problems);
+    registry::apply(
+        &mut records,
+        &all_registries,
+        newest,
+        &rename,
+        &mut problems,
+    );
     registry::attach_patches(&mut records, &all_registries, &rename);
     // A hand correction must not restate what a release's own registry settles: it would be
     // dead at best, and wrong where the registry disagrees.

@@ -693,14 +693,21 @@ pub fn apply(
     if regs.is_empty() {
         return;
     }
-    let by_release: BTreeMap<u16, (&Registry, BTreeMap<String, &Registered>)> = regs
+    // Each minor's registries, its first patch release first: the first that read a gate's
+    // package decides the minor's facts for it (a later patch release fills in a package the
+    // first one's vendoring repository did not import).
+    let mut by_release: BTreeMap<u16, Vec<(&Registry, BTreeMap<String, &Registered>)>> =
+        BTreeMap::new();
+    for r in regs
         .iter()
         .filter(|r| r.release.major == 1 && r.release <= newest)
-        .map(|r| {
-            let gates = r.gates.values().map(|g| (rename(&g.name), g)).collect();
-            (r.release.minor, (r, gates))
-        })
-        .collect();
+    {
+        let gates = r.gates.values().map(|g| (rename(&g.name), g)).collect();
+        by_release
+            .entry(r.release.minor)
+            .or_default()
+            .push((r, gates));
+    }
     // AllAlpha and AllBeta are registered by component-base's featuregate itself, in every
     // release; no features package lists them.
     for rec in records.iter_mut().filter(|r| {
@@ -713,6 +720,7 @@ pub fn apply(
         // (component-base/metrics): its absence proves nothing.
         let package = by_release
             .values()
+            .flatten()
             .rev()
             .find_map(|(_, g)| g.get(&rec.name).map(|g| g.package.clone()))
             .or_else(|| rec.package.map(|p| p.path().to_string()))
@@ -745,27 +753,26 @@ pub fn apply(
         let mut used = false;
         for minor in 0..=newest.minor {
             let v = Version::new(1, minor);
-            let cell = match by_release.get(&minor) {
-                Some((reg, gates)) => match gates.get(&rec.name) {
-                    Some(g) => match stage_of(&g.stage) {
-                        Some(stage) => Some(Some(StageSpec {
-                            since: v,
-                            stage,
-                            default: g.default,
-                            locked: g.locked,
-                            lock_known: true,
-                        })),
-                        None => Some(None),
-                    },
-                    None if reg.packages.contains(&package) => Some(None),
-                    None => None,
-                },
-                None => None,
-            };
+            let decider = by_release.get(&minor).and_then(|regs| {
+                regs.iter().find(|(reg, gates)| {
+                    gates.contains_key(&rec.name) || reg.packages.contains(&package)
+                })
+            });
+            let cell = decider.map(|(reg, gates)| {
+                let spec = gates.get(&rec.name).and_then(|g| {
+                    stage_of(&g.stage).map(|stage| StageSpec {
+                        since: v,
+                        stage,
+                        default: g.default,
+                        locked: g.locked,
+                        lock_known: true,
+                    })
+                });
+                (spec, reg.source_id())
+            });
             match cell {
-                Some(spec) => {
+                Some((spec, id)) => {
                     used = true;
-                    let id = by_release[&minor].0.source_id();
                     cells.push((v, spec, id.to_string()));
                 }
                 None => cells.push((v, base_at(v), base_source(v))),

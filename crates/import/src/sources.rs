@@ -67,38 +67,6 @@ pub fn versioned_list(text: &str) -> Result<BTreeMap<String, Timeline>> {
     Ok(out)
 }
 
-/// The compact transcription `versioned_feature_list.v1_37dev.yaml`: `Name: ["1.28 Alpha false false", ...]`.
-pub fn compact_list(text: &str) -> Result<BTreeMap<String, Timeline>> {
-    let docs = yaml(text, "compact feature list")?;
-    let mut out = BTreeMap::new();
-    let Some(doc) = docs.first() else {
-        return Ok(out);
-    };
-    for (key, specs) in doc.root.as_map().unwrap_or_default() {
-        let name = key.as_str().unwrap_or_default();
-        let mut timeline = Vec::new();
-        for spec in specs.as_seq().unwrap_or_default() {
-            let fields: Vec<&str> = spec
-                .as_str()
-                .unwrap_or_default()
-                .split_whitespace()
-                .collect();
-            let [v, stage, default, locked] = fields[..] else {
-                return Err(Error(format!("{name}: malformed spec {:?}", spec.as_str())));
-            };
-            timeline.push(StageSpec {
-                since: version(v)?,
-                stage: stage_of(stage, name)?,
-                default: default == "true",
-                locked: locked == "true",
-                lock_known: true,
-            });
-        }
-        out.insert(name.to_string(), timeline);
-    }
-    Ok(out)
-}
-
 /// A range cell of `feature_list.md`: `1.8–1.15`, `1.16–` or `1.31`.
 fn md_range(cell: &str) -> Result<Option<(Version, Option<Version>)>> {
     let cell = cell.trim();

@@ -64,7 +64,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(8, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(8, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
         patches: &[],
     },
     Gate {
@@ -1169,7 +1169,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(26, "k8s-list-1.34dev"), e(27, "registry"), e(33, "k8s-list-1.34dev"), e(35, "override")],
+        evidence: &[e(26, "registry"), e(33, "k8s-list-1.34dev"), e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -1325,7 +1325,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(24, "k8s-list-1.37dev"), e(25, "registry"), e(33, "k8s-list-1.37dev"), e(35, "registry"), e(36, "k8s-list-1.37dev")],
+        evidence: &[e(24, "k8s-list-1.36dev"), e(25, "registry"), e(36, "k8s-list-1.36dev")],
         patches: &[],
     },
     Gate {
@@ -1429,7 +1429,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(12, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(12, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
         patches: &[],
     },
     Gate {
@@ -2677,7 +2677,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(16, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(16, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
         patches: &[],
     },
     Gate {
@@ -3691,7 +3691,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(15, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(15, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
         patches: &[p(25, 0, 3, Some(s(25, Alpha, false, false)))],
     },
     Gate {
@@ -3717,7 +3717,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(24, "k8s-list-1.37dev"), e(25, "registry"), e(33, "k8s-list-1.37dev"), e(35, "registry"), e(36, "k8s-list-1.37dev")],
+        evidence: &[e(24, "k8s-list-1.36dev"), e(25, "registry"), e(36, "k8s-list-1.36dev")],
         patches: &[],
     },
     Gate {
@@ -3730,7 +3730,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(24, "k8s-list-1.37dev"), e(25, "registry"), e(33, "k8s-list-1.37dev"), e(35, "registry"), e(36, "k8s-list-1.37dev")],
+        evidence: &[e(24, "k8s-list-1.36dev"), e(25, "registry"), e(36, "k8s-list-1.36dev")],
         patches: &[],
     },
     Gate {
@@ -4029,7 +4029,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(0, "k8s-list-1.37dev"), e(37, "override")],
+        evidence: &[e(0, "website-gate-page"), e(37, "override")],
         patches: &[],
     },
     Gate {
@@ -4783,7 +4783,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["UserNamespacesSupport"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(12, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(12, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
         patches: &[],
     },
     Gate {
@@ -4809,7 +4809,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(11, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(11, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
         patches: &[],
     },
     Gate {
@@ -5121,7 +5121,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(7, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(7, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
         patches: &[],
     },
     Gate {
@@ -5901,7 +5901,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(14, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(14, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
         patches: &[],
     },
     Gate {
@@ -6668,7 +6668,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(14, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(14, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
         patches: &[],
     },
     Gate {
@@ -6681,7 +6681,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(14, "k8s-list-1.37dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(14, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
         patches: &[],
     },
     Gate {

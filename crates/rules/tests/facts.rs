@@ -19,7 +19,7 @@ fn known(name: &str, at: &str) -> StageSpec {
 
 #[test]
 fn sidecar_containers_alpha_beta_then_locked_ga() {
-    // versioned_feature_list.v1_37dev.yaml: 1.28 Alpha, 1.29 Beta true, 1.33 GA locked.
+    // registries v1.28.0, v1.29.0, v1.33.0: Alpha, Beta true, GA locked.
     assert_eq!(
         (
             known("SidecarContainers", "1.28").stage,
