@@ -678,6 +678,9 @@ fn stage_of(s: &str) -> Option<gatecheck_rules::Stage> {
     gatecheck_rules::Stage::parse(s)
 }
 
+/// A registry with its gates keyed by the name users type.
+type Named<'a> = (&'a Registry, BTreeMap<String, &'a Registered>);
+
 /// Makes each release's registry the authority for that release: a gate it registers has the
 /// registered spec there; a gate it lacks (while the package that declares it was read) is not a
 /// gate of that release. Other releases keep what the weaker sources say. Introduction and
@@ -696,8 +699,7 @@ pub fn apply(
     // Each minor's registries, its first patch release first: the first that read a gate's
     // package decides the minor's facts for it (a later patch release fills in a package the
     // first one's vendoring repository did not import).
-    let mut by_release: BTreeMap<u16, Vec<(&Registry, BTreeMap<String, &Registered>)>> =
-        BTreeMap::new();
+    let mut by_release: BTreeMap<u16, Vec<Named<'_>>> = BTreeMap::new();
     for r in regs
         .iter()
         .filter(|r| r.release.major == 1 && r.release <= newest)
