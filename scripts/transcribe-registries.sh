@@ -185,6 +185,6 @@ done <<'TABLE'
 1.36.1 longhorn/longhorn-manager b649ae6572baa87c886fb1180a0dbf53b6ff5407
 1.36.2 longhorn/longhorn-manager 58f620639e3039125e00454c008840b76e270cd9
 1.36.3 longhorn/longhorn-manager ed11defe2c85a2c0db42459ade494504851f8757
-1.37.0-dev kubernetes-sigs/provider-aws-test-infra 16cebb9ac38e84fc3286bb1d281c2354015ffb05 kubernetes master vendored 2026-07-29 (late 1.37 cycle; not the v1.37.0 release)
+1.37.0-dev kubernetes-sigs/provider-aws-test-infra 16cebb9ac38e84fc3286bb1d281c2354015ffb05 Kubernetes master of 2026-07-29 (late in the 1.37 cycle; not the v1.37.0 release)
 TABLE
 ls data/upstream/registries/v*.yaml | wc -l

@@ -976,3 +976,19 @@ fn patch_releases_are_judged_as_themselves() {
     let (_, v) = json_stdin(&["--target", "1.28.4"], cfg);
     assert!(has(&v, 4, 3, "GC010", "SchedulerQueueingHints"), "{v}");
 }
+
+/// 1.37's facts come from a development tree: every report at 1.37 says so.
+#[test]
+fn development_data_is_announced() {
+    let (_, v) = json(&["--target", "1.37", "fixtures/good/kubelet-config.yaml"]);
+    let note = v["notes"][0].as_str().unwrap();
+    assert!(note.starts_with("development data:"), "{note}");
+    assert!(note.contains("not the v1.37.0 release"), "{note}");
+    let (_, v) = json(&["--target", "1.36", "fixtures/good/kubelet-config.yaml"]);
+    assert_eq!(v["notes"], serde_json::json!([]));
+    let out = gatecheck()
+        .args(["--target", "1.37", "fixtures/good/kubelet-config.yaml"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("note: development data:"));
+}

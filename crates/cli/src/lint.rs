@@ -248,6 +248,13 @@ fn value_json(v: &Option<Value>) -> serde_json::Value {
     }
 }
 
+/// Said with every report on a release whose facts come from a development tree.
+fn development_note(target: gatecheck_rules::Version) -> Option<String> {
+    gatecheck_rules::Rules::embedded().development(target).map(|what| {
+        format!("development data: gatecheck's {target} facts come from {what}; a change made later in the release is not known")
+    })
+}
+
 pub fn run(args: LintArgs) -> u8 {
     let Some(gatecheck_rules::Target {
         version: target,
@@ -366,7 +373,8 @@ pub fn run(args: LintArgs) -> u8 {
                 .iter()
                 .map(|(file, e)| json!({"file": file, "message": e.to_string(), "line": e.line, "column": e.column}))
                 .collect();
-            let doc = json!({"target": gatecheck_rules::Target { version: target, patch }.to_string(), "findings": findings, "errors": errs});
+            let notes: Vec<String> = development_note(target).into_iter().collect();
+            let doc = json!({"target": gatecheck_rules::Target { version: target, patch }.to_string(), "findings": findings, "errors": errs, "notes": notes});
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Github => {
@@ -396,6 +404,9 @@ pub fn run(args: LintArgs) -> u8 {
         }
     }
     if args.format != Format::Json {
+        if let Some(note) = development_note(target) {
+            eprintln!("note: {note}");
+        }
         let count = |s: Severity| all.iter().filter(|(_, f)| f.severity == s).count();
         eprintln!(
             "gatecheck {}: {} files checked, {} errors, {} warnings, {} infos{}",

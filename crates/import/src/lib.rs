@@ -131,7 +131,11 @@ pub fn import(root: &Path) -> Result<Output> {
             &records,
             &registry::sources(&registry::read_all(&inputs.registries)?),
         ),
-        generated_rs: render::generated_rs(newest, &records),
+        generated_rs: render::generated_rs(
+            newest,
+            &records,
+            &registry::development(&registry::read_all(&inputs.registries)?),
+        ),
         coverage_md: render::coverage_md(newest, &records),
         records,
     })

@@ -476,6 +476,8 @@ pub struct Registry {
     pub gates: BTreeMap<String, Registered>,
     /// Other repositories vendoring the same release, merged in: "REPO@COMMIT".
     pub also: Vec<String>,
+    /// The `vendor/modules.txt` line that pins the release (or what a development tree is).
+    pub modules: String,
 }
 
 impl Registry {
@@ -558,6 +560,7 @@ pub fn read(text: &str, what: &str) -> Result<Registry> {
         packages,
         gates,
         also: Vec::new(),
+        modules: s(source, "modules")?,
     })
 }
 
@@ -648,6 +651,22 @@ pub fn bases(regs: &[Registry]) -> Vec<&Registry> {
     for r in regs {
         if out.last().is_none_or(|l| l.release != r.release) {
             out.push(r);
+        }
+    }
+    out
+}
+
+/// The releases whose newest registry is a development tree (no release registry read), with
+/// what the tree is.
+pub fn development(regs: &[Registry]) -> Vec<(Version, String)> {
+    let mut out: Vec<(Version, String)> = Vec::new();
+    for r in regs {
+        if r.is_dev() && !regs.iter().any(|o| o.release == r.release && !o.is_dev()) {
+            let what = r
+                .modules
+                .trim_start_matches("development tree: ")
+                .to_string();
+            out.push((r.release, format!("{what}, as vendored by {}", r.repo)));
         }
     }
     out

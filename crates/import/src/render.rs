@@ -180,7 +180,7 @@ const fn d(minor: u16, gates: &'static [&'static str]) -> Dependency {
 }
 ";
 
-pub fn generated_rs(newest: Version, records: &[GateRecord]) -> String {
+pub fn generated_rs(newest: Version, records: &[GateRecord], dev: &[(Version, String)]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -197,6 +197,15 @@ pub fn generated_rs(newest: Version, records: &[GateRecord]) -> String {
         out,
         "pub(crate) const NEWEST: Version = {};",
         version_expr(newest)
+    );
+    let dev: Vec<String> = dev
+        .iter()
+        .map(|(v, what)| format!("({}, {})", version_expr(*v), quote(what)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n/// Releases whose facts come from a development tree, not from the release itself.\npub(crate) const DEVELOPMENT: &[(Version, &str)] = &[{}];",
+        dev.join(", ")
     );
     let _ = writeln!(out);
     let _ = writeln!(out, "pub(crate) static GATES: &[Gate] = &[");

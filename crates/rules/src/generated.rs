@@ -27,6 +27,9 @@ const fn d(minor: u16, gates: &'static [&'static str]) -> Dependency {
 
 pub(crate) const NEWEST: Version = Version::new(1, 37);
 
+/// Releases whose facts come from a development tree, not from the release itself.
+pub(crate) const DEVELOPMENT: &[(Version, &str)] = &[(Version::new(1, 37), "Kubernetes master of 2026-07-29 (late in the 1.37 cycle; not the v1.37.0 release), as vendored by kubernetes-sigs/provider-aws-test-infra")];
+
 pub(crate) static GATES: &[Gate] = &[
     Gate {
         name: "APIListChunking",

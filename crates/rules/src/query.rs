@@ -103,6 +103,15 @@ impl Rules {
         self.newest
     }
 
+    /// Where a release's facts come from a development tree rather than from the release
+    /// itself, what that tree is.
+    pub fn development(&self, v: Version) -> Option<&'static str> {
+        crate::generated::DEVELOPMENT
+            .iter()
+            .find(|(d, _)| *d == v)
+            .map(|(_, what)| *what)
+    }
+
     /// Every gate, sorted by registry, then name.
     pub fn gates(&self) -> &'static [Gate] {
         self.gates
