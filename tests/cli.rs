@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn gatecheck() -> Command {
@@ -991,4 +991,28 @@ fn development_data_is_announced() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("note: development data:"));
+}
+
+/// A `.env`/`.conf` file that sets no feature gates is not gatecheck's business: it passes
+/// quietly. A flags file whose command line names its program is read as that program's.
+#[test]
+fn flag_files_without_gates_pass_and_command_lines_name_their_component() {
+    let dir = std::env::temp_dir().join(format!("gatecheck-flags-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let app = dir.join("app.env");
+    std::fs::write(&app, "DATABASE_URL=postgres://db\nLOG_LEVEL=debug\n").unwrap();
+    let cmd = dir.join("kube-apiserver.conf");
+    std::fs::write(
+        &cmd,
+        "# the static command line\n/usr/local/bin/kube-apiserver --advertise-address=10.0.0.1 --feature-gates=ServerSideApply=true\n",
+    )
+    .unwrap();
+    let (rc, v) = json(&["--target", "1.33", app.to_str().unwrap()]);
+    assert_eq!(rc, 0, "{v}");
+    assert_eq!(v["errors"], serde_json::json!([]));
+    let (rc, v) = json(&["--target", "1.33", cmd.to_str().unwrap()]);
+    assert_eq!(rc, 1, "{v}");
+    assert!(has(&v, 2, 76, "GC003", "ServerSideApply"), "{v}");
+    assert_eq!(v["findings"][0]["component"], "kube-apiserver");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -144,8 +144,26 @@ fn read_flags_file(
     options: &Options,
     sink: &mut Sink<'_>,
 ) -> Result<(), InputError> {
+    let live = |line: &&str| !line.trim_start().starts_with('#');
+    // A file picked up by its extension (.env, .conf) that sets no feature gates has nothing to
+    // judge, whoever it belongs to.
+    if !src
+        .lines()
+        .filter(live)
+        .any(|l| !flags::scan_line(l).is_empty())
+    {
+        return Ok(());
+    }
+    // A command line names its program: `kube-apiserver --feature-gates=...`,
+    // `/usr/local/bin/kubelet \`.
+    let program = src.lines().filter(live).find_map(|l| {
+        let first = l.split_whitespace().next()?;
+        let base = first.rsplit('/').next().unwrap_or(first);
+        Component::ALL.into_iter().find(|c| c.as_str() == base)
+    });
     let component = options
         .component
+        .or(program)
         .or_else(|| {
             if src.contains("KUBELET_") || src.contains("/kubelet ") || src.contains("bin/kubelet") {
                 return Some(Component::Kubelet);
