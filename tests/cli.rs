@@ -116,7 +116,7 @@ fn good_fixtures_pass() {
         .assert()
         .code(0)
         .stderr(predicate::str::contains(
-            "10 files checked, 0 errors, 0 warnings",
+            "10 files checked (10 read, 10 with gate settings), 0 errors, 0 warnings",
         ));
     let (code, v) = json(&["--target", "1.33", "fixtures/good"]);
     assert_eq!(code, 0);
@@ -1015,4 +1015,141 @@ fn flag_files_without_gates_pass_and_command_lines_name_their_component() {
     assert!(has(&v, 2, 76, "GC003", "ServerSideApply"), "{v}");
     assert_eq!(v["findings"][0]["component"], "kube-apiserver");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Coverage is reported: how many files were read and held gates, which were not read; a file
+/// that mentions feature gates in an unknown shape is never a silent pass, and --strict fails on
+/// it; no input at all is a usage error.
+#[test]
+fn coverage_is_reported_and_unread_gates_are_never_silent() {
+    let dir = std::env::temp_dir().join(format!("gatecheck-coverage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A tool's config whose shape gatecheck does not know, naming feature gates it cannot place.
+    std::fs::write(
+        dir.join("tool.yaml"),
+        "tool:\n  notes: \"set featureGates on the nodes by hand\"\n",
+    )
+    .unwrap();
+    // Kubernetes gates in an unknown structure: judged by the content fallback, path shown.
+    std::fs::write(
+        dir.join("crd.yaml"),
+        "apiVersion: example.com/v1\nkind: NodePool\nspec:\n  kubelet:\n    featureGates:\n      ServerSideApply: true\n      NodeSwap: true\n",
+    )
+    .unwrap();
+    // Another project's gates: silent.
+    std::fs::write(
+        dir.join("cert-manager.yaml"),
+        "apiVersion: controller.config.cert-manager.io/v1alpha1\nkind: ControllerConfiguration\nfeatureGates:\n  ExperimentalGatewayAPISupport: true\n  AdditionalCertificateOutputFormats: true\n",
+    )
+    .unwrap();
+    let (rc, v) = json(&["--target", "1.33", dir.to_str().unwrap()]);
+    assert_eq!(rc, 1, "{v}");
+    assert_eq!(v["files"]["checked"], 3);
+    assert_eq!(v["files"]["recognised"], 1, "{v}");
+    let unread: Vec<&str> = v["files"]["unrecognised"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(unread, ["cert-manager.yaml", "tool.yaml"]);
+    let by_file = |name: &str| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"].as_str().unwrap().ends_with(name))
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["code"].as_str().unwrap(),
+                    f["message"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let crd = by_file("crd.yaml");
+    assert!(
+        crd[0].starts_with("GC003 ServerSideApply was removed"),
+        "{crd:?}"
+    );
+    assert!(
+        crd[0].contains("found at spec.kubelet.featureGates"),
+        "{crd:?}"
+    );
+    assert!(by_file("cert-manager.yaml").is_empty());
+    let tool = by_file("tool.yaml");
+    assert!(tool.len() == 1 && tool[0].starts_with("GC020"), "{tool:?}");
+    // Not an error by default; --strict makes it one.
+    let (_, v) = json(&[
+        "--target",
+        "1.33",
+        "--strict",
+        dir.join("tool.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(v["findings"][0]["severity"], "error");
+    let (rc, _) = json(&["--target", "1.33", dir.join("tool.yaml").to_str().unwrap()]);
+    assert_eq!(rc, 0);
+    let (rc, _) = json(&[
+        "--target",
+        "1.33",
+        "--strict",
+        dir.join("tool.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(rc, 1);
+    // Nothing to read at all: a usage error.
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    gatecheck()
+        .args(["--target", "1.33", empty.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no configuration files found"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Template placeholders are never read as gates: envsubst defaults are judged, other
+/// placeholders are a notice, and an unrendered template that is not YAML is a notice too.
+#[test]
+fn templates_are_recognised() {
+    // A Cluster API template (real, see its provenance line): `${K8S_FEATURE_GATES:-""}`.
+    let (rc, v) = json(&[
+        "--target",
+        "1.33",
+        "fixtures/templates/capz-cluster-template-ipv6.yaml",
+    ]);
+    assert_eq!(rc, 0, "{v}");
+    let f = &v["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(
+        (f[0]["line"].as_u64(), f[0]["code"].as_str()),
+        (Some(78), Some("GC019"))
+    );
+    // A Helm template that is not YAML before rendering: one notice, not an input error.
+    let (rc, v) = json(&[
+        "--target",
+        "1.33",
+        "fixtures/templates/kubezero-kubelet-configuration.yaml",
+    ]);
+    assert_eq!(rc, 0, "{v}");
+    assert_eq!(v["findings"][0]["code"], "GC019");
+    assert_eq!(v["errors"], serde_json::json!([]));
+    // Cluster API's own controller gates, with envsubst defaults: not Kubernetes', so silent.
+    let (rc, v) = json(&[
+        "--target",
+        "1.33",
+        "fixtures/templates/capi-core-manager.yaml",
+    ]);
+    assert_eq!((rc, v["findings"].as_array().unwrap().len()), (0, 0), "{v}");
+
+    // An envsubst default holding Kubernetes gates is judged at its exact position; a
+    // placeholder among items leaves the other items judged.
+    let cfg = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n  - name: feature-gates\n    value: ${GATES:-\"ServerSideApply=true\"}\ncontrollerManager:\n  extraArgs:\n  - name: feature-gates\n    value: \"{{ .Values.gates }},NodeSwap=maybe\"\n";
+    let (rc, v) = json_stdin(&["--target", "1.33"], cfg);
+    assert_eq!(rc, 1, "{v}");
+    assert!(has(&v, 6, 12, "GC019", ""), "{v}");
+    assert!(has(&v, 6, 22, "GC003", "ServerSideApply"), "{v}");
+    assert!(has(&v, 10, 13, "GC019", ""), "{v}");
+    assert!(has(&v, 10, 33, "GC011", "NodeSwap"), "{v}");
+    assert!(!v.to_string().contains("GC001"), "{v}");
 }

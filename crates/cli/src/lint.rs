@@ -339,10 +339,36 @@ pub fn run(args: LintArgs) -> u8 {
                 .collect();
         }
     }
+    if inputs.is_empty() && errors.is_empty() {
+        eprintln!("error: no configuration files found in {}: gatecheck reads *.yaml, *.yml, *.conf and *.env files (and - for standard input)", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        return 2;
+    }
+    let (mut recognised, mut with_settings) = (0usize, 0usize);
+    let mut unrecognised: Vec<String> = Vec::new();
     for (input, src, options) in readable {
         match lint_source(&input.name, &src, &options) {
             Ok(report) => {
-                all.extend(report.findings.into_iter().map(|f| (input.name.clone(), f)));
+                if report.recognised {
+                    recognised += 1;
+                } else {
+                    unrecognised.push(input.name.clone());
+                }
+                if report.settings > 0 {
+                    with_settings += 1;
+                }
+                all.extend(report.findings.into_iter().map(|mut f| {
+                    // --strict: what gatecheck could not read fails the run.
+                    if args.strict
+                        && matches!(
+                            f.kind,
+                            gatecheck_lint::FindingKind::Template
+                                | gatecheck_lint::FindingKind::NotRead
+                        )
+                    {
+                        f.severity = Severity::Error;
+                    }
+                    (input.name.clone(), f)
+                }));
             }
             Err(e) => {
                 if args.format == Format::Human {
@@ -374,7 +400,8 @@ pub fn run(args: LintArgs) -> u8 {
                 .map(|(file, e)| json!({"file": file, "message": e.to_string(), "line": e.line, "column": e.column}))
                 .collect();
             let notes: Vec<String> = development_note(target).into_iter().collect();
-            let doc = json!({"target": gatecheck_rules::Target { version: target, patch }.to_string(), "findings": findings, "errors": errs, "notes": notes});
+            let files = json!({"checked": inputs.len(), "recognised": recognised, "with_settings": with_settings, "unrecognised": unrecognised});
+            let doc = json!({"target": gatecheck_rules::Target { version: target, patch }.to_string(), "files": files, "findings": findings, "errors": errs, "notes": notes});
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Github => {
@@ -408,20 +435,22 @@ pub fn run(args: LintArgs) -> u8 {
             eprintln!("note: {note}");
         }
         let count = |s: Severity| all.iter().filter(|(_, f)| f.severity == s).count();
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         eprintln!(
-            "gatecheck {}: {} files checked, {} errors, {} warnings, {} infos{}",
+            "gatecheck {}: {} checked ({recognised} read, {with_settings} with gate settings), {}, {}, {}{}",
             gatecheck_rules::Target {
                 version: target,
                 patch
             },
-            inputs.len(),
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Info),
+            plural(inputs.len(), "file", "files"),
+            plural(count(Severity::Error), "error", "errors"),
+            plural(count(Severity::Warning), "warning", "warnings"),
+            plural(count(Severity::Info), "info", "infos"),
             if errors.is_empty() {
                 String::new()
             } else {
-                format!(", {} unreadable inputs", errors.len())
+                format!(", {}", plural(errors.len(), "unreadable input", "unreadable inputs"))
             }
         );
     }

@@ -49,6 +49,11 @@ pub struct LintArgs {
     /// file key by key) before judging them. Without it, each file is judged on its own.
     #[arg(long)]
     node: bool,
+    /// Fail the run (as errors) on inputs gatecheck could not fully read: a file that mentions
+    /// feature gates in a shape gatecheck does not know (GC020), or a value left to a template
+    /// (GC019). Without it they are reported as a warning and a notice.
+    #[arg(long)]
+    strict: bool,
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,

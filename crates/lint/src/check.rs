@@ -61,6 +61,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many settings were found (for the summary line).
     pub settings: usize,
+    /// Whether a format gatecheck knows read the file (or part of it).
+    pub recognised: bool,
 }
 
 /// Where each line starts, so that many findings in one file each find their line and column
@@ -123,18 +125,81 @@ fn read<'a>(name: &str, src: &'a str, options: &Options) -> Result<Sink<'a>, Inp
     if options.flags_file {
         read_flags_file(name, src, options, &mut sink)?;
     } else {
-        let docs = gatecheck_yaml::parse(src).map_err(|e| InputError {
-            message: format!("invalid YAML: {}", e.message),
-            line: Some(e.pos.line),
-            column: Some(e.pos.column),
-        })?;
+        let docs = match gatecheck_yaml::parse(src) {
+            Ok(docs) => docs,
+            // An unrendered template (a Helm chart's templates/, a Jinja .yaml.j2) is often not
+            // YAML until it is rendered: say so, once, where parsing stopped.
+            Err(e) if crate::template::has_markup(src) => {
+                sink.problem(formats::Problem {
+                    kind: FindingKind::Template,
+                    component: None,
+                    gate: None,
+                    offset: e.pos.offset.min(src.len()),
+                    len: 1,
+                    message: format!("{name} is a template that is not YAML until it is rendered ({}): gatecheck cannot read its feature gates", e.message),
+                    help: "render it and check the result (for example `helm template ... | gatecheck --target X -`)".into(),
+                });
+                return Ok(sink);
+            }
+            Err(e) => {
+                return Err(InputError {
+                    message: format!("invalid YAML: {}", e.message),
+                    line: Some(e.pos.line),
+                    column: Some(e.pos.column),
+                })
+            }
+        };
         for doc in &docs {
-            if let Some(format) = formats::ALL.iter().find(|f| f.detect(&doc.root)) {
-                format.extract(&doc.root, &mut sink);
+            match formats::ALL.iter().find(|f| f.detect(&doc.root)) {
+                Some(format) => {
+                    sink.recognised = true;
+                    format.extract(&doc.root, &mut sink);
+                }
+                None => {
+                    let found = formats::generic::extract(&doc.root, &mut sink);
+                    sink.fallback.kubernetes += found.kubernetes;
+                    sink.fallback.foreign += found.foreign;
+                }
             }
         }
     }
+    not_read(src, &mut sink);
     Ok(sink)
+}
+
+/// Where the file mentions feature gates although nothing in it was read: no format claimed
+/// it, and the content fallback placed no gate structure (neither Kubernetes' nor another
+/// project's). Never a silent pass.
+fn not_read(src: &str, sink: &mut Sink<'_>) {
+    if sink.recognised
+        || sink.fallback.kubernetes + sink.fallback.foreign > 0
+        || sink
+            .problems
+            .iter()
+            .any(|p| p.kind == FindingKind::Template)
+    {
+        return;
+    }
+    let mention = [
+        "featureGates",
+        "feature-gates",
+        "feature_gates",
+        "FeatureGates",
+    ]
+    .iter()
+    .filter_map(|m| src.find(m).map(|at| (at, m.len())))
+    .min();
+    if let Some((offset, len)) = mention {
+        sink.problem(formats::Problem {
+            kind: FindingKind::NotRead,
+            component: None,
+            gate: None,
+            offset,
+            len,
+            message: "this file mentions feature gates, but gatecheck does not know its kind and found no gate setting it could place: its gates were not checked".into(),
+            help: "check them by hand, or use --strict to fail on files gatecheck cannot read".into(),
+        });
+    }
 }
 
 /// A systemd drop-in, environment file or list of flags.
@@ -183,6 +248,7 @@ fn read_flags_file(
         if !line.trim_start().starts_with('#') {
             for (at, value) in flags::scan_line(line) {
                 let base = line_start + at;
+                sink.recognised = true;
                 sink.flag_value(value, Some(base), base, &[component], group);
             }
         }
@@ -208,6 +274,7 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     let target = options.target;
     let mut out: Vec<Finding> = Vec::new();
     let settings = sink.settings.len();
+    let recognised = sink.recognised || sink.fallback.kubernetes > 0;
     let make = |kind: FindingKind, s: &Setting, message: String, help: String| {
         let (line, column) = lines.line_col(s.offset);
         Finding {
@@ -357,6 +424,7 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     Report {
         findings: out,
         settings,
+        recognised,
     }
 }
 
@@ -378,6 +446,11 @@ fn judge_gate(
     let (status, patch_note) = patch_status(rules, s, target, status);
     let start = out.len();
     judge_status(rules, target, s, who, status, switched, make, out);
+    if let (Some(via), Some(f)) = (&s.via, out.get_mut(start)) {
+        f.message.push_str(&format!(
+            " (found at {via}, in a file whose kind gatecheck does not know: the component is not known)"
+        ));
+    }
     // What changes inside the minor release is said once, on the gate's main finding.
     if let (Some(note), Some(f)) = (patch_note, out.get_mut(start)) {
         f.message.push_str(&note);

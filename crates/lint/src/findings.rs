@@ -106,6 +106,12 @@ finding_kinds! {
     LockUnknown = "GC018", "lock-unknown", Warning,
         "GA or deprecated gate set against its default, and no source says whether it is locked",
         "Kubernetes usually locks a gate to its default when it graduates, and a component then refuses `<name>=<other value>` with `cannot set feature gate <name> to <value>, feature is locked to <default>`. For this release gatecheck has no registry or generated list that settles the lock (only website tables, which do not record locks), so it cannot promise the component will start. Set the gate to its default or remove the setting.";
+    Template = "GC019", "template", Info,
+        "a value is decided when a template is rendered",
+        "The setting holds a template placeholder (envsubst `${VAR}`, Go/Helm `{{ ... }}`, Jinja `{{ ... }}`/`{% ... %}`), so its gates are known only after rendering. Where envsubst gives a default (`${VAR:-A=true}`), gatecheck judges the default; otherwise it cannot judge the value. Render the template and check the output too (`helm template ... | gatecheck --target X -`). With --strict this is an error.";
+    NotRead = "GC020", "not-read", Warning,
+        "the file mentions feature gates, but gatecheck does not read its kind",
+        "gatecheck found `featureGates`/`feature-gates` in a file whose shape it does not know, and no feature-gate setting it could place. The gates in it were not checked, so a green run says nothing about them. With --strict this is an error; tell gatecheck's maintainers about the format.";
 }
 
 impl fmt::Display for FindingKind {

@@ -3,11 +3,12 @@
 //! module here, a line in [`ALL`], a fixture and a test.
 
 use crate::findings::FindingKind;
-use crate::flags;
+use crate::{flags, template};
 use gatecheck_rules::{Component, Registry, Version};
 use gatecheck_yaml::{Node, Style};
 
 mod capi;
+pub mod generic;
 mod k3s;
 mod kind;
 mod kops;
@@ -49,6 +50,9 @@ pub struct Setting {
     /// The `--emulated-version` on the same command line (control-plane components, 1.31+):
     /// stages, defaults and locks are those of that version, not of the binary's.
     pub emulated: Option<Version>,
+    /// Where the content fallback found the setting in a document of a kind gatecheck does not
+    /// know (`spec.kubelet.featureGates`); `None` for the formats gatecheck reads.
+    pub via: Option<String>,
 }
 
 /// A problem a reader found that is not a gate setting (a misplaced field, an old API version).
@@ -72,6 +76,10 @@ pub struct Sink<'a> {
     /// Groups whose settings the component ignores (kube-proxy flags next to `--config`): they
     /// are reported once as such and not judged.
     pub ignored_groups: Vec<usize>,
+    /// Whether a format read some part of the file (a document, or a flags file's flags).
+    pub recognised: bool,
+    /// What the content fallback found in documents no format claims.
+    pub fallback: generic::Found,
     next_group: usize,
 }
 
@@ -83,6 +91,8 @@ impl<'a> Sink<'a> {
             settings: Vec::new(),
             problems: Vec::new(),
             ignored_groups: Vec::new(),
+            recognised: false,
+            fallback: generic::Found::default(),
             next_group: 0,
         }
     }
@@ -95,6 +105,8 @@ impl<'a> Sink<'a> {
             settings: Vec::new(),
             problems: Vec::new(),
             ignored_groups: Vec::new(),
+            recognised: false,
+            fallback: generic::Found::default(),
             next_group: self.next_group,
         }
     }
@@ -135,6 +147,15 @@ impl<'a> Sink<'a> {
         let group = self.group();
         for (key, value) in map.as_map().unwrap_or_default() {
             let Some(gate) = key.as_str() else { continue };
+            let value_text = self
+                .src
+                .get(value.span.start.offset..value.span.end.offset)
+                .unwrap_or("");
+            if !template::find(gate).is_empty() || !template::find(value_text).is_empty() {
+                let (offset, len) = (key.span.start.offset, key.span.len());
+                self.template_notice(&format!("{gate}: {value_text}"), offset, len, false);
+                continue;
+            }
             let parsed = if strings {
                 value.as_str().and_then(|s| match s {
                     "true" => Some(true),
@@ -164,6 +185,7 @@ impl<'a> Sink<'a> {
                 from_flag: false,
                 elsewhere: None,
                 emulated: None,
+                via: None,
             });
         }
     }
@@ -197,6 +219,24 @@ impl<'a> Sink<'a> {
         );
     }
 
+    /// A template placeholder where a gate setting was expected.
+    fn template_notice(&mut self, text: &str, offset: usize, len: usize, judged_default: bool) {
+        let text: String = text.chars().take(80).collect();
+        self.problem(Problem {
+            kind: FindingKind::Template,
+            component: None,
+            gate: None,
+            offset,
+            len: len.max(1),
+            message: if judged_default {
+                format!("`{text}` is decided when the template is rendered; gatecheck judged its default")
+            } else {
+                format!("`{text}` is decided when the template is rendered: gatecheck cannot judge the gates it will hold")
+            },
+            help: "render the template and check the result too (for example `helm template ... | gatecheck --target X -`)".into(),
+        });
+    }
+
     /// Parses a `--feature-gates` value whose first byte is at `base` in the source (if known).
     pub fn flag_value(
         &mut self,
@@ -206,6 +246,47 @@ impl<'a> Sink<'a> {
         components: &[Component],
         group: usize,
     ) {
+        let placeholders = template::find(value);
+        if !placeholders.is_empty() {
+            let at = |i: usize| base.map_or(fallback, |b| b + i);
+            let whole = placeholders.len() == 1
+                && placeholders[0].start == value.len() - value.trim_start().len()
+                && placeholders[0].end == value.trim_end().len();
+            if let (true, Some((s, e))) = (whole, placeholders[0].default) {
+                // `${GATES:-A=true}`: the default is what an unset variable renders to.
+                self.template_notice(value, at(0), value.len(), true);
+                self.flag_value(
+                    &value[s..e],
+                    base.map(|b| b + s),
+                    fallback,
+                    components,
+                    group,
+                );
+                return;
+            }
+            // Items that a placeholder touches are unknown; the others are judged. A
+            // placeholder that spans a comma makes the whole value unknown.
+            let spans_comma = placeholders
+                .iter()
+                .any(|p| value[p.start..p.end].contains(','));
+            let mut noted = false;
+            let mut pos = 0;
+            for part in value.split(',') {
+                let (start, end) = (pos, pos + part.len());
+                pos = end + 1;
+                let touched =
+                    spans_comma || placeholders.iter().any(|p| p.start < end && start < p.end);
+                if touched {
+                    if !noted {
+                        self.template_notice(value, at(0), value.len(), false);
+                        noted = true;
+                    }
+                    continue;
+                }
+                self.flag_value(part, base.map(|b| b + start), fallback, components, group);
+            }
+            return;
+        }
         for item in flags::parse(value) {
             let (offset, len) = match base {
                 Some(b) => (b + item.key_start, item.key.len().max(1)),
@@ -229,6 +310,7 @@ impl<'a> Sink<'a> {
                 from_flag: true,
                 elsewhere: None,
                 emulated: None,
+                via: None,
             });
         }
     }

@@ -1,0 +1,228 @@
+//! The content fallback, for YAML documents no format claims: feature gates that sit in a
+//! structure gatecheck does not know (a CRD, an Ansible inventory, a tool's own config). Any key
+//! named like `featureGates`, `feature-gates`, `feature_gates` or `*_feature_gates`, and any
+//! `--feature-gates=`/`feature-gates=` string in a list, is a candidate; it is judged when most
+//! of its names are Kubernetes gates (the component is not known, and the finding says where
+//! the setting is), and left alone when they are another project's gates (cert-manager,
+//! Karpenter, CSI sidecars, Cluster API controllers).
+
+use super::Sink;
+use crate::flags;
+use gatecheck_rules::{Registry, Rules};
+use gatecheck_yaml::Node;
+
+/// What the fallback made of a document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Found {
+    /// Structures judged as Kubernetes gates.
+    pub kubernetes: usize,
+    /// Structures of another project's gates, left alone.
+    pub foreign: usize,
+}
+
+fn gate_key(key: &str) -> bool {
+    let k = key
+        .trim_start_matches('-')
+        .to_ascii_lowercase()
+        .replace(['-', '_'], "");
+    k == "featuregates" || k.ends_with("featuregates")
+}
+
+/// Whether most of `names` are Kubernetes gates (of any release).
+fn mostly_kubernetes(names: &[&str]) -> bool {
+    let rules = Rules::embedded();
+    let known = names
+        .iter()
+        .filter(|n| rules.gate(Registry::Kubernetes, n).is_some())
+        .count();
+    !names.is_empty() && known * 2 >= names.len()
+}
+
+/// The gate names a candidate value holds: a map's keys, a flag value's keys, list items.
+fn names_of(value: &Node) -> Vec<String> {
+    if let Some(map) = value.as_map() {
+        return map
+            .iter()
+            .filter_map(|(k, _)| k.as_str().map(str::to_string))
+            .collect();
+    }
+    if let Some(text) = value.as_str() {
+        return flags::parse(text)
+            .iter()
+            .map(|i| i.key.to_string())
+            .collect();
+    }
+    let mut out = Vec::new();
+    for item in value.as_seq().unwrap_or_default() {
+        if let Some(text) = item.as_str() {
+            let text = flag_text(text).unwrap_or(text);
+            out.extend(flags::parse(text).iter().map(|i| i.key.to_string()));
+        } else if let Some(name) = item.get("name").and_then(Node::as_str) {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
+/// The value of a `--feature-gates=...` or `feature-gates=...` string.
+fn flag_text(text: &str) -> Option<&str> {
+    let t = text.trim_start();
+    t.strip_prefix("--feature-gates=")
+        .or_else(|| t.strip_prefix("feature-gates="))
+}
+
+/// Reads the candidates of one document into `sink`, each setting marked with where it is.
+pub fn extract(doc: &Node, sink: &mut Sink<'_>) -> Found {
+    let mut found = Found::default();
+    walk(doc, &mut Vec::new(), sink, &mut found, 0);
+    found
+}
+
+fn walk(node: &Node, path: &mut Vec<String>, sink: &mut Sink<'_>, found: &mut Found, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    if let Some(map) = node.as_map() {
+        for (key, value) in map {
+            let Some(k) = key.as_str() else { continue };
+            path.push(k.to_string());
+            if gate_key(k) {
+                judge(value, path, sink, found);
+            } else {
+                walk(value, path, sink, found, depth + 1);
+            }
+            path.pop();
+        }
+    } else if let Some(items) = node.as_seq() {
+        for (i, item) in items.iter().enumerate() {
+            path.push(format!("[{i}]"));
+            match item.as_str().and_then(flag_text) {
+                Some(text) => {
+                    let names: Vec<&str> = flags::parse(text).iter().map(|i| i.key).collect();
+                    if mostly_kubernetes(&names) {
+                        found.kubernetes += 1;
+                        let inner = item.as_str().map_or(0, |t| t.len() - text.len());
+                        let before = sink.settings.len();
+                        let group = sink.group();
+                        sink.flag_scalar(item, inner, &[], group);
+                        mark(sink, before, path);
+                    } else if !names.is_empty() {
+                        found.foreign += 1;
+                    }
+                }
+                None => walk(item, path, sink, found, depth + 1),
+            }
+            path.pop();
+        }
+    }
+}
+
+fn judge(value: &Node, path: &[String], sink: &mut Sink<'_>, found: &mut Found) {
+    let names = names_of(value);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    if names.is_empty() {
+        return;
+    }
+    if !mostly_kubernetes(&names) {
+        found.foreign += 1;
+        return;
+    }
+    found.kubernetes += 1;
+    let before = sink.settings.len();
+    if value.as_map().is_some() {
+        sink.gate_map(value, &[], Registry::Kubernetes, false);
+    } else if value.as_str().is_some() {
+        let group = sink.group();
+        sink.flag_scalar(value, 0, &[], group);
+    } else {
+        let group = sink.group();
+        for item in value.as_seq().unwrap_or_default() {
+            if let Some(text) = item.as_str() {
+                let inner = flag_text(text).map_or(0, |t| text.len() - t.len());
+                sink.flag_scalar(item, inner, &[], group);
+            } else if let (Some(name), Some(enabled)) = (item.get("name"), item.get("enabled")) {
+                // k0s-style `{name, enabled}` items.
+                let n = name.as_str().unwrap_or_default();
+                sink.settings.push(super::Setting {
+                    components: Vec::new(),
+                    registry: Registry::Kubernetes,
+                    gate: n.to_string(),
+                    value: enabled
+                        .as_yaml11_bool()
+                        .map(super::Value::Bool)
+                        .unwrap_or_else(|| {
+                            super::Value::Invalid(enabled.as_str().unwrap_or("").to_string())
+                        }),
+                    offset: name.span.start.offset,
+                    len: name.span.len().max(n.len()),
+                    group,
+                    prefixed: false,
+                    from_flag: false,
+                    elsewhere: None,
+                    emulated: None,
+                    via: None,
+                });
+            }
+        }
+    }
+    mark(sink, before, path);
+}
+
+/// Notes on the settings found since `before` where they are.
+fn mark(sink: &mut Sink<'_>, before: usize, path: &[String]) {
+    let mut at = String::new();
+    for p in path {
+        if !p.starts_with('[') && !at.is_empty() {
+            at.push('.');
+        }
+        at.push_str(p);
+    }
+    for s in &mut sink.settings[before..] {
+        s.via = Some(at.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gatecheck_rules::Version;
+
+    fn found(src: &str) -> (Found, Vec<(String, Option<String>)>) {
+        let docs = gatecheck_yaml::parse(src).unwrap();
+        let mut sink = Sink::new(src, Version::new(1, 33));
+        let f = extract(&docs[0].root, &mut sink);
+        (
+            f,
+            sink.settings.into_iter().map(|s| (s.gate, s.via)).collect(),
+        )
+    }
+
+    #[test]
+    fn kubernetes_gates_in_unknown_places_are_read_with_their_path() {
+        let (f, s) = found("spec:\n  kubelet:\n    featureGates:\n      ServerSideApply: true\n      NodeSwap: true\n");
+        assert_eq!(f.kubernetes, 1);
+        assert_eq!(
+            s[0],
+            (
+                "ServerSideApply".into(),
+                Some("spec.kubelet.featureGates".into())
+            )
+        );
+        let (f, s) =
+            found("kube_feature_gates:\n  - \"SidecarContainers=true\"\n  - \"NodeSwap=false\"\n");
+        assert_eq!(f.kubernetes, 1);
+        assert_eq!(s.len(), 2);
+        let (f, s) = found("args:\n  - --v=2\n  - --feature-gates=NodeSwap=true\n");
+        assert_eq!((f.kubernetes, s.len()), (1, 1));
+        assert_eq!(s[0].1.as_deref(), Some("args[1]"));
+    }
+
+    #[test]
+    fn other_projects_gates_stay_silent() {
+        // cert-manager's and Karpenter's own gates.
+        let (f, s) = found("featureGates:\n  ExperimentalGatewayAPISupport: true\n  ServerSideApply: true\n  AdditionalCertificateOutputFormats: true\n");
+        assert_eq!((f.kubernetes, f.foreign, s.len()), (0, 1, 0));
+        let (f, _) = found("settings:\n  featureGates:\n    spotToSpotConsolidation: true\n");
+        assert_eq!(f.foreign, 1);
+    }
+}
