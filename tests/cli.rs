@@ -1153,3 +1153,36 @@ fn templates_are_recognised() {
     assert!(has(&v, 10, 33, "GC011", "NodeSwap"), "{v}");
     assert!(!v.to_string().contains("GC001"), "{v}");
 }
+
+/// Talos: the 1.14 multi-document configuration and version-less patches are read (real files,
+/// see their provenance lines), with the component each document configures.
+#[test]
+fn talos_documents_and_patches_are_read() {
+    let (_, v) = json(&[
+        "--target",
+        "1.36",
+        "fixtures/real/talos/onedr0p-controlplane-multidoc-patch.yaml",
+    ]);
+    assert!(has(&v, 39, 18, "GC009", "HPAScaleToZero"), "{v}");
+    assert_eq!(v["findings"][0]["component"], "kube-apiserver");
+    assert!(has(&v, 75, 18, "GC009", "HPAScaleToZero"), "{v}");
+    assert_eq!(v["findings"][1]["component"], "kube-controller-manager");
+    let (_, v) = json(&[
+        "--target",
+        "1.36",
+        "fixtures/real/talos/aclerici38-controller-cluster-patch.yaml",
+    ]);
+    assert!(has(&v, 43, 22, "GC006", "MutatingAdmissionPolicy"), "{v}");
+    let (_, v) = json(&[
+        "--target",
+        "1.36",
+        "fixtures/real/talos/talos-testdata-kubeletconfig.yaml",
+    ]);
+    assert!(has(&v, 8, 20, "GC017", "AllBeta"), "{v}");
+    // A removed gate in a KubeAPIServerConfig document is an error, not "0 errors".
+    let cfg = "apiVersion: v1alpha1\nkind: KubeAPIServerConfig\nextraArgs:\n  feature-gates:\n    - ServerSideApply=true\n---\napiVersion: v1alpha1\nkind: KubeletConfig\nconfig:\n  featureGates:\n    SidecarContainers: false\n";
+    let (rc, v) = json_stdin(&["--target", "1.33"], cfg);
+    assert_eq!(rc, 1);
+    assert!(has(&v, 5, 7, "GC003", "ServerSideApply"), "{v}");
+    assert!(has(&v, 11, 5, "GC004", "SidecarContainers"), "{v}");
+}
