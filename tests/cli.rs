@@ -1186,3 +1186,52 @@ fn talos_documents_and_patches_are_read() {
     assert!(has(&v, 5, 7, "GC003", "ServerSideApply"), "{v}");
     assert!(has(&v, 11, 5, "GC004", "SidecarContainers"), "{v}");
 }
+
+/// One setting, one finding; kind's featureGates names every component it reaches; old kubeadm
+/// config APIs are reported at every target that no longer reads them.
+#[test]
+fn one_finding_per_setting_kind_components_and_old_kubeadm_apis() {
+    // `a=b`: the component refuses the value before it looks the name up.
+    let cfg = "apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver}\nspec:\n  containers:\n  - name: kube-apiserver\n    command: [kube-apiserver, --feature-gates=a=b]\n";
+    let (_, v) = json_stdin(&["--target", "1.33"], cfg);
+    let f = v["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(f[0]["code"], "GC011");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("also: kube-apiserver does not recognise feature gate a"),
+        "{v}"
+    );
+    // A GA gate removed in the next release: one warning, removed-next, with the GA fact folded.
+    let cfg = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  KubeletCredentialProviders: true\n";
+    let (_, v) = json_stdin(&["--target", "1.27"], cfg);
+    let f = v["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1, "{v}");
+    assert_eq!(f[0]["code"], "GC008");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("locked to true in 1.27"),
+        "{v}"
+    );
+
+    // kind: the map reaches every component, and the finding says so.
+    let (_, v) = json(&["--target", "1.33", "fixtures/bad/kind-cluster.yaml"]);
+    let first = &v["findings"][0];
+    assert_eq!(first["component"], serde_json::Value::Null);
+    assert!(first["message"].as_str().unwrap().contains(
+        "each of kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kube-proxy"
+    ), "{first}");
+
+    // kubeadm v1beta2 is gone from 1.27 (kubernetes/kubernetes#114540), v1beta1 from 1.22.
+    let cfg = "apiVersion: kubeadm.k8s.io/v1beta2\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    feature-gates: \"NodeSwap=true\"\n";
+    let (_, v) = json_stdin(&["--target", "1.27"], cfg);
+    assert!(has(&v, 1, 13, "GC015", ""), "{v}");
+    let (_, v) = json_stdin(&["--target", "1.26"], cfg);
+    assert!(!has(&v, 1, 13, "GC015", ""), "{v}");
+    let (_, v) = json_stdin(&["--target", "1.22"], &cfg.replace("v1beta2", "v1beta1"));
+    assert!(has(&v, 1, 13, "GC015", ""), "{v}");
+}

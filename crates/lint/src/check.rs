@@ -260,6 +260,76 @@ fn read_flags_file(
     Ok(())
 }
 
+/// What a setting's value and status say, most decisive first: the component stops at the
+/// first of these it meets (a value that is not a boolean is refused before the name is
+/// looked up), and the rest are facts about the same setting.
+const STATUS_ORDER: &[FindingKind] = &[
+    FindingKind::InvalidValue,
+    FindingKind::Unknown,
+    FindingKind::NotYetIntroduced,
+    FindingKind::Removed,
+    FindingKind::Locked,
+    FindingKind::RemovedNext,
+    FindingKind::LockUnknown,
+    FindingKind::LockedDefault,
+    FindingKind::Deprecated,
+    FindingKind::Ga,
+    FindingKind::Alpha,
+    FindingKind::Redundant,
+];
+
+/// One setting, one finding: the status findings of one gate setting (same position and gate)
+/// become the most decisive one, with the others' facts folded into its message. Findings about
+/// the setting's place or its group (conflicts, dependencies, meta-gates, misplacement, a gate
+/// set on a component it does not concern) stay.
+fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
+    let rank = |k: FindingKind| STATUS_ORDER.iter().position(|s| *s == k);
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut i = 0;
+    while i < findings.len() {
+        let f = &findings[i];
+        let same = |g: &Finding| g.offset == f.offset && g.gate == f.gate;
+        let mut j = i;
+        while j < findings.len() && same(&findings[j]) {
+            j += 1;
+        }
+        let (status, other): (Vec<&Finding>, Vec<&Finding>) =
+            findings[i..j].iter().partition(|g| rank(g.kind).is_some());
+        if let Some(main) = status
+            .iter()
+            .max_by_key(|g| (g.severity, std::cmp::Reverse(rank(g.kind))))
+        {
+            let mut main = (*main).clone();
+            let folded: Vec<&str> = status
+                .iter()
+                .filter(|g| g.kind != main.kind)
+                .map(|g| g.message.as_str())
+                .collect();
+            if !folded.is_empty() {
+                main.message = format!("{} (also: {})", main.message, folded.join("; "));
+            }
+            out.push(main);
+        }
+        out.extend(other.into_iter().cloned());
+        i = j;
+    }
+    out.sort_by_key(|f| (f.offset, f.kind));
+    out
+}
+
+/// Who reads a setting, for messages: one component, every component a shared map reaches
+/// (kind's `featureGates`), or "the component" where the file does not say.
+fn who(s: &Setting) -> String {
+    match s.components.as_slice() {
+        [] => "the component".to_string(),
+        [c] => c.as_str().to_string(),
+        [rest @ .., last] => {
+            let names: Vec<&str> = rest.iter().map(|c| c.as_str()).collect();
+            format!("each of {} and {}", names.join(", "), last.as_str())
+        }
+    }
+}
+
 fn on_off(b: bool) -> &'static str {
     if b {
         "true"
@@ -280,7 +350,12 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         Finding {
             kind,
             severity: kind.severity(),
-            component: s.components.first().copied(),
+            // A setting several components read (kind's featureGates) names them all in the
+            // message instead.
+            component: match s.components.as_slice() {
+                [c] => Some(*c),
+                _ => None,
+            },
             registry: s.registry,
             gate: Some(s.gate.clone()),
             value: Some(s.value.clone()),
@@ -353,7 +428,7 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     let mut seen: HashMap<(usize, &str), &Value> = HashMap::new();
     let mut prefix_use: HashMap<usize, (bool, bool)> = HashMap::new();
     for (s, _) in sink.settings.iter().zip(shadowed).filter(|(_, sh)| !**sh) {
-        let who = s.components.first().map_or("the component", |c| c.as_str());
+        let who = who(s);
         if let Some(previous) = seen.insert((s.group, s.gate.as_str()), &s.value) {
             if *previous != s.value {
                 out.push(make(
@@ -421,6 +496,7 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     }
     out.sort_by_key(|f| (f.offset, f.kind));
     out.dedup_by(|a, b| a.offset == b.offset && a.kind == b.kind);
+    let out = one_finding_per_setting(out);
     Report {
         findings: out,
         settings,
@@ -437,7 +513,8 @@ fn judge_gate(
     make: &dyn Fn(FindingKind, &Setting, String, String) -> Finding,
     out: &mut Vec<Finding>,
 ) {
-    let who = s.components.first().map_or("the component", |c| c.as_str());
+    let who = who(s);
+    let who = who.as_str();
     let status = match rules.status(s.registry, &s.gate, at) {
         Ok(st) => st,
         Err(_) => return, // the CLI refuses targets newer than the data before reading files

@@ -96,7 +96,7 @@ finding_kinds! {
         "The core components share one registry and accept every gate, so the setting is harmless, but it has no effect on this component according to the gate's KEP.";
     KubeadmApiRemoved = "GC015", "kubeadm-api-removed", Error,
         "kubeadm config API version no longer read by the target kubeadm",
-        "kubeadm drops old configuration API versions (v1beta3 is gone in 1.37). Migrate the file with `kubeadm config migrate` before upgrading.";
+        "kubeadm drops old configuration API versions: v1beta1 is gone in 1.22, v1beta2 in 1.27, v1beta3 in 1.37. Migrate the file with `kubeadm config migrate` before upgrading.";
     Dependency = "GC016", "dependency", Error,
         "an enabled gate depends on a disabled one",
         "From 1.35 the components check declared dependencies between gates and refuse to start with `<gate> is enabled, but depends on features that are disabled: [<deps>]`. The check runs after the other gate errors are cleared, so it often surfaces only once those are fixed. It also catches turning off a gate that a default-on gate needs (GracefulNodeShutdown=false while GracefulNodeShutdownBasedOnPodPriority is on by default), and AllAlpha/AllBeta settings that leave a dependency off.";

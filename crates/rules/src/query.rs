@@ -252,6 +252,7 @@ impl Rules {
         let wanted = name.as_bytes();
         let limit = (name.len() / 4).clamp(2, 6);
         let mut rows = (Vec::new(), Vec::new());
+        let words = camel_words(name);
         let mut scored: Vec<(usize, &'static str)> = self
             .registry(registry)
             .iter()
@@ -259,6 +260,15 @@ impl Rules {
                 let candidate = g.name.as_bytes();
                 if candidate.eq_ignore_ascii_case(wanted) {
                     return Some((0, g.name));
+                }
+                // The same words in another order (a release blog's
+                // ServiceAccountTokenForKubeletCredentialProviders for
+                // KubeletServiceAccountTokenForCredentialProviders).
+                if candidate.len() == wanted.len()
+                    && words.len() > 1
+                    && camel_words(g.name) == words
+                {
+                    return Some((1, g.name));
                 }
                 // Names that keep the same start and end but reword the middle
                 // (CronJobCreationAnnotation for CronJobsScheduledAnnotation) are near misses
@@ -330,8 +340,46 @@ fn edit_distance_within(
     Some(prev[b.len()]).filter(|&d| d <= bound)
 }
 
+/// The words of a CamelCase name, lower-cased and sorted (`APIServerTracing` gives `api`,
+/// `server`, `tracing`).
+fn camel_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let chars: Vec<char> = name.chars().collect();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+        let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+        if c.is_uppercase() && !current.is_empty() && (prev_lower || next_lower) {
+            words.push(std::mem::take(&mut current).to_lowercase());
+        }
+        current.push(c);
+    }
+    if !current.is_empty() {
+        words.push(current.to_lowercase());
+    }
+    words.sort();
+    words
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reordered_words_are_suggested() {
+        assert_eq!(
+            super::camel_words("APIServerTracing"),
+            ["api", "server", "tracing"]
+        );
+        let rules = super::Rules::embedded();
+        let got = rules.suggest(
+            crate::Registry::Kubernetes,
+            "ServiceAccountTokenForKubeletCredentialProviders",
+        );
+        assert_eq!(
+            got.first(),
+            Some(&"KubeletServiceAccountTokenForCredentialProviders")
+        );
+    }
+
     use super::edit_distance;
 
     #[test]

@@ -9,10 +9,23 @@ use gatecheck_yaml::Node;
 
 pub struct Kubeadm;
 
-/// The first kubeadm release that no longer reads each old config API version.
-/// Source: CHANGELOG-1.37.md (v1.37.0-alpha.1): "Kubeadm: removed the v1beta3 API which was
-/// deprecated since v1.31" (kubernetes/kubernetes#136016), so the 1.37 kubeadm is the first without it.
-const API_REMOVED: &[(&str, Version)] = &[("kubeadm.k8s.io/v1beta3", Version::new(1, 37))];
+/// The first kubeadm release that no longer reads each old config API version, each dated by
+/// the kubernetes/kubernetes pull request that removed it (its merge falls in that release's
+/// cycle):
+/// * v1alpha3: #75179 "kubeadm: remove v1alpha3" (merged 2019-03, "This is for 1.15").
+/// * v1beta1: #101129 "kubeadm: add placeholder v1beta3; remove the deprecated v1beta1"
+///   (merged 2021-04, the 1.22 cycle; #107013 confirms "v1beta3 was added by #101129 since 1.22.
+///   (v1beta1 was removed meanwhile)").
+/// * v1beta2: #114540 "remove deprecated Kubeadm v1beta2 API" (merged 2023-01-06, milestone
+///   v1.27; its note: "kubeadm 1.26's config migrate command can be used to migrate").
+/// * v1beta3: #136016, in CHANGELOG-1.37.md (v1.37.0-alpha.1): "Kubeadm: removed the v1beta3 API
+///   which was deprecated since v1.31".
+const API_REMOVED: &[(&str, Version)] = &[
+    ("kubeadm.k8s.io/v1alpha3", Version::new(1, 15)),
+    ("kubeadm.k8s.io/v1beta1", Version::new(1, 22)),
+    ("kubeadm.k8s.io/v1beta2", Version::new(1, 27)),
+    ("kubeadm.k8s.io/v1beta3", Version::new(1, 37)),
+];
 
 impl Format for Kubeadm {
     fn name(&self) -> &'static str {
