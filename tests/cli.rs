@@ -1235,3 +1235,106 @@ fn one_finding_per_setting_kind_components_and_old_kubeadm_apis() {
     let (_, v) = json_stdin(&["--target", "1.22"], &cfg.replace("v1beta2", "v1beta1"));
     assert!(has(&v, 1, 13, "GC015", ""), "{v}");
 }
+
+/// Formats whose public examples set no live gates, checked on small files written from their
+/// documentation: kubespray's per-component lists replace kube_feature_gates, k0s gates without
+/// components reach all five, Gardener worker pools carry their own kubelet gates, eksctl's
+/// managed node groups have no kubeletExtraConfig.
+#[test]
+fn kubespray_k0s_gardener_and_eksctl_semantics() {
+    let kubespray = "kube_feature_gates:\n  - \"ServerSideApply=true\"\nkubelet_feature_gates:\n  - \"NodeSwap=maybe\"\nkubeadm_feature_gates:\n  - \"PublicKeysECDSA=true\"\n";
+    let (_, v) = json_stdin(&["--target", "1.33"], kubespray);
+    let removed = &v["findings"][0];
+    assert_eq!(removed["code"], "GC003", "{v}");
+    let msg = removed["message"].as_str().unwrap();
+    assert!(
+        msg.contains("kube-proxy") && !msg.contains("kubelet"),
+        "kubelet has its own list: {msg}"
+    );
+    assert!(has(&v, 4, 6, "GC011", "NodeSwap"), "{v}");
+    assert_eq!(v["findings"][2]["registry"], "kubeadm", "{v}");
+
+    let k0s = "apiVersion: k0s.k0sproject.io/v1beta1\nkind: ClusterConfig\nspec:\n  featureGates:\n    - name: SidecarContainers\n      enabled: false\n    - name: NodeSwap\n      enabled: true\n      components: [kubelet]\n";
+    let (rc, v) = json_stdin(&["--target", "1.33"], k0s);
+    assert_eq!(rc, 1, "{v}");
+    let locked = &v["findings"][0];
+    assert_eq!(
+        (locked["line"].as_u64(), locked["code"].as_str()),
+        (Some(5), Some("GC004"))
+    );
+    assert!(
+        locked["message"]
+            .as_str()
+            .unwrap()
+            .contains("each of kube-apiserver"),
+        "{locked}"
+    );
+    assert!(has(&v, 7, 13, "GC010", "NodeSwap"), "{v}");
+
+    let shoot = "apiVersion: core.gardener.cloud/v1beta1\nkind: Shoot\nspec:\n  kubernetes:\n    version: 1.33.1\n    kubeAPIServer:\n      featureGates:\n        ServerSideApply: true\n  provider:\n    workers:\n      - name: pool\n        kubernetes:\n          kubelet:\n            featureGates:\n              SidecarContainers: false\n";
+    let (_, v) = json_stdin(&["--target", "1.33"], shoot);
+    assert!(has(&v, 8, 9, "GC003", "ServerSideApply"), "{v}");
+    assert!(has(&v, 15, 15, "GC004", "SidecarContainers"), "{v}");
+    assert_eq!(v["findings"][1]["component"], "kubelet");
+
+    let eksctl = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmanagedNodeGroups:\n  - name: ng\n    kubeletExtraConfig:\n      featureGates:\n        NodeSwap: true\n";
+    let (_, v) = json_stdin(&["--target", "1.33"], eksctl);
+    assert!(has(&v, 5, 5, "GC013", ""), "{v}");
+}
+
+/// Real files of the newly read formats (see fixtures/real/PROVENANCE.tsv), with positions.
+#[test]
+fn new_formats_are_read_from_real_files() {
+    let (_, v) = json(&["--target", "1.33", "fixtures/real/rke1/rke1-dualstack.yaml"]);
+    assert!(has(&v, 31, 22, "GC003", "IPv6DualStack"), "{v}");
+    assert!(has(&v, 57, 41, "GC003", "SupportIPVSProxyMode"), "{v}");
+    let (_, v) = json(&[
+        "--target",
+        "1.33",
+        "fixtures/real/ansible/k3s-role-server.yaml",
+    ]);
+    assert!(has(&v, 56, 22, "GC003", "MixedProtocolLBService"), "{v}");
+    let (_, v) = json(&[
+        "--target",
+        "1.33",
+        "fixtures/real/eks-nodeconfig/nodeconfig-tfawseks-mime.txt",
+    ]);
+    assert!(
+        has(&v, 18, 9, "GC003", "DisableKubeletCloudCredentialProviders"),
+        "{v}"
+    );
+    let (rc, v) = json(&[
+        "--target",
+        "1.33",
+        "fixtures/real/eks-nodeconfig/nodeconfig-eksami-nodeadmgates.yaml",
+    ]);
+    assert_eq!(
+        (rc, v["files"]["recognised"].as_u64()),
+        (0, Some(1)),
+        "nodeadm's own gates: {v}"
+    );
+    let (_, v) = json(&[
+        "--target",
+        "1.33",
+        "fixtures/real/kops-nodeup/kops-nodeupconfig-publicjwks-master.yaml",
+    ]);
+    assert!(
+        has(&v, 33, 7, "GC003", "ServiceAccountIssuerDiscovery"),
+        "{v}"
+    );
+    let (_, v) = json(&[
+        "--target",
+        "1.33",
+        "fixtures/real/eksctl/eksctl-cloudifytests.yaml",
+    ]);
+    assert!(
+        has(&v, 30, 12, "GC010", "RotateKubeletServerCertificate"),
+        "{v}"
+    );
+    let (rc, v) = json(&[
+        "--target",
+        "1.33",
+        "fixtures/real/gardener/gardener-example90-commented.yaml",
+    ]);
+    assert_eq!((rc, v["files"]["recognised"].as_u64()), (0, Some(1)), "{v}");
+}

@@ -122,7 +122,24 @@ pub fn kubelet_settings(
 /// Every setting and problem the readers find in one file.
 fn read<'a>(name: &str, src: &'a str, options: &Options) -> Result<Sink<'a>, InputError> {
     let mut sink = Sink::new(src, options.target);
-    if options.flags_file {
+    if let Some(parts) = crate::mime::yaml_parts(src) {
+        // MIME multipart user data: each YAML part is read where it is in the file.
+        for (start, end) in parts {
+            let body = &src[start..end];
+            let Ok(docs) = gatecheck_yaml::parse(body) else {
+                continue;
+            };
+            let mut nested = sink.nested(body);
+            for doc in &docs {
+                if let Some(format) = formats::ALL.iter().find(|f| f.detect(&doc.root)) {
+                    nested.recognised = true;
+                    format.extract(&doc.root, &mut nested);
+                }
+            }
+            sink.recognised |= nested.recognised;
+            sink.absorb(nested, |o| o + start);
+        }
+    } else if options.flags_file {
         read_flags_file(name, src, options, &mut sink)?;
     } else {
         let docs = match gatecheck_yaml::parse(src) {

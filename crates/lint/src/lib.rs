@@ -22,6 +22,7 @@ pub mod findings;
 pub mod flags;
 pub mod formats;
 mod merge;
+mod mime;
 pub mod template;
 
 pub use check::{kubelet_settings, lint_source, Finding, Options, Report, Value};

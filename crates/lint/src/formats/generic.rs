@@ -142,26 +142,7 @@ fn judge(value: &Node, path: &[String], sink: &mut Sink<'_>, found: &mut Found) 
                 sink.flag_scalar(item, inner, &[], group);
             } else if let (Some(name), Some(enabled)) = (item.get("name"), item.get("enabled")) {
                 // k0s-style `{name, enabled}` items.
-                let n = name.as_str().unwrap_or_default();
-                sink.settings.push(super::Setting {
-                    components: Vec::new(),
-                    registry: Registry::Kubernetes,
-                    gate: n.to_string(),
-                    value: enabled
-                        .as_yaml11_bool()
-                        .map(super::Value::Bool)
-                        .unwrap_or_else(|| {
-                            super::Value::Invalid(enabled.as_str().unwrap_or("").to_string())
-                        }),
-                    offset: name.span.start.offset,
-                    len: name.span.len().max(n.len()),
-                    group,
-                    prefixed: false,
-                    from_flag: false,
-                    elsewhere: None,
-                    emulated: None,
-                    via: None,
-                });
+                sink.gate(name, enabled, &[], Registry::Kubernetes, group);
             }
         }
     }

@@ -40,35 +40,51 @@ impl Format for K3s {
                 .any(|(k, _)| k.as_str().and_then(key_of).is_some())
     }
     fn extract(&self, doc: &Node, sink: &mut Sink<'_>) {
-        // `kubelet-arg` and `kubelet-arg+` (append) feed the same command line: one merge group
-        // per component.
-        let mut groups: Vec<(Component, usize)> = Vec::new();
-        for (key, value) in doc.as_map().unwrap_or_default() {
-            let Some(component) = key.as_str().and_then(key_of) else {
-                continue;
-            };
-            let group = match groups.iter().find(|(c, _)| *c == component) {
-                Some((_, g)) => *g,
-                None => {
-                    let g = sink.group();
-                    groups.push((component, g));
-                    g
-                }
-            };
-            let items: Vec<&Node> = match value.as_seq() {
-                Some(items) => items.iter().collect(),
-                None => vec![value],
-            };
-            for item in items {
-                let text = item.as_str().unwrap_or("");
-                let bare = text.trim_start_matches('-');
-                if let Some(rest) = bare.strip_prefix("feature-gates") {
-                    let rest = rest.trim_start_matches('+');
-                    if rest.starts_with('=') {
-                        let inner = text.len() - rest.len() + 1;
-                        sink.flag_scalar(item, inner, &[component], group);
-                    }
-                }
+        read_config(doc, sink);
+    }
+}
+
+/// Reads a k3s/RKE2 config map (the file itself, or one an Ansible role wraps).
+pub fn read_config(doc: &Node, sink: &mut Sink<'_>) {
+    // `kubelet-arg` and `kubelet-arg+` (append) feed the same command line: one merge group
+    // per component.
+    let mut groups: Vec<(Component, usize)> = Vec::new();
+    for (key, value) in doc.as_map().unwrap_or_default() {
+        let Some(component) = key.as_str().and_then(key_of) else {
+            continue;
+        };
+        let group = match groups.iter().find(|(c, _)| *c == component) {
+            Some((_, g)) => *g,
+            None => {
+                let g = sink.group();
+                groups.push((component, g));
+                g
+            }
+        };
+        args_into(value, component, group, sink);
+    }
+}
+
+/// One `<component>-arg` value (a list of `feature-gates=...` items, or one string), as its own
+/// command line.
+pub fn read_args(value: &Node, component: Component, sink: &mut Sink<'_>) {
+    let group = sink.group();
+    args_into(value, component, group, sink);
+}
+
+fn args_into(value: &Node, component: Component, group: usize, sink: &mut Sink<'_>) {
+    let items: Vec<&Node> = match value.as_seq() {
+        Some(items) => items.iter().collect(),
+        None => vec![value],
+    };
+    for item in items {
+        let text = item.as_str().unwrap_or("");
+        let bare = text.trim_start_matches('-');
+        if let Some(rest) = bare.strip_prefix("feature-gates") {
+            let rest = rest.trim_start_matches('+');
+            if rest.starts_with('=') {
+                let inner = text.len() - rest.len() + 1;
+                sink.flag_scalar(item, inner, &[component], group);
             }
         }
     }

@@ -7,14 +7,23 @@ use crate::{flags, template};
 use gatecheck_rules::{Component, Registry, Version};
 use gatecheck_yaml::{Node, Style};
 
+mod ansible;
 mod capi;
+mod eks_nodeconfig;
+mod eksctl;
+mod gardener;
 pub mod generic;
+mod k0s;
 mod k3s;
 mod kind;
 mod kops;
+mod kops_nodeup;
 pub mod kubeadm;
 mod kubelet;
+mod kubespray;
+mod minikube;
 mod pod;
+mod rke1;
 mod scheduler;
 mod talos;
 
@@ -188,6 +197,40 @@ impl<'a> Sink<'a> {
                 via: None,
             });
         }
+    }
+
+    /// One gate given as a name node and a boolean node (k0s `{name, enabled}` items).
+    pub fn gate(
+        &mut self,
+        name: &Node,
+        value: &Node,
+        components: &[Component],
+        registry: Registry,
+        group: usize,
+    ) {
+        let gate = name.as_str().unwrap_or_default();
+        let raw = self
+            .src
+            .get(value.span.start.offset..value.span.end.offset)
+            .unwrap_or("")
+            .to_string();
+        self.settings.push(Setting {
+            components: components.to_vec(),
+            registry,
+            gate: gate.to_string(),
+            value: value
+                .as_yaml11_bool()
+                .map(Value::Bool)
+                .unwrap_or(Value::Invalid(raw)),
+            offset: name.span.start.offset,
+            len: name.span.len().max(gate.len()),
+            group,
+            prefixed: false,
+            from_flag: false,
+            elsewhere: None,
+            emulated: None,
+            via: None,
+        });
     }
 
     /// A `--feature-gates` value held in a YAML scalar. Positions point into the scalar when
@@ -456,6 +499,15 @@ pub static ALL: &[&dyn Format] = &[
     &kops::Kops,
     &capi::ClusterApi,
     &talos::Talos,
+    &eksctl::Eksctl,
+    &eks_nodeconfig::EksNodeConfig,
+    &k0s::K0s,
+    &gardener::Gardener,
+    &kops_nodeup::KopsNodeup,
+    &minikube::Minikube,
+    &rke1::Rke1,
+    &kubespray::Kubespray,
+    &ansible::Ansible,
     &k3s::K3s,
 ];
 
