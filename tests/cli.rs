@@ -1338,3 +1338,63 @@ fn new_formats_are_read_from_real_files() {
     ]);
     assert_eq!((rc, v["files"]["recognised"].as_u64()), (0, Some(1)), "{v}");
 }
+
+/// Hostile input in human output: a 200 KB line renders a window, not the line (and no panic);
+/// a file with thousands of findings shows the first ones and a count; control characters from
+/// the file never reach the terminal raw.
+#[test]
+fn human_output_is_bounded_and_escaped() {
+    let dir = std::env::temp_dir().join(format!("gatecheck-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let gates: Vec<String> = (0..20_000).map(|i| format!("Gate{i}=true")).collect();
+    let long = dir.join("kubelet.env");
+    std::fs::write(
+        &long,
+        format!(
+            "KUBELET_EXTRA_ARGS=--feature-gates={},ServerSideApply=true\n",
+            gates.join(",")
+        ),
+    )
+    .unwrap();
+    let out = gatecheck()
+        .args(["--target", "1.33"])
+        .arg(&long)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("… and 19801 more findings in"),
+        "{}",
+        &stdout[stdout.len().saturating_sub(300)..]
+    );
+    assert!(stdout.len() < 400_000, "{} bytes", stdout.len());
+    assert!(
+        stdout.lines().all(|l| l.chars().count() < 400),
+        "a line of the excerpt is too long"
+    );
+
+    let evil = dir.join("evil.yaml");
+    std::fs::write(
+        &evil,
+        "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  \"Evil\\u001b]0;owned\\u0007\\u001b[2J\": true\n",
+    )
+    .unwrap();
+    for format in ["human", "github"] {
+        let out = gatecheck()
+            .args(["--target", "1.33", "--format", format])
+            .arg(&evil)
+            .output()
+            .unwrap();
+        let all = [out.stdout, out.stderr].concat();
+        assert!(
+            !all.contains(&0x1b) && !all.contains(&0x07),
+            "{format}: raw control characters"
+        );
+        assert!(
+            String::from_utf8_lossy(&all).contains("Evil\\u{1b}]0;owned"),
+            "{format}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

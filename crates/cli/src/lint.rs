@@ -1,11 +1,14 @@
 //! `gatecheck --target V PATH...`: find files, lint each, render findings.
 
+use crate::render;
 use crate::{FailOn, LintArgs, LintFormat as Format};
-use gatecheck_lint::{lint_source, Finding, InputError, Options, Severity, Value};
-use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use gatecheck_lint::{lint_source, Finding, InputError, Options, Severity};
 use serde_json::json;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// Findings shown per file in human output; the rest are counted.
+const MAX_SHOWN: usize = 200;
 
 /// Larger inputs are refused: real configuration files are a few kilobytes.
 const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -172,82 +175,6 @@ fn threshold(f: FailOn) -> Severity {
     }
 }
 
-fn render_finding(name: &str, src: &str, f: &Finding) {
-    let severity = match f.severity {
-        Severity::Error => miette::Severity::Error,
-        Severity::Warning => miette::Severity::Warning,
-        Severity::Info => miette::Severity::Advice,
-    };
-    let label = match (&f.gate, &f.component) {
-        (Some(g), Some(c)) => format!("{g} ({c})"),
-        (Some(g), None) => g.clone(),
-        _ => f.kind.name().to_string(),
-    };
-    let diag = MietteDiagnostic::new(f.message.clone())
-        .with_code(format!("{}::{}", f.kind.code(), f.kind.name()))
-        .with_severity(severity)
-        .with_help(f.help.clone())
-        .with_label(LabeledSpan::at(f.offset..f.offset + f.len.max(1), label));
-    let report = Report::new(diag).with_source_code(NamedSource::new(name, src.to_string()));
-    println!("{report:?}");
-}
-
-fn render_error(name: &str, src: Option<&str>, e: &InputError) {
-    let mut diag = MietteDiagnostic::new(format!("{name}: {e}")).with_code("input");
-    if let (Some(src), Some(line)) = (src, e.line) {
-        let start: usize = src.split_inclusive('\n').take(line - 1).map(str::len).sum();
-        let col_bytes: usize = src[start.min(src.len())..]
-            .chars()
-            .take(e.column.unwrap_or(1).saturating_sub(1))
-            .map(char::len_utf8)
-            .sum();
-        let at = (start + col_bytes).min(src.len());
-        diag = diag.with_label(LabeledSpan::at(at..at, "here"));
-        let report = Report::new(diag).with_source_code(NamedSource::new(name, src.to_string()));
-        eprintln!("{report:?}");
-    } else {
-        eprintln!("{:?}", Report::new(diag));
-    }
-}
-
-/// A GitHub Actions annotation for one finding: `::error file=…,line=…,col=…,title=…::message`.
-/// Info findings become notices.
-fn github_annotation(file: &str, f: &Finding) -> String {
-    let level = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "notice",
-    };
-    format!(
-        "::{level} file={},line={},col={},title={}::{}",
-        github_property(file),
-        f.line,
-        f.column,
-        github_property(&format!("{} {}", f.kind.code(), f.kind.name())),
-        github_data(&format!("{} ({})", f.message, f.help))
-    )
-}
-
-/// Workflow-command escaping of a message (`%`, CR and LF).
-fn github_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Workflow-command escaping of a property value, which also may not hold `:` or `,`.
-fn github_property(s: &str) -> String {
-    github_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-fn value_json(v: &Option<Value>) -> serde_json::Value {
-    match v {
-        Some(Value::Bool(b)) => json!(b),
-        Some(Value::Invalid(s)) => json!(s),
-        None => serde_json::Value::Null,
-    }
-}
-
 /// Said with every report on a release whose facts come from a development tree.
 fn development_note(target: gatecheck_rules::Version) -> Option<String> {
     gatecheck_rules::Rules::embedded().development(target).map(|what| {
@@ -297,9 +224,9 @@ pub fn run(args: LintArgs) -> u8 {
         }
     }
     let mut all: Vec<(String, Finding)> = Vec::new();
-    let mut sources: Vec<(String, String)> = Vec::new();
+    let mut sources: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for (name, e) in &errors {
-        render_error(name, None, e);
+        eprintln!("{}", render::human::error(name, None, e));
     }
     // Read everything first: with --node, each file is judged with the others' kubelet settings.
     let mut readable: Vec<(&Input, String, Options)> = Vec::new();
@@ -317,7 +244,7 @@ pub fn run(args: LintArgs) -> u8 {
             }
             Err(e) => {
                 if args.format == Format::Human {
-                    render_error(&input.name, None, &e);
+                    eprintln!("{}", render::human::error(&input.name, None, &e));
                 }
                 errors.push((input.name.clone(), e));
             }
@@ -372,32 +299,23 @@ pub fn run(args: LintArgs) -> u8 {
             }
             Err(e) => {
                 if args.format == Format::Human {
-                    render_error(&input.name, Some(&src), &e);
+                    eprintln!("{}", render::human::error(&input.name, Some(&src), &e));
                 }
                 errors.push((input.name.clone(), e));
             }
         }
-        sources.push((input.name.clone(), src));
+        sources.insert(input.name.clone(), src);
     }
     let fail_at = threshold(args.fail_on);
     match args.format {
         Format::Json => {
             let findings: Vec<_> = all
                 .iter()
-                .map(|(file, f)| {
-                    json!({
-                        "file": file, "line": f.line, "column": f.column,
-                        "component": f.component.map(|c| c.as_str()),
-                        "registry": f.registry.as_str(), "gate": f.gate,
-                        "value": value_json(&f.value), "kind": f.kind.name(),
-                        "severity": f.severity.as_str(), "code": f.kind.code(),
-                        "message": f.message, "help": f.help,
-                    })
-                })
+                .map(|(file, f)| render::json::finding(file, f))
                 .collect();
             let errs: Vec<_> = errors
                 .iter()
-                .map(|(file, e)| json!({"file": file, "message": e.to_string(), "line": e.line, "column": e.column}))
+                .map(|(file, e)| render::json::error(file, e))
                 .collect();
             let notes: Vec<String> = development_note(target).into_iter().collect();
             let files = json!({"checked": inputs.len(), "recognised": recognised, "with_settings": with_settings, "unrecognised": unrecognised});
@@ -406,28 +324,40 @@ pub fn run(args: LintArgs) -> u8 {
         }
         Format::Github => {
             for (file, f) in &all {
-                println!("{}", github_annotation(file, f));
+                println!("{}", render::github::finding(file, f));
             }
             for (file, e) in &errors {
-                let position = match (e.line, e.column) {
-                    (Some(l), Some(c)) => format!(",line={l},col={c}"),
-                    _ => String::new(),
-                };
-                println!(
-                    "::error file={}{position},title=gatecheck::{}",
-                    github_property(file),
-                    github_data(&e.message)
-                );
+                println!("{}", render::github::error(file, e));
             }
         }
         Format::Human => {
+            // Findings are grouped by file, in file order: one lookup per file, not per finding.
+            // A file with very many findings (a generated flag list) shows the first ones and
+            // says how many more there are.
+            let mut current: Option<(&str, &str, usize)> = None;
+            let flush = |c: Option<(&str, &str, usize)>| {
+                if let Some((name, _, n)) = c.filter(|c| c.2 > MAX_SHOWN) {
+                    println!(
+                        "… and {} more findings in {} (all of them: --format json)\n",
+                        n - MAX_SHOWN,
+                        render::escape(name)
+                    );
+                }
+            };
             for (file, f) in &all {
-                let src = sources
-                    .iter()
-                    .find(|(n, _)| n == file)
-                    .map_or("", |(_, s)| s.as_str());
-                render_finding(file, src, f);
+                let (src, shown) = match current {
+                    Some((name, src, n)) if name == file => (src, n),
+                    other => {
+                        flush(other);
+                        (sources.get(file.as_str()).map_or("", String::as_str), 0)
+                    }
+                };
+                current = Some((file.as_str(), src, shown + 1));
+                if shown < MAX_SHOWN {
+                    println!("{}", render::human::finding(file, src, f));
+                }
             }
+            flush(current);
         }
     }
     if args.format != Format::Json {
@@ -460,17 +390,5 @@ pub fn run(args: LintArgs) -> u8 {
         1
     } else {
         0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{github_data, github_property};
-
-    #[test]
-    fn workflow_command_escaping() {
-        // A message may hold `:` and `,`; a property may not, and neither may hold raw newlines.
-        assert_eq!(github_data("50% done\nnext: a,b"), "50%25 done%0Anext: a,b");
-        assert_eq!(github_property("dir,x/a:b.yaml"), "dir%2Cx/a%3Ab.yaml");
     }
 }

@@ -3,6 +3,7 @@
 
 mod commands;
 mod lint;
+mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use gatecheck_rules::Version;

@@ -1,0 +1,191 @@
+//! Human output: miette diagnostics with the offending setting underlined.
+//!
+//! miette is given a window of the file, not the file: the lines around the finding, and on a
+//! long line (a minified file, one huge `--feature-gates` flag) only some columns either side
+//! of it. No line length can make the excerpt flood the terminal or reach miette's limits, and
+//! each finding costs the size of its window, not of its file. Control characters are masked.
+
+use super::{escape, mask};
+use gatecheck_lint::{Finding, InputError, Severity};
+use miette::{
+    LabeledSpan, MietteDiagnostic, MietteError, MietteSpanContents, Report, SourceCode, SourceSpan,
+    SpanContents,
+};
+
+/// Lines longer than this are shown as a window around the finding.
+const LONG_LINE: usize = 240;
+/// Bytes shown either side of a finding on a long line.
+const SIDE: usize = 100;
+
+/// A contiguous piece of a file with where it starts, offered to miette as the source.
+struct Window {
+    name: String,
+    text: String,
+    /// Byte offset of `text` in the file.
+    base: usize,
+    /// 0-based line and column (in characters) where `text` starts.
+    line: usize,
+    column: usize,
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+impl Window {
+    /// The window around `offset..offset+len` of `src`.
+    fn around(name: &str, src: &str, offset: usize, len: usize) -> Window {
+        let offset = floor(src, offset);
+        let end = ceil(src, offset + len);
+        let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = src[offset..].find('\n').map_or(src.len(), |i| offset + i);
+        let line = src[..line_start].matches('\n').count();
+        let (start, stop) = if line_end - line_start > LONG_LINE {
+            // A long line: some columns either side, no neighbouring lines.
+            (
+                floor(src, offset.saturating_sub(SIDE).max(line_start)),
+                ceil(src, (end + SIDE).min(line_end)),
+            )
+        } else {
+            // The line before and after, when they are short too.
+            let prev_start = src[..line_start.saturating_sub(1)]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let start = if line_start > 0 && line_start - prev_start <= LONG_LINE {
+                prev_start
+            } else {
+                line_start
+            };
+            let next_end = src[(line_end + 1).min(src.len())..]
+                .find('\n')
+                .map_or(src.len(), |i| line_end + 1 + i);
+            let stop = if line_end < src.len() && next_end - line_end <= LONG_LINE {
+                next_end
+            } else {
+                line_end
+            };
+            (start, stop.max(end.min(line_end)))
+        };
+        let column = src[line_start.min(start)..start].chars().count();
+        let first_line = if start < line_start { line - 1 } else { line };
+        Window {
+            name: escape(name).into_owned(),
+            text: mask(&src[start..stop]).into_owned(),
+            base: start,
+            line: first_line,
+            column: if start < line_start { 0 } else { column },
+        }
+    }
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text = &self.text;
+        let rel = span.offset().saturating_sub(self.base).min(text.len());
+        let rel_end = (rel + span.len()).min(text.len());
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let line_of = |at: usize| starts.partition_point(|&s| s <= at).max(1) - 1;
+        let (first, last) = (line_of(rel), line_of(rel_end));
+        let from = first.saturating_sub(before);
+        let to = (last + after).min(starts.len() - 1);
+        let start = starts[from];
+        let stop = starts
+            .get(to + 1)
+            .map_or(text.len(), |s| s.saturating_sub(1));
+        let column = text[starts[first]..floor(text, rel)].chars().count()
+            + if first == 0 { self.column } else { 0 };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &text.as_bytes()[start..stop.max(start)],
+            SourceSpan::new((self.base + start).into(), stop.max(start) - start),
+            self.line + from,
+            column,
+            to - from + 1,
+        )))
+    }
+}
+
+pub fn finding(name: &str, src: &str, f: &Finding) -> String {
+    let severity = match f.severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    };
+    let label = match (&f.gate, &f.component) {
+        (Some(g), Some(c)) => format!("{} ({c})", escape(g)),
+        (Some(g), None) => escape(g).into_owned(),
+        _ => f.kind.name().to_string(),
+    };
+    let window = Window::around(name, src, f.offset, f.len.max(1));
+    let end = ceil(src, f.offset + f.len.max(1)).min(window.base + window.text.len());
+    let start = floor(src, f.offset).max(window.base);
+    let diag = MietteDiagnostic::new(escape(&f.message).into_owned())
+        .with_code(format!("{}::{}", f.kind.code(), f.kind.name()))
+        .with_severity(severity)
+        .with_help(escape(&f.help).into_owned())
+        .with_label(LabeledSpan::at(start..end.max(start), label));
+    format!("{:?}", Report::new(diag).with_source_code(window))
+}
+
+pub fn error(name: &str, src: Option<&str>, e: &InputError) -> String {
+    let diag = MietteDiagnostic::new(format!("{}: {}", escape(name), escape(&e.to_string())))
+        .with_code("input");
+    match (src, e.line) {
+        (Some(src), Some(line)) => {
+            let start: usize = src.split_inclusive('\n').take(line - 1).map(str::len).sum();
+            let col_bytes: usize = src[start.min(src.len())..]
+                .chars()
+                .take(e.column.unwrap_or(1).saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            let at = (start + col_bytes).min(src.len());
+            let window = Window::around(name, src, at, 0);
+            let diag = diag.with_label(LabeledSpan::at(at..at, "here"));
+            format!("{:?}", Report::new(diag).with_source_code(window))
+        }
+        _ => format!("{:?}", Report::new(diag)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_of_long_lines_keep_positions() {
+        let src = format!(
+            "a: 1\nflags: --feature-gates={}X=true\nb: 2\n",
+            "Y=true,".repeat(5000)
+        );
+        let at = src.find("X=true").unwrap();
+        let w = Window::around("f", &src, at, 1);
+        assert!(w.text.len() <= 2 * SIDE + 2);
+        assert_eq!(&src[w.base..w.base + w.text.len()], w.text);
+        assert_eq!(w.line, 1);
+        let c = w.read_span(&SourceSpan::new(at.into(), 1), 0, 0).unwrap();
+        assert_eq!(c.line(), 1);
+        assert_eq!(
+            c.column() + 1,
+            src[src.find("flags").unwrap()..at].chars().count() + 1
+        );
+    }
+}
