@@ -1398,3 +1398,52 @@ fn human_output_is_bounded_and_escaped() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Scanning never hangs: symlinks back up the tree are entered once, a FIFO named *.yaml is an
+/// error (not a blocked open), and an adversarial --exclude glob is matched in linear time.
+#[cfg(unix)]
+#[test]
+fn scanning_survives_loops_fifos_and_hostile_globs() {
+    let dir = std::env::temp_dir().join(format!("gatecheck-scan-{}", std::process::id()));
+    let sub = dir.join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::copy(
+        "fixtures/bad/kubelet-config.yaml",
+        sub.join("kubelet-config.yaml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("..", sub.join("up")).unwrap();
+    std::os::unix::fs::symlink(".", dir.join("self")).unwrap();
+    let fifo = dir.join("pipe.yaml");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let (rc, v) = json(&["--target", "1.33", dir.to_str().unwrap()]);
+    assert_eq!(rc, 2, "the FIFO is an input error: {v}");
+    assert_eq!(
+        v["files"]["checked"], 2,
+        "the config once, and the FIFO: {v}"
+    );
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a regular file"));
+    assert!(
+        has(&v, 5, 3, "GC004", "SidecarContainers"),
+        "the other file is still checked: {v}"
+    );
+    let glob = format!("{}b", "*a".repeat(40));
+    let (rc, _) = json(&[
+        "--target",
+        "1.33",
+        "--exclude",
+        &glob,
+        "fixtures/good/kubelet-config.yaml",
+    ]);
+    assert_eq!(rc, 0);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -18,18 +18,29 @@ struct Input {
     path: Option<PathBuf>,
 }
 
-/// `*` and `?` matching, against the whole path and against the file name.
+/// `*` and `?` matching, against the whole path and against the file name. Linear in the
+/// text for each star (the classic backtrack-to-the-last-star walk): no pattern can make it
+/// explode.
 fn glob_match(pattern: &str, text: &str) -> bool {
-    fn m(p: &[u8], t: &[u8]) -> bool {
-        match (p.first(), t.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => m(&p[1..], t) || (!t.is_empty() && m(p, &t[1..])),
-            (Some(b'?'), Some(_)) => m(&p[1..], &t[1..]),
-            (Some(a), Some(b)) if a == b => m(&p[1..], &t[1..]),
-            _ => false,
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < t.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == t[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some((i, j));
+            i += 1;
+        } else if let Some((si, sj)) = star {
+            i = si + 1;
+            j = sj + 1;
+            star = Some((si, sj + 1));
+        } else {
+            return false;
         }
     }
-    m(pattern.as_bytes(), text.as_bytes())
+    p[i..].iter().all(|c| *c == '*')
 }
 
 fn excluded(path: &Path, globs: &[String]) -> bool {
@@ -57,6 +68,24 @@ fn walk(
     out: &mut Vec<Input>,
     errors: &mut Vec<(String, InputError)>,
 ) {
+    let mut seen = std::collections::HashSet::new();
+    walk_dir(dir, globs, out, errors, &mut seen);
+}
+
+/// Walks `dir`, entering each real directory once: a symlink that leads back up the tree
+/// (`loop -> .`) is skipped, not followed forever.
+fn walk_dir(
+    dir: &Path,
+    globs: &[String],
+    out: &mut Vec<Input>,
+    errors: &mut Vec<(String, InputError)>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) {
+    if let Ok(real) = std::fs::canonicalize(dir) {
+        if !seen.insert(real) {
+            return;
+        }
+    }
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) => {
@@ -76,7 +105,7 @@ fn walk(
             continue;
         }
         if path.is_dir() {
-            walk(&path, globs, out, errors);
+            walk_dir(&path, globs, out, errors, seen);
         } else if wanted(&path) {
             out.push(Input {
                 name: path.display().to_string(),
@@ -105,6 +134,14 @@ fn read(input: &Input) -> Result<String, InputError> {
                 .map_err(|e| plain(format!("cannot read standard input: {e}")))?;
         }
         Some(p) => {
+            // Only regular files are opened: a FIFO or device named *.yaml would block or never
+            // end.
+            let meta = std::fs::metadata(p).map_err(|e| plain(format!("cannot read file: {e}")))?;
+            if !meta.is_file() {
+                return Err(plain(
+                    "not a regular file (a FIFO, socket or device); not read".into(),
+                ));
+            }
             let file =
                 std::fs::File::open(p).map_err(|e| plain(format!("cannot read file: {e}")))?;
             file.take(MAX_FILE_BYTES + 1)
