@@ -1447,3 +1447,18 @@ fn scanning_survives_loops_fifos_and_hostile_globs() {
     assert_eq!(rc, 0);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Input the kubelet or kind would refuse is never a silent pass: featureGates as a list, a
+/// repeated featureGates key, a kind patch that does not parse.
+#[test]
+fn shapes_the_components_refuse_are_reported() {
+    let cfg = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  NodeSwap: true\nfeatureGates:\n  - ServerSideApply=true\n";
+    let (rc, v) = json_stdin(&["--target", "1.33"], cfg);
+    assert_eq!(rc, 1);
+    assert!(has(&v, 5, 1, "GC011", ""), "repeated key: {v}");
+    assert!(has(&v, 6, 3, "GC011", ""), "a list: {v}");
+    let kind = "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nkubeadmConfigPatches:\n- |\n  kind: ClusterConfiguration\n  apiServer: [unclosed\n";
+    let (rc, v) = json_stdin(&["--target", "1.33"], kind);
+    assert_eq!(rc, 1);
+    assert!(has(&v, 5, 3, "GC011", ""), "{v}");
+}

@@ -167,6 +167,7 @@ fn read<'a>(name: &str, src: &'a str, options: &Options) -> Result<Sink<'a>, Inp
             }
         };
         for doc in &docs {
+            repeated_gate_keys(&doc.root, &mut sink, 0);
             match formats::ALL.iter().find(|f| f.detect(&doc.root)) {
                 Some(format) => {
                     sink.recognised = true;
@@ -182,6 +183,39 @@ fn read<'a>(name: &str, src: &'a str, options: &Options) -> Result<Sink<'a>, Inp
     }
     not_read(src, &mut sink);
     Ok(sink)
+}
+
+/// A feature-gate key written twice in one map: the components' strict decoding refuses the
+/// file (`key "featureGates" already set in map`), and tools that do not keep only one of them.
+fn repeated_gate_keys(node: &gatecheck_yaml::Node, sink: &mut Sink<'_>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    if let Some(map) = node.as_map() {
+        let mut seen: Vec<&str> = Vec::new();
+        for (key, value) in map {
+            if let Some(k) = key.as_str() {
+                let gate_key = matches!(k, "featureGates" | "feature-gates" | "--feature-gates");
+                if gate_key && seen.contains(&k) {
+                    sink.problem(formats::Problem {
+                        kind: FindingKind::InvalidValue,
+                        component: None,
+                        gate: None,
+                        offset: key.span.start.offset,
+                        len: key.span.len().max(1),
+                        message: format!("`{k}` is set a second time in this map: the component's strict decoding refuses the file (`key \"{k}\" already set in map`), and lenient readers keep only one of the two"),
+                        help: "merge the two into one".into(),
+                    });
+                }
+                seen.push(k);
+            }
+            repeated_gate_keys(value, sink, depth + 1);
+        }
+    } else if let Some(items) = node.as_seq() {
+        for item in items {
+            repeated_gate_keys(item, sink, depth + 1);
+        }
+    }
 }
 
 /// Where the file mentions feature gates although nothing in it was read: no format claimed

@@ -52,8 +52,21 @@ impl Format for Kind {
 /// any other form, findings point at the start of the patch.
 fn read_patch(patch: &Node, sink: &mut Sink<'_>) {
     let Some(text) = patch.as_str() else { return };
-    let Ok(docs) = gatecheck_yaml::parse(text) else {
-        return;
+    let docs = match gatecheck_yaml::parse(text) {
+        Ok(docs) => docs,
+        Err(e) => {
+            // kind cannot apply a patch it cannot parse: `kind create cluster` fails.
+            sink.problem(super::Problem {
+                kind: crate::findings::FindingKind::InvalidValue,
+                component: None,
+                gate: None,
+                offset: patch.span.start.offset,
+                len: patch.span.len().clamp(1, 80),
+                message: format!("this kubeadmConfigPatches entry is not valid YAML ({}): kind fails to apply it, and its feature gates were not checked", e.message),
+                help: "fix the patch; it is YAML held in a string".into(),
+            });
+            return;
+        }
     };
     let mut nested = sink.nested(text);
     for doc in &docs {

@@ -153,6 +153,26 @@ impl<'a> Sink<'a> {
         registry: Registry,
         strings: bool,
     ) {
+        // The components decode featureGates as map[string]bool: a list or a string is refused.
+        if map.as_map().is_none() {
+            if map.as_seq().is_some() || map.as_str().is_some_and(|s| !s.is_empty()) {
+                let what = if map.as_seq().is_some() {
+                    "a list"
+                } else {
+                    "a string"
+                };
+                self.problem(Problem {
+                    kind: FindingKind::InvalidValue,
+                    component: components.first().copied(),
+                    gate: None,
+                    offset: map.span.start.offset,
+                    len: map.span.len().max(1),
+                    message: format!("featureGates is {what}, but it must be a map of gate names to booleans: the component fails to decode the file and does not start"),
+                    help: "write one `GateName: true` entry per line under featureGates".into(),
+                });
+            }
+            return;
+        }
         let group = self.group();
         for (key, value) in map.as_map().unwrap_or_default() {
             let Some(gate) = key.as_str() else { continue };
