@@ -1462,3 +1462,80 @@ fn shapes_the_components_refuse_are_reported() {
     assert_eq!(rc, 1);
     assert!(has(&v, 5, 3, "GC011", ""), "{v}");
 }
+
+/// CLI conventions: subcommand typos, explain of a code as JSON, honest labels for kubeadm
+/// lists and downgrades, colour choices, completions, a man page, and a version that says
+/// which releases the data covers.
+#[test]
+fn cli_conventions() {
+    gatecheck()
+        .args(["explian", "SidecarContainers"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a similar subcommand exists: 'explain'",
+        ));
+    let out = gatecheck()
+        .args(["explain", "GC003", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["code"].as_str(), v["name"].as_str()),
+        (Some("GC003"), Some("removed"))
+    );
+    gatecheck()
+        .args(["list", "--version", "1.33", "--kubeadm"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("gates recognised by kubeadm 1.33"));
+    let out = gatecheck().args(["diff", "1.33", "1.32"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a downgrade"));
+    let chunking = stdout
+        .lines()
+        .find(|l| l.starts_with("APIListChunking"))
+        .unwrap();
+    assert!(
+        chunking.contains("removed-in-newer") && !chunking.contains("introduced"),
+        "{chunking}"
+    );
+    // Colour: never by default off a terminal, always on request or with FORCE_COLOR.
+    let plain = gatecheck()
+        .args(["--target", "1.33", "fixtures/bad/kubelet-config.yaml"])
+        .output()
+        .unwrap();
+    assert!(!plain.stdout.contains(&0x1b));
+    let coloured = gatecheck()
+        .args([
+            "--target",
+            "1.33",
+            "--color",
+            "always",
+            "fixtures/bad/kubelet-config.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert!(coloured.stdout.contains(&0x1b));
+    let forced = gatecheck()
+        .env("FORCE_COLOR", "1")
+        .args(["--target", "1.33", "fixtures/bad/kubelet-config.yaml"])
+        .output()
+        .unwrap();
+    assert!(forced.stdout.contains(&0x1b));
+    gatecheck()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("_gatecheck()"));
+    gatecheck()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH gatecheck 1"));
+    gatecheck()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("rules for Kubernetes up to 1.37"));
+}

@@ -54,6 +54,16 @@ fn print_json(v: &Value) {
 
 pub fn explain(name: &str, format: Format) -> u8 {
     if let Some(kind) = FindingKind::from_code(name) {
+        if format == Format::Json {
+            print_json(&json!({
+                "code": kind.code(),
+                "name": kind.name(),
+                "severity": kind.severity().as_str(),
+                "summary": kind.summary(),
+                "explanation": kind.explanation(),
+            }));
+            return 0;
+        }
         println!(
             "{}  {} ({})\n\n{}\n\n{}",
             kind.code(),
@@ -238,7 +248,11 @@ pub fn list(
             .unwrap_or_default();
         println!("{:<52} {}{}", g.name, describe(s), removal);
     }
-    eprintln!("{} gates recognised by Kubernetes {version}", gates.len());
+    eprintln!(
+        "{} gates recognised by {} {version}",
+        gates.len(),
+        if kubeadm { "kubeadm" } else { "Kubernetes" }
+    );
     0
 }
 
@@ -263,15 +277,35 @@ pub fn diff(from: Version, to: Version, kubeadm: bool, format: Format) -> u8 {
                 })
             })
             .collect();
-        print_json(&json!({"from": from.to_string(), "to": to.to_string(), "gates": items}));
+        let direction = if to < from { "downgrade" } else { "upgrade" };
+        print_json(
+            &json!({"from": from.to_string(), "to": to.to_string(), "direction": direction, "gates": items}),
+        );
         return 0;
     }
     let show = |s: &Option<StageSpec>| {
         s.as_ref()
             .map_or("—".to_string(), |s| describe(s).trim_end().to_string())
     };
+    // A downgrade reads the same changes backwards: a gate "introduced" going down is one the
+    // newer release removed, and so on. Say it in those words.
+    let downgrade = to < from;
+    if downgrade {
+        eprintln!("note: {from} → {to} is a downgrade: the changes are read from the newer release back to the older one");
+    }
+    let word = |k: gatecheck_rules::ChangeKind| -> &'static str {
+        use gatecheck_rules::ChangeKind::*;
+        match (downgrade, k) {
+            (true, Introduced) => "removed-in-newer",
+            (true, Removed) => "not-yet-introduced",
+            (true, Promoted) => "stage-goes-back",
+            (true, Locked) => "lock-dropped",
+            (true, Unlocked) => "locked-again",
+            (_, k) => k.as_str(),
+        }
+    };
     for c in &changes {
-        let kinds: Vec<&str> = c.kinds.iter().map(|k| k.as_str()).collect();
+        let kinds: Vec<&str> = c.kinds.iter().map(|k| word(*k)).collect();
         println!(
             "{:<52} {:<24} {}  →  {}",
             c.gate.name,

@@ -61,6 +61,17 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = LintFormat::Human)]
     format: LintFormat,
+    /// Colour in human output: auto (a terminal, unless NO_COLOR is set and not empty;
+    /// FORCE_COLOR or CLICOLOR_FORCE force it), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand, Debug)]
@@ -88,6 +99,13 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output: `gatecheck man > gatecheck.1`.
+    Man,
     /// Show what an upgrade changes: gates introduced, promoted, deprecated, flipped, locked, removed.
     Diff {
         #[arg(value_parser = parse_version)]
@@ -155,12 +173,23 @@ fn parse_component(s: &str) -> Result<gatecheck_rules::Component, String> {
     })
 }
 
+/// Whether an environment variable is set to something (the no-color.org and force-color
+/// conventions ignore an empty value).
+fn env_set(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 /// Rendering that does not depend on the environment when output is not a terminal (CI logs,
 /// pipes, snapshot tests): Unicode, no colour, no hyperlinks, 100 columns.
-fn install_renderer() {
+fn install_renderer(choice: ColorChoice) {
     use std::io::IsTerminal;
     let tty = std::io::stdout().is_terminal();
-    let color = tty && std::env::var_os("NO_COLOR").is_none();
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if env_set("FORCE_COLOR") || env_set("CLICOLOR_FORCE") => true,
+        ColorChoice::Auto => tty && !env_set("NO_COLOR"),
+    };
     let _ = miette::set_hook(Box::new(move |_| {
         let mut opts = miette::MietteHandlerOpts::new()
             .terminal_links(false)
@@ -171,6 +200,36 @@ fn install_renderer() {
         }
         Box::new(opts.build())
     }));
+}
+
+/// `gatecheck explian X`: a first "path" that does not exist and is one or two letters away from
+/// a subcommand is a typo, not a file.
+fn subcommand_typo(paths: &[PathBuf]) -> Option<u8> {
+    let first = paths.first()?.to_str()?;
+    if std::path::Path::new(first).exists() || first == "-" || first.contains(['/', '.']) {
+        return None;
+    }
+    let close = |a: &str, b: &str| {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for i in 1..=a.len() {
+            let mut prev = row[0];
+            row[0] = i;
+            for j in 1..=b.len() {
+                let cur = row[j];
+                row[j] = (row[j] + 1)
+                    .min(row[j - 1] + 1)
+                    .min(prev + usize::from(a[i - 1] != b[j - 1]));
+                prev = cur;
+            }
+        }
+        row[b.len()] <= 2
+    };
+    let name = ["explain", "list", "diff", "completions", "man"]
+        .into_iter()
+        .find(|s| close(first, s))?;
+    eprintln!("error: unrecognized subcommand '{first}'\n\n  tip: a similar subcommand exists: '{name}'\n\nFor more information, try '--help'.");
+    Some(2)
 }
 
 /// A closed pipe (`gatecheck explain X | head`) ends gatecheck quietly, as it does other Unix
@@ -186,8 +245,28 @@ fn restore_default_sigpipe() {
 
 fn main() -> ExitCode {
     restore_default_sigpipe();
-    let cli = Cli::parse();
-    install_renderer();
+    // `--version` says which Kubernetes releases the data covers.
+    let version: &'static str = Box::leak(
+        format!(
+            "{} (rules for Kubernetes up to {}; see `gatecheck explain GATE` for sources)",
+            env!("CARGO_PKG_VERSION"),
+            gatecheck_rules::Rules::embedded().newest()
+        )
+        .into_boxed_str(),
+    );
+    let matches = <Cli as clap::CommandFactory>::command()
+        .version(version)
+        .get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if cli.command.is_none() {
+        if let Some(code) = subcommand_typo(&cli.lint.paths) {
+            return ExitCode::from(code);
+        }
+    }
+    install_renderer(cli.lint.color);
     let code = match cli.command {
         Some(Command::Explain { name, format }) => commands::explain(&name, format),
         Some(Command::List {
@@ -203,6 +282,21 @@ fn main() -> ExitCode {
             kubeadm,
             format,
         }) => commands::diff(from, to, kubeadm, format),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "gatecheck", &mut std::io::stdout());
+            0
+        }
+        Some(Command::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command().version(version);
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    2
+                }
+            }
+        }
         None => lint::run(cli.lint),
     };
     ExitCode::from(code)
