@@ -1539,3 +1539,137 @@ fn cli_conventions() {
         .success()
         .stdout(predicate::str::contains("rules for Kubernetes up to 1.37"));
 }
+
+/// Upgrade mode: every minor step is judged, the step that breaks is named, and the notes list
+/// what changes for the components in the files.
+#[test]
+fn upgrade_mode_judges_every_step() {
+    let file = "fixtures/upgrade/kubeadm-1.30.yaml";
+    let (rc, v) = json(&["--from", "1.30", "--target", "1.33", file]);
+    assert_eq!(rc, 1);
+    let at = |line: u64, code: &str| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["line"] == line && f["code"] == code)
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // AppArmor=false breaks the first step (locked in 1.31), then the gate is removed in 1.33.
+    assert!(
+        at(16, "GC004")[0].starts_with("upgrading to 1.31: kubelet fails"),
+        "{v}"
+    );
+    assert!(at(16, "GC003")[0].starts_with("upgrading to 1.33:"), "{v}");
+    // ValidatingAdmissionPolicy: warned at 1.31, fatal at 1.32 — a 1.33-only report says neither.
+    assert!(at(7, "GC008")[0].starts_with("upgrading to 1.31:"), "{v}");
+    assert!(at(7, "GC003")[0].starts_with("upgrading to 1.32:"), "{v}");
+    let steps = v["upgrade"]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 3);
+    assert_eq!(steps[0]["version"], "1.31");
+    assert!(
+        steps[0]["locked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g == "AppArmor"),
+        "{v}"
+    );
+    assert!(
+        steps[2]["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g == "AppArmor"),
+        "{v}"
+    );
+    // Only a 1.33 report: the 1.31 lock never shows.
+    let (_, only) = json(&["--target", "1.33", file]);
+    assert!(!only.to_string().contains("GC004"));
+    // --from must be older.
+    gatecheck()
+        .args(["--from", "1.33", "--target", "1.32", file])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not older than --target"));
+}
+
+/// SARIF, Markdown and JUnit outputs, checked for the structure their consumers need.
+#[test]
+fn sarif_markdown_and_junit() {
+    let file = "fixtures/bad/kubelet-config.yaml";
+    let out = gatecheck()
+        .args(["--target", "1.33", "--format", "sarif", file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules
+        .iter()
+        .all(|r| r["id"].is_string() && r["helpUri"].is_string() && r["help"]["text"].is_string()));
+    let first = &run["results"][0];
+    assert_eq!(first["ruleId"], "GC004");
+    assert_eq!(
+        rules[first["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "GC004"
+    );
+    let region = &first["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(5), Some(3))
+    );
+    assert_eq!(
+        (region["endLine"].as_u64(), region["endColumn"].as_u64()),
+        (Some(5), Some(20))
+    );
+    assert_eq!(first["level"], "error");
+
+    let out = gatecheck()
+        .args([
+            "--from",
+            "1.30",
+            "--target",
+            "1.33",
+            "--format",
+            "markdown",
+            "fixtures/upgrade/kubeadm-1.30.yaml",
+        ])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.starts_with("## ❌ gatecheck 1.33: 5 errors"), "{md}");
+    assert!(
+        md.contains(
+            "| ❌ | `fixtures/upgrade/kubeadm-1.30.yaml:16:3` | `AppArmor` | GC004 `locked` |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("### Upgrade notes 1.30 → 1.33"), "{md}");
+    assert!(md.contains("- **1.31**:"), "{md}");
+
+    let out = gatecheck()
+        .args([
+            "--target",
+            "1.33",
+            "--format",
+            "junit",
+            file,
+            "fixtures/good/kubelet-config.yaml",
+        ])
+        .output()
+        .unwrap();
+    let xml = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        xml.contains("<testsuite name=\"gatecheck\" tests=\"2\" failures=\"1\""),
+        "{xml}"
+    );
+    assert!(xml.contains("<testcase classname=\"gatecheck\" name=\"fixtures/bad/kubelet-config.yaml\">\n    <failure"), "{xml}");
+    assert!(
+        xml.contains("cannot set feature gate SidecarContainers to false"),
+        "{xml}"
+    );
+}

@@ -3,6 +3,7 @@
 use crate::render;
 use crate::{FailOn, LintArgs, LintFormat as Format};
 use gatecheck_lint::{lint_source, Finding, InputError, Options, Severity};
+use gatecheck_rules::Version;
 use serde_json::json;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -212,6 +213,83 @@ fn threshold(f: FailOn) -> Severity {
     }
 }
 
+/// What changes at one step of an upgrade for the components in the files, whether or not the
+/// files set the gates: defaults that flip, new locks, deprecations, removals.
+struct StepNotes {
+    version: Version,
+    default_on: Vec<&'static str>,
+    default_off: Vec<&'static str>,
+    locked: Vec<&'static str>,
+    deprecated: Vec<&'static str>,
+    removed: Vec<&'static str>,
+}
+
+impl StepNotes {
+    /// "on by default: A, B" and so on, for the kinds of change this step has.
+    fn parts(&self) -> Vec<String> {
+        [
+            ("on by default", &self.default_on),
+            ("off by default", &self.default_off),
+            ("locked", &self.locked),
+            ("deprecated", &self.deprecated),
+            ("removed", &self.removed),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(what, v)| format!("{what}: {}", v.join(", ")))
+        .collect()
+    }
+}
+
+fn upgrade_notes(
+    from: Version,
+    steps: &[Version],
+    components: &[gatecheck_rules::Component],
+) -> Vec<StepNotes> {
+    use gatecheck_rules::ChangeKind;
+    let rules = gatecheck_rules::Rules::embedded();
+    let mut out = Vec::new();
+    let mut prev = from;
+    for &step in steps {
+        let mut notes = StepNotes {
+            version: step,
+            default_on: Vec::new(),
+            default_off: Vec::new(),
+            locked: Vec::new(),
+            deprecated: Vec::new(),
+            removed: Vec::new(),
+        };
+        let changes = rules
+            .diff(gatecheck_rules::Registry::Kubernetes, prev, step)
+            .unwrap_or_default();
+        for c in changes {
+            // A gate concerns the files' components when its KEP names one of them (or no
+            // source says which components it concerns).
+            let concerns = c.gate.components.is_empty()
+                || c.gate.components.iter().any(|g| components.contains(g));
+            if !concerns {
+                continue;
+            }
+            for kind in &c.kinds {
+                match kind {
+                    ChangeKind::DefaultFlipped => match c.after.map(|a| a.default) {
+                        Some(true) => notes.default_on.push(c.gate.name),
+                        Some(false) => notes.default_off.push(c.gate.name),
+                        None => {}
+                    },
+                    ChangeKind::Locked => notes.locked.push(c.gate.name),
+                    ChangeKind::Deprecated => notes.deprecated.push(c.gate.name),
+                    ChangeKind::Removed => notes.removed.push(c.gate.name),
+                    _ => {}
+                }
+            }
+        }
+        out.push(notes);
+        prev = step;
+    }
+    out
+}
+
 /// Said with every report on a release whose facts come from a development tree.
 fn development_note(target: gatecheck_rules::Version) -> Option<String> {
     gatecheck_rules::Rules::embedded().development(target).map(|what| {
@@ -239,6 +317,17 @@ pub fn run(args: LintArgs) -> u8 {
         );
         return 2;
     }
+    if let Some(from) = args.from.filter(|f| *f >= target) {
+        eprintln!("error: --from {from} is not older than --target {target}: an upgrade goes up (`gatecheck diff {from} {target}` shows what a downgrade changes)");
+        return 2;
+    }
+    // The releases the files meet on the way: each minor after --from, up to the target.
+    let steps: Vec<Version> = match args.from {
+        Some(from) => (from.minor + 1..=target.minor)
+            .map(|m| Version::new(1, m))
+            .collect(),
+        None => vec![target],
+    };
     if args.paths.is_empty() {
         eprintln!("error: no files given; pass files, directories, or - for standard input\n\nFor more information, try '--help'.");
         return 2;
@@ -309,9 +398,54 @@ pub fn run(args: LintArgs) -> u8 {
     }
     let (mut recognised, mut with_settings) = (0usize, 0usize);
     let mut unrecognised: Vec<String> = Vec::new();
+    let mut components: Vec<gatecheck_rules::Component> = Vec::new();
     for (input, src, options) in readable {
-        match lint_source(&input.name, &src, &options) {
+        // One report per step; a finding already made at an earlier step is not repeated.
+        let mut merged: Option<gatecheck_lint::Report> = None;
+        let mut failed = None;
+        for &step in &steps {
+            let options = Options {
+                target: step,
+                patch: if step == target { patch } else { None },
+                ..options.clone()
+            };
+            match lint_source(&input.name, &src, &options) {
+                Ok(mut report) => {
+                    if steps.len() > 1 {
+                        for f in &mut report.findings {
+                            f.message = format!("upgrading to {step}: {}", f.message);
+                        }
+                    }
+                    match &mut merged {
+                        None => merged = Some(report),
+                        Some(m) => {
+                            for f in report.findings {
+                                let seen = m.findings.iter().any(|g| {
+                                    g.offset == f.offset && g.kind == f.kind && g.gate == f.gate
+                                });
+                                if !seen {
+                                    m.findings.push(f);
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        let result = match (merged, failed) {
+            (_, Some(e)) => Err(e),
+            (Some(m), None) => Ok(m),
+            (None, None) => unreachable!("at least one step"),
+        };
+        match result {
             Ok(report) => {
+                components.extend(report.components.iter().copied());
+                components.sort();
+                components.dedup();
                 if report.recognised {
                     recognised += 1;
                 } else {
@@ -356,7 +490,21 @@ pub fn run(args: LintArgs) -> u8 {
                 .collect();
             let notes: Vec<String> = development_note(target).into_iter().collect();
             let files = json!({"checked": inputs.len(), "recognised": recognised, "with_settings": with_settings, "unrecognised": unrecognised});
-            let doc = json!({"target": gatecheck_rules::Target { version: target, patch }.to_string(), "files": files, "findings": findings, "errors": errs, "notes": notes});
+            let mut doc = json!({"target": gatecheck_rules::Target { version: target, patch }.to_string(), "files": files, "findings": findings, "errors": errs, "notes": notes});
+            if let Some(from) = args.from {
+                let steps: Vec<_> = upgrade_notes(from, &steps, &components)
+                    .iter()
+                    .map(|n| {
+                        json!({
+                            "version": n.version.to_string(),
+                            "default_on": n.default_on, "default_off": n.default_off,
+                            "locked": n.locked, "deprecated": n.deprecated, "removed": n.removed,
+                        })
+                    })
+                    .collect();
+                doc["upgrade"] =
+                    json!({"from": from.to_string(), "to": target.to_string(), "steps": steps});
+            }
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Github => {
@@ -366,6 +514,53 @@ pub fn run(args: LintArgs) -> u8 {
             for (file, e) in &errors {
                 println!("{}", render::github::error(file, e));
             }
+        }
+        Format::Sarif => {
+            let source = |file: &str| sources.get(file).cloned().unwrap_or_default();
+            let doc = render::sarif::document(&all, &source);
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        Format::Markdown => {
+            let errs: Vec<(String, String)> = errors
+                .iter()
+                .map(|(f, e)| (f.clone(), e.to_string()))
+                .collect();
+            let mut notes: Vec<String> = development_note(target)
+                .into_iter()
+                .map(|n| format!("> {n}\n"))
+                .collect();
+            if let Some(from) = args.from {
+                let names: Vec<&str> = components.iter().map(|c| c.as_str()).collect();
+                notes.push(format!(
+                    "### Upgrade notes {from} → {target}\n\nWhat changes for {} without any setting changing:\n",
+                    if names.is_empty() { "these files".to_string() } else { names.join(", ") }
+                ));
+                for n in upgrade_notes(from, &steps, &components) {
+                    let parts = n.parts();
+                    notes.push(if parts.is_empty() {
+                        format!("- **{}**: nothing", n.version)
+                    } else {
+                        format!("- **{}**: {}", n.version, parts.join("; "))
+                    });
+                }
+            }
+            let target_text = gatecheck_rules::Target {
+                version: target,
+                patch,
+            }
+            .to_string();
+            print!(
+                "{}",
+                render::markdown::document(&target_text, &all, &errs, &notes)
+            );
+        }
+        Format::Junit => {
+            let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+            let errs: Vec<(String, String)> = errors
+                .iter()
+                .map(|(f, e)| (f.clone(), e.to_string()))
+                .collect();
+            print!("{}", render::junit::document(&names, &all, &errs));
         }
         Format::Human => {
             // Findings are grouped by file, in file order: one lookup per file, not per finding.
@@ -396,6 +591,25 @@ pub fn run(args: LintArgs) -> u8 {
             }
             flush(current);
         }
+    }
+    if let (Some(from), Format::Human) = (args.from, args.format) {
+        let names: Vec<&str> = components.iter().map(|c| c.as_str()).collect();
+        println!(
+            "Upgrade notes {from} → {target}, for the components these files configure ({}): what changes without any setting changing",
+            if names.is_empty() { "none found".to_string() } else { names.join(", ") }
+        );
+        for n in upgrade_notes(from, &steps, &components) {
+            let parts = n.parts();
+            if parts.is_empty() {
+                println!("  {}: nothing", n.version);
+            } else {
+                println!("  {}:", n.version);
+                for p in parts {
+                    println!("    {p}");
+                }
+            }
+        }
+        println!();
     }
     if args.format != Format::Json {
         if let Some(note) = development_note(target) {

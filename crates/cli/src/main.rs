@@ -36,6 +36,12 @@ pub struct LintArgs {
     /// a bare minor is judged as its first patch release, with a note where later ones differ.
     #[arg(short, long, value_name = "VERSION", value_parser = parse_target)]
     target: Option<gatecheck_rules::Target>,
+    /// The version the cluster runs now: judge the files at every minor release from the next one
+    /// up to --target (an upgrade goes one minor at a time), say which step breaks, and list what
+    /// changes for the components in the files (defaults that flip, new locks, deprecations,
+    /// removals).
+    #[arg(long, value_name = "VERSION", value_parser = parse_version)]
+    from: Option<Version>,
     /// Files or directories to check (directories are searched recursively); `-` reads stdin.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -134,6 +140,12 @@ pub enum LintFormat {
     Json,
     /// GitHub Actions workflow commands: each finding becomes an annotation on the file and line.
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning and GitLab.
+    Sarif,
+    /// A Markdown pull-request comment: a table of findings, and the upgrade notes with --from.
+    Markdown,
+    /// JUnit XML, one test case per file, for CI test tabs.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -63,6 +63,8 @@ pub struct Report {
     pub settings: usize,
     /// Whether a format gatecheck knows read the file (or part of it).
     pub recognised: bool,
+    /// The components the file configures (from its gate settings).
+    pub components: Vec<Component>,
 }
 
 /// Where each line starts, so that many findings in one file each find their line and column
@@ -396,6 +398,13 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     let mut out: Vec<Finding> = Vec::new();
     let settings = sink.settings.len();
     let recognised = sink.recognised || sink.fallback.kubernetes > 0;
+    let mut components: Vec<Component> = sink
+        .settings
+        .iter()
+        .flat_map(|s| s.components.iter().copied())
+        .collect();
+    components.sort();
+    components.dedup();
     let make = |kind: FindingKind, s: &Setting, message: String, help: String| {
         let (line, column) = lines.line_col(s.offset);
         Finding {
@@ -552,6 +561,7 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         findings: out,
         settings,
         recognised,
+        components,
     }
 }
 
