@@ -1673,3 +1673,13 @@ fn sarif_markdown_and_junit() {
         "{xml}"
     );
 }
+
+/// A multi-byte character where the MIME sniffer cuts its header window: no panic (found by the
+/// corpus benchmark: a real RKE1 file with Chinese comments).
+#[test]
+fn multibyte_text_at_the_mime_window_edge() {
+    let src = format!("# {}群\nnodes: []\nservices:\n  kubelet:\n    extra_args:\n      feature-gates: ServerSideApply=true\n", "a".repeat(2044));
+    let (rc, v) = json_stdin(&["--target", "1.33"], &src);
+    assert_eq!(rc, 1, "{v}");
+    assert!(has(&v, 6, 22, "GC003", "ServerSideApply"), "{v}");
+}

@@ -197,6 +197,9 @@ fn is_flags_file(input: &Input, src: &str) -> bool {
         .and_then(|e| e.to_str())
     {
         Some("yaml" | "yml" | "json") => false,
+        // A `.conf` that is a Kubernetes object (kubeadm's and kube-proxy's config files are
+        // often named so) is YAML.
+        Some(_) if src.starts_with("apiVersion:") || src.contains("\napiVersion:") => false,
         Some(_) => true,
         // No extension (/etc/default/kubelet) or stdin: YAML unless it looks like flags.
         None => {
@@ -211,6 +214,41 @@ fn threshold(f: FailOn) -> Severity {
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     }
+}
+
+/// `f` over `items` on every core, in the items' order. Work is handed out one item at a
+/// time, so a few large files do not hold up the rest.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        // A worker that panicked takes the run down with it: losing its files' results would be
+        // a silent pass.
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// What changes at one step of an upgrade for the components in the files, whether or not the
@@ -356,8 +394,10 @@ pub fn run(args: LintArgs) -> u8 {
     }
     // Read everything first: with --node, each file is judged with the others' kubelet settings.
     let mut readable: Vec<(&Input, String, Options)> = Vec::new();
-    for input in &inputs {
-        match read(input) {
+    // Files are read, and below linted, on every core; results keep the inputs' order.
+    let texts = par_map(&inputs, read);
+    for (input, text) in inputs.iter().zip(texts) {
+        match text {
             Ok(src) => {
                 let options = Options {
                     target,
@@ -399,48 +439,41 @@ pub fn run(args: LintArgs) -> u8 {
     let (mut recognised, mut with_settings) = (0usize, 0usize);
     let mut unrecognised: Vec<String> = Vec::new();
     let mut components: Vec<gatecheck_rules::Component> = Vec::new();
-    for (input, src, options) in readable {
+    let lint_one = |(input, src, options): &(&Input, String, Options)| {
         // One report per step; a finding already made at an earlier step is not repeated.
         let mut merged: Option<gatecheck_lint::Report> = None;
-        let mut failed = None;
         for &step in &steps {
             let options = Options {
                 target: step,
                 patch: if step == target { patch } else { None },
                 ..options.clone()
             };
-            match lint_source(&input.name, &src, &options) {
-                Ok(mut report) => {
-                    if steps.len() > 1 {
-                        for f in &mut report.findings {
-                            f.message = format!("upgrading to {step}: {}", f.message);
-                        }
-                    }
-                    match &mut merged {
-                        None => merged = Some(report),
-                        Some(m) => {
-                            for f in report.findings {
-                                let seen = m.findings.iter().any(|g| {
-                                    g.offset == f.offset && g.kind == f.kind && g.gate == f.gate
-                                });
-                                if !seen {
-                                    m.findings.push(f);
-                                }
-                            }
-                        }
-                    }
+            let mut report = lint_source(&input.name, src, &options)?;
+            if steps.len() > 1 {
+                for f in &mut report.findings {
+                    f.message = format!("upgrading to {step}: {}", f.message);
                 }
-                Err(e) => {
-                    failed = Some(e);
-                    break;
+            }
+            match &mut merged {
+                None => merged = Some(report),
+                Some(m) => {
+                    for f in report.findings {
+                        let seen = m
+                            .findings
+                            .iter()
+                            .any(|g| g.offset == f.offset && g.kind == f.kind && g.gate == f.gate);
+                        if !seen {
+                            m.findings.push(f);
+                        }
+                    }
                 }
             }
         }
-        let result = match (merged, failed) {
-            (_, Some(e)) => Err(e),
-            (Some(m), None) => Ok(m),
-            (None, None) => unreachable!("at least one step"),
-        };
+        Ok::<_, InputError>(merged.unwrap_or_default())
+    };
+    let reports = par_map(&readable, lint_one);
+    assert_eq!(reports.len(), readable.len(), "a report for every file");
+    for ((input, src, _), result) in readable.into_iter().zip(reports) {
         match result {
             Ok(report) => {
                 components.extend(report.components.iter().copied());

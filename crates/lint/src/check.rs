@@ -279,9 +279,17 @@ fn read_flags_file(
         let base = first.rsplit('/').next().unwrap_or(first);
         Component::ALL.into_iter().find(|c| c.as_str() == base)
     });
+    // The file's name may say whose flags it holds (microk8s `args/kube-apiserver`,
+    // `kube-proxy.env`); the longest component name it contains wins.
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let named = Component::ALL
+        .into_iter()
+        .filter(|c| base.contains(c.as_str()))
+        .max_by_key(|c| c.as_str().len());
     let component = options
         .component
         .or(program)
+        .or(named)
         .or_else(|| {
             if src.contains("KUBELET_") || src.contains("/kubelet ") || src.contains("bin/kubelet") {
                 return Some(Component::Kubelet);

@@ -4,7 +4,11 @@
 
 /// Byte ranges of the readable parts' bodies, or `None` when `src` is not MIME multipart.
 pub fn yaml_parts(src: &str) -> Option<Vec<(usize, usize)>> {
-    let head = &src[..src.len().min(2048)];
+    let mut cut = src.len().min(2048);
+    while !src.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &src[..cut];
     let content_type = head
         .lines()
         .take_while(|l| !l.trim().is_empty())
@@ -57,5 +61,8 @@ mod tests {
         assert_eq!(parts.len(), 1);
         assert!(src[parts[0].0..parts[0].1].contains("kind: NodeConfig"));
         assert!(yaml_parts("kind: KubeletConfiguration\n").is_none());
+        // A multi-byte character across the header window's end is no reason to panic.
+        let wide = format!("{}群\nkind: x\n", "a".repeat(2046));
+        assert!(yaml_parts(&wide).is_none());
     }
 }
