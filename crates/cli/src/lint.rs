@@ -392,46 +392,6 @@ pub fn run(args: LintArgs) -> u8 {
     for (name, e) in &errors {
         eprintln!("{}", render::human::error(name, None, e));
     }
-    // Read everything first: with --node, each file is judged with the others' kubelet settings.
-    let mut readable: Vec<(&Input, String, Options)> = Vec::new();
-    // Files are read, and below linted, on every core; results keep the inputs' order.
-    let texts = par_map(&inputs, read);
-    for (input, text) in inputs.iter().zip(texts) {
-        match text {
-            Ok(src) => {
-                let options = Options {
-                    target,
-                    patch,
-                    component: args.component,
-                    flags_file: is_flags_file(input, &src),
-                    node: Vec::new(),
-                };
-                readable.push((input, src, options));
-            }
-            Err(e) => {
-                if args.format == Format::Human {
-                    eprintln!("{}", render::human::error(&input.name, None, &e));
-                }
-                errors.push((input.name.clone(), e));
-            }
-        }
-    }
-    if args.node {
-        let kubelet: Vec<Vec<gatecheck_lint::Setting>> = readable
-            .iter()
-            .map(|(input, src, options)| {
-                gatecheck_lint::kubelet_settings(&input.name, src, options).unwrap_or_default()
-            })
-            .collect();
-        for (i, (_, _, options)) in readable.iter_mut().enumerate() {
-            options.node = kubelet
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .flat_map(|(_, k)| k.iter().cloned())
-                .collect();
-        }
-    }
     if inputs.is_empty() && errors.is_empty() {
         eprintln!("error: no configuration files found in {}: gatecheck reads *.yaml, *.yml, *.conf and *.env files (and - for standard input)", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
         return 2;
@@ -439,91 +399,135 @@ pub fn run(args: LintArgs) -> u8 {
     let (mut recognised, mut with_settings) = (0usize, 0usize);
     let mut unrecognised: Vec<String> = Vec::new();
     let mut components: Vec<gatecheck_rules::Component> = Vec::new();
-    let lint_one = |(input, src, options): &(&Input, String, Options)| {
-        // One report per step; a finding already made at an earlier step is not repeated.
-        let mut merged: Option<gatecheck_lint::Report> = None;
-        for &step in &steps {
-            let options = Options {
-                target: step,
-                patch: if step == target { patch } else { None },
-                ..options.clone()
-            };
-            let mut report = lint_source(&input.name, src, &options)?;
-            if steps.len() > 1 {
-                for f in &mut report.findings {
-                    f.message = format!("upgrading to {step}: {}", f.message);
+    // Files go in batches (all at once with --node, which merges settings across files): each
+    // batch is read and linted on every core, and its files' text is dropped afterwards unless
+    // the output format shows excerpts, so memory does not grow with the number of files.
+    let batch_size = if args.node { inputs.len().max(1) } else { 512 };
+    for batch in inputs.chunks(batch_size) {
+        // Read everything first: with --node, each file is judged with the others' kubelet settings.
+        let mut readable: Vec<(&Input, String, Options)> = Vec::new();
+        // Files are read, and below linted, on every core; results keep the inputs' order.
+        let texts = par_map(batch, read);
+        for (input, text) in batch.iter().zip(texts) {
+            match text {
+                Ok(src) => {
+                    let options = Options {
+                        target,
+                        patch,
+                        component: args.component,
+                        flags_file: is_flags_file(input, &src),
+                        node: Vec::new(),
+                    };
+                    readable.push((input, src, options));
+                }
+                Err(e) => {
+                    if args.format == Format::Human {
+                        eprintln!("{}", render::human::error(&input.name, None, &e));
+                    }
+                    errors.push((input.name.clone(), e));
                 }
             }
-            match &mut merged {
-                None => merged = Some(report),
-                Some(m) => {
-                    for f in report.findings {
-                        let seen = m
-                            .findings
-                            .iter()
-                            .any(|g| g.offset == f.offset && g.kind == f.kind && g.gate == f.gate);
-                        if !seen {
-                            m.findings.push(f);
+        }
+        if args.node {
+            let kubelet: Vec<Vec<gatecheck_lint::Setting>> = readable
+                .iter()
+                .map(|(input, src, options)| {
+                    gatecheck_lint::kubelet_settings(&input.name, src, options).unwrap_or_default()
+                })
+                .collect();
+            for (i, (_, _, options)) in readable.iter_mut().enumerate() {
+                options.node = kubelet
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .flat_map(|(_, k)| k.iter().cloned())
+                    .collect();
+            }
+        }
+        let lint_one = |(input, src, options): &(&Input, String, Options)| {
+            // One report per step; a finding already made at an earlier step is not repeated.
+            let mut merged: Option<gatecheck_lint::Report> = None;
+            for &step in &steps {
+                let options = Options {
+                    target: step,
+                    patch: if step == target { patch } else { None },
+                    ..options.clone()
+                };
+                let mut report = lint_source(&input.name, src, &options)?;
+                if steps.len() > 1 {
+                    for f in &mut report.findings {
+                        f.message = format!("upgrading to {step}: {}", f.message);
+                    }
+                }
+                match &mut merged {
+                    None => merged = Some(report),
+                    Some(m) => {
+                        for f in report.findings {
+                            let seen = m.findings.iter().any(|g| {
+                                g.offset == f.offset && g.kind == f.kind && g.gate == f.gate
+                            });
+                            if !seen {
+                                m.findings.push(f);
+                            }
                         }
                     }
                 }
             }
-        }
-        Ok::<_, InputError>(merged.unwrap_or_default())
-    };
-    let reports = par_map(&readable, lint_one);
-    assert_eq!(reports.len(), readable.len(), "a report for every file");
-    for ((input, src, _), result) in readable.into_iter().zip(reports) {
-        match result {
-            Ok(report) => {
-                components.extend(report.components.iter().copied());
-                components.sort();
-                components.dedup();
-                if report.recognised {
-                    recognised += 1;
-                } else {
-                    unrecognised.push(input.name.clone());
-                }
-                if report.settings > 0 {
-                    with_settings += 1;
-                }
-                all.extend(report.findings.into_iter().map(|mut f| {
-                    // --strict: what gatecheck could not read fails the run.
-                    if args.strict
-                        && matches!(
-                            f.kind,
-                            gatecheck_lint::FindingKind::Template
-                                | gatecheck_lint::FindingKind::NotRead
-                        )
-                    {
-                        f.severity = Severity::Error;
+            Ok::<_, InputError>(merged.unwrap_or_default())
+        };
+        let reports = par_map(&readable, lint_one);
+        assert_eq!(reports.len(), readable.len(), "a report for every file");
+        for ((input, src, _), result) in readable.into_iter().zip(reports) {
+            match result {
+                Ok(report) => {
+                    components.extend(report.components.iter().copied());
+                    components.sort();
+                    components.dedup();
+                    if report.recognised {
+                        recognised += 1;
+                    } else {
+                        unrecognised.push(input.name.clone());
                     }
-                    (input.name.clone(), f)
-                }));
-            }
-            Err(e) => {
-                if args.format == Format::Human {
-                    eprintln!("{}", render::human::error(&input.name, Some(&src), &e));
+                    if report.settings > 0 {
+                        with_settings += 1;
+                    }
+                    all.extend(report.findings.into_iter().map(|mut f| {
+                        // --strict: what gatecheck could not read fails the run.
+                        if args.strict
+                            && matches!(
+                                f.kind,
+                                gatecheck_lint::FindingKind::Template
+                                    | gatecheck_lint::FindingKind::NotRead
+                            )
+                        {
+                            f.severity = Severity::Error;
+                        }
+                        (input.name.clone(), f)
+                    }));
                 }
-                errors.push((input.name.clone(), e));
+                Err(e) => {
+                    if args.format == Format::Human {
+                        eprintln!("{}", render::human::error(&input.name, Some(&src), &e));
+                    }
+                    errors.push((input.name.clone(), e));
+                }
+            }
+            // Only the formats that show excerpts or end positions keep the files' text.
+            if matches!(args.format, Format::Human | Format::Sarif) {
+                sources.insert(input.name.clone(), src);
             }
         }
-        sources.insert(input.name.clone(), src);
     }
     let fail_at = threshold(args.fail_on);
     match args.format {
         Format::Json => {
-            let findings: Vec<_> = all
-                .iter()
-                .map(|(file, f)| render::json::finding(file, f))
-                .collect();
             let errs: Vec<_> = errors
                 .iter()
                 .map(|(file, e)| render::json::error(file, e))
                 .collect();
             let notes: Vec<String> = development_note(target).into_iter().collect();
             let files = json!({"checked": inputs.len(), "recognised": recognised, "with_settings": with_settings, "unrecognised": unrecognised});
-            let mut doc = json!({"target": gatecheck_rules::Target { version: target, patch }.to_string(), "files": files, "findings": findings, "errors": errs, "notes": notes});
+            let mut doc = json!({"target": gatecheck_rules::Target { version: target, patch }.to_string(), "files": files, "errors": errs, "notes": notes});
             if let Some(from) = args.from {
                 let steps: Vec<_> = upgrade_notes(from, &steps, &components)
                     .iter()
@@ -538,7 +542,10 @@ pub fn run(args: LintArgs) -> u8 {
                 doc["upgrade"] =
                     json!({"from": from.to_string(), "to": target.to_string(), "steps": steps});
             }
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            // The findings are written one per line as they are serialised, not built into one
+            // tree first: memory does not grow with their number.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = render::json::write_document(&mut out, &doc, &all);
         }
         Format::Github => {
             for (file, f) in &all {

@@ -3,6 +3,7 @@
 
 use gatecheck_lint::{Finding, InputError, Value};
 use serde_json::json;
+use std::io::Write;
 
 fn value(v: &Option<Value>) -> serde_json::Value {
     match v {
@@ -25,4 +26,29 @@ pub fn finding(file: &str, f: &Finding) -> serde_json::Value {
 
 pub fn error(file: &str, e: &InputError) -> serde_json::Value {
     json!({"file": file, "message": e.to_string(), "line": e.line, "column": e.column})
+}
+
+/// Writes `head` (an object) with a `findings` array added as its last member, one finding per
+/// line, serialised one at a time.
+pub fn write_document(
+    out: &mut impl Write,
+    head: &serde_json::Value,
+    findings: &[(String, Finding)],
+) -> std::io::Result<()> {
+    let head = serde_json::to_string(head).map_err(std::io::Error::other)?;
+    let open = head.strip_suffix('}').unwrap_or(&head);
+    write!(out, "{open}")?;
+    if open.len() > 1 {
+        write!(out, ",")?;
+    }
+    write!(out, "\"findings\":[")?;
+    for (i, (file, f)) in findings.iter().enumerate() {
+        if i > 0 {
+            write!(out, ",")?;
+        }
+        writeln!(out)?;
+        serde_json::to_writer(&mut *out, &finding(file, f)).map_err(std::io::Error::other)?;
+    }
+    writeln!(out, "\n]}}")?;
+    out.flush()
 }
