@@ -72,6 +72,9 @@ pub struct Report {
 struct Lines<'a> {
     src: &'a str,
     starts: Vec<usize>,
+    /// The last position converted (byte offset, column): the next one on the same line counts
+    /// characters from there, so many findings on one long line cost its length once, not each.
+    cursor: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> Lines<'a> {
@@ -79,7 +82,11 @@ impl<'a> Lines<'a> {
         let starts = std::iter::once(0)
             .chain(src.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Lines { src, starts }
+        Lines {
+            src,
+            starts,
+            cursor: std::cell::Cell::new((0, 1)),
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -87,7 +94,15 @@ impl<'a> Lines<'a> {
         let offset = offset.min(self.src.len());
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
-        let column = self.src.get(start..offset).map_or(0, |t| t.chars().count()) + 1;
+        let (at, col) = self.cursor.get();
+        let column = if at >= start && at <= offset && self.src.is_char_boundary(at) {
+            col + self.src.get(at..offset).map_or(0, |t| t.chars().count())
+        } else {
+            self.src.get(start..offset).map_or(0, |t| t.chars().count()) + 1
+        };
+        if self.src.is_char_boundary(offset) {
+            self.cursor.set((offset, column));
+        }
         (line, column)
     }
 }
@@ -401,6 +416,7 @@ fn on_off(b: bool) -> &'static str {
 
 fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     let rules = Rules::embedded();
+    UNKNOWN_SEEN.with(|n| n.set(0));
     let lines = Lines::new(src);
     let target = options.target;
     let mut out: Vec<Finding> = Vec::new();
@@ -573,6 +589,14 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     }
 }
 
+/// How many unknown names per file get "did you mean" suggestions.
+const SUGGEST_FOR: usize = 200;
+
+thread_local! {
+    /// Unknown names met so far in the file being judged (reset per file in `judge`).
+    static UNKNOWN_SEEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 fn judge_gate(
     rules: &Rules,
     at: Version,
@@ -584,7 +608,16 @@ fn judge_gate(
 ) {
     let who = who(s);
     let who = who.as_str();
-    let status = match rules.status(s.registry, &s.gate, at) {
+    // Suggestions for the first unknown names of a file; past that, none (a generated list of
+    // thousands of unknown gates would otherwise cost a second or more).
+    let suggest = UNKNOWN_SEEN.with(|n| {
+        let seen = n.get();
+        if rules.gate(s.registry, &s.gate).is_none() {
+            n.set(seen + 1);
+        }
+        seen < SUGGEST_FOR
+    });
+    let status = match rules.status_with(s.registry, &s.gate, at, suggest) {
         Ok(st) => st,
         Err(_) => return, // the CLI refuses targets newer than the data before reading files
     };

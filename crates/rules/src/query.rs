@@ -156,10 +156,27 @@ impl Rules {
         name: &str,
         version: Version,
     ) -> Result<Status, QueryError> {
+        self.status_with(registry, name, version, true)
+    }
+
+    /// As [`Rules::status`]; without `suggest`, an unknown name gets no suggestions (they cost
+    /// an edit distance against every gate, which a file of thousands of unknown names cannot
+    /// afford for each).
+    pub fn status_with(
+        &self,
+        registry: Registry,
+        name: &str,
+        version: Version,
+        suggest: bool,
+    ) -> Result<Status, QueryError> {
         self.check(version)?;
         let Some(gate) = self.gate(registry, name) else {
             return Ok(Status::Unknown {
-                suggestions: self.suggest(registry, name),
+                suggestions: if suggest {
+                    self.suggest(registry, name)
+                } else {
+                    Vec::new()
+                },
             });
         };
         if version < gate.introduced() {
