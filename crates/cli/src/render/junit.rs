@@ -11,6 +11,24 @@ fn xml(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// One line per finding, escaped for XML text.
+fn listing(findings: &[&Finding]) -> String {
+    let lines: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}: {} {} {}",
+                f.line,
+                f.column,
+                f.kind.code(),
+                f.severity.as_str(),
+                f.message
+            )
+        })
+        .collect();
+    xml(&lines.join("\n"))
+}
+
 pub fn document(
     files: &[String],
     findings: &[(String, Finding)],
@@ -41,41 +59,15 @@ pub fn document(
             ));
         } else if !failing.is_empty() {
             failures += 1;
-            let body: Vec<String> = mine
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{}:{}: {} {} {}",
-                        f.line,
-                        f.column,
-                        f.kind.code(),
-                        f.severity.as_str(),
-                        f.message
-                    )
-                })
-                .collect();
             cases.push_str(&format!(
                 "    <failure message=\"{} error finding(s)\" type=\"gatecheck\">{}</failure>\n",
                 failing.len(),
-                xml(&body.join("\n"))
+                listing(&mine)
             ));
         } else if !mine.is_empty() {
-            let body: Vec<String> = mine
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{}:{}: {} {} {}",
-                        f.line,
-                        f.column,
-                        f.kind.code(),
-                        f.severity.as_str(),
-                        f.message
-                    )
-                })
-                .collect();
             cases.push_str(&format!(
                 "    <system-out>{}</system-out>\n",
-                xml(&body.join("\n"))
+                listing(&mine)
             ));
         }
         cases.push_str("  </testcase>\n");

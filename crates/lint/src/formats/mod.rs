@@ -194,28 +194,7 @@ impl<'a> Sink<'a> {
             } else {
                 value.as_yaml11_bool()
             };
-            let raw = || {
-                self.src
-                    .get(value.span.start.offset..value.span.end.offset)
-                    .unwrap_or("")
-                    .to_string()
-            };
-            self.settings.push(Setting {
-                components: components.to_vec(),
-                registry,
-                gate: gate.to_string(),
-                value: parsed
-                    .map(Value::Bool)
-                    .unwrap_or_else(|| Value::Invalid(raw())),
-                offset: key.span.start.offset,
-                len: key.span.len().max(gate.len()),
-                group,
-                prefixed: false,
-                from_flag: false,
-                elsewhere: None,
-                emulated: None,
-                via: None,
-            });
+            self.push_gate(key, value, parsed, components, registry, group);
         }
     }
 
@@ -228,20 +207,41 @@ impl<'a> Sink<'a> {
         registry: Registry,
         group: usize,
     ) {
+        self.push_gate(
+            name,
+            value,
+            value.as_yaml11_bool(),
+            components,
+            registry,
+            group,
+        );
+    }
+
+    /// A setting whose name and value are YAML nodes; `parsed` is the value as the format reads
+    /// it (`None`: not a boolean it accepts, kept as written).
+    fn push_gate(
+        &mut self,
+        name: &Node,
+        value: &Node,
+        parsed: Option<bool>,
+        components: &[Component],
+        registry: Registry,
+        group: usize,
+    ) {
         let gate = name.as_str().unwrap_or_default();
-        let raw = self
-            .src
-            .get(value.span.start.offset..value.span.end.offset)
-            .unwrap_or("")
-            .to_string();
+        let raw = || {
+            self.src
+                .get(value.span.start.offset..value.span.end.offset)
+                .unwrap_or("")
+                .to_string()
+        };
         self.settings.push(Setting {
             components: components.to_vec(),
             registry,
             gate: gate.to_string(),
-            value: value
-                .as_yaml11_bool()
+            value: parsed
                 .map(Value::Bool)
-                .unwrap_or(Value::Invalid(raw)),
+                .unwrap_or_else(|| Value::Invalid(raw())),
             offset: name.span.start.offset,
             len: name.span.len().max(gate.len()),
             group,
