@@ -335,7 +335,52 @@ fn development_note(target: gatecheck_rules::Version) -> Option<String> {
     })
 }
 
-pub fn run(args: LintArgs) -> u8 {
+pub fn run(mut args: LintArgs) -> u8 {
+    // .gatecheck.yaml: a default target, excludes, severities, accepted findings.
+    let start = args
+        .paths
+        .first()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let mut config = match (args.no_config, crate::config::find(&start)) {
+        (false, Some(path)) => match crate::config::load(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        },
+        _ => crate::config::Config::default(),
+    };
+    if args.target.is_none() {
+        if let Some(t) = &config.target {
+            match t.parse() {
+                Ok(t) => args.target = Some(t),
+                Err(e) => {
+                    eprintln!(
+                        "error: {}: target: {e}",
+                        config
+                            .path
+                            .as_ref()
+                            .map_or(String::new(), |p| p.display().to_string())
+                    );
+                    return 2;
+                }
+            }
+        }
+    }
+    args.exclude.extend(config.exclude.iter().cloned());
+    let mut baseline = match &args.baseline {
+        Some(path) => match crate::config::Baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        },
+        None => None,
+    };
     let Some(gatecheck_rules::Target {
         version: target,
         patch,
@@ -491,7 +536,16 @@ pub fn run(args: LintArgs) -> u8 {
                     if report.settings > 0 {
                         with_settings += 1;
                     }
-                    all.extend(report.findings.into_iter().map(|mut f| {
+                    all.extend(report.findings.into_iter().filter_map(|mut f| {
+                        if !config.keep(&input.name, &mut f) {
+                            return None;
+                        }
+                        if baseline
+                            .as_mut()
+                            .is_some_and(|b| b.accepts(&input.name, &f))
+                        {
+                            return None;
+                        }
                         // --strict: what gatecheck could not read fails the run.
                         if args.strict
                             && matches!(
@@ -502,7 +556,7 @@ pub fn run(args: LintArgs) -> u8 {
                         {
                             f.severity = Severity::Error;
                         }
-                        (input.name.clone(), f)
+                        Some((input.name.clone(), f))
                     }));
                 }
                 Err(e) => {
@@ -517,6 +571,23 @@ pub fn run(args: LintArgs) -> u8 {
                 sources.insert(input.name.clone(), src);
             }
         }
+    }
+    // An accepted finding that no longer occurs should go from the config, or it will hide a
+    // future one.
+    for a in config.accept.iter().filter(|a| !a.used) {
+        eprintln!(
+            "note: {} accepts {} {}{}, which this run did not find: remove the entry",
+            config
+                .path
+                .as_ref()
+                .map_or(String::new(), |p| p.display().to_string()),
+            a.file,
+            a.code,
+            a.gate
+                .as_deref()
+                .map(|g| format!(" ({g})"))
+                .unwrap_or_default()
+        );
     }
     let fail_at = threshold(args.fail_on);
     match args.format {

@@ -2,6 +2,7 @@
 //! `gatecheck-lint` (files to findings) and `gatecheck-rules` (gate history) crates.
 
 mod commands;
+mod config;
 mod lint;
 mod render;
 
@@ -61,6 +62,13 @@ pub struct LintArgs {
     /// (GC019). Without it they are reported as a warning and a notice.
     #[arg(long)]
     strict: bool,
+    /// Accept the findings of an earlier `--format json` report (by file, code and gate): only new
+    /// findings are reported and fail the run.
+    #[arg(long, value_name = "REPORT.json")]
+    baseline: Option<PathBuf>,
+    /// Do not read `.gatecheck.yaml` (found by walking up from the first input).
+    #[arg(long)]
+    no_config: bool,
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,

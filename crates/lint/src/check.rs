@@ -336,6 +336,83 @@ fn read_flags_file(
     Ok(())
 }
 
+/// `# gatecheck: ignore[GC003,GC008] reason` comments: each suppresses the findings with those
+/// codes (or names) on its own line and on the next line. One that suppresses nothing is a
+/// finding itself (GC021).
+fn apply_inline_ignores(src: &str, lines: &Lines<'_>, findings: &mut Vec<Finding>) {
+    const MARK: &str = "gatecheck: ignore[";
+    if !src.contains(MARK) {
+        return;
+    }
+    struct Ignore {
+        line: usize,
+        codes: Vec<String>,
+        offset: usize,
+        len: usize,
+        used: bool,
+    }
+    let mut ignores: Vec<Ignore> = Vec::new();
+    let mut start = 0;
+    for (i, text) in src.split_inclusive('\n').enumerate() {
+        if let Some(at) = text.find(MARK) {
+            let before = &text[..at];
+            if before.trim_end().ends_with('#') {
+                let rest = &text[at + MARK.len()..];
+                if let Some(close) = rest.find(']') {
+                    ignores.push(Ignore {
+                        line: i + 1,
+                        codes: rest[..close]
+                            .split(',')
+                            .map(|c| c.trim().to_ascii_uppercase())
+                            .filter(|c| !c.is_empty())
+                            .collect(),
+                        offset: start + before.trim_end().len() - 1,
+                        len: text.trim_end().len() - (before.trim_end().len() - 1),
+                        used: false,
+                    });
+                }
+            }
+        }
+        start += text.len();
+    }
+    findings.retain(|f| {
+        let hit = ignores.iter_mut().find(|ig| {
+            (ig.line == f.line || ig.line + 1 == f.line)
+                && ig.codes.iter().any(|c| {
+                    c.eq_ignore_ascii_case(f.kind.code()) || c.eq_ignore_ascii_case(f.kind.name())
+                })
+        });
+        match hit {
+            Some(ig) => {
+                ig.used = true;
+                false
+            }
+            None => true,
+        }
+    });
+    for ig in ignores.iter().filter(|ig| !ig.used) {
+        let (line, column) = lines.line_col(ig.offset);
+        findings.push(Finding {
+            kind: FindingKind::UnusedIgnore,
+            severity: FindingKind::UnusedIgnore.severity(),
+            component: None,
+            registry: Registry::Kubernetes,
+            gate: None,
+            value: None,
+            offset: ig.offset,
+            len: ig.len.max(1),
+            line,
+            column,
+            message: format!(
+                "this ignore comment ({}) suppresses no finding on its line or the next",
+                ig.codes.join(", ")
+            ),
+            help: "remove it".into(),
+        });
+    }
+    findings.sort_by_key(|f| (f.offset, f.kind));
+}
+
 /// What a setting's value and status say, most decisive first: the component stops at the
 /// first of these it meets (a value that is not a boolean is refused before the name is
 /// looked up), and the rest are facts about the same setting.
@@ -580,7 +657,8 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     }
     out.sort_by_key(|f| (f.offset, f.kind));
     out.dedup_by(|a, b| a.offset == b.offset && a.kind == b.kind);
-    let out = one_finding_per_setting(out);
+    let mut out = one_finding_per_setting(out);
+    apply_inline_ignores(src, &lines, &mut out);
     Report {
         findings: out,
         settings,

@@ -112,6 +112,9 @@ finding_kinds! {
     NotRead = "GC020", "not-read", Warning,
         "the file mentions feature gates, but gatecheck does not read its kind",
         "gatecheck found `featureGates`/`feature-gates` in a file whose shape it does not know, and no feature-gate setting it could place. The gates in it were not checked, so a green run says nothing about them. With --strict this is an error; tell gatecheck's maintainers about the format.";
+    UnusedIgnore = "GC021", "unused-ignore", Warning,
+        "an inline ignore comment suppresses nothing",
+        "A `# gatecheck: ignore[CODE] reason` comment applies to findings on its own line and the line after it. This one matches no finding (the setting was fixed, or the code is wrong): remove it, so that it does not hide a future finding there.";
 }
 
 impl fmt::Display for FindingKind {
