@@ -1775,3 +1775,36 @@ fn adoption_config_inline_ignores_and_baseline() {
     assert_eq!(gates, ["ServerSideApply"], "only the new finding: {v}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The versions the files declare: a note when the upgrade skips minors (pointing at --from), and
+/// when the files disagree (no guess).
+#[test]
+fn declared_versions_are_noted() {
+    let (_, v) = json(&["--target", "1.33", "fixtures/upgrade/kubeadm-1.30.yaml"]);
+    let note = v["notes"][0].as_str().unwrap();
+    assert!(
+        note.contains("declare Kubernetes 1.30")
+            && note.contains("kubernetesVersion at line 4")
+            && note.contains("--from 1.30"),
+        "{note}"
+    );
+    let (_, v) = json(&[
+        "--target",
+        "1.33",
+        "fixtures/upgrade/kubeadm-1.30.yaml",
+        "fixtures/real/corpus/kind-volcano-e2e.yaml",
+    ]);
+    let note = v["notes"][0].as_str().unwrap();
+    assert!(
+        note.contains("different Kubernetes versions") && note.contains("does not guess"),
+        "{note}"
+    );
+    let (_, v) = json(&[
+        "--from",
+        "1.30",
+        "--target",
+        "1.33",
+        "fixtures/upgrade/kubeadm-1.30.yaml",
+    ]);
+    assert_eq!(v["notes"], serde_json::json!([]));
+}

@@ -328,6 +328,42 @@ fn upgrade_notes(
     out
 }
 
+/// What the files' declared versions say about the upgrade, if anything.
+fn declared_note(
+    declared: &[(Version, String)],
+    target: Version,
+    from: Option<Version>,
+) -> Option<String> {
+    let first = declared.first()?;
+    let mut minors: Vec<Version> = declared.iter().map(|(v, _)| *v).collect();
+    minors.sort();
+    minors.dedup();
+    if minors.len() > 1 {
+        let list: Vec<String> = minors
+            .iter()
+            .map(|m| {
+                let at = declared
+                    .iter()
+                    .find(|(v, _)| v == m)
+                    .map_or("", |(_, a)| a.as_str());
+                format!("{m} ({at})")
+            })
+            .collect();
+        return Some(format!(
+            "the files declare different Kubernetes versions: {}; gatecheck does not guess which one the cluster runs",
+            list.join(", ")
+        ));
+    }
+    let current = first.0;
+    if from.is_some() || current >= target || current.next() == target {
+        return None;
+    }
+    Some(format!(
+        "the files declare Kubernetes {current} ({}): an upgrade to {target} passes through every minor in between, and `--from {current}` judges each step",
+        first.1
+    ))
+}
+
 /// Said with every report on a release whose facts come from a development tree.
 fn development_note(target: gatecheck_rules::Version) -> Option<String> {
     gatecheck_rules::Rules::embedded().development(target).map(|what| {
@@ -444,6 +480,7 @@ pub fn run(mut args: LintArgs) -> u8 {
     let (mut recognised, mut with_settings) = (0usize, 0usize);
     let mut unrecognised: Vec<String> = Vec::new();
     let mut components: Vec<gatecheck_rules::Component> = Vec::new();
+    let mut declared: Vec<(Version, String)> = Vec::new();
     // Files go in batches (all at once with --node, which merges settings across files): each
     // batch is read and linted on every core, and its files' text is dropped afterwards unless
     // the output format shows excerpts, so memory does not grow with the number of files.
@@ -525,6 +562,12 @@ pub fn run(mut args: LintArgs) -> u8 {
         for ((input, src, _), result) in readable.into_iter().zip(reports) {
             match result {
                 Ok(report) => {
+                    declared.extend(
+                        report
+                            .declared
+                            .iter()
+                            .map(|(v, at)| (*v, format!("{}: {at}", input.name))),
+                    );
                     components.extend(report.components.iter().copied());
                     components.sort();
                     components.dedup();
@@ -572,6 +615,9 @@ pub fn run(mut args: LintArgs) -> u8 {
             }
         }
     }
+    // What the files say the cluster runs now: an upgrade that skips minors, or files that do
+    // not agree, are worth a word (never a guess).
+    let version_note = declared_note(&declared, target, args.from);
     // An accepted finding that no longer occurs should go from the config, or it will hide a
     // future one.
     for a in config.accept.iter().filter(|a| !a.used) {
@@ -596,7 +642,10 @@ pub fn run(mut args: LintArgs) -> u8 {
                 .iter()
                 .map(|(file, e)| render::json::error(file, e))
                 .collect();
-            let notes: Vec<String> = development_note(target).into_iter().collect();
+            let notes: Vec<String> = development_note(target)
+                .into_iter()
+                .chain(version_note.clone())
+                .collect();
             let files = json!({"checked": inputs.len(), "recognised": recognised, "with_settings": with_settings, "unrecognised": unrecognised});
             let mut doc = json!({"target": gatecheck_rules::Target { version: target, patch }.to_string(), "files": files, "errors": errs, "notes": notes});
             if let Some(from) = args.from {
@@ -724,6 +773,9 @@ pub fn run(mut args: LintArgs) -> u8 {
     }
     if args.format != Format::Json {
         if let Some(note) = development_note(target) {
+            eprintln!("note: {note}");
+        }
+        if let Some(note) = &version_note {
             eprintln!("note: {note}");
         }
         let count = |s: Severity| all.iter().filter(|(_, f)| f.severity == s).count();

@@ -65,6 +65,10 @@ pub struct Report {
     pub recognised: bool,
     /// The components the file configures (from its gate settings).
     pub components: Vec<Component>,
+    /// Kubernetes versions the file declares (kubeadm `kubernetesVersion`, component and kind
+    /// node image tags, Cluster API / Gardener / eksctl version fields): the version, and where
+    /// (`kubernetesVersion at line 4`).
+    pub declared: Vec<(Version, String)>,
 }
 
 /// Where each line starts, so that many findings in one file each find their line and column
@@ -334,6 +338,65 @@ fn read_flags_file(
         sink.kube_proxy_flags_ignored(group);
     }
     Ok(())
+}
+
+/// The Kubernetes versions a file declares, read from its text: `kubernetesVersion:` (kubeadm,
+/// kOps), `version:` next to a Cluster API control plane / Gardener / eksctl kind, and the tags of
+/// component and kind node images (`registry.k8s.io/kube-apiserver:v1.30.4`, `kindest/node:v1.30.0`).
+fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, String)> {
+    const IMAGES: &[&str] = &[
+        "kube-apiserver:",
+        "kube-controller-manager:",
+        "kube-scheduler:",
+        "kube-proxy:",
+        "kubelet:",
+        "kindest/node:",
+        "hyperkube:",
+    ];
+    let kinds_with_version = ["KubeadmControlPlane", "Shoot", "ClusterConfig"]
+        .iter()
+        .any(|k| src.contains(&format!("kind: {k}")));
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in src.split_inclusive('\n') {
+        let t = line.trim_start();
+        let at = offset + (line.len() - t.len());
+        offset += line.len();
+        if t.starts_with('#') {
+            continue;
+        }
+        let value = |rest: &str| -> Option<Version> {
+            let v = rest.trim().trim_matches(['"', '\'']);
+            let v = v.strip_prefix('v').unwrap_or(v);
+            v.starts_with("1.").then(|| v.parse().ok()).flatten()
+        };
+        let (line_no, _) = lines.line_col(at);
+        if let Some(rest) = t.strip_prefix("kubernetesVersion:") {
+            if let Some(v) = value(rest) {
+                out.push((v, format!("kubernetesVersion at line {line_no}")));
+            }
+        } else if let (true, Some(rest)) = (kinds_with_version, t.strip_prefix("version:")) {
+            if let Some(v) = value(rest) {
+                out.push((v, format!("version at line {line_no}")));
+            }
+        } else if t.starts_with("image:") || t.starts_with("- image:") || t.contains("image: ") {
+            for img in IMAGES {
+                if let Some(i) = t.find(img) {
+                    let tag = t[i + img.len()..].split_whitespace().next().unwrap_or("");
+                    if let Some(v) = value(tag.split('@').next().unwrap_or(tag)) {
+                        out.push((
+                            v,
+                            format!(
+                                "{}image tag at line {line_no}",
+                                img.trim_end_matches(':').to_string() + " "
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `# gatecheck: ignore[GC003,GC008] reason` comments: each suppresses the findings with those
@@ -664,6 +727,7 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
         settings,
         recognised,
         components,
+        declared: declared_versions(src, &lines),
     }
 }
 
