@@ -1808,3 +1808,54 @@ fn declared_versions_are_noted() {
     ]);
     assert_eq!(v["notes"], serde_json::json!([]));
 }
+
+/// `diff` narrowed to a component, or to the gates some files set.
+#[test]
+fn diff_filters() {
+    let out = gatecheck()
+        .args([
+            "diff",
+            "1.30",
+            "1.33",
+            "--only-affecting",
+            "fixtures/upgrade/kubeadm-1.30.yaml",
+        ])
+        .output()
+        .unwrap();
+    let names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "AppArmor",
+            "CloudDualStackNodeIPs",
+            "SidecarContainers",
+            "ValidatingAdmissionPolicy"
+        ]
+    );
+    let out = gatecheck()
+        .args([
+            "diff",
+            "1.32",
+            "1.33",
+            "--component",
+            "kube-proxy",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gates = v["gates"].as_array().unwrap();
+    assert!(!gates.is_empty());
+    assert!(
+        gates.iter().any(|g| g["name"] == "NFTablesProxyMode"),
+        "{v}"
+    );
+    assert!(
+        !gates.iter().any(|g| g["name"] == "SidecarContainers"),
+        "kubelet's, not kube-proxy's: {v}"
+    );
+}

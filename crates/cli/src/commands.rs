@@ -256,15 +256,54 @@ pub fn list(
     0
 }
 
-pub fn diff(from: Version, to: Version, kubeadm: bool, format: Format) -> u8 {
+pub fn diff(
+    from: Version,
+    to: Version,
+    kubeadm: bool,
+    component: Option<Component>,
+    only_affecting: &[std::path::PathBuf],
+    format: Format,
+) -> u8 {
     let rules = Rules::embedded();
-    let changes = match rules.diff(registry(kubeadm), from, to) {
+    let mut changes = match rules.diff(registry(kubeadm), from, to) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
+    if let Some(c) = component {
+        changes.retain(|ch| ch.gate.components.contains(&c));
+    }
+    if !only_affecting.is_empty() {
+        // The gates the files set, as gatecheck reads them.
+        let mut set: Vec<String> = Vec::new();
+        for path in only_affecting {
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: {}: {e}", path.display());
+                    return 2;
+                }
+            };
+            let flags = !matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            ) && !text.contains("apiVersion:");
+            let options = gatecheck_lint::Options {
+                flags_file: flags,
+                ..gatecheck_lint::Options::new(to.max(from))
+            };
+            match gatecheck_lint::settings(&path.display().to_string(), &text, &options) {
+                Ok(s) => set.extend(s.into_iter().map(|s| s.gate)),
+                Err(e) => {
+                    eprintln!("error: {}: {e}", path.display());
+                    return 2;
+                }
+            }
+        }
+        changes.retain(|ch| set.iter().any(|g| g == ch.gate.name));
+    }
     if format == Format::Json {
         let items: Vec<Value> = changes
             .iter()

@@ -128,6 +128,12 @@ enum Command {
         to: Version,
         #[arg(long)]
         kubeadm: bool,
+        /// Only gates that concern this component.
+        #[arg(long, value_parser = parse_component)]
+        component: Option<gatecheck_rules::Component>,
+        /// Only gates these files set (any format gatecheck reads).
+        #[arg(long, value_name = "PATH", num_args = 1..)]
+        only_affecting: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
@@ -300,8 +306,10 @@ fn main() -> ExitCode {
             from,
             to,
             kubeadm,
+            component,
+            only_affecting,
             format,
-        }) => commands::diff(from, to, kubeadm, format),
+        }) => commands::diff(from, to, kubeadm, component, &only_affecting, format),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "gatecheck", &mut std::io::stdout());

@@ -117,6 +117,11 @@ pub fn lint_source(name: &str, src: &str, options: &Options) -> Result<Report, I
     Ok(judge(src, options, sink))
 }
 
+/// Every gate setting of one file, without judging them (`gatecheck diff --only-affecting`).
+pub fn settings(name: &str, src: &str, options: &Options) -> Result<Vec<Setting>, InputError> {
+    Ok(read(name, src, options)?.settings)
+}
+
 /// The kubelet settings of one file, located as `file:line:column`, to merge into the node's
 /// other files (`Options::node`). Reads the file without judging it.
 pub fn kubelet_settings(

@@ -25,7 +25,7 @@ mod merge;
 mod mime;
 pub mod template;
 
-pub use check::{kubelet_settings, lint_source, Finding, Options, Report, Value};
+pub use check::{kubelet_settings, lint_source, settings, Finding, Options, Report, Value};
 pub use findings::{FindingKind, Severity};
 pub use formats::Setting;
 
