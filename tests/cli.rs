@@ -1859,3 +1859,40 @@ fn diff_filters() {
         "kubelet's, not kube-proxy's: {v}"
     );
 }
+
+/// Bounded parsing: the kubeadmConfigPatches of one kind file share one alias budget (200 patches
+/// of 10,000 alias copies each are refused, not expanded one by one), and a long flow map on one
+/// line parses in linear time.
+#[test]
+fn parsing_is_bounded_across_patches_and_long_lines() {
+    let patch = "  - |\n    a: &a [x,x,x,x,x,x,x,x,x,x]\n    b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n    c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n    d: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n";
+    let src = format!(
+        "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nkubeadmConfigPatches:\n{}",
+        patch.repeat(200)
+    );
+    let (rc, v) = json_stdin(&["--target", "1.33"], &src);
+    assert_eq!(rc, 1);
+    let refused = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().contains("alias bomb"))
+        .count();
+    assert!(
+        refused > 150,
+        "the shared budget runs out early: {refused} refused"
+    );
+    let flow = format!(
+        "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates: {{{}}}\n",
+        (0..20_000).map(|i| format!("Gate{i}: true")).collect::<Vec<_>>().join(", ")
+    );
+    let (rc, v) = json_stdin(&["--target", "1.33"], &flow);
+    assert_eq!(rc, 1);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 20_000);
+    let last = &v["findings"][19_999];
+    assert_eq!(last["line"], 3);
+    assert_eq!(
+        last["column"].as_u64().unwrap() as usize,
+        flow.lines().nth(2).unwrap().find("Gate19999").unwrap() + 1
+    );
+}

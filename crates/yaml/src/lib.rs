@@ -218,18 +218,46 @@ pub fn parse(src: &str) -> Result<Vec<Document>, Error> {
     Builder::new(src).run()
 }
 
+/// What parsing may still spend on nodes and alias copies. Several streams parsed with one
+/// budget (a file and the YAML embedded in its strings, such as kind's `kubeadmConfigPatches`)
+/// share [`MAX_NODES`] and [`MAX_ALIASED_NODES`] between them, so many small alias bombs cost no
+/// more than one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Budget {
+    nodes: usize,
+    aliased: usize,
+}
+
+/// [`parse`], charging nodes and alias copies to `budget`.
+pub fn parse_with_budget(src: &str, budget: &mut Budget) -> Result<Vec<Document>, Error> {
+    let mut b = Builder::new(src);
+    b.nodes = budget.nodes;
+    b.aliased = budget.aliased;
+    let (docs, spent) = b.run_counted();
+    *budget = spent;
+    docs
+}
+
 /// Turns saphyr's character-based markers into line/column/byte positions.
 struct Positions<'a> {
     src: &'a str,
     /// Byte offset of the start of each line (index 0 is line 1).
     line_starts: Vec<usize>,
+    /// The last position converted (line, 0-based column, byte offset): parser events move
+    /// forward, so the next one on the same line walks on from there instead of from the start
+    /// of the line (a long flow map on one line would otherwise be quadratic).
+    cursor: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> Positions<'a> {
     fn new(src: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        Positions { src, line_starts }
+        Positions {
+            src,
+            line_starts,
+            cursor: std::cell::Cell::new((0, 0, 0)),
+        }
     }
 
     /// `line` is 1-based, `col` is a 0-based character count within the line.
@@ -240,13 +268,20 @@ impl<'a> Positions<'a> {
             .get(line - 1)
             .copied()
             .unwrap_or(self.src.len());
-        let rest = self.src.get(start..).unwrap_or("");
-        let offset = start
+        let (c_line, c_col, c_off) = self.cursor.get();
+        let (from_col, from_off) = if c_line == line && c_col <= col {
+            (c_col, c_off)
+        } else {
+            (0, start)
+        };
+        let rest = self.src.get(from_off..).unwrap_or("");
+        let offset = from_off
             + rest
                 .char_indices()
-                .nth(col)
+                .nth(col - from_col)
                 .map(|(i, _)| i)
                 .unwrap_or(rest.len());
+        self.cursor.set((line, col, offset));
         Pos {
             line,
             column: col + 1,
@@ -312,7 +347,21 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn run(mut self) -> Result<Vec<Document>, Error> {
+    fn run(self) -> Result<Vec<Document>, Error> {
+        self.run_counted().0
+    }
+
+    /// Runs, and says what was spent (also when parsing stops with an error).
+    fn run_counted(mut self) -> (Result<Vec<Document>, Error>, Budget) {
+        let result = self.run_inner();
+        let spent = Budget {
+            nodes: self.nodes,
+            aliased: self.aliased,
+        };
+        (result, spent)
+    }
+
+    fn run_inner(&mut self) -> Result<Vec<Document>, Error> {
         let mut docs = Vec::new();
         let mut stack: Vec<Open> = Vec::new();
         let mut root: Option<Node> = None;
@@ -563,6 +612,19 @@ mod tests {
         }
         let err = parse(&src).unwrap_err();
         assert!(err.message.contains("alias bomb"), "{err}");
+    }
+
+    #[test]
+    fn a_shared_budget_is_spent_once() {
+        // Ten streams of 9,000 alias copies each: fine alone, refused together.
+        let one = "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n";
+        assert!(parse(one).is_ok());
+        let mut budget = Budget::default();
+        let results: Vec<bool> = (0..20)
+            .map(|_| parse_with_budget(one, &mut budget).is_ok())
+            .collect();
+        assert!(results[0]);
+        assert!(!results[19], "the shared budget runs out");
     }
 
     #[test]

@@ -52,7 +52,8 @@ impl Format for Kind {
 /// any other form, findings point at the start of the patch.
 fn read_patch(patch: &Node, sink: &mut Sink<'_>) {
     let Some(text) = patch.as_str() else { return };
-    let docs = match gatecheck_yaml::parse(text) {
+    // Every patch of the file draws on one budget: many small alias bombs cost no more than one.
+    let docs = match gatecheck_yaml::parse_with_budget(text, &mut sink.yaml_budget) {
         Ok(docs) => docs,
         Err(e) => {
             // kind cannot apply a patch it cannot parse: `kind create cluster` fails.

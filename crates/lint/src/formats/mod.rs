@@ -89,6 +89,8 @@ pub struct Sink<'a> {
     pub recognised: bool,
     /// What the content fallback found in documents no format claims.
     pub fallback: generic::Found,
+    /// The parse budget that YAML embedded in this file's strings shares (kind's patches).
+    pub yaml_budget: gatecheck_yaml::Budget,
     next_group: usize,
 }
 
@@ -102,6 +104,7 @@ impl<'a> Sink<'a> {
             ignored_groups: Vec::new(),
             recognised: false,
             fallback: generic::Found::default(),
+            yaml_budget: gatecheck_yaml::Budget::default(),
             next_group: 0,
         }
     }
@@ -116,6 +119,7 @@ impl<'a> Sink<'a> {
             ignored_groups: Vec::new(),
             recognised: false,
             fallback: generic::Found::default(),
+            yaml_budget: gatecheck_yaml::Budget::default(),
             next_group: self.next_group,
         }
     }
