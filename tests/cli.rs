@@ -777,11 +777,11 @@ fn github_format_writes_one_annotation_per_finding_and_error() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines.contains(
-        &"::error file=fixtures/bad/kubelet-config.yaml,line=5,col=3,title=GC004 locked::kubelet fails with `cannot set feature gate SidecarContainers to false, feature is locked to true` (delete this setting: in 1.33 the feature is always on)"
+        &"::error file=fixtures/bad/kubelet-config.yaml,line=5,col=3,endLine=5,endColumn=20,title=GC004 locked::kubelet fails with `cannot set feature gate SidecarContainers to false, feature is locked to true` (delete this setting: in 1.33 the feature is always on)"
     ), "{stdout}");
     assert!(
         lines.iter().any(|l| l.starts_with(
-            "::notice file=fixtures/bad/kubelet-config.yaml,line=9,col=3,title=GC010 redundant::"
+            "::notice file=fixtures/bad/kubelet-config.yaml,line=9,col=3,endLine=9,endColumn=28,title=GC010 redundant::"
         )),
         "info findings are notices: {stdout}"
     );
@@ -1894,5 +1894,36 @@ fn parsing_is_bounded_across_patches_and_long_lines() {
     assert_eq!(
         last["column"].as_u64().unwrap() as usize,
         flow.lines().nth(2).unwrap().find("Gate19999").unwrap() + 1
+    );
+}
+
+/// Findings carry their end position: JSON, SARIF regions and GitHub annotations (endLine,
+/// endColumn) agree with the span.
+#[test]
+fn end_positions_everywhere() {
+    let file = "fixtures/bad/kubelet-config.yaml";
+    let (_, v) = json(&["--target", "1.33", file]);
+    let f = &v["findings"][0];
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(5), Some(3))
+    );
+    assert_eq!(
+        (f["end_line"].as_u64(), f["end_column"].as_u64()),
+        (Some(5), Some(20)),
+        "{f}"
+    );
+    let out = gatecheck()
+        .args(["--target", "1.33", "--format", "github", file])
+        .output()
+        .unwrap();
+    let first = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        first.contains("line=5,col=3,endLine=5,endColumn=20"),
+        "{first}"
     );
 }

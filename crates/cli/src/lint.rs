@@ -610,7 +610,7 @@ pub fn run(mut args: LintArgs) -> u8 {
                 }
             }
             // Only the formats that show excerpts or end positions keep the files' text.
-            if matches!(args.format, Format::Human | Format::Sarif) {
+            if args.format == Format::Human {
                 sources.insert(input.name.clone(), src);
             }
         }
@@ -676,9 +676,8 @@ pub fn run(mut args: LintArgs) -> u8 {
             }
         }
         Format::Sarif => {
-            let source = |file: &str| sources.get(file).cloned().unwrap_or_default();
-            let doc = render::sarif::document(&all, &source);
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = render::sarif::write(&mut out, &all);
         }
         Format::Markdown => {
             let errs: Vec<(String, String)> = errors

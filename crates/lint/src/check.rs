@@ -49,6 +49,9 @@ pub struct Finding {
     pub len: usize,
     pub line: usize,
     pub column: usize,
+    /// 1-based line and column just past the span (its end, for SARIF and annotations).
+    pub end_line: usize,
+    pub end_column: usize,
     /// What the component will do.
     pub message: String,
     /// What to change.
@@ -90,6 +93,24 @@ impl<'a> Lines<'a> {
             src,
             starts,
             cursor: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    /// Line and column just past `len` bytes from `offset`, given the start's line and column:
+    /// counts only the span's own characters (spans are short; no rescan of the line).
+    fn end(&self, offset: usize, len: usize, line: usize, column: usize) -> (usize, usize) {
+        let start = offset.min(self.src.len());
+        let mut stop = (offset + len).min(self.src.len());
+        while !self.src.is_char_boundary(stop) {
+            stop -= 1;
+        }
+        let span = self.src.get(start..stop).unwrap_or("");
+        match span.rfind('\n') {
+            None => (line, column + span.chars().count()),
+            Some(nl) => (
+                line + span.matches('\n').count(),
+                span[nl + 1..].chars().count() + 1,
+            ),
         }
     }
 
@@ -460,6 +481,7 @@ fn apply_inline_ignores(src: &str, lines: &Lines<'_>, findings: &mut Vec<Finding
     });
     for ig in ignores.iter().filter(|ig| !ig.used) {
         let (line, column) = lines.line_col(ig.offset);
+        let (end_line, end_column) = lines.end(ig.offset, ig.len.max(1), line, column);
         findings.push(Finding {
             kind: FindingKind::UnusedIgnore,
             severity: FindingKind::UnusedIgnore.severity(),
@@ -471,6 +493,8 @@ fn apply_inline_ignores(src: &str, lines: &Lines<'_>, findings: &mut Vec<Finding
             len: ig.len.max(1),
             line,
             column,
+            end_line,
+            end_column,
             message: format!(
                 "this ignore comment ({}) suppresses no finding on its line or the next",
                 ig.codes.join(", ")
@@ -576,6 +600,7 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
     components.dedup();
     let make = |kind: FindingKind, s: &Setting, message: String, help: String| {
         let (line, column) = lines.line_col(s.offset);
+        let (end_line, end_column) = lines.end(s.offset, s.len, line, column);
         Finding {
             kind,
             severity: kind.severity(),
@@ -592,12 +617,15 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
             len: s.len,
             line,
             column,
+            end_line,
+            end_column,
             message,
             help,
         }
     };
     for p in sink.problems {
         let (line, column) = lines.line_col(p.offset);
+        let (end_line, end_column) = lines.end(p.offset, p.len, line, column);
         out.push(Finding {
             kind: p.kind,
             severity: p.kind.severity(),
@@ -609,6 +637,8 @@ fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
             len: p.len,
             line,
             column,
+            end_line,
+            end_column,
             message: p.message,
             help: p.help,
         });

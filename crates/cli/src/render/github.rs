@@ -12,10 +12,12 @@ pub fn finding(file: &str, f: &Finding) -> String {
         Severity::Info => "notice",
     };
     format!(
-        "::{level} file={},line={},col={},title={}::{}",
+        "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
         property(file),
         f.line,
         f.column,
+        f.end_line,
+        f.end_column,
         property(&format!("{} {}", f.kind.code(), f.kind.name())),
         data(&format!("{} ({})", f.message, f.help))
     )

@@ -16,6 +16,7 @@ fn value(v: &Option<Value>) -> serde_json::Value {
 pub fn finding(file: &str, f: &Finding) -> serde_json::Value {
     json!({
         "file": file, "line": f.line, "column": f.column,
+        "end_line": f.end_line, "end_column": f.end_column,
         "component": f.component.map(|c| c.as_str()),
         "registry": f.registry.as_str(), "gate": f.gate,
         "value": value(&f.value), "kind": f.kind.name(),

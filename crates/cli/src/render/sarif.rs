@@ -14,24 +14,48 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// 1-based line and column (in characters) of the end of a finding's span.
-fn end_of(src: &str, f: &Finding) -> (usize, usize) {
-    let start = f.offset.min(src.len());
-    let mut end = (f.offset + f.len.max(1)).min(src.len());
-    while !src.is_char_boundary(end) {
-        end -= 1;
-    }
-    let span = src.get(start..end).unwrap_or("");
-    match span.rfind('\n') {
-        None => (f.line, f.column + span.chars().count()),
-        Some(nl) => (
-            f.line + span.matches('\n').count(),
-            span[nl + 1..].chars().count() + 1,
-        ),
-    }
+/// One result, written as it is serialised (the document is streamed: memory does not grow with
+/// the number of findings).
+fn result(file: &str, f: &Finding) -> Value {
+    let index = FindingKind::ALL
+        .iter()
+        .position(|k| *k == f.kind)
+        .unwrap_or(0);
+    json!({
+        "ruleId": f.kind.code(),
+        "ruleIndex": index,
+        "level": level(f.severity),
+        "message": {"text": format!("{} ({})", f.message, f.help)},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": file},
+            "region": {
+                "startLine": f.line, "startColumn": f.column,
+                "endLine": f.end_line, "endColumn": f.end_column,
+            },
+        }}],
+    })
 }
 
-pub fn document(findings: &[(String, Finding)], source: &dyn Fn(&str) -> String) -> Value {
+/// Writes the SARIF log: the tool and its rules, then the results one per line.
+pub fn write(out: &mut impl std::io::Write, findings: &[(String, Finding)]) -> std::io::Result<()> {
+    let tool = serde_json::to_string(&tool()).map_err(std::io::Error::other)?;
+    write!(
+        out,
+        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{tool},\"results\":["
+    )?;
+    for (i, (file, f)) in findings.iter().enumerate() {
+        if i > 0 {
+            write!(out, ",")?;
+        }
+        writeln!(out)?;
+        serde_json::to_writer(&mut *out, &result(file, f)).map_err(std::io::Error::other)?;
+    }
+    writeln!(out, "\n]}}]}}")?;
+    out.flush()
+}
+
+/// The tool: gatecheck, with a rule per finding kind.
+fn tool() -> Value {
     let rules: Vec<Value> = FindingKind::ALL
         .iter()
         .map(|k| {
@@ -46,41 +70,10 @@ pub fn document(findings: &[(String, Finding)], source: &dyn Fn(&str) -> String)
             })
         })
         .collect();
-    let results: Vec<Value> = findings
-        .iter()
-        .map(|(file, f)| {
-            let src = source(file);
-            let (end_line, end_column) = end_of(&src, f);
-            let index = FindingKind::ALL
-                .iter()
-                .position(|k| *k == f.kind)
-                .unwrap_or(0);
-            json!({
-                "ruleId": f.kind.code(),
-                "ruleIndex": index,
-                "level": level(f.severity),
-                "message": {"text": format!("{} ({})", f.message, f.help)},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": file},
-                    "region": {
-                        "startLine": f.line, "startColumn": f.column,
-                        "endLine": end_line, "endColumn": end_column,
-                    },
-                }}],
-            })
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "gatecheck",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/gatecheck/gatecheck",
-                "rules": rules,
-            }},
-            "results": results,
-        }],
-    })
+    json!({"driver": {
+        "name": "gatecheck",
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": "https://github.com/gatecheck/gatecheck",
+        "rules": rules,
+    }})
 }
