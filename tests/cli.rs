@@ -1927,3 +1927,44 @@ fn end_positions_everywhere() {
         "{first}"
     );
 }
+
+/// --gitignore: files git ignores are skipped when a directory is searched (git decides), files
+/// named on the command line are still read.
+#[test]
+fn gitignore_is_respected_on_request() {
+    let dir = std::env::temp_dir().join(format!("gatecheck-git-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("build")).unwrap();
+    let git = |args: &[&str]| {
+        assert!(std::process::Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .status()
+            .unwrap()
+            .success());
+    };
+    git(&["init", "-q"]);
+    std::fs::write(dir.join(".gitignore"), "build/\n").unwrap();
+    std::fs::copy("fixtures/bad/kubelet-config.yaml", dir.join("kubelet.yaml")).unwrap();
+    std::fs::copy(
+        "fixtures/bad/kubelet-config.yaml",
+        dir.join("build/kubelet.yaml"),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| -> Value {
+        let out = gatecheck()
+            .current_dir(&dir)
+            .args(["--target", "1.33", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert_eq!(run(&["."])["files"]["checked"], 2);
+    assert_eq!(run(&["--gitignore", "."])["files"]["checked"], 1);
+    assert_eq!(
+        run(&["--gitignore", "build/kubelet.yaml"])["files"]["checked"],
+        1,
+        "named files are read"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -17,6 +17,8 @@ const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 struct Input {
     name: String,
     path: Option<PathBuf>,
+    /// Found by searching a directory (not named on the command line).
+    found: bool,
 }
 
 /// `*` and `?` matching, against the whole path and against the file name. Linear in the
@@ -111,6 +113,7 @@ fn walk_dir(
             out.push(Input {
                 name: path.display().to_string(),
                 path: Some(path),
+                found: true,
             });
         }
     }
@@ -249,6 +252,62 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// `--gitignore`: drops the files found by searching directories that git ignores (git's own
+/// `check-ignore` decides, so .gitignore, .git/info/exclude and the global excludes all count).
+/// Files named on the command line are always read.
+fn drop_git_ignored(inputs: &mut Vec<Input>) -> Result<(), String> {
+    use std::io::Write;
+    let found: Vec<&Path> = inputs
+        .iter()
+        .filter(|i| i.found)
+        .filter_map(|i| i.path.as_deref())
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    let mut child = std::process::Command::new("git")
+        .args(["check-ignore", "--stdin", "-z"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("no stdin for git")?;
+    let list: Vec<u8> = found
+        .iter()
+        .flat_map(|p| {
+            p.to_string_lossy()
+                .as_bytes()
+                .iter()
+                .copied()
+                .chain([0u8])
+                .collect::<Vec<u8>>()
+        })
+        .collect();
+    let writer = std::thread::spawn(move || stdin.write_all(&list));
+    let out = child.wait_with_output().map_err(|e| format!("git: {e}"))?;
+    let _ = writer.join();
+    // Exit code 1 means "nothing ignored"; 128 is an error (not a git work tree).
+    if out.status.code() == Some(128) {
+        return Err(format!(
+            "git check-ignore failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    let ignored: std::collections::HashSet<&[u8]> = out
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|s| !s.is_empty())
+        .collect();
+    inputs.retain(|i| {
+        !i.found
+            || i.path
+                .as_ref()
+                .is_none_or(|p| !ignored.contains(p.to_string_lossy().as_bytes()))
+    });
+    Ok(())
 }
 
 /// What changes at one step of an upgrade for the components in the files, whether or not the
@@ -458,6 +517,7 @@ pub fn run(mut args: LintArgs) -> u8 {
             inputs.push(Input {
                 name: "<stdin>".into(),
                 path: None,
+                found: false,
             });
         } else if p.is_dir() {
             walk(p, &args.exclude, &mut inputs, &mut errors);
@@ -465,7 +525,14 @@ pub fn run(mut args: LintArgs) -> u8 {
             inputs.push(Input {
                 name: p.display().to_string(),
                 path: Some(p.clone()),
+                found: false,
             });
+        }
+    }
+    if args.gitignore {
+        if let Err(e) = drop_git_ignored(&mut inputs) {
+            eprintln!("error: --gitignore: {e}");
+            return 2;
         }
     }
     let mut all: Vec<(String, Finding)> = Vec::new();

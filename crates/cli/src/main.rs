@@ -66,6 +66,10 @@ pub struct LintArgs {
     /// findings are reported and fail the run.
     #[arg(long, value_name = "REPORT.json")]
     baseline: Option<PathBuf>,
+    /// Skip files that git ignores (.gitignore and the other excludes git reads), as git itself
+    /// decides; needs git and a work tree.
+    #[arg(long)]
+    gitignore: bool,
     /// Do not read `.gatecheck.yaml` (found by walking up from the first input).
     #[arg(long)]
     no_config: bool,
