@@ -36,7 +36,7 @@ pub fn write_document(
     head: &serde_json::Value,
     findings: &[(String, Finding)],
 ) -> std::io::Result<()> {
-    let head = serde_json::to_string(head).map_err(std::io::Error::other)?;
+    let head = super::json_text(head)?;
     let open = head.strip_suffix('}').unwrap_or(&head);
     write!(out, "{open}")?;
     if open.len() > 1 {
@@ -48,7 +48,7 @@ pub fn write_document(
             write!(out, ",")?;
         }
         writeln!(out)?;
-        serde_json::to_writer(&mut *out, &finding(file, f)).map_err(std::io::Error::other)?;
+        write!(out, "{}", super::json_text(&finding(file, f))?)?;
     }
     writeln!(out, "\n]}}")?;
     out.flush()

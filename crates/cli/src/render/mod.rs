@@ -32,6 +32,26 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `value` as JSON text with DEL and the C1 controls also written as `\u00XX` escapes (serde_json
+/// escapes only C0, which JSON requires): the same document to a parser, nothing a terminal acts
+/// on when the report is printed rather than piped.
+pub fn json_text(value: &serde_json::Value) -> std::io::Result<String> {
+    let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
+    let raw = |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c);
+    if !text.chars().any(raw) {
+        return Ok(text);
+    }
+    let mut out = String::with_capacity(text.len() + 12);
+    for c in text.chars() {
+        if raw(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
 /// Text of the same byte length with control characters replaced by `?` (a carriage return by a
 /// space), so that byte offsets into it still hold.
 pub fn mask(s: &str) -> Cow<'_, str> {
@@ -61,5 +81,9 @@ mod tests {
         assert_eq!(masked.len(), evil.len());
         assert!(!masked.chars().any(is_control));
         assert_eq!(escape("plain\ttext\n"), "plain\ttext\n");
+        let json = json_text(&serde_json::json!({ "gate": evil })).unwrap();
+        assert!(!json.chars().any(is_control), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["gate"], evil);
     }
 }

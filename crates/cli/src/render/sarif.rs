@@ -38,7 +38,7 @@ fn result(file: &str, f: &Finding) -> Value {
 
 /// Writes the SARIF log: the tool and its rules, then the results one per line.
 pub fn write(out: &mut impl std::io::Write, findings: &[(String, Finding)]) -> std::io::Result<()> {
-    let tool = serde_json::to_string(&tool()).map_err(std::io::Error::other)?;
+    let tool = super::json_text(&tool())?;
     write!(
         out,
         "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{tool},\"results\":["
@@ -48,7 +48,7 @@ pub fn write(out: &mut impl std::io::Write, findings: &[(String, Finding)]) -> s
             write!(out, ",")?;
         }
         writeln!(out)?;
-        serde_json::to_writer(&mut *out, &result(file, f)).map_err(std::io::Error::other)?;
+        write!(out, "{}", super::json_text(&result(file, f))?)?;
     }
     writeln!(out, "\n]}}]}}")?;
     out.flush()
