@@ -340,7 +340,13 @@ impl<'a> Builder<'a> {
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > MAX_NODES {
             return Err(Error {
-                message: format!("document expands to more than {MAX_NODES} nodes (alias bomb?)"),
+                message: if self.aliased > 0 {
+                    format!("document expands to more than {MAX_NODES} nodes (alias bomb?)")
+                } else {
+                    format!(
+                        "document has more than {MAX_NODES} nodes, the most gatecheck reads (a configuration file has a few thousand at most)"
+                    )
+                },
                 pos: at,
             });
         }
@@ -601,6 +607,14 @@ mod tests {
         let src = "[".repeat(MAX_DEPTH + 5);
         let err = parse(&src).unwrap_err();
         assert!(err.message.contains("nesting"), "{err}");
+    }
+
+    #[test]
+    fn a_huge_document_is_refused_without_blaming_aliases() {
+        let src: String = (0..MAX_NODES).map(|i| format!("k{i}: v\n")).collect();
+        let err = parse(&src).unwrap_err();
+        assert!(err.message.contains("more than 1000000 nodes"), "{err}");
+        assert!(!err.message.contains("alias"), "{err}");
     }
 
     #[test]

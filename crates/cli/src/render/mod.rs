@@ -38,7 +38,8 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 pub fn json_text(value: &serde_json::Value) -> std::io::Result<String> {
     let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
     let raw = |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c);
-    if !text.chars().any(raw) {
+    // DEL is 0x7f and every C1 control is encoded 0xc2 0x80..=0x9f: a byte scan rules most text out.
+    if !text.bytes().any(|b| b == 0x7f || b == 0xc2) || !text.chars().any(raw) {
         return Ok(text);
     }
     let mut out = String::with_capacity(text.len() + 12);
