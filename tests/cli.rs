@@ -1968,3 +1968,32 @@ fn gitignore_is_respected_on_request() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A file that sets more gates than any real configuration: the first 50,000 are checked and the
+/// rest are reported as not checked (GC020 at the first of them), never passed in silence.
+#[test]
+fn settings_past_the_per_file_limit_are_reported_not_passed() {
+    let mut gates: Vec<String> = (0..50_000).map(|i| format!("Gate{i}=true")).collect();
+    gates.push("ServerSideApply=true".into());
+    gates.extend((0..9).map(|i| format!("Late{i}=true")));
+    let src = format!("KUBELET_EXTRA_ARGS=--feature-gates={}\n", gates.join(","));
+    let (rc, v) = json_stdin(&["--target", "1.33"], &src);
+    assert_eq!(rc, 1);
+    let findings = v["findings"].as_array().unwrap();
+    let not_read: Vec<&Value> = findings.iter().filter(|f| f["code"] == "GC020").collect();
+    assert_eq!(not_read.len(), 1, "{not_read:?}");
+    let msg = not_read[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("sets 50010 feature gates") && msg.contains("not the 10 from here on"),
+        "{msg}"
+    );
+    let column = not_read[0]["column"].as_u64().unwrap() as usize;
+    assert_eq!(
+        &src[column - 1..column - 1 + "ServerSideApply".len()],
+        "ServerSideApply"
+    );
+    assert!(!findings
+        .iter()
+        .any(|f| f["gate"] == "ServerSideApply" || f["gate"] == "Late0"));
+    assert!(findings.iter().any(|f| f["gate"] == "Gate49999"));
+}

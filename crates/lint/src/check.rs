@@ -583,13 +583,34 @@ fn on_off(b: bool) -> &'static str {
     }
 }
 
-fn judge(src: &str, options: &Options, sink: Sink<'_>) -> Report {
+/// Most gate settings of one file that are checked. A real configuration sets a few dozen; the
+/// rest of a larger (generated or hostile) file is reported as not checked, never passed.
+pub const MAX_SETTINGS_PER_FILE: usize = 50_000;
+
+fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
     let rules = Rules::embedded();
     UNKNOWN_SEEN.with(|n| n.set(0));
     let lines = Lines::new(src);
     let target = options.target;
     let mut out: Vec<Finding> = Vec::new();
     let settings = sink.settings.len();
+    if settings > MAX_SETTINGS_PER_FILE {
+        let first = &sink.settings[MAX_SETTINGS_PER_FILE];
+        let (offset, len) = (first.offset, first.len);
+        sink.settings.truncate(MAX_SETTINGS_PER_FILE);
+        sink.problem(formats::Problem {
+            kind: FindingKind::NotRead,
+            component: None,
+            gate: None,
+            offset,
+            len,
+            message: format!(
+                "this file sets {settings} feature gates: gatecheck checked the first {MAX_SETTINGS_PER_FILE} and not the {} from here on",
+                settings - MAX_SETTINGS_PER_FILE
+            ),
+            help: "split the file, or check the rest by hand; a real configuration sets a few dozen gates".into(),
+        });
+    }
     let recognised = sink.recognised || sink.fallback.kubernetes > 0;
     let mut components: Vec<Component> = sink
         .settings

@@ -111,7 +111,7 @@ finding_kinds! {
         "The setting holds a template placeholder (envsubst `${VAR}`, Go/Helm `{{ ... }}`, Jinja `{{ ... }}`/`{% ... %}`), so its gates are known only after rendering. Where envsubst gives a default (`${VAR:-A=true}`), gatecheck judges the default; otherwise it cannot judge the value. Render the template and check the output too (`helm template ... | gatecheck --target X -`). With --strict this is an error.";
     NotRead = "GC020", "not-read", Warning,
         "the file mentions feature gates, but gatecheck does not read its kind",
-        "gatecheck found `featureGates`/`feature-gates` in a file whose shape it does not know, and no feature-gate setting it could place. The gates in it were not checked, so a green run says nothing about them. With --strict this is an error; tell gatecheck's maintainers about the format.";
+        "gatecheck found `featureGates`/`feature-gates` in a file whose shape it does not know, and no feature-gate setting it could place. The gates in it were not checked, so a green run says nothing about them. With --strict this is an error; tell gatecheck's maintainers about the format. It is also reported, at the first setting left unchecked, when one file sets more than 50,000 gates: gatecheck checks the first 50,000 (a real configuration sets a few dozen), so that time and memory stay bounded on generated or hostile files.";
     UnusedIgnore = "GC021", "unused-ignore", Warning,
         "an inline ignore comment suppresses nothing",
         "A `# gatecheck: ignore[CODE] reason` comment applies to findings on its own line and the line after it. This one matches no finding (the setting was fixed, or the code is wrong): remove it, so that it does not hide a future finding there.";
