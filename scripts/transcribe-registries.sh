@@ -6,7 +6,7 @@
 # `cargo run -p gatecheck-import`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-MIRRORS=${MIRRORS:-/work/.mirror}
+MIRRORS=${MIRRORS:-../.mirror}  # relative to the repository root (the line above cds there)
 cargo build -q -p gatecheck-import
 bin=target/debug/gatecheck-import
 # version  repository  commit (its vendor/modules.txt pins that exact release). At most two

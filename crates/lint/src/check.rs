@@ -268,6 +268,19 @@ fn repeated_gate_keys(node: &gatecheck_yaml::Node, sink: &mut Sink<'_>, depth: u
 /// Where the file mentions feature gates although nothing in it was read: no format claimed
 /// it, and the content fallback placed no gate structure (neither Kubernetes' nor another
 /// project's). Never a silent pass.
+/// A GC020 problem: part of the file holds gates that were not checked.
+fn not_read_problem(offset: usize, len: usize, message: String, help: &str) -> formats::Problem {
+    formats::Problem {
+        kind: FindingKind::NotRead,
+        component: None,
+        gate: None,
+        offset,
+        len,
+        message,
+        help: help.into(),
+    }
+}
+
 fn not_read(src: &str, sink: &mut Sink<'_>) {
     if sink.recognised
         || sink.fallback.kubernetes + sink.fallback.foreign > 0
@@ -288,15 +301,12 @@ fn not_read(src: &str, sink: &mut Sink<'_>) {
     .filter_map(|m| src.find(m).map(|at| (at, m.len())))
     .min();
     if let Some((offset, len)) = mention {
-        sink.problem(formats::Problem {
-            kind: FindingKind::NotRead,
-            component: None,
-            gate: None,
+        sink.problem(not_read_problem(
             offset,
             len,
-            message: "this file mentions feature gates, but gatecheck does not know its kind and found no gate setting it could place: its gates were not checked".into(),
-            help: "check them by hand, or use --strict to fail on files gatecheck cannot read".into(),
-        });
+            "this file mentions feature gates, but gatecheck does not know its kind and found no gate setting it could place: its gates were not checked".into(),
+            "check them by hand, or use --strict to fail on files gatecheck cannot read",
+        ));
     }
 }
 
@@ -598,18 +608,15 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
         let first = &sink.settings[MAX_SETTINGS_PER_FILE];
         let (offset, len) = (first.offset, first.len);
         sink.settings.truncate(MAX_SETTINGS_PER_FILE);
-        sink.problem(formats::Problem {
-            kind: FindingKind::NotRead,
-            component: None,
-            gate: None,
+        sink.problem(not_read_problem(
             offset,
             len,
-            message: format!(
+            format!(
                 "this file sets {settings} feature gates: gatecheck checked the first {MAX_SETTINGS_PER_FILE} and not the {} from here on",
                 settings - MAX_SETTINGS_PER_FILE
             ),
-            help: "split the file, or check the rest by hand; a real configuration sets a few dozen gates".into(),
-        });
+            "split the file, or check the rest by hand; a real configuration sets a few dozen gates",
+        ));
     }
     let recognised = sink.recognised || sink.fallback.kubernetes > 0;
     let mut components: Vec<Component> = sink
