@@ -2,7 +2,7 @@
 //! them: repeated flags accumulate (the later key wins); the kubelet's flags override its config
 //! file key by key (`kubeletConfigFlagPrecedence`, cmd/kubelet/app/server.go), within a file and,
 //! with `--node`, across a node's files; AllAlpha / AllBeta switch the gates at their stage that
-//! are not set by name. Findings are made in `check.rs`; this module only computes.
+//! are not set by name. Findings are made in `check/`; this module only computes.
 
 use crate::formats::{Setting, Value};
 use gatecheck_rules::{Component, Registry, Rules, Stage, Version};

@@ -1,0 +1,134 @@
+//! File-level facts: the versions a file declares, and its inline ignore comments.
+
+use super::lines::Lines;
+use super::{Finding, Make};
+use crate::findings::FindingKind;
+use gatecheck_rules::Version;
+
+/// The Kubernetes versions a file declares, read from its text: `kubernetesVersion:` (kubeadm,
+/// kOps), `version:` next to a Cluster API control plane / Gardener / eksctl kind, and the tags of
+/// component and kind node images (`registry.k8s.io/kube-apiserver:v1.30.4`, `kindest/node:v1.30.0`).
+pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, String)> {
+    const IMAGES: &[&str] = &[
+        "kube-apiserver:",
+        "kube-controller-manager:",
+        "kube-scheduler:",
+        "kube-proxy:",
+        "kubelet:",
+        "kindest/node:",
+        "hyperkube:",
+    ];
+    let kinds_with_version = ["KubeadmControlPlane", "Shoot", "ClusterConfig"]
+        .iter()
+        .any(|k| src.contains(&format!("kind: {k}")));
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in src.split_inclusive('\n') {
+        let t = line.trim_start();
+        let at = offset + (line.len() - t.len());
+        offset += line.len();
+        if t.starts_with('#') {
+            continue;
+        }
+        let value = |rest: &str| -> Option<Version> {
+            let v = rest.trim().trim_matches(['"', '\'']);
+            let v = v.strip_prefix('v').unwrap_or(v);
+            v.starts_with("1.").then(|| v.parse().ok()).flatten()
+        };
+        let (line_no, _) = lines.line_col(at);
+        if let Some(rest) = t.strip_prefix("kubernetesVersion:") {
+            if let Some(v) = value(rest) {
+                out.push((v, format!("kubernetesVersion at line {line_no}")));
+            }
+        } else if let (true, Some(rest)) = (kinds_with_version, t.strip_prefix("version:")) {
+            if let Some(v) = value(rest) {
+                out.push((v, format!("version at line {line_no}")));
+            }
+        } else if t.starts_with("image:") || t.starts_with("- image:") || t.contains("image: ") {
+            for img in IMAGES {
+                if let Some(i) = t.find(img) {
+                    let tag = t[i + img.len()..].split_whitespace().next().unwrap_or("");
+                    if let Some(v) = value(tag.split('@').next().unwrap_or(tag)) {
+                        out.push((
+                            v,
+                            format!(
+                                "{}image tag at line {line_no}",
+                                img.trim_end_matches(':').to_string() + " "
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `# gatecheck: ignore[GC003,GC008] reason` comments: each suppresses the findings with those
+/// codes (or names) on its own line and on the next line. One that suppresses nothing is a
+/// finding itself (GC021).
+pub(super) fn apply_inline_ignores(src: &str, make: &Make<'_>, findings: &mut Vec<Finding>) {
+    const MARK: &str = "gatecheck: ignore[";
+    if !src.contains(MARK) {
+        return;
+    }
+    struct Ignore {
+        line: usize,
+        codes: Vec<String>,
+        offset: usize,
+        len: usize,
+        used: bool,
+    }
+    let mut ignores: Vec<Ignore> = Vec::new();
+    let mut start = 0;
+    for (i, text) in src.split_inclusive('\n').enumerate() {
+        if let Some(at) = text.find(MARK) {
+            let before = &text[..at];
+            if before.trim_end().ends_with('#') {
+                let rest = &text[at + MARK.len()..];
+                if let Some(close) = rest.find(']') {
+                    ignores.push(Ignore {
+                        line: i + 1,
+                        codes: rest[..close]
+                            .split(',')
+                            .map(|c| c.trim().to_ascii_uppercase())
+                            .filter(|c| !c.is_empty())
+                            .collect(),
+                        offset: start + before.trim_end().len() - 1,
+                        len: text.trim_end().len() - (before.trim_end().len() - 1),
+                        used: false,
+                    });
+                }
+            }
+        }
+        start += text.len();
+    }
+    findings.retain(|f| {
+        let hit = ignores.iter_mut().find(|ig| {
+            (ig.line == f.line || ig.line + 1 == f.line)
+                && ig.codes.iter().any(|c| {
+                    c.eq_ignore_ascii_case(f.kind.code()) || c.eq_ignore_ascii_case(f.kind.name())
+                })
+        });
+        match hit {
+            Some(ig) => {
+                ig.used = true;
+                false
+            }
+            None => true,
+        }
+    });
+    for ig in ignores.iter().filter(|ig| !ig.used) {
+        findings.push(make.bare(
+            FindingKind::UnusedIgnore,
+            ig.offset,
+            ig.len.max(1),
+            format!(
+                "this ignore comment ({}) suppresses no finding on its line or the next",
+                ig.codes.join(", ")
+            ),
+            "remove it".into(),
+        ));
+    }
+    findings.sort_by_key(|f| (f.offset, f.kind));
+}

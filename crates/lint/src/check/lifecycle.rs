@@ -1,0 +1,273 @@
+//! A gate's place in its lifecycle at the target: unknown, not yet introduced, removed, removed
+//! in the next release, and what patch releases of the target minor change. For a gate the
+//! target knows, the locks, stages and placement checks follow.
+
+use super::{locks, on_off, placement, stages, who, Finding, Make};
+use crate::findings::FindingKind;
+use crate::formats::{Setting, Value};
+use crate::merge::MetaValues;
+use gatecheck_rules::{PatchChange, Registry, Rules, Status, Target, Version};
+
+/// How many unknown names per file get "did you mean" suggestions.
+const SUGGEST_FOR: usize = 200;
+
+thread_local! {
+    /// Unknown names met so far in the file being judged (reset per file by `new_file`).
+    static UNKNOWN_SEEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Starts a file: suggestions are counted per file.
+pub(super) fn new_file() {
+    UNKNOWN_SEEN.with(|n| n.set(0));
+}
+
+pub(super) fn judge_gate(
+    rules: &Rules,
+    at: Version,
+    patch: Option<u16>,
+    s: &Setting,
+    switched: MetaValues,
+    make: &Make<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let who = who(s);
+    let who = who.as_str();
+    // Suggestions for the first unknown names of a file; past that, none (a generated list of
+    // thousands of unknown gates would otherwise cost a second or more).
+    let suggest = UNKNOWN_SEEN.with(|n| {
+        let seen = n.get();
+        if rules.gate(s.registry, &s.gate).is_none() {
+            n.set(seen + 1);
+        }
+        seen < SUGGEST_FOR
+    });
+    let status = match rules.status_with(s.registry, &s.gate, at, suggest) {
+        Ok(st) => st,
+        Err(_) => return, // the CLI refuses targets newer than the data before reading files
+    };
+    let target = Target { version: at, patch };
+    let (status, patch_note) = patch_status(rules, s, target, status);
+    let start = out.len();
+    judge_status(rules, target, s, who, status, switched, make, out);
+    if let (Some(via), Some(f)) = (&s.via, out.get_mut(start)) {
+        f.message.push_str(&format!(
+            " (found at {via}, in a file whose kind gatecheck does not know: the component is not known)"
+        ));
+    }
+    // What changes inside the minor release is said once, on the gate's main finding.
+    if let (Some(note), Some(f)) = (patch_note, out.get_mut(start)) {
+        f.message.push_str(&note);
+    }
+}
+
+/// The gate's state at the target's patch release (a minor's timeline describes its first
+/// patch release read), and a note for the findings where patch releases differ.
+fn patch_status(
+    rules: &Rules,
+    s: &Setting,
+    target: Target,
+    status: Status,
+) -> (Status, Option<String>) {
+    let Some(gate) = rules.gate(s.registry, &s.gate) else {
+        return (status, None);
+    };
+    let at = target.version;
+    let changes: Vec<&PatchChange> = gate.patches_in(at).collect();
+    if changes.is_empty() {
+        return (status, None);
+    }
+    let describe = |c: &PatchChange| match c.spec {
+        Some(spec) => format!(
+            "from {at}.{} on {}, default {}{}",
+            c.from,
+            spec.stage.title(),
+            on_off(spec.default),
+            if spec.locked { ", locked" } else { "" }
+        ),
+        None => format!("from {at}.{} on not registered", c.from),
+    };
+    let Some(patch) = target.patch else {
+        let list: Vec<String> = changes.iter().map(|c| describe(c)).collect();
+        let base = gate.spec_at(at).map_or_else(
+            || "not registered".to_string(),
+            |b| format!("{}, default {}", b.stage.title(), on_off(b.default)),
+        );
+        return (
+            status,
+            Some(format!(
+                " (note: judged as {at}'s first patch release, where it is {base}; {}: pass --target {at}.N to judge your patch release)",
+                list.join("; ")
+            )),
+        );
+    };
+    let (applied, unsure) = gate.patch_state(at, patch);
+    let later = changes.iter().find(|c| c.from > patch && c.after >= patch);
+    let note = match (unsure, later) {
+        (Some(u), _) => Some(format!(
+            " (note: it changed between {at}.{} and {at}.{} ({}), and gatecheck has no record of {target})",
+            u.after,
+            u.from,
+            describe(u)
+        )),
+        (None, Some(l)) => Some(format!(" (note: {})", describe(l))),
+        (None, None) => None,
+    };
+    let status = match applied.map(|c| c.spec) {
+        Some(Some(spec)) => Status::Known { gate, spec },
+        Some(None) => Status::NotYetIntroduced {
+            gate,
+            introduced: at.next(),
+        },
+        None => status,
+    };
+    (status, note)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn judge_status(
+    rules: &Rules,
+    target: Target,
+    s: &Setting,
+    who: &str,
+    status: Status,
+    switched: MetaValues,
+    make: &Make<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let at = target.version;
+    match status {
+        Status::Unknown { suggestions } => {
+            if placement::kubeadm_gate_is_component_gate(rules, s, make, out) {
+                return;
+            }
+            let case_only = suggestions
+                .first()
+                .is_some_and(|c| c.eq_ignore_ascii_case(&s.gate));
+            let help = match suggestions.first() {
+                Some(first) if case_only => {
+                    format!("gate names are case-sensitive: write `{first}`")
+                }
+                Some(_) => format!(
+                    "did you mean {}?",
+                    suggestions
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => {
+                    "remove this setting; check the gate's name in the Kubernetes documentation"
+                        .into()
+                }
+            };
+            let registry = if s.registry == Registry::Kubeadm {
+                "kubeadm"
+            } else {
+                who
+            };
+            out.push(make.at(
+                FindingKind::Unknown,
+                s,
+                format!("{registry} does not recognise feature gate {}: it fails to start with `unrecognized feature gate: {}`", s.gate, s.gate),
+                help,
+            ));
+        }
+        Status::NotYetIntroduced { introduced, gate } => {
+            // A gate added by a later patch release of the same minor (backported).
+            let introduced = gate
+                .patches_in(at)
+                .find(|c| c.spec.is_some() && target.patch.is_none_or(|p| c.from > p))
+                .map_or(introduced.to_string(), |c| format!("{at}.{}", c.from));
+            out.push(make.at(
+                FindingKind::NotYetIntroduced,
+                s,
+                format!("{} does not exist in {target}; it is introduced in {introduced}, so {who} {target} fails with `unrecognized feature gate: {}`", s.gate, s.gate),
+                format!("remove this setting, or add it after upgrading to {introduced}"),
+            ))
+        }
+        Status::Removed {
+            removed_in,
+            last,
+            gate,
+        } => {
+            let mut msg = format!(
+                "{} was removed in {removed_in} (in {} it was {}, default {}{}); {who} {target} fails to start with `unrecognized feature gate: {}`",
+                s.gate,
+                removed_in.prev().unwrap_or(removed_in),
+                last.stage.title(),
+                on_off(last.default),
+                if last.locked { ", locked" } else { "" },
+                s.gate
+            );
+            if let Some(note) = gate.note {
+                msg.push_str(&format!(" (note: {note})"));
+            }
+            out.push(make.at(FindingKind::Removed, s, msg, "delete this setting".into()));
+        }
+        Status::Known { gate, .. } if placement::rejected_by_ccm(s, gate) => {
+            placement::ccm_rejects(s, gate, make, out)
+        }
+        Status::Known { gate, spec } => {
+            // With --emulated-version, stages, defaults and locks are the emulated version's
+            // (the binary still decides which gates exist).
+            let (spec, shown) = match s.emulated.filter(|e| *e < at) {
+                None => (spec, target.to_string()),
+                Some(e) => match gate.spec_at(e) {
+                    Some(emulated) => (emulated, format!("{e} (emulated by {target})")),
+                    None => {
+                        let v = match s.value {
+                            Value::Bool(b) => on_off(b),
+                            Value::Invalid(_) => "?",
+                        };
+                        out.push(make.at(
+                            FindingKind::NotYetIntroduced,
+                            s,
+                            format!("{} is not yet a gate of {e}, the version {who} emulates: it fails with `cannot set feature gate {} to {v}, feature is PreAlpha at emulated version {e}`", s.gate, s.gate),
+                            format!("remove this setting while emulating {e}, or emulate {} or later", gate.introduced()),
+                        ));
+                        return;
+                    }
+                },
+            };
+            if gate.removed_in == Some(at.next()) {
+                out.push(make.at(
+                    FindingKind::RemovedNext,
+                    s,
+                    format!(
+                        "{} is removed in {}: the next upgrade will fail while this setting is here{}",
+                        s.gate,
+                        at.next(),
+                        // Where the removal release is only an upper bound, say so.
+                        gate.note.map(|n| format!(" (note: {n})")).unwrap_or_default()
+                    ),
+                    format!("remove this before upgrading to {}", at.next()),
+                ));
+            }
+            // AllAlpha / AllBeta are judged with the whole group (`stages::meta_gates`).
+            if !matches!(gate.name, "AllAlpha" | "AllBeta") {
+                let value = match s.value {
+                    Value::Bool(b) => Some(b),
+                    Value::Invalid(_) => None,
+                };
+                let removal = gate
+                    .removed_in
+                    .map(|r| format!("remove this before upgrading to {r}"))
+                    .unwrap_or_else(|| {
+                        "remove this setting before the gate is removed in a later release".into()
+                    });
+                let judged = locks::Judged {
+                    s,
+                    who,
+                    value,
+                    spec,
+                    shown: &shown,
+                    removal,
+                };
+                if !locks::check(&judged, make, out) {
+                    stages::check(&judged, switched, make, out);
+                }
+            }
+            placement::irrelevant_component(s, who, gate, make, out);
+        }
+    }
+}

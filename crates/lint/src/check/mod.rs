@@ -1,0 +1,354 @@
+//! Turns gate settings into findings for a target version: the only place findings are made.
+//!
+//! `read` turns a file into settings; `judge` (here) runs the check families over them, one
+//! module each: `lifecycle` (unknown, not yet introduced, removed, removed next, patch
+//! releases), `locks`, `stages` (GA, deprecated, alpha, redundant, AllAlpha/AllBeta), `values`
+//! (booleans, the `kube:` prefix, repeated settings), `placement` (the wrong component or
+//! registry, a kubelet flag over its config file) and `dependencies` (1.35+). `file` holds the
+//! file-level facts (declared versions, inline ignores).
+
+mod dependencies;
+mod file;
+mod lifecycle;
+mod lines;
+mod locks;
+mod placement;
+mod read;
+mod stages;
+mod values;
+
+use crate::findings::{FindingKind, Severity};
+pub use crate::formats::Value;
+use crate::formats::{Problem, Setting, Sink};
+use crate::merge::{self, Merged, MetaValues};
+use crate::InputError;
+use gatecheck_rules::{Component, Registry, Rules, Version};
+use lines::Lines;
+use read::read;
+
+/// What to check against.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub target: Version,
+    /// The patch release, when the user named one (`--target 1.28.3`).
+    pub patch: Option<u16>,
+    /// Whose flags a plain flags file holds, when the file cannot tell.
+    pub component: Option<Component>,
+    /// Read the input as a flags file rather than YAML.
+    pub flags_file: bool,
+    /// The kubelet settings of the node's other files (`--node`), merged with this file's as the
+    /// kubelet merges its config file and flags.
+    pub node: Vec<Setting>,
+}
+
+impl Options {
+    pub fn new(target: Version) -> Self {
+        Options {
+            target,
+            patch: None,
+            component: None,
+            flags_file: false,
+            node: Vec::new(),
+        }
+    }
+}
+
+/// One finding, with everything the renderers need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    pub component: Option<Component>,
+    pub registry: Registry,
+    pub gate: Option<String>,
+    pub value: Option<Value>,
+    /// Byte range in the file, and the 1-based line and column of its start.
+    pub offset: usize,
+    pub len: usize,
+    pub line: usize,
+    pub column: usize,
+    /// 1-based line and column just past the span (its end, for SARIF and annotations).
+    pub end_line: usize,
+    pub end_column: usize,
+    /// What the component will do.
+    pub message: String,
+    /// What to change.
+    pub help: String,
+}
+
+/// The findings for one file, in file order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// How many settings were found (for the summary line).
+    pub settings: usize,
+    /// Whether a format gatecheck knows read the file (or part of it).
+    pub recognised: bool,
+    /// The components the file configures (from its gate settings).
+    pub components: Vec<Component>,
+    /// Kubernetes versions the file declares (kubeadm `kubernetesVersion`, component and kind
+    /// node image tags, Cluster API / Gardener / eksctl version fields): the version, and where
+    /// (`kubernetesVersion at line 4`).
+    pub declared: Vec<(Version, String)>,
+}
+
+/// Lints one file's text. `name` is only used in messages.
+pub fn lint_source(name: &str, src: &str, options: &Options) -> Result<Report, InputError> {
+    let sink = read(name, src, options)?;
+    Ok(judge(src, options, sink))
+}
+
+/// Every gate setting of one file, without judging them (`gatecheck diff --only-affecting`).
+pub fn settings(name: &str, src: &str, options: &Options) -> Result<Vec<Setting>, InputError> {
+    Ok(read(name, src, options)?.settings)
+}
+
+/// The kubelet settings of one file, located as `file:line:column`, to merge into the node's
+/// other files (`Options::node`). Reads the file without judging it.
+pub fn kubelet_settings(
+    name: &str,
+    src: &str,
+    options: &Options,
+) -> Result<Vec<Setting>, InputError> {
+    let sink = read(name, src, options)?;
+    let lines = Lines::new(src);
+    Ok(sink
+        .settings
+        .into_iter()
+        .filter(|s| s.components == [Component::Kubelet] && s.registry == Registry::Kubernetes)
+        .map(|s| {
+            let (line, column) = lines.line_col(s.offset);
+            Setting {
+                elsewhere: Some(format!("{name}:{line}:{column}")),
+                ..s
+            }
+        })
+        .collect())
+}
+
+/// What a setting's value and status say, most decisive first: the component stops at the
+/// first of these it meets (a value that is not a boolean is refused before the name is
+/// looked up), and the rest are facts about the same setting.
+const STATUS_ORDER: &[FindingKind] = &[
+    FindingKind::InvalidValue,
+    FindingKind::Unknown,
+    FindingKind::NotYetIntroduced,
+    FindingKind::Removed,
+    FindingKind::Locked,
+    FindingKind::RemovedNext,
+    FindingKind::LockUnknown,
+    FindingKind::LockedDefault,
+    FindingKind::Deprecated,
+    FindingKind::Ga,
+    FindingKind::Alpha,
+    FindingKind::Redundant,
+];
+
+/// One setting, one finding: the status findings of one gate setting (same position and gate)
+/// become the most decisive one, with the others' facts folded into its message. Findings about
+/// the setting's place or its group (conflicts, dependencies, meta-gates, misplacement, a gate
+/// set on a component it does not concern) stay.
+fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
+    let rank = |k: FindingKind| STATUS_ORDER.iter().position(|s| *s == k);
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut i = 0;
+    while i < findings.len() {
+        let f = &findings[i];
+        let same = |g: &Finding| g.offset == f.offset && g.gate == f.gate;
+        let mut j = i;
+        while j < findings.len() && same(&findings[j]) {
+            j += 1;
+        }
+        let (status, other): (Vec<&Finding>, Vec<&Finding>) =
+            findings[i..j].iter().partition(|g| rank(g.kind).is_some());
+        if let Some(main) = status
+            .iter()
+            .max_by_key(|g| (g.severity, std::cmp::Reverse(rank(g.kind))))
+        {
+            let mut main = (*main).clone();
+            let folded: Vec<&str> = status
+                .iter()
+                .filter(|g| g.kind != main.kind)
+                .map(|g| g.message.as_str())
+                .collect();
+            if !folded.is_empty() {
+                main.message = format!("{} (also: {})", main.message, folded.join("; "));
+            }
+            out.push(main);
+        }
+        out.extend(other.into_iter().cloned());
+        i = j;
+    }
+    out.sort_by_key(|f| (f.offset, f.kind));
+    out
+}
+
+/// Who reads a setting, for messages: one component, every component a shared map reaches
+/// (kind's `featureGates`), or "the component" where the file does not say.
+fn who(s: &Setting) -> String {
+    match s.components.as_slice() {
+        [] => "the component".to_string(),
+        [c] => c.as_str().to_string(),
+        [rest @ .., last] => {
+            let names: Vec<&str> = rest.iter().map(|c| c.as_str()).collect();
+            format!("each of {} and {}", names.join(", "), last.as_str())
+        }
+    }
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// Most gate settings of one file that are checked. A real configuration sets a few dozen; the
+/// rest of a larger (generated or hostile) file is reported as not checked, never passed.
+pub const MAX_SETTINGS_PER_FILE: usize = 50_000;
+
+/// Builds findings with their positions: one per file, sharing the file's line starts.
+struct Make<'a> {
+    lines: Lines<'a>,
+}
+
+impl Make<'_> {
+    /// A finding at a setting.
+    fn at(&self, kind: FindingKind, s: &Setting, message: String, help: String) -> Finding {
+        Finding {
+            // A setting several components read (kind's featureGates) names them all in the
+            // message instead.
+            component: match s.components.as_slice() {
+                [c] => Some(*c),
+                _ => None,
+            },
+            registry: s.registry,
+            gate: Some(s.gate.clone()),
+            value: Some(s.value.clone()),
+            ..self.bare(kind, s.offset, s.len, message, help)
+        }
+    }
+
+    /// A finding at a reader's problem.
+    fn problem(&self, p: Problem) -> Finding {
+        Finding {
+            component: p.component,
+            gate: p.gate,
+            ..self.bare(p.kind, p.offset, p.len, p.message, p.help)
+        }
+    }
+
+    /// A finding about a span that is not a setting.
+    fn bare(
+        &self,
+        kind: FindingKind,
+        offset: usize,
+        len: usize,
+        message: String,
+        help: String,
+    ) -> Finding {
+        let (line, column) = self.lines.line_col(offset);
+        let (end_line, end_column) = self.lines.end(offset, len, line, column);
+        Finding {
+            kind,
+            severity: kind.severity(),
+            component: None,
+            registry: Registry::Kubernetes,
+            gate: None,
+            value: None,
+            offset,
+            len,
+            line,
+            column,
+            end_line,
+            end_column,
+            message,
+            help,
+        }
+    }
+}
+
+fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
+    let rules = Rules::embedded();
+    lifecycle::new_file();
+    let make = Make {
+        lines: Lines::new(src),
+    };
+    let target = options.target;
+    let settings = sink.settings.len();
+    if settings > MAX_SETTINGS_PER_FILE {
+        let first = &sink.settings[MAX_SETTINGS_PER_FILE];
+        let (offset, len) = (first.offset, first.len);
+        sink.settings.truncate(MAX_SETTINGS_PER_FILE);
+        sink.problem(read::not_read_problem(
+            offset,
+            len,
+            format!(
+                "this file sets {settings} feature gates: gatecheck checked the first {MAX_SETTINGS_PER_FILE} and not the {} from here on",
+                settings - MAX_SETTINGS_PER_FILE
+            ),
+            "split the file, or check the rest by hand; a real configuration sets a few dozen gates",
+        ));
+    }
+    let recognised = sink.recognised || sink.fallback.kubernetes > 0;
+    let mut components: Vec<Component> = sink
+        .settings
+        .iter()
+        .flat_map(|s| s.components.iter().copied())
+        .collect();
+    components.sort();
+    components.dedup();
+    let mut out: Vec<Finding> = sink.problems.drain(..).map(|p| make.problem(p)).collect();
+
+    // AllAlpha / AllBeta per group: they change what "the default" is for the other settings.
+    let meta_values = merge::meta_values(&sink.settings);
+    // The kubelet merges its config file with its flags key by key, the flag winning: an
+    // overridden file setting is reported as such and not judged on its own.
+    let layers = merge::kubelet_layers(&sink.settings, &options.node, &sink.ignored_groups);
+    placement::overridden_by_flags(&sink.settings, &layers, &make, &mut out);
+    let shadowed = &layers.shadowed;
+
+    let mut repeats = values::Repeats::default();
+    for (s, _) in sink.settings.iter().zip(shadowed).filter(|(_, sh)| !**sh) {
+        repeats.check(s, target, &make, &mut out);
+        values::boolean(s, &make, &mut out);
+        let switched = meta_values.get(&s.group).copied().unwrap_or_default();
+        // A kubelet flag replaces the config file's value, not the default.
+        let switched = MetaValues {
+            replaced: layers
+                .file_values
+                .get(s.gate.as_str())
+                .copied()
+                .filter(|_| s.from_flag && s.components == [Component::Kubelet]),
+            ..switched
+        };
+        lifecycle::judge_gate(&rules, target, options.patch, s, switched, &make, &mut out);
+    }
+    // Checks that need a component's whole set of gates. Only the shared core registry declares
+    // dependencies and has AllAlpha/AllBeta; other registries are judged setting by setting.
+    for group in merge::groups(&sink.settings, shadowed, &options.node) {
+        let Some(first) = group.first() else { continue };
+        if first.registry != Registry::Kubernetes
+            || !first.components.iter().all(|c| c.shares_core_registry())
+        {
+            continue;
+        }
+        let merged = Merged::new(&group);
+        // Specs (stages, defaults) are the emulated version's when the command line emulates one.
+        let at = first.emulated.filter(|e| *e < target).unwrap_or(target);
+        stages::meta_gates(&rules, target, at, &merged, &make, &mut out);
+        dependencies::check(&rules, target, at, first, &merged, &make, &mut out);
+    }
+    out.sort_by_key(|f| (f.offset, f.kind));
+    out.dedup_by(|a, b| a.offset == b.offset && a.kind == b.kind);
+    let mut out = one_finding_per_setting(out);
+    file::apply_inline_ignores(src, &make, &mut out);
+    Report {
+        findings: out,
+        settings,
+        recognised,
+        components,
+        declared: file::declared_versions(src, &make.lines),
+    }
+}

@@ -1,0 +1,85 @@
+//! What a setting's value and spelling say: a value that is not a boolean, the `kube:` prefix
+//! (from 1.31, all or nothing within one flag), and a gate set twice with different values.
+
+use super::{who, Finding, Make};
+use crate::findings::FindingKind;
+use crate::formats::{Setting, Value};
+use gatecheck_rules::Version;
+use std::collections::HashMap;
+
+/// What earlier settings of the file said, by group.
+#[derive(Default)]
+pub(super) struct Repeats<'s> {
+    seen: HashMap<(usize, &'s str), &'s Value>,
+    /// Per group: whether a prefixed and an unprefixed gate have been met.
+    prefix_use: HashMap<usize, (bool, bool)>,
+}
+
+impl<'s> Repeats<'s> {
+    /// Repeated settings within one group merge, the later winning; the `kube:` prefix.
+    pub(super) fn check(
+        &mut self,
+        s: &'s Setting,
+        target: Version,
+        make: &Make<'_>,
+        out: &mut Vec<Finding>,
+    ) {
+        let who = who(s);
+        if let Some(previous) = self.seen.insert((s.group, s.gate.as_str()), &s.value) {
+            if *previous != s.value {
+                out.push(make.at(
+                    FindingKind::Conflict,
+                    s,
+                    format!(
+                        "{} is set again with a different value; {who} uses this later one",
+                        s.gate
+                    ),
+                    "keep one setting for this gate".into(),
+                ));
+            }
+        }
+        let use_ = self.prefix_use.entry(s.group).or_default();
+        if s.prefixed {
+            use_.0 = true;
+        } else {
+            use_.1 = true;
+        }
+        if s.prefixed && target < Version::new(1, 31) {
+            out.push(make.at(
+                FindingKind::InvalidValue,
+                s,
+                format!("the `kube:` prefix is accepted from 1.31; {who} {target} reads `kube:{}` as an unknown gate", s.gate),
+                format!("write `{}` without the prefix", s.gate),
+            ));
+        } else if s.prefixed && use_.0 && use_.1 {
+            out.push(make.at(
+                FindingKind::InvalidValue,
+                s,
+                format!("{who} fails with `set kube feature gates with default empty prefix or kube: prefix consistently, do not mix use`"),
+                "use the `kube:` prefix on every gate of this flag, or on none".into(),
+            ));
+        }
+    }
+}
+
+/// A value that is not a boolean the component accepts.
+pub(super) fn boolean(s: &Setting, make: &Make<'_>, out: &mut Vec<Finding>) {
+    let Value::Invalid(raw) = &s.value else {
+        return;
+    };
+    let who = who(s);
+    let message = if raw.is_empty() {
+        format!(
+            "`{}` has no value: {who} fails with `missing bool value for {}`",
+            s.gate, s.gate
+        )
+    } else {
+        format!("`{raw}` is not a boolean {who} accepts for {}", s.gate)
+    };
+    let help = if raw.starts_with('"') || raw.starts_with('\'') {
+        "write an unquoted true or false: Kubernetes rejects a quoted string where a boolean is required".to_string()
+    } else {
+        "use true or false".to_string()
+    };
+    out.push(make.at(FindingKind::InvalidValue, s, message, help));
+}
