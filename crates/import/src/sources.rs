@@ -18,7 +18,7 @@ pub fn version(s: &str) -> Result<Version> {
     s.parse::<Version>().map_err(|e| Error(format!("{e}")))
 }
 
-fn yaml(text: &str, what: &str) -> Result<Vec<gatecheck_yaml::Document>> {
+fn yaml<'a>(text: &'a str, what: &str) -> Result<Vec<gatecheck_yaml::Document<'a>>> {
     gatecheck_yaml::parse(text).map_err(|e| Error(format!("{what}: {e}")))
 }
 

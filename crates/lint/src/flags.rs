@@ -13,15 +13,15 @@ pub struct Item<'a> {
     pub prefixed: bool,
 }
 
-/// Splits a `--feature-gates` value into items.
-pub fn parse(value: &str) -> Vec<Item<'_>> {
-    let mut items = Vec::new();
+/// Splits a `--feature-gates` value into items, lazily: a caller that stops early (a file past
+/// the per-file settings limit) does not pay for the rest.
+pub fn parse(value: &str) -> impl Iterator<Item = Item<'_>> + '_ {
     let mut start = 0;
-    for part in value.split(',') {
+    value.split(',').filter_map(move |part| {
         let part_start = start;
         start += part.len() + 1;
         if part.trim().is_empty() {
-            continue;
+            return None;
         }
         let (raw_key, val) = match part.split_once('=') {
             Some((k, v)) => (k, Some(v.trim())),
@@ -35,14 +35,13 @@ pub fn parse(value: &str) -> Vec<Item<'_>> {
             key = &key[5..];
             key_start += 5;
         }
-        items.push(Item {
+        Some(Item {
             key,
             key_start,
             value: val,
             prefixed,
-        });
-    }
-    items
+        })
+    })
 }
 
 /// Go's `strconv.ParseBool`, which the flag parser uses.
@@ -145,7 +144,7 @@ mod tests {
 
     #[test]
     fn items_keep_offsets_and_strip_prefixes() {
-        let items = parse("A=true, kube:B=false,,C");
+        let items: Vec<Item> = parse("A=true, kube:B=false,,C").collect();
         assert_eq!(items.len(), 3);
         assert_eq!(
             (items[0].key, items[0].key_start, items[0].value),

@@ -204,9 +204,7 @@ fn on_off(b: bool) -> &'static str {
     }
 }
 
-/// Most gate settings of one file that are checked. A real configuration sets a few dozen; the
-/// rest of a larger (generated or hostile) file is reported as not checked, never passed.
-pub const MAX_SETTINGS_PER_FILE: usize = 50_000;
+pub use crate::formats::MAX_SETTINGS_PER_FILE;
 
 /// Builds findings with their positions: one per file, sharing the file's line starts.
 struct Make<'a> {
@@ -276,17 +274,14 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
         lines: Lines::new(src),
     };
     let target = options.target;
-    let settings = sink.settings.len();
-    if settings > MAX_SETTINGS_PER_FILE {
-        let first = &sink.settings[MAX_SETTINGS_PER_FILE];
-        let (offset, len) = (first.offset, first.len);
-        sink.settings.truncate(MAX_SETTINGS_PER_FILE);
+    let settings = sink.settings.len() + sink.overflow.count;
+    if let Some((offset, len)) = sink.overflow.first {
         sink.problem(read::not_read_problem(
             offset,
             len,
             format!(
                 "this file sets {settings} feature gates: gatecheck checked the first {MAX_SETTINGS_PER_FILE} and not the {} from here on",
-                settings - MAX_SETTINGS_PER_FILE
+                sink.overflow.count
             ),
             "split the file, or check the rest by hand; a real configuration sets a few dozen gates",
         ));

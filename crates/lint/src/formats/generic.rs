@@ -47,16 +47,13 @@ fn names_of(value: &Node) -> Vec<String> {
             .collect();
     }
     if let Some(text) = value.as_str() {
-        return flags::parse(text)
-            .iter()
-            .map(|i| i.key.to_string())
-            .collect();
+        return flags::parse(text).map(|i| i.key.to_string()).collect();
     }
     let mut out = Vec::new();
     for item in value.as_seq().unwrap_or_default() {
         if let Some(text) = item.as_str() {
             let text = flag_text(text).unwrap_or(text);
-            out.extend(flags::parse(text).iter().map(|i| i.key.to_string()));
+            out.extend(flags::parse(text).map(|i| i.key.to_string()));
         } else if let Some(name) = item.get("name").and_then(Node::as_str) {
             out.push(name.to_string());
         }
@@ -98,7 +95,7 @@ fn walk(node: &Node, path: &mut Vec<String>, sink: &mut Sink<'_>, found: &mut Fo
             path.push(format!("[{i}]"));
             match item.as_str().and_then(flag_text) {
                 Some(text) => {
-                    let names: Vec<&str> = flags::parse(text).iter().map(|i| i.key).collect();
+                    let names: Vec<&str> = flags::parse(text).map(|i| i.key).collect();
                     if mostly_kubernetes(&names) {
                         found.kubernetes += 1;
                         let inner = item.as_str().map_or(0, |t| t.len() - text.len());

@@ -18,7 +18,7 @@ const ALL: [Component; 5] = [
     Component::KubeProxy,
 ];
 
-fn config(doc: &Node) -> Option<&Node> {
+fn config<'a>(doc: &'a Node<'a>) -> Option<&'a Node<'a>> {
     match type_of(doc) {
         (api, _) if api.starts_with("k0s.k0sproject.io/") => Some(doc),
         (api, "Cluster") if api.starts_with("k0sctl.k0sproject.io/") => {

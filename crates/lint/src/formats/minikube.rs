@@ -14,7 +14,7 @@ pub struct Minikube;
 
 const TO_KUBEADM: &[&str] = &["IPv6DualStack", "PublicKeysECDSA", "RootlessControlPlane"];
 
-fn config(doc: &Node) -> Option<&Node> {
+fn config<'a>(doc: &'a Node<'a>) -> Option<&'a Node<'a>> {
     doc.get("KubernetesConfig")
         .filter(|k| k.get("KubernetesVersion").is_some() || k.get("FeatureGates").is_some())
 }

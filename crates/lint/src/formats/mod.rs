@@ -91,7 +91,34 @@ pub struct Sink<'a> {
     pub fallback: generic::Found,
     /// The parse budget that YAML embedded in this file's strings shares (kind's patches).
     pub yaml_budget: gatecheck_yaml::Budget,
+    /// Settings past [`MAX_SETTINGS_PER_FILE`], counted but not kept.
+    pub overflow: Overflow,
     next_group: usize,
+}
+
+/// Most gate settings of one file that are kept and judged. A real configuration sets a few
+/// dozen; the rest of a larger (generated or hostile) file is counted and reported as not
+/// checked, never passed, and costs no memory.
+pub const MAX_SETTINGS_PER_FILE: usize = 10_000;
+
+/// A value that is not a boolean, kept as written for messages: at most its first
+/// [`INVALID_KEPT`] characters, so a huge value is not copied into every finding.
+fn invalid(raw: &str) -> Value {
+    match raw.char_indices().nth(INVALID_KEPT) {
+        None => Value::Invalid(raw.to_string()),
+        Some((end, _)) => Value::Invalid(format!("{}…", &raw[..end])),
+    }
+}
+
+/// How many characters of a value that is not a boolean are kept.
+pub const INVALID_KEPT: usize = 120;
+
+/// The settings of a file past [`MAX_SETTINGS_PER_FILE`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Overflow {
+    pub count: usize,
+    /// Offset and length of the first one.
+    pub first: Option<(usize, usize)>,
 }
 
 impl<'a> Sink<'a> {
@@ -105,6 +132,7 @@ impl<'a> Sink<'a> {
             recognised: false,
             fallback: generic::Found::default(),
             yaml_budget: gatecheck_yaml::Budget::default(),
+            overflow: Overflow::default(),
             next_group: 0,
         }
     }
@@ -120,6 +148,7 @@ impl<'a> Sink<'a> {
             recognised: false,
             fallback: generic::Found::default(),
             yaml_budget: gatecheck_yaml::Budget::default(),
+            overflow: Overflow::default(),
             next_group: self.next_group,
         }
     }
@@ -129,7 +158,13 @@ impl<'a> Sink<'a> {
         self.next_group = nested.next_group;
         for mut s in nested.settings {
             s.offset = remap(s.offset);
-            self.settings.push(s);
+            if !self.full(s.offset, s.len) {
+                self.settings.push(s);
+            }
+        }
+        if let Some((offset, len)) = nested.overflow.first {
+            self.full(remap(offset), len);
+            self.overflow.count += nested.overflow.count - 1;
         }
         self.ignored_groups.extend(nested.ignored_groups);
         for mut p in nested.problems {
@@ -142,6 +177,17 @@ impl<'a> Sink<'a> {
     pub fn group(&mut self) -> usize {
         self.next_group += 1;
         self.next_group
+    }
+
+    /// Whether the file already has [`MAX_SETTINGS_PER_FILE`] settings; if so, the setting at
+    /// `offset` is counted instead of kept.
+    fn full(&mut self, offset: usize, len: usize) -> bool {
+        if self.settings.len() < MAX_SETTINGS_PER_FILE {
+            return false;
+        }
+        self.overflow.count += 1;
+        self.overflow.first.get_or_insert((offset, len));
+        true
     }
 
     pub fn problem(&mut self, p: Problem) {
@@ -233,19 +279,21 @@ impl<'a> Sink<'a> {
         group: usize,
     ) {
         let gate = name.as_str().unwrap_or_default();
+        if self.full(name.span.start.offset, name.span.len().max(gate.len())) {
+            return;
+        }
         let raw = || {
-            self.src
-                .get(value.span.start.offset..value.span.end.offset)
-                .unwrap_or("")
-                .to_string()
+            invalid(
+                self.src
+                    .get(value.span.start.offset..value.span.end.offset)
+                    .unwrap_or(""),
+            )
         };
         self.settings.push(Setting {
             components: components.to_vec(),
             registry,
             gate: gate.to_string(),
-            value: parsed
-                .map(Value::Bool)
-                .unwrap_or_else(|| Value::Invalid(raw())),
+            value: parsed.map(Value::Bool).unwrap_or_else(raw),
             offset: name.span.start.offset,
             len: name.span.len().max(gate.len()),
             group,
@@ -359,11 +407,14 @@ impl<'a> Sink<'a> {
                 Some(b) => (b + item.key_start, item.key.len().max(1)),
                 None => (fallback, 1),
             };
+            if self.full(offset, len) {
+                continue;
+            }
             let value = match item.value {
                 None => Value::Invalid(String::new()),
                 Some(v) => flags::parse_bool(v)
                     .map(Value::Bool)
-                    .unwrap_or(Value::Invalid(v.to_string())),
+                    .unwrap_or_else(|| invalid(v)),
             };
             self.settings.push(Setting {
                 components: components.to_vec(),
@@ -536,7 +587,7 @@ pub static ALL: &[&dyn Format] = &[
 ];
 
 /// `apiVersion` and `kind` of a document.
-pub fn type_of(doc: &Node) -> (&str, &str) {
+pub fn type_of<'a>(doc: &'a Node<'_>) -> (&'a str, &'a str) {
     (
         doc.get("apiVersion").and_then(Node::as_str).unwrap_or(""),
         doc.get("kind").and_then(Node::as_str).unwrap_or(""),

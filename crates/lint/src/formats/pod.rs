@@ -126,7 +126,7 @@ impl Format for StaticPod {
 }
 
 /// The deepest node of `doc` that the decoder's error path reaches.
-fn node_at<'a>(doc: &'a Node, path: &serde_path_to_error::Path) -> &'a Node {
+fn node_at<'a>(doc: &'a Node<'a>, path: &serde_path_to_error::Path) -> &'a Node<'a> {
     use serde_path_to_error::Segment;
     let mut node = doc;
     for segment in path.iter() {
@@ -155,9 +155,11 @@ fn to_json(node: &Node) -> serde_json::Value {
                 .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), to_json(v)))
                 .collect(),
         ),
-        Value::Scalar(s) if s.style != Style::Plain || s.tag.is_some() => J::String(s.text.clone()),
+        Value::Scalar(s) if s.style != Style::Plain || s.tag.is_some() => {
+            J::String(s.text.to_string())
+        }
         Value::Scalar(s) => {
-            let t = s.text.as_str();
+            let t = s.text.as_ref();
             if matches!(t, "" | "~" | "null" | "Null" | "NULL") {
                 J::Null
             } else if let Some(b) = node.as_yaml11_bool() {
