@@ -166,7 +166,7 @@ fn read(input: &Input) -> Result<String, InputError> {
             column: Some(1),
         });
     }
-    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+    if let Some(at) = memchr::memchr(0, &bytes) {
         return Err(positioned("binary file (contains a NUL byte)", &bytes, at));
     }
     String::from_utf8(bytes).map_err(|e| {

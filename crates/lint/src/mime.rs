@@ -13,8 +13,9 @@ pub fn yaml_parts(src: &str) -> Option<Vec<(usize, usize)>> {
         .lines()
         .take_while(|l| !l.trim().is_empty())
         .find(|l| {
-            l.to_ascii_lowercase()
-                .starts_with("content-type: multipart/")
+            const MARK: &str = "content-type: multipart/";
+            l.get(..MARK.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(MARK))
         })?;
     let boundary = content_type
         .split(';')

@@ -18,7 +18,14 @@ pub struct Placeholder {
 
 /// Whether text holds template markup at all (a cheap test before parsing fails on it).
 pub fn has_markup(text: &str) -> bool {
-    text.contains("{{") || text.contains("{%") || text.contains("${")
+    // One search for the bytes that open a placeholder, then a look at the next byte.
+    let b = text.as_bytes();
+    memchr::memchr2_iter(b'{', b'$', b).any(|i| {
+        matches!(
+            (b[i], b.get(i + 1)),
+            (b'{', Some(b'{' | b'%')) | (b'$', Some(b'{'))
+        )
+    })
 }
 
 /// Every placeholder in `text`, in order.

@@ -278,7 +278,7 @@ struct Positions<'a> {
 impl<'a> Positions<'a> {
     fn new(src: &'a str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(src.match_indices('\n').map(|(i, _)| (i + 1) as u32));
+        line_starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| (i + 1) as u32));
         Positions {
             src,
             line_starts,

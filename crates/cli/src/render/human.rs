@@ -101,7 +101,7 @@ impl SourceCode for Window {
         let rel = span.offset().saturating_sub(self.base).min(text.len());
         let rel_end = (rel + span.len()).min(text.len());
         let starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
         let line_of = |at: usize| starts.partition_point(|&s| s <= at).max(1) - 1;
         let (first, last) = (line_of(rel), line_of(rel_end));

@@ -20,13 +20,34 @@ pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, S
     ];
     let kinds_with_version = ["KubeadmControlPlane", "Shoot", "ClusterConfig"]
         .iter()
-        .any(|k| src.contains(&format!("kind: {k}")));
+        .any(|k| memchr::memmem::find(src.as_bytes(), format!("kind: {k}").as_bytes()).is_some());
+    // Only the lines holding one of these can declare a version: find them with a substring
+    // search over the file instead of walking every line.
+    let needles: &[&str] = if kinds_with_version {
+        &["kubernetesVersion:", "image:", "version:"]
+    } else {
+        &["kubernetesVersion:", "image:"]
+    };
+    let mut starts: Vec<usize> = Vec::new();
+    for needle in needles {
+        // Hits come in order: each looks back for a newline only as far as the one before, so
+        // many hits on one long line cost its length once.
+        let (mut last, mut line_start) = (0, 0);
+        for i in memchr::memmem::find_iter(src.as_bytes(), needle) {
+            if let Some(nl) = src[last..i].rfind('\n') {
+                line_start = last + nl + 1;
+            }
+            last = i;
+            starts.push(line_start);
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
     let mut out = Vec::new();
-    let mut offset = 0;
-    for line in src.split_inclusive('\n') {
+    for start in starts {
+        let line = src[start..].split_inclusive('\n').next().unwrap_or("");
         let t = line.trim_start();
-        let at = offset + (line.len() - t.len());
-        offset += line.len();
+        let at = start + (line.len() - t.len());
         if t.starts_with('#') {
             continue;
         }

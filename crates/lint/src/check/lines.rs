@@ -1,10 +1,11 @@
 //! Line and column of byte offsets, computed once per file.
 
 /// Where each line starts, so that many findings in one file each find their line and column
-/// without rescanning the file from the top.
+/// without rescanning the file from the top. Computed at the first position asked for: most
+/// files have no finding and never pay for it.
 pub(super) struct Lines<'a> {
     src: &'a str,
-    starts: Vec<usize>,
+    starts: std::cell::OnceCell<Vec<usize>>,
     /// The last position converted (byte offset, column): the next one on the same line counts
     /// characters from there, so many findings on one long line cost its length once, not each.
     cursor: std::cell::Cell<(usize, usize)>,
@@ -12,14 +13,19 @@ pub(super) struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     pub(super) fn new(src: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         Lines {
             src,
-            starts,
+            starts: std::cell::OnceCell::new(),
             cursor: std::cell::Cell::new((0, 1)),
         }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.src.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
     }
 
     /// Line and column just past `len` bytes from `offset`, given the start's line and column:
@@ -49,8 +55,8 @@ impl<'a> Lines<'a> {
     /// 1-based line and column (in characters) of a byte offset.
     pub(super) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.src.len());
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
+        let line = self.starts().partition_point(|&s| s <= offset).max(1);
+        let start = self.starts()[line - 1];
         let (at, col) = self.cursor.get();
         let column = if at >= start && at <= offset && self.src.is_char_boundary(at) {
             col + self.src.get(at..offset).map_or(0, |t| t.chars().count())
