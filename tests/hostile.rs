@@ -1,0 +1,191 @@
+//! Hostile inputs, generated here (nothing large is committed), through the real binary in human
+//! and JSON output: each must end with exit 1 (findings) or 2 (one error), never a panic or a
+//! signal, within a watchdog and a memory ceiling. The bounds are loose on purpose: they catch a
+//! hang, a superlinear path or memory that grows with the input, on a noisy 2-core machine and a
+//! debug build; the targets themselves (under 2 s and 64 MiB on one core, release build) are
+//! measured by `scripts/bench-hostile.sh` at the full 16 MiB, figures in docs/performance.md.
+#![cfg(target_os = "linux")]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Each input's size: an eighth of the 16 MiB input limit, so the debug build stays quick.
+const SIZE: usize = 2 << 20;
+/// Ten times what a release build needs for a full 16 MiB input on one core.
+const WATCHDOG: Duration = Duration::from_secs(60);
+/// The single-file target, for an eighth of the input: a run that keeps a copy of its input per
+/// setting or finding goes over (the 16 MiB flags line once took 1.2 GB, 150 MB at this size).
+/// The figure includes the test process's own pages, which the child shares until exec (20 MiB).
+const CEILING_KIB: i64 = 64 * 1024;
+
+const HEAD: &str = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n";
+
+fn fill(prefix: &str, item: impl Fn(usize) -> String, sep: &str, suffix: &str) -> Vec<u8> {
+    let mut out = String::from(prefix);
+    for i in 0.. {
+        let s = item(i) + sep;
+        if out.len() + s.len() + suffix.len() > SIZE {
+            break;
+        }
+        out.push_str(&s);
+    }
+    out.push_str(suffix);
+    out.into_bytes()
+}
+
+/// Not random, but not compressible either: a linear congruential generator.
+fn noise(n: usize) -> Vec<u8> {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..n)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 56) as u8
+        })
+        .collect()
+}
+
+fn inputs() -> Vec<(&'static str, Vec<u8>)> {
+    let mut lol =
+        vec![r#"a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]"#.to_string()];
+    for i in 1..12 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(",");
+        lol.push(format!("a{i}: &a{i} [{refs}]"));
+    }
+    let mut kind =
+        String::from("kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nkubeadmConfigPatches:\n");
+    for i in 0..2000 {
+        kind.push_str(&format!(
+            "- |\n  kind: KubeletConfiguration\n  featureGates: {{Gate{i}: true, ServerSideApply: true}}\n"
+        ));
+    }
+    let nested: String = (0..50_000).map(|i| format!("&x{i} [")).collect();
+    let mut bad_utf8 = format!("{HEAD}featureGates:\n").into_bytes();
+    while bad_utf8.len() < SIZE - 32 {
+        bad_utf8.extend_from_slice(b"  G\xff\xfe: true\n");
+    }
+    vec![
+        (
+            "flags-line.env",
+            fill("KUBELET_EXTRA_ARGS=--feature-gates=", |i| format!("Gate{i}=true"), ",", "\n"),
+        ),
+        (
+            "many-gates.yaml",
+            fill(&format!("{HEAD}featureGates:\n"), |i| format!("  Gate{i}: true"), "\n", ""),
+        ),
+        (
+            "flow-map.yaml",
+            fill(&format!("{HEAD}featureGates: {{"), |i| format!("Gate{i}: true"), ", ", "X: true}\n"),
+        ),
+        (
+            "deep-flow.yaml",
+            format!("featureGates: {}{}\n", "[".repeat(SIZE / 3), "]".repeat(SIZE / 3)).into_bytes(),
+        ),
+        (
+            "deep-block.yaml",
+            (0..1000).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect::<String>().into_bytes(),
+        ),
+        ("alias-bomb.yaml", format!("{HEAD}{}\nfeatureGates: *a11\n", lol.join("\n")).into_bytes()),
+        (
+            "nested-anchors.yaml",
+            format!("{HEAD}featureGates: {nested}{}\n", "]".repeat(50_000)).into_bytes(),
+        ),
+        (
+            "merge-keys.yaml",
+            fill(
+                &format!("{HEAD}base: &b {{ServerSideApply: true, NodeSwap: true}}\nfeatureGates:\n  <<: *b\nitems:\n"),
+                |i| format!("  m{i}: {{<<: *b, k: v}}"),
+                "\n",
+                "",
+            ),
+        ),
+        ("kind-patches.yaml", kind.into_bytes()),
+        (
+            "huge-scalar.yaml",
+            format!("{HEAD}featureGates:\n  G: \"{}\"\n", "x".repeat(SIZE - 200)).into_bytes(),
+        ),
+        ("random.bin.yaml", noise(SIZE)),
+        ("nul.yaml", vec![0; SIZE]),
+        ("bad-utf8.yaml", bad_utf8),
+    ]
+}
+
+/// Runs the binary on `path`; its exit code, wall time and peak memory (KiB), killing it at the
+/// watchdog.
+fn run(path: &Path, format: &str) -> (Option<i32>, Duration, i64) {
+    let child = Command::new(assert_cmd::cargo::cargo_bin("gatecheck"))
+        .args(["--target", "1.33", "--color", "never", "--format", format])
+        .arg(path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let start = Instant::now();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watchdog = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            while start.elapsed() < WATCHDOG {
+                if done.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            // SAFETY: kill(2) on our own child's pid, which is not reaped until wait4 returns.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        })
+    };
+    let mut status = 0;
+    // SAFETY: wait4(2) with valid pointers; std's Child is never waited on after this.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let elapsed = start.elapsed();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    watchdog.join().unwrap();
+    assert_eq!(rc, pid, "wait4 failed");
+    std::mem::forget(child);
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    (code, elapsed, usage.ru_maxrss)
+}
+
+#[test]
+fn hostile_inputs_end_with_one_answer_within_bounds() {
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("gatecheck-hostile-suite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut failures = Vec::new();
+    for (name, bytes) in inputs() {
+        let path = dir.join(name);
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(&bytes)
+            .unwrap();
+        for format in ["human", "json"] {
+            let (code, elapsed, kib) = run(&path, format);
+            eprintln!(
+                "{name} ({} KiB, {format}): exit {code:?}, {elapsed:.2?}, {} MiB",
+                bytes.len() >> 10,
+                kib >> 10
+            );
+            if !matches!(code, Some(1 | 2)) {
+                failures.push(format!("{name} {format}: exit {code:?} (a panic is 101, a kill by the watchdog or a signal is None)"));
+            }
+            if elapsed >= WATCHDOG {
+                failures.push(format!("{name} {format}: still running after {WATCHDOG:?}"));
+            }
+            if kib > CEILING_KIB {
+                failures.push(format!(
+                    "{name} {format}: {} MiB, over the {} MiB ceiling",
+                    kib >> 10,
+                    CEILING_KIB >> 10
+                ));
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(failures.is_empty(), "{failures:#?}");
+}
