@@ -627,6 +627,7 @@ pub fn run(mut args: LintArgs) -> u8 {
         let reports = par_map(&readable, lint_one);
         assert_eq!(reports.len(), readable.len(), "a report for every file");
         for ((input, src, _), result) in readable.into_iter().zip(reports) {
+            let before = all.len();
             match result {
                 Ok(report) => {
                     declared.extend(
@@ -676,8 +677,8 @@ pub fn run(mut args: LintArgs) -> u8 {
                     errors.push((input.name.clone(), e));
                 }
             }
-            // Only the formats that show excerpts or end positions keep the files' text.
-            if args.format == Format::Human {
+            // Only human output shows excerpts, and only of the files with findings.
+            if args.format == Format::Human && all.len() > before {
                 sources.insert(input.name.clone(), src);
             }
         }
