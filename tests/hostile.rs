@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Each input's size: an eighth of the 16 MiB input limit, so the debug build stays quick.
+/// Each input's size here: an eighth of the 16 MiB input limit, so the debug build stays quick.
+/// `write_inputs` writes them at any size for the bench script.
 const SIZE: usize = 2 << 20;
 /// Ten times what a release build needs for a full 16 MiB input on one core.
 const WATCHDOG: Duration = Duration::from_secs(60);
@@ -22,11 +23,17 @@ const CEILING_KIB: i64 = 64 * 1024;
 
 const HEAD: &str = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n";
 
-fn fill(prefix: &str, item: impl Fn(usize) -> String, sep: &str, suffix: &str) -> Vec<u8> {
+fn fill(
+    size: usize,
+    prefix: &str,
+    item: impl Fn(usize) -> String,
+    sep: &str,
+    suffix: &str,
+) -> Vec<u8> {
     let mut out = String::from(prefix);
     for i in 0.. {
         let s = item(i) + sep;
-        if out.len() + s.len() + suffix.len() > SIZE {
+        if out.len() + s.len() + suffix.len() > size {
             break;
         }
         out.push_str(&s);
@@ -48,7 +55,7 @@ fn noise(n: usize) -> Vec<u8> {
         .collect()
 }
 
-fn inputs() -> Vec<(&'static str, Vec<u8>)> {
+fn inputs(size: usize) -> Vec<(&'static str, Vec<u8>)> {
     let mut lol =
         vec![r#"a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]"#.to_string()];
     for i in 1..12 {
@@ -64,25 +71,25 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
     }
     let nested: String = (0..50_000).map(|i| format!("&x{i} [")).collect();
     let mut bad_utf8 = format!("{HEAD}featureGates:\n").into_bytes();
-    while bad_utf8.len() < SIZE - 32 {
+    while bad_utf8.len() < size - 32 {
         bad_utf8.extend_from_slice(b"  G\xff\xfe: true\n");
     }
     vec![
         (
             "flags-line.env",
-            fill("KUBELET_EXTRA_ARGS=--feature-gates=", |i| format!("Gate{i}=true"), ",", "\n"),
+            fill(size, "KUBELET_EXTRA_ARGS=--feature-gates=", |i| format!("Gate{i}=true"), ",", "\n"),
         ),
         (
             "many-gates.yaml",
-            fill(&format!("{HEAD}featureGates:\n"), |i| format!("  Gate{i}: true"), "\n", ""),
+            fill(size, &format!("{HEAD}featureGates:\n"), |i| format!("  Gate{i}: true"), "\n", ""),
         ),
         (
             "flow-map.yaml",
-            fill(&format!("{HEAD}featureGates: {{"), |i| format!("Gate{i}: true"), ", ", "X: true}\n"),
+            fill(size, &format!("{HEAD}featureGates: {{"), |i| format!("Gate{i}: true"), ", ", "X: true}\n"),
         ),
         (
             "deep-flow.yaml",
-            format!("featureGates: {}{}\n", "[".repeat(SIZE / 3), "]".repeat(SIZE / 3)).into_bytes(),
+            format!("featureGates: {}{}\n", "[".repeat(size / 3), "]".repeat(size / 3)).into_bytes(),
         ),
         (
             "deep-block.yaml",
@@ -96,6 +103,7 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
         (
             "merge-keys.yaml",
             fill(
+                size,
                 &format!("{HEAD}base: &b {{ServerSideApply: true, NodeSwap: true}}\nfeatureGates:\n  <<: *b\nitems:\n"),
                 |i| format!("  m{i}: {{<<: *b, k: v}}"),
                 "\n",
@@ -105,10 +113,10 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
         ("kind-patches.yaml", kind.into_bytes()),
         (
             "huge-scalar.yaml",
-            format!("{HEAD}featureGates:\n  G: \"{}\"\n", "x".repeat(SIZE - 200)).into_bytes(),
+            format!("{HEAD}featureGates:\n  G: \"{}\"\n", "x".repeat(size - 200)).into_bytes(),
         ),
-        ("random.bin.yaml", noise(SIZE)),
-        ("nul.yaml", vec![0; SIZE]),
+        ("random.bin.yaml", noise(size)),
+        ("nul.yaml", vec![0; size]),
         ("bad-utf8.yaml", bad_utf8),
     ]
 }
@@ -158,7 +166,7 @@ fn hostile_inputs_end_with_one_answer_within_bounds() {
         std::env::temp_dir().join(format!("gatecheck-hostile-suite-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut failures = Vec::new();
-    for (name, bytes) in inputs() {
+    for (name, bytes) in inputs(SIZE) {
         let path = dir.join(name);
         std::fs::File::create(&path)
             .unwrap()
@@ -188,4 +196,20 @@ fn hostile_inputs_end_with_one_answer_within_bounds() {
     }
     std::fs::remove_dir_all(&dir).ok();
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Writes the inputs at `GATECHECK_HOSTILE_SIZE` bytes (default: the 16 MiB limit less 4 KiB)
+/// into `GATECHECK_HOSTILE_DIR`, for `scripts/bench-hostile.sh`.
+#[test]
+#[ignore = "run by scripts/bench-hostile.sh"]
+fn write_inputs() {
+    let dir = PathBuf::from(std::env::var("GATECHECK_HOSTILE_DIR").expect("GATECHECK_HOSTILE_DIR"));
+    let size = std::env::var("GATECHECK_HOSTILE_SIZE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or((16 << 20) - 4096);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, bytes) in inputs(size) {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
 }

@@ -89,8 +89,12 @@ fn walk_dir(
             return;
         }
     }
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+    // The entry's type comes from the directory listing (no stat per file); only a symlink is
+    // looked up, to learn whether it leads to a directory.
+    let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+            .collect(),
         Err(e) => {
             errors.push((
                 dir.display().to_string(),
@@ -99,15 +103,19 @@ fn walk_dir(
             return;
         }
     };
-    entries.sort();
-    for path in entries {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, kind) in entries {
         let hidden = path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden || excluded(&path, globs) {
             continue;
         }
-        if path.is_dir() {
+        let is_dir = match kind {
+            Some(k) if !k.is_symlink() => k.is_dir(),
+            _ => path.is_dir(),
+        };
+        if is_dir {
             walk_dir(&path, globs, out, errors, seen);
         } else if wanted(&path) {
             out.push(Input {
@@ -138,16 +146,26 @@ fn read(input: &Input) -> Result<String, InputError> {
                 .map_err(|e| plain(format!("cannot read standard input: {e}")))?;
         }
         Some(p) => {
-            // Only regular files are opened: a FIFO or device named *.yaml would block or never
-            // end.
-            let meta = std::fs::metadata(p).map_err(|e| plain(format!("cannot read file: {e}")))?;
+            // Only regular files are read: a FIFO or device named *.yaml would block or never
+            // end. Opened without blocking (a FIFO with no writer would block in open), then
+            // asked what it is.
+            let mut open = std::fs::OpenOptions::new();
+            open.read(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, libc::O_NONBLOCK);
+            let file = open
+                .open(p)
+                .map_err(|e| plain(format!("cannot read file: {e}")))?;
+            let meta = file
+                .metadata()
+                .map_err(|e| plain(format!("cannot read file: {e}")))?;
             if !meta.is_file() {
                 return Err(plain(
                     "not a regular file (a FIFO, socket or device); not read".into(),
                 ));
             }
-            let file =
-                std::fs::File::open(p).map_err(|e| plain(format!("cannot read file: {e}")))?;
+            // Sized from the file's length: one read instead of a growing buffer.
+            bytes.reserve_exact(meta.len().min(MAX_FILE_BYTES) as usize + 1);
             file.take(MAX_FILE_BYTES + 1)
                 .read_to_end(&mut bytes)
                 .map_err(|e| plain(format!("cannot read file: {e}")))?;

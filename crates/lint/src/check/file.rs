@@ -18,22 +18,33 @@ pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, S
         "kindest/node:",
         "hyperkube:",
     ];
-    let kinds_with_version = ["KubeadmControlPlane", "Shoot", "ClusterConfig"]
-        .iter()
-        .any(|k| memchr::memmem::find(src.as_bytes(), format!("kind: {k}").as_bytes()).is_some());
+    use memchr::memmem::Finder;
+    use std::sync::LazyLock;
+    // Searchers are built once: building one costs more than searching a small file.
+    static KINDS: LazyLock<[Finder<'static>; 3]> = LazyLock::new(|| {
+        [
+            Finder::new("kind: KubeadmControlPlane"),
+            Finder::new("kind: Shoot"),
+            Finder::new("kind: ClusterConfig"),
+        ]
+    });
+    static NEEDLES: LazyLock<[Finder<'static>; 3]> = LazyLock::new(|| {
+        [
+            Finder::new("kubernetesVersion:"),
+            Finder::new("image:"),
+            Finder::new("version:"),
+        ]
+    });
+    let kinds_with_version = KINDS.iter().any(|k| k.find(src.as_bytes()).is_some());
     // Only the lines holding one of these can declare a version: find them with a substring
     // search over the file instead of walking every line.
-    let needles: &[&str] = if kinds_with_version {
-        &["kubernetesVersion:", "image:", "version:"]
-    } else {
-        &["kubernetesVersion:", "image:"]
-    };
+    let needles = &NEEDLES[..if kinds_with_version { 3 } else { 2 }];
     let mut starts: Vec<usize> = Vec::new();
     for needle in needles {
         // Hits come in order: each looks back for a newline only as far as the one before, so
         // many hits on one long line cost its length once.
         let (mut last, mut line_start) = (0, 0);
-        for i in memchr::memmem::find_iter(src.as_bytes(), needle) {
+        for i in needle.find_iter(src.as_bytes()) {
             if let Some(nl) = src[last..i].rfind('\n') {
                 line_start = last + nl + 1;
             }
