@@ -45,7 +45,7 @@ pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, S
         // many hits on one long line cost its length once.
         let (mut last, mut line_start) = (0, 0);
         for i in needle.find_iter(src.as_bytes()) {
-            if let Some(nl) = src[last..i].rfind('\n') {
+            if let Some(nl) = memchr::memrchr(b'\n', &src.as_bytes()[last..i]) {
                 line_start = last + nl + 1;
             }
             last = i;

@@ -89,15 +89,13 @@ fn repeated_gate_keys(node: &gatecheck_yaml::Node, sink: &mut Sink<'_>, depth: u
             if let Some(k) = key.as_str() {
                 let gate_key = matches!(k, "featureGates" | "feature-gates" | "--feature-gates");
                 if gate_key && seen.contains(&k) {
-                    sink.problem(formats::Problem {
-                        kind: FindingKind::InvalidValue,
-                        component: None,
-                        gate: None,
-                        offset: key.span.start.offset,
-                        len: key.span.len().max(1),
-                        message: format!("`{k}` is set a second time in this map: the component's strict decoding refuses the file (`key \"{k}\" already set in map`), and lenient readers keep only one of the two"),
-                        help: "merge the two into one".into(),
-                    });
+                    sink.problem(formats::Problem::at(
+                        FindingKind::InvalidValue,
+                        None,
+                        key,
+                        format!("`{k}` is set a second time in this map: the component's strict decoding refuses the file (`key \"{k}\" already set in map`), and lenient readers keep only one of the two"),
+                        "merge the two into one",
+                    ));
                 }
                 seen.push(k);
             }

@@ -39,15 +39,13 @@ impl Format for Eksctl {
                 .iter()
                 .find(|(k, _)| k.as_str() == Some("kubeletExtraConfig"))
             {
-                sink.problem(Problem {
-                    kind: FindingKind::Misplaced,
-                    component: Some(Component::Kubelet),
-                    gate: None,
-                    offset: key.span.start.offset,
-                    len: key.span.len().max(1),
-                    message: "managed node groups have no kubeletExtraConfig: eksctl rejects the file, and its feature gates are not applied".into(),
-                    help: "set kubelet settings of a managed node group through a launch template's user data, or use an unmanaged node group".into(),
-                });
+                sink.problem(Problem::at(
+                    FindingKind::Misplaced,
+                    Some(Component::Kubelet),
+                    key,
+                    "managed node groups have no kubeletExtraConfig: eksctl rejects the file, and its feature gates are not applied",
+                    "set kubelet settings of a managed node group through a launch template's user data, or use an unmanaged node group",
+                ));
             }
         }
     }

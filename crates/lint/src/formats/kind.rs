@@ -58,13 +58,14 @@ fn read_patch(patch: &Node, sink: &mut Sink<'_>) {
         Err(e) => {
             // kind cannot apply a patch it cannot parse: `kind create cluster` fails.
             sink.problem(super::Problem {
-                kind: crate::findings::FindingKind::InvalidValue,
-                component: None,
-                gate: None,
-                offset: patch.span.start.offset,
                 len: patch.span.len().clamp(1, 80),
-                message: format!("this kubeadmConfigPatches entry is not valid YAML ({}): kind fails to apply it, and its feature gates were not checked", e.message),
-                help: "fix the patch; it is YAML held in a string".into(),
+                ..super::Problem::at(
+                crate::findings::FindingKind::InvalidValue,
+                None,
+                patch,
+                format!("this kubeadmConfigPatches entry is not valid YAML ({}): kind fails to apply it, and its feature gates were not checked", e.message),
+                "fix the patch; it is YAML held in a string",
+            )
             });
             return;
         }

@@ -72,15 +72,13 @@ fn items(list: &Node, components: &[Component], registry: Registry, sink: &mut S
         // A string is iterated character by character by kubespray's Jinja loops: the rendered
         // configuration is broken (unless it is itself a template expression).
         None if list.as_str().is_some_and(|s| !s.contains("{{")) => {
-            sink.problem(Problem {
-                kind: FindingKind::InvalidValue,
-                component: components.first().copied(),
-                gate: None,
-                offset: list.span.start.offset,
-                len: list.span.len().max(1),
-                message: "kubespray expects a list of \"Name=value\" strings here; a string is iterated character by character and renders a broken --feature-gates".into(),
-                help: "write a YAML list: [\"Name=true\", ...]".into(),
-            });
+            sink.problem(Problem::at(
+                FindingKind::InvalidValue,
+                components.first().copied(),
+                list,
+                "kubespray expects a list of \"Name=value\" strings here; a string is iterated character by character and renders a broken --feature-gates",
+                "write a YAML list: [\"Name=true\", ...]",
+            ));
         }
         None => {}
     }

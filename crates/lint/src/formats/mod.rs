@@ -101,6 +101,27 @@ pub struct Sink<'a> {
 /// checked, never passed, and costs no memory.
 pub const MAX_SETTINGS_PER_FILE: usize = 10_000;
 
+impl Problem {
+    /// A problem at a node (at least one byte long), about no gate in particular.
+    pub fn at(
+        kind: FindingKind,
+        component: Option<Component>,
+        node: &Node<'_>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            kind,
+            component,
+            gate: None,
+            offset: node.span.start.offset,
+            len: node.span.len().max(1),
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
 /// A value that is not a boolean, kept as written for messages: at most its first
 /// [`INVALID_KEPT`] characters, so a huge value is not copied into every finding.
 fn invalid(raw: &str) -> Value {
@@ -211,15 +232,13 @@ impl<'a> Sink<'a> {
                 } else {
                     "a string"
                 };
-                self.problem(Problem {
-                    kind: FindingKind::InvalidValue,
-                    component: components.first().copied(),
-                    gate: None,
-                    offset: map.span.start.offset,
-                    len: map.span.len().max(1),
-                    message: format!("featureGates is {what}, but it must be a map of gate names to booleans: the component fails to decode the file and does not start"),
-                    help: "write one `GateName: true` entry per line under featureGates".into(),
-                });
+                self.problem(Problem::at(
+                    FindingKind::InvalidValue,
+                    components.first().copied(),
+                    map,
+                    format!("featureGates is {what}, but it must be a map of gate names to booleans: the component fails to decode the file and does not start"),
+                    "write one `GateName: true` entry per line under featureGates",
+                ));
             }
             return;
         }
@@ -474,29 +493,25 @@ impl<'a> Sink<'a> {
             .map(|v| v.parse::<Version>().map_err(|_| v.to_string()));
         match parsed {
             // component-base refuses a version newer than the binary.
-            Some(Ok(version)) if version > self.target => self.problem(Problem {
-                kind: FindingKind::InvalidValue,
-                component: None,
-                gate: None,
-                offset: at.span.start.offset,
-                len: at.span.len().max(1),
-                message: format!("--emulated-version {version} is newer than the binary ({}): the component fails with `emulation version {version} is not between [..., {}]`", self.target, self.target),
-                help: format!("emulate {} or an older supported version", self.target),
-            }),
+            Some(Ok(version)) if version > self.target => self.problem(Problem::at(
+                FindingKind::InvalidValue,
+                None,
+                at,
+                format!("--emulated-version {version} is newer than the binary ({}): the component fails with `emulation version {version} is not between [..., {}]`", self.target, self.target),
+                format!("emulate {} or an older supported version", self.target),
+            )),
             Some(Ok(version)) => {
                 for s in self.settings.iter_mut().filter(|s| s.group == group) {
                     s.emulated = Some(version);
                 }
             }
-            Some(Err(text)) => self.problem(Problem {
-                kind: FindingKind::InvalidValue,
-                component: None,
-                gate: None,
-                offset: at.span.start.offset,
-                len: at.span.len().max(1),
-                message: format!("`{text}` is not a Kubernetes minor version: the component fails to parse --emulated-version"),
-                help: "write the version as major.minor, for example 1.35".into(),
-            }),
+            Some(Err(text)) => self.problem(Problem::at(
+                FindingKind::InvalidValue,
+                None,
+                at,
+                format!("`{text}` is not a Kubernetes minor version: the component fails to parse --emulated-version"),
+                "write the version as major.minor, for example 1.35",
+            )),
             None => {}
         }
     }

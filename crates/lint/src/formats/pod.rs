@@ -85,13 +85,14 @@ impl Format for StaticPod {
                 let path = e.path().to_string();
                 let e = e.into_inner();
                 sink.problem(Problem {
-                    kind: FindingKind::InvalidValue,
-                    component: None,
-                    gate: None,
-                    offset: at.span.start.offset,
                     len: at.span.len().clamp(1, 80),
-                    message: format!("this {} does not decode as a Kubernetes {} ({path}: {e}): Kubernetes will not run it, and gatecheck cannot read its flags", kind.kind, kind.kind),
-                    help: "fix the manifest's structure: command and args are lists of strings".into(),
+                    ..Problem::at(
+                    FindingKind::InvalidValue,
+                    None,
+                    at,
+                    format!("this {} does not decode as a Kubernetes {} ({path}: {e}): Kubernetes will not run it, and gatecheck cannot read its flags", kind.kind, kind.kind),
+                    "fix the manifest's structure: command and args are lists of strings",
+                )
                 });
                 return;
             }

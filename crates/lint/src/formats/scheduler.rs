@@ -24,14 +24,12 @@ impl Format for Scheduler {
         else {
             return;
         };
-        sink.problem(Problem {
-            kind: FindingKind::Misplaced,
-            component: Some(Component::KubeScheduler),
-            gate: None,
-            offset: key.span.start.offset,
-            len: key.span.len(),
-            message: "KubeSchedulerConfiguration has no featureGates field: kube-scheduler fails with `strict decoding error: unknown field \"featureGates\"`".into(),
-            help: "move the gates to kube-scheduler's --feature-gates flag".into(),
-        });
+        sink.problem(Problem::at(
+            FindingKind::Misplaced,
+            Some(Component::KubeScheduler),
+            key,
+            "KubeSchedulerConfiguration has no featureGates field: kube-scheduler fails with `strict decoding error: unknown field \"featureGates\"`",
+            "move the gates to kube-scheduler's --feature-gates flag",
+        ));
     }
 }
