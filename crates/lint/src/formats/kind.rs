@@ -60,12 +60,12 @@ fn read_patch(patch: &Node, sink: &mut Sink<'_>) {
             sink.problem(super::Problem {
                 len: patch.span.len().clamp(1, 80),
                 ..super::Problem::at(
-                crate::findings::FindingKind::InvalidValue,
-                None,
-                patch,
-                format!("this kubeadmConfigPatches entry is not valid YAML ({}): kind fails to apply it, and its feature gates were not checked", e.message),
-                "fix the patch; it is YAML held in a string",
-            )
+                    crate::findings::FindingKind::InvalidValue,
+                    None,
+                    patch,
+                    format!("this kubeadmConfigPatches entry is not valid YAML ({}): kind fails to apply it, and its feature gates were not checked", e.message),
+                    "fix the patch; it is YAML held in a string",
+                )
             });
             return;
         }

@@ -87,12 +87,12 @@ impl Format for StaticPod {
                 sink.problem(Problem {
                     len: at.span.len().clamp(1, 80),
                     ..Problem::at(
-                    FindingKind::InvalidValue,
-                    None,
-                    at,
-                    format!("this {} does not decode as a Kubernetes {} ({path}: {e}): Kubernetes will not run it, and gatecheck cannot read its flags", kind.kind, kind.kind),
-                    "fix the manifest's structure: command and args are lists of strings",
-                )
+                        FindingKind::InvalidValue,
+                        None,
+                        at,
+                        format!("this {} does not decode as a Kubernetes {} ({path}: {e}): Kubernetes will not run it, and gatecheck cannot read its flags", kind.kind, kind.kind),
+                        "fix the manifest's structure: command and args are lists of strings",
+                    )
                 });
                 return;
             }
