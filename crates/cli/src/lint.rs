@@ -570,32 +570,65 @@ pub fn run(mut args: LintArgs) -> u8 {
     // batch is read and linted on every core, and its files' text is dropped afterwards unless
     // the output format shows excerpts, so memory does not grow with the number of files.
     let batch_size = if args.node { inputs.len().max(1) } else { 512 };
-    for batch in inputs.chunks(batch_size) {
-        // Read everything first: with --node, each file is judged with the others' kubelet settings.
-        let mut readable: Vec<(&Input, String, Options)> = Vec::new();
-        // Files are read, and below linted, on every core; results keep the inputs' order.
-        let texts = par_map(batch, read);
-        for (input, text) in batch.iter().zip(texts) {
-            match text {
-                Ok(src) => {
-                    let options = Options {
-                        target,
-                        patch,
-                        component: args.component,
-                        flags_file: is_flags_file(input, &src),
-                        node: Vec::new(),
-                    };
-                    readable.push((input, src, options));
+    let options_for = |input: &Input, src: &str| Options {
+        target,
+        patch,
+        component: args.component,
+        flags_file: is_flags_file(input, src),
+        node: Vec::new(),
+    };
+    let lint_one = |(input, src, options): &(&Input, String, Options)| {
+        // One report per step; a finding already made at an earlier step is not repeated.
+        let mut merged: Option<gatecheck_lint::Report> = None;
+        for &step in &steps {
+            let options = Options {
+                target: step,
+                patch: if step == target { patch } else { None },
+                ..options.clone()
+            };
+            let mut report = lint_source(&input.name, src, &options)?;
+            if steps.len() > 1 {
+                for f in &mut report.findings {
+                    f.message = format!("upgrading to {step}: {}", f.message);
                 }
-                Err(e) => {
-                    if args.format == Format::Human {
-                        eprintln!("{}", render::human::error(&input.name, None, &e));
+            }
+            match &mut merged {
+                None => merged = Some(report),
+                Some(m) => {
+                    for f in report.findings {
+                        let seen = m
+                            .findings
+                            .iter()
+                            .any(|g| g.offset == f.offset && g.kind == f.kind && g.gate == f.gate);
+                        if !seen {
+                            m.findings.push(f);
+                        }
                     }
-                    errors.push((input.name.clone(), e));
                 }
             }
         }
+        Ok::<_, InputError>(merged.unwrap_or_default())
+    };
+    for batch in inputs.chunks(batch_size) {
+        let mut readable: Vec<(&Input, String, Options)> = Vec::new();
+        let mut reports = Vec::new();
+        let mut unreadable = |input: &Input, e: InputError| {
+            if args.format == Format::Human {
+                eprintln!("{}", render::human::error(&input.name, None, &e));
+            }
+            errors.push((input.name.clone(), e));
+        };
         if args.node {
+            // Read everything first: each file is judged with the others' kubelet settings.
+            for (input, text) in batch.iter().zip(par_map(batch, read)) {
+                match text {
+                    Ok(src) => {
+                        let options = options_for(input, &src);
+                        readable.push((input, src, options));
+                    }
+                    Err(e) => unreadable(input, e),
+                }
+            }
             let kubelet: Vec<Vec<gatecheck_lint::Setting>> = readable
                 .iter()
                 .map(|(input, src, options)| {
@@ -610,39 +643,28 @@ pub fn run(mut args: LintArgs) -> u8 {
                     .flat_map(|(_, k)| k.iter().cloned())
                     .collect();
             }
-        }
-        let lint_one = |(input, src, options): &(&Input, String, Options)| {
-            // One report per step; a finding already made at an earlier step is not repeated.
-            let mut merged: Option<gatecheck_lint::Report> = None;
-            for &step in &steps {
-                let options = Options {
-                    target: step,
-                    patch: if step == target { patch } else { None },
-                    ..options.clone()
-                };
-                let mut report = lint_source(&input.name, src, &options)?;
-                if steps.len() > 1 {
-                    for f in &mut report.findings {
-                        f.message = format!("upgrading to {step}: {}", f.message);
+            reports = par_map(&readable, lint_one);
+        } else {
+            // Each file is read and linted by one worker, on every core; results keep the
+            // inputs' order.
+            let done = par_map(batch, |input| {
+                let src = read(input)?;
+                let options = options_for(input, &src);
+                let item = (input, src, options);
+                let report = lint_one(&item);
+                let (_, src, options) = item;
+                Ok::<_, InputError>((src, options, report))
+            });
+            for (input, outcome) in batch.iter().zip(done) {
+                match outcome {
+                    Ok((src, options, report)) => {
+                        readable.push((input, src, options));
+                        reports.push(report);
                     }
-                }
-                match &mut merged {
-                    None => merged = Some(report),
-                    Some(m) => {
-                        for f in report.findings {
-                            let seen = m.findings.iter().any(|g| {
-                                g.offset == f.offset && g.kind == f.kind && g.gate == f.gate
-                            });
-                            if !seen {
-                                m.findings.push(f);
-                            }
-                        }
-                    }
+                    Err(e) => unreadable(input, e),
                 }
             }
-            Ok::<_, InputError>(merged.unwrap_or_default())
-        };
-        let reports = par_map(&readable, lint_one);
+        }
         assert_eq!(reports.len(), readable.len(), "a report for every file");
         for ((input, src, _), result) in readable.into_iter().zip(reports) {
             let before = all.len();
