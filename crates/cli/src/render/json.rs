@@ -5,24 +5,57 @@ use gatecheck_lint::{Finding, InputError, Value};
 use serde_json::json;
 use std::io::Write;
 
-fn value(v: &Option<Value>) -> serde_json::Value {
-    match v {
-        Some(Value::Bool(b)) => json!(b),
-        Some(Value::Invalid(s)) => json!(s),
-        None => serde_json::Value::Null,
-    }
+/// A finding as JSON: the fields in alphabetical order, as the rest of the document (a
+/// `serde_json::Value` map) writes its keys. Serialised straight from the finding, without
+/// building a map per finding.
+#[derive(serde::Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    column: usize,
+    component: Option<&'a str>,
+    end_column: usize,
+    end_line: usize,
+    file: &'a str,
+    gate: Option<&'a str>,
+    help: &'a str,
+    kind: &'a str,
+    line: usize,
+    message: &'a str,
+    registry: &'a str,
+    severity: &'a str,
+    value: JsonValue<'a>,
 }
 
-pub fn finding(file: &str, f: &Finding) -> serde_json::Value {
-    json!({
-        "file": file, "line": f.line, "column": f.column,
-        "end_line": f.end_line, "end_column": f.end_column,
-        "component": f.component.map(|c| c.as_str()),
-        "registry": f.registry.as_str(), "gate": f.gate,
-        "value": value(&f.value), "kind": f.kind.name(),
-        "severity": f.severity.as_str(), "code": f.kind.code(),
-        "message": f.message, "help": f.help,
-    })
+/// A setting's value: a boolean, the text that is not one, or null.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum JsonValue<'a> {
+    Bool(bool),
+    Text(&'a str),
+    None,
+}
+
+fn finding<'a>(file: &'a str, f: &'a Finding) -> JsonFinding<'a> {
+    JsonFinding {
+        code: f.kind.code(),
+        column: f.column,
+        component: f.component.map(|c| c.as_str()),
+        end_column: f.end_column,
+        end_line: f.end_line,
+        file,
+        gate: f.gate.as_deref(),
+        help: &f.help,
+        kind: f.kind.name(),
+        line: f.line,
+        message: &f.message,
+        registry: f.registry.as_str(),
+        severity: f.severity.as_str(),
+        value: match &f.value {
+            Some(Value::Bool(b)) => JsonValue::Bool(*b),
+            Some(Value::Invalid(s)) => JsonValue::Text(s),
+            None => JsonValue::None,
+        },
+    }
 }
 
 pub fn error(file: &str, e: &InputError) -> serde_json::Value {

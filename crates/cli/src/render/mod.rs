@@ -35,7 +35,7 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 /// `value` as JSON text with DEL and the C1 controls also written as `\u00XX` escapes (serde_json
 /// escapes only C0, which JSON requires): the same document to a parser, nothing a terminal acts
 /// on when the report is printed rather than piped.
-pub fn json_text(value: &serde_json::Value) -> std::io::Result<String> {
+pub fn json_text(value: &impl serde::Serialize) -> std::io::Result<String> {
     let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
     let raw = |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c);
     // DEL is 0x7f and every C1 control is encoded 0xc2 0x80..=0x9f: a byte scan rules most text out.

@@ -87,6 +87,8 @@ fn repeated_gate_keys(node: &gatecheck_yaml::Node, sink: &mut Sink<'_>, depth: u
         let mut seen: Vec<&str> = Vec::new();
         for (key, value) in map {
             if let Some(k) = key.as_str() {
+                // Only gate keys are remembered: a map of thousands of other keys costs one
+                // pass, not one look-back per key.
                 let gate_key = matches!(k, "featureGates" | "feature-gates" | "--feature-gates");
                 if gate_key && seen.contains(&k) {
                     sink.problem(formats::Problem::at(
@@ -97,7 +99,9 @@ fn repeated_gate_keys(node: &gatecheck_yaml::Node, sink: &mut Sink<'_>, depth: u
                         "merge the two into one",
                     ));
                 }
-                seen.push(k);
+                if gate_key {
+                    seen.push(k);
+                }
             }
             repeated_gate_keys(value, sink, depth + 1);
         }
