@@ -103,7 +103,9 @@ fn walk_dir(
             return;
         }
     };
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    // One directory's entries differ in their last component only: comparing the bytes gives
+    // the same order as comparing paths component by component, at a fraction of the cost.
+    entries.sort_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
     for (path, kind) in entries {
         let hidden = path
             .file_name()

@@ -275,6 +275,10 @@ impl Rules {
             .iter()
             .filter_map(|g| {
                 let candidate = g.name.as_bytes();
+                // No rule below accepts a name whose length differs by more than this.
+                if candidate.len().abs_diff(wanted.len()) > limit.max(name.len() / 2) {
+                    return None;
+                }
                 if candidate.eq_ignore_ascii_case(wanted) {
                     return Some((0, g.name));
                 }
@@ -283,6 +287,7 @@ impl Rules {
                 // KubeletServiceAccountTokenForCredentialProviders).
                 if candidate.len() == wanted.len()
                     && words.len() > 1
+                    && same_letters(candidate, wanted)
                     && camel_words(g.name) == words
                 {
                     return Some((1, g.name));
@@ -327,6 +332,19 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Levenshtein distance over bytes, ignoring ASCII case, or `None` as soon as it must exceed
 /// `bound` (every value in a row of the table is a lower bound of the result), so that far-off
 /// names cost little. `rows` is scratch space, reused across calls.
+/// Whether two names are made of the same letters (ignoring case): words in another order are,
+/// and this is much cheaper than splitting a candidate into words.
+fn same_letters(a: &[u8], b: &[u8]) -> bool {
+    let mut count = [0i32; 256];
+    for &c in a {
+        count[usize::from(c.to_ascii_lowercase())] += 1;
+    }
+    for &c in b {
+        count[usize::from(c.to_ascii_lowercase())] -= 1;
+    }
+    count.iter().all(|&n| n == 0)
+}
+
 fn edit_distance_within(
     a: &[u8],
     b: &[u8],

@@ -28,17 +28,14 @@ pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, S
             Finder::new("kind: ClusterConfig"),
         ]
     });
-    static NEEDLES: LazyLock<[Finder<'static>; 3]> = LazyLock::new(|| {
-        [
-            Finder::new("kubernetesVersion:"),
-            Finder::new("image:"),
-            Finder::new("version:"),
-        ]
-    });
-    let kinds_with_version = KINDS.iter().any(|k| k.find(src.as_bytes()).is_some());
+    // `ersion:` finds both `kubernetesVersion:` and `version:`: two passes over the file.
+    static NEEDLES: LazyLock<[Finder<'static>; 2]> =
+        LazyLock::new(|| [Finder::new("ersion:"), Finder::new("image:")]);
+    // Whether a kind with a `version:` field is in the file, looked for at the first such line.
+    let mut kinds_with_version: Option<bool> = None;
     // Only the lines holding one of these can declare a version: find them with a substring
     // search over the file instead of walking every line.
-    let needles = &NEEDLES[..if kinds_with_version { 3 } else { 2 }];
+    let needles = &NEEDLES[..];
     let mut starts: Vec<usize> = Vec::new();
     for needle in needles {
         // Hits come in order: each looks back for a newline only as far as the one before, so
@@ -67,14 +64,18 @@ pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, S
             let v = v.strip_prefix('v').unwrap_or(v);
             v.starts_with("1.").then(|| v.parse().ok()).flatten()
         };
-        let (line_no, _) = lines.line_col(at);
+        // Only a declared version needs its line number (most candidate lines declare none).
+        let line_no = || lines.line_col(at).0;
         if let Some(rest) = t.strip_prefix("kubernetesVersion:") {
             if let Some(v) = value(rest) {
-                out.push((v, format!("kubernetesVersion at line {line_no}")));
+                out.push((v, format!("kubernetesVersion at line {}", line_no())));
             }
-        } else if let (true, Some(rest)) = (kinds_with_version, t.strip_prefix("version:")) {
+        } else if let Some(rest) = t.strip_prefix("version:").filter(|_| {
+            *kinds_with_version
+                .get_or_insert_with(|| KINDS.iter().any(|k| k.find(src.as_bytes()).is_some()))
+        }) {
             if let Some(v) = value(rest) {
-                out.push((v, format!("version at line {line_no}")));
+                out.push((v, format!("version at line {}", line_no())));
             }
         } else if t.starts_with("image:") || t.starts_with("- image:") || t.contains("image: ") {
             for img in IMAGES {
@@ -84,8 +85,9 @@ pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, S
                         out.push((
                             v,
                             format!(
-                                "{}image tag at line {line_no}",
-                                img.trim_end_matches(':').to_string() + " "
+                                "{}image tag at line {}",
+                                img.trim_end_matches(':').to_string() + " ",
+                                line_no()
                             ),
                         ));
                     }

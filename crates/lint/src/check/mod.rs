@@ -151,33 +151,43 @@ const STATUS_ORDER: &[FindingKind] = &[
 fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
     let rank = |k: FindingKind| STATUS_ORDER.iter().position(|s| *s == k);
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut i = 0;
-    while i < findings.len() {
-        let f = &findings[i];
-        let same = |g: &Finding| g.offset == f.offset && g.gate == f.gate;
-        let mut j = i;
-        while j < findings.len() && same(&findings[j]) {
-            j += 1;
-        }
-        let (status, other): (Vec<&Finding>, Vec<&Finding>) =
-            findings[i..j].iter().partition(|g| rank(g.kind).is_some());
-        if let Some(main) = status
-            .iter()
-            .max_by_key(|g| (g.severity, std::cmp::Reverse(rank(g.kind))))
+    let mut rest = findings.into_iter().peekable();
+    let mut group: Vec<Finding> = Vec::new();
+    // Findings are moved, never copied: most settings have one finding, which goes straight on.
+    while let Some(first) = rest.next() {
+        group.push(first);
+        while let Some(next) =
+            rest.next_if(|g| g.offset == group[0].offset && g.gate == group[0].gate)
         {
-            let mut main = (*main).clone();
-            let folded: Vec<&str> = status
-                .iter()
-                .filter(|g| g.kind != main.kind)
-                .map(|g| g.message.as_str())
-                .collect();
-            if !folded.is_empty() {
-                main.message = format!("{} (also: {})", main.message, folded.join("; "));
+            group.push(next);
+        }
+        let (status, other): (Vec<Finding>, Vec<Finding>) =
+            group.drain(..).partition(|g| rank(g.kind).is_some());
+        let main = status
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, g)| (g.severity, std::cmp::Reverse(rank(g.kind))))
+            .map(|(i, g)| {
+                let folded: Vec<&str> = status
+                    .iter()
+                    .filter(|o| o.kind != g.kind)
+                    .map(|o| o.message.as_str())
+                    .collect();
+                let message = (!folded.is_empty())
+                    .then(|| format!("{} (also: {})", g.message, folded.join("; ")));
+                (i, message)
+            });
+        if let Some((i, message)) = main {
+            let mut main = status
+                .into_iter()
+                .nth(i)
+                .expect("the index of a status finding");
+            if let Some(message) = message {
+                main.message = message;
             }
             out.push(main);
         }
-        out.extend(other.into_iter().cloned());
-        i = j;
+        out.extend(other);
     }
     out.sort_by_key(|f| (f.offset, f.kind));
     out
