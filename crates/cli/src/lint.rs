@@ -654,7 +654,12 @@ pub fn run(mut args: LintArgs) -> u8 {
                 let options = options_for(input, &src);
                 let item = (input, src, options);
                 let report = lint_one(&item);
-                let (_, src, options) = item;
+                let (_, mut src, options) = item;
+                // Only human output shows the text again (excerpts): other formats drop it here,
+                // so a batch never holds its files' text.
+                if args.format != Format::Human {
+                    src = String::new();
+                }
                 Ok::<_, InputError>((src, options, report))
             });
             for (input, outcome) in batch.iter().zip(done) {
