@@ -99,15 +99,9 @@ fn run(path: &Path, format: &str) -> std::process::Output {
         .unwrap()
 }
 
-/// Raw bytes that act on a terminal or are not allowed in XML 1.0: C0 controls other than tab,
-/// newline and carriage return, DEL, and the C1 controls (as UTF-8).
-fn raw_control(out: &str) -> Option<char> {
-    out.chars().find(|&c| {
-        (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
-            || c == '\u{7f}'
-            || ('\u{80}'..='\u{9f}').contains(&c)
-    })
-}
+#[path = "support/controls.rs"]
+mod controls;
+use controls::raw_control;
 
 /// 64 cases by default (about 450 runs of the binary, a few seconds); `PROPTEST_CASES` for more.
 fn cases() -> u32 {

@@ -16,13 +16,9 @@ mod render;
 #[allow(dead_code)]
 mod common;
 
-fn raw_control(out: &str) -> Option<char> {
-    out.chars().find(|&c| {
-        (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
-            || c == '\u{7f}'
-            || ('\u{80}'..='\u{9f}').contains(&c)
-    })
-}
+#[path = "../../tests/support/controls.rs"]
+mod controls;
+use controls::raw_control;
 
 fn clean(format: &str, out: &str) {
     if let Some(c) = raw_control(out) {

@@ -295,17 +295,11 @@ fn drop_git_ignored(inputs: &mut Vec<Input>) -> Result<(), String> {
         .spawn()
         .map_err(|e| format!("cannot run git: {e}"))?;
     let mut stdin = child.stdin.take().ok_or("no stdin for git")?;
-    let list: Vec<u8> = found
-        .iter()
-        .flat_map(|p| {
-            p.to_string_lossy()
-                .as_bytes()
-                .iter()
-                .copied()
-                .chain([0u8])
-                .collect::<Vec<u8>>()
-        })
-        .collect();
+    let mut list: Vec<u8> = Vec::new();
+    for p in &found {
+        list.extend_from_slice(p.to_string_lossy().as_bytes());
+        list.push(0);
+    }
     let writer = std::thread::spawn(move || stdin.write_all(&list));
     let out = child.wait_with_output().map_err(|e| format!("git: {e}"))?;
     let _ = writer.join();

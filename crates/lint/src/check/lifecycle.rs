@@ -34,17 +34,14 @@ pub(super) fn judge_gate(
     let who = who.as_str();
     // Suggestions for the first unknown names of a file; past that, none (a generated list of
     // thousands of unknown gates would otherwise cost a second or more).
-    let suggest = UNKNOWN_SEEN.with(|n| {
-        let seen = n.get();
-        if rules.gate(s.registry, &s.gate).is_none() {
-            n.set(seen + 1);
-        }
-        seen < SUGGEST_FOR
-    });
+    let suggest = UNKNOWN_SEEN.with(|n| n.get() < SUGGEST_FOR);
     let status = match rules.status_with(s.registry, &s.gate, at, suggest) {
         Ok(st) => st,
         Err(_) => return, // the CLI refuses targets newer than the data before reading files
     };
+    if matches!(status, Status::Unknown { .. }) {
+        UNKNOWN_SEEN.with(|n| n.set(n.get() + 1));
+    }
     let target = Target { version: at, patch };
     let (status, patch_note) = patch_status(rules, s, target, status);
     let start = out.len();

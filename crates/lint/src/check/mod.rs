@@ -286,7 +286,9 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
     let target = options.target;
     let settings = sink.settings.len() + sink.overflow.count;
     if let Some((offset, len)) = sink.overflow.first {
-        sink.problem(read::not_read_problem(
+        sink.problem(Problem::span(
+            FindingKind::NotRead,
+            None,
             offset,
             len,
             format!(

@@ -3,7 +3,7 @@
 
 use super::Options;
 use crate::findings::FindingKind;
-use crate::formats::{self, Sink};
+use crate::formats::{self, Problem, Sink};
 use crate::{flags, InputError};
 use gatecheck_rules::Component;
 
@@ -39,15 +39,14 @@ pub(super) fn read<'a>(
             // An unrendered template (a Helm chart's templates/, a Jinja .yaml.j2) is often not
             // YAML until it is rendered: say so, once, where parsing stopped.
             Err(e) if crate::template::has_markup(src) => {
-                sink.problem(formats::Problem {
-                    kind: FindingKind::Template,
-                    component: None,
-                    gate: None,
-                    offset: e.pos.offset.min(src.len()),
-                    len: 1,
-                    message: format!("{name} is a template that is not YAML until it is rendered ({}): gatecheck cannot read its feature gates", e.message),
-                    help: "render it and check the result (for example `helm template ... | gatecheck --target X -`)".into(),
-                });
+                sink.problem(Problem::span(
+                    FindingKind::Template,
+                    None,
+                    e.pos.offset.min(src.len()),
+                    1,
+                    format!("{name} is a template that is not YAML until it is rendered ({}): gatecheck cannot read its feature gates", e.message),
+                    "render it and check the result (for example `helm template ... | gatecheck --target X -`)",
+                ));
                 return Ok(sink);
             }
             Err(e) => {
@@ -91,7 +90,7 @@ fn repeated_gate_keys(node: &gatecheck_yaml::Node, sink: &mut Sink<'_>, depth: u
                 // pass, not one look-back per key.
                 let gate_key = matches!(k, "featureGates" | "feature-gates" | "--feature-gates");
                 if gate_key && seen.contains(&k) {
-                    sink.problem(formats::Problem::at(
+                    sink.problem(Problem::at(
                         FindingKind::InvalidValue,
                         None,
                         key,
@@ -109,24 +108,6 @@ fn repeated_gate_keys(node: &gatecheck_yaml::Node, sink: &mut Sink<'_>, depth: u
         for item in items {
             repeated_gate_keys(item, sink, depth + 1);
         }
-    }
-}
-
-/// A GC020 problem: part of the file holds gates that were not checked.
-pub(super) fn not_read_problem(
-    offset: usize,
-    len: usize,
-    message: String,
-    help: &str,
-) -> formats::Problem {
-    formats::Problem {
-        kind: FindingKind::NotRead,
-        component: None,
-        gate: None,
-        offset,
-        len,
-        message,
-        help: help.into(),
     }
 }
 
@@ -153,10 +134,12 @@ fn not_read(src: &str, sink: &mut Sink<'_>) {
     .filter_map(|m| src.find(m).map(|at| (at, m.len())))
     .min();
     if let Some((offset, len)) = mention {
-        sink.problem(not_read_problem(
+        sink.problem(Problem::span(
+            FindingKind::NotRead,
+            None,
             offset,
             len,
-            "this file mentions feature gates, but gatecheck does not know its kind and found no gate setting it could place: its gates were not checked".into(),
+            "this file mentions feature gates, but gatecheck does not know its kind and found no gate setting it could place: its gates were not checked",
             "check them by hand, or use --strict to fail on files gatecheck cannot read",
         ));
     }

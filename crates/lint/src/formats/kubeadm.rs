@@ -39,19 +39,16 @@ impl Format for Kubeadm {
         if let Some((_, removed)) = API_REMOVED.iter().find(|(a, _)| *a == api) {
             if sink.target >= *removed {
                 let node = doc.get("apiVersion").expect("typed document");
-                sink.problem(Problem {
-                    kind: FindingKind::KubeadmApiRemoved,
-                    component: Some(Component::Kubeadm),
-                    gate: None,
-                    offset: node.span.start.offset,
-                    len: node.span.len(),
-                    message: format!(
+                sink.problem(Problem::at(
+                    FindingKind::KubeadmApiRemoved,
+                    Some(Component::Kubeadm),
+                    node,
+                    format!(
                         "kubeadm {} no longer reads {api} (removed in {removed})",
                         sink.target
                     ),
-                    help: "run `kubeadm config migrate` to move the file to kubeadm.k8s.io/v1beta4"
-                        .into(),
-                });
+                    "run `kubeadm config migrate` to move the file to kubeadm.k8s.io/v1beta4",
+                ));
             }
         }
         match kind {

@@ -102,11 +102,12 @@ pub struct Sink<'a> {
 pub const MAX_SETTINGS_PER_FILE: usize = 10_000;
 
 impl Problem {
-    /// A problem at a node (at least one byte long), about no gate in particular.
-    pub fn at(
+    /// A problem at a byte range (at least one byte long), about no gate in particular.
+    pub fn span(
         kind: FindingKind,
         component: Option<Component>,
-        node: &Node<'_>,
+        offset: usize,
+        len: usize,
         message: impl Into<String>,
         help: impl Into<String>,
     ) -> Problem {
@@ -114,11 +115,30 @@ impl Problem {
             kind,
             component,
             gate: None,
-            offset: node.span.start.offset,
-            len: node.span.len().max(1),
+            offset,
+            len: len.max(1),
             message: message.into(),
             help: help.into(),
         }
+    }
+
+    /// A problem at a node.
+    pub fn at(
+        kind: FindingKind,
+        component: Option<Component>,
+        node: &Node<'_>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Problem {
+        let span = node.span;
+        Problem::span(
+            kind,
+            component,
+            span.start.offset,
+            span.len(),
+            message,
+            help,
+        )
     }
 }
 
@@ -356,19 +376,18 @@ impl<'a> Sink<'a> {
     /// A template placeholder where a gate setting was expected.
     fn template_notice(&mut self, text: &str, offset: usize, len: usize, judged_default: bool) {
         let text: String = text.chars().take(80).collect();
-        self.problem(Problem {
-            kind: FindingKind::Template,
-            component: None,
-            gate: None,
+        self.problem(Problem::span(
+            FindingKind::Template,
+            None,
             offset,
-            len: len.max(1),
-            message: if judged_default {
+            len,
+            if judged_default {
                 format!("`{text}` is decided when the template is rendered; gatecheck judged its default")
             } else {
                 format!("`{text}` is decided when the template is rendered: gatecheck cannot judge the gates it will hold")
             },
-            help: "render the template and check the result too (for example `helm template ... | gatecheck --target X -`)".into(),
-        });
+            "render the template and check the result too (for example `helm template ... | gatecheck --target X -`)",
+        ));
     }
 
     /// Parses a `--feature-gates` value whose first byte is at `base` in the source (if known).
@@ -460,15 +479,14 @@ impl<'a> Sink<'a> {
         };
         let (offset, len) = (first.offset, first.len);
         self.ignored_groups.push(group);
-        self.problem(Problem {
-            kind: FindingKind::Misplaced,
-            component: Some(Component::KubeProxy),
-            gate: None,
+        self.problem(Problem::span(
+            FindingKind::Misplaced,
+            Some(Component::KubeProxy),
             offset,
             len,
-            message: "kube-proxy ignores --feature-gates when --config is given: these settings have no effect and are not checked".into(),
-            help: "move the gates to featureGates in the KubeProxyConfiguration file".into(),
-        });
+            "kube-proxy ignores --feature-gates when --config is given: these settings have no effect and are not checked",
+            "move the gates to featureGates in the KubeProxyConfiguration file",
+        ));
     }
 
     /// A list of command-line arguments (a container's command and args).
