@@ -46,7 +46,10 @@ pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, S
                 line_start = last + nl + 1;
             }
             last = i;
-            starts.push(line_start);
+            // Many hits on one line give one entry (a long minified line is one candidate).
+            if starts.last() != Some(&line_start) {
+                starts.push(line_start);
+            }
         }
     }
     starts.sort_unstable();
