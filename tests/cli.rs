@@ -1663,11 +1663,16 @@ fn sarif_markdown_and_junit() {
         .output()
         .unwrap();
     let xml = String::from_utf8_lossy(&out.stdout);
+    // One suite per file, each with its own counts (written as the file is done).
+    assert!(xml.contains("<testsuite name=\"fixtures/bad/kubelet-config.yaml\" tests=\"1\" failures=\"1\" errors=\"0\">\n  <testcase classname=\"gatecheck\" name=\"fixtures/bad/kubelet-config.yaml\">\n    <failure"), "{xml}");
     assert!(
-        xml.contains("<testsuite name=\"gatecheck\" tests=\"2\" failures=\"1\""),
+        xml.contains(
+            "<testsuite name=\"fixtures/good/kubelet-config.yaml\" tests=\"1\" failures=\"0\""
+        ),
         "{xml}"
     );
-    assert!(xml.contains("<testcase classname=\"gatecheck\" name=\"fixtures/bad/kubelet-config.yaml\">\n    <failure"), "{xml}");
+    assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
+    assert!(xml.trim_end().ends_with("</testsuites>"), "{xml}");
     assert!(
         xml.contains("cannot set feature gate SidecarContainers to false"),
         "{xml}"
@@ -2035,4 +2040,101 @@ fn yaml_settings_past_the_limit_are_counted() {
         .contains("sets 10005 feature gates"));
     assert_eq!(not_read[0]["gate"], Value::Null);
     assert_eq!(not_read[0]["line"], 10_004);
+}
+
+/// An input that cannot be read is named in every output format, not only in the exit code: a
+/// code-scanning upload or a CI test tab must not look clean because a file was skipped.
+#[test]
+fn unreadable_inputs_are_named_in_every_format() {
+    let files = [
+        "fixtures/bad/malformed.yaml",
+        "fixtures/good/kubelet-config.yaml",
+    ];
+    let run = |format: &str| {
+        let out = gatecheck()
+            .args(["--target", "1.33", "--format", format])
+            .args(files)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{invocation}");
+    assert_eq!(notes[0]["level"], "error");
+    let location = &notes[0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], files[0]);
+    assert_eq!(location["region"]["startLine"], 4);
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json["errors"][0]["file"], files[0]);
+    assert_eq!(json["files"]["checked"], 2);
+    let junit = run("junit");
+    assert!(
+        junit.contains(&format!(
+            "<testsuite name=\"{}\" tests=\"1\" failures=\"1\"",
+            files[0]
+        )),
+        "{junit}"
+    );
+    assert!(junit.contains("type=\"input\""), "{junit}");
+    assert!(run("markdown").contains(&format!("`{}` could not be read", files[0])));
+    assert!(run("github").contains(&format!("::error file={},line=4", files[0])));
+}
+
+/// A report that cannot be written (a full disk) is an error, exit 2, not a green run with half a
+/// report.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_report_that_cannot_be_written_is_an_error() {
+    for format in ["human", "json", "sarif", "junit"] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("gatecheck"))
+            .current_dir(root())
+            .args(["--target", "1.33", "--format", format, "fixtures/good"])
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("error: cannot write the report"),
+            "{format}: {stderr}"
+        );
+    }
+}
+
+/// The Markdown comment counts every finding but shows at most 200 rows (a pull-request comment
+/// has a size limit), and says how many more there are.
+#[test]
+fn markdown_table_is_capped_with_a_count() {
+    let gates: Vec<String> = (0..250).map(|i| format!("Gate{i}=true")).collect();
+    let out = gatecheck()
+        .args([
+            "--target",
+            "1.33",
+            "--format",
+            "markdown",
+            "--component",
+            "kubelet",
+            "-",
+        ])
+        .write_stdin(format!(
+            "KUBELET_EXTRA_ARGS=--feature-gates={}\n",
+            gates.join(",")
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.starts_with("## ❌ gatecheck 1.33: 250 errors, 0 warnings, 0 notices"),
+        "{md}"
+    );
+    assert_eq!(md.lines().filter(|l| l.starts_with("| ❌ |")).count(), 200);
+    assert!(
+        md.contains("… and 50 more findings (all of them: `--format json`)"),
+        "{md}"
+    );
 }

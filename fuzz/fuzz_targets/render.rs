@@ -5,13 +5,14 @@
 //! panics; no output carries a raw control character that acts on a terminal (C0 but tab,
 //! newline and carriage return; DEL; C1); JSON and SARIF parse.
 
-use gatecheck_lint::{lint_source, Finding, Options};
+use gatecheck_lint::{lint_source, Finding, InputError, Options};
 use libfuzzer_sys::fuzz_target;
 use std::sync::Once;
 
 #[allow(dead_code)]
 #[path = "../../crates/cli/src/render/mod.rs"]
 mod render;
+use render::{Emitter, Outcome, Summary};
 
 #[allow(dead_code)]
 mod common;
@@ -45,36 +46,51 @@ fuzz_target!(|data: &[u8]| {
             component: flags_file.then_some(gatecheck_rules::Component::Kubelet),
             ..Options::new(target)
         };
-        let (findings, errors): (Vec<(String, Finding)>, Vec<(String, String)>) =
-            match lint_source(&name, src, &options) {
-                Ok(report) => (
-                    report.findings.into_iter().map(|f| (name.clone(), f)).collect(),
-                    Vec::new(),
-                ),
-                Err(e) => {
-                    clean("human error", &render::human::error(&name, Some(src), &e));
-                    clean("github error", &render::github::error(&name, &e));
-                    let json = render::json_text(&render::json::error(&name, &e)).unwrap();
-                    clean("json error", &json);
-                    serde_json::from_str::<serde_json::Value>(&json).unwrap();
-                    (Vec::new(), vec![(name.clone(), e.to_string())])
-                }
-            };
-        for (file, f) in findings.iter().take(50) {
-            clean("human", &render::human::finding(file, src, f));
-            clean("github", &render::github::finding(file, f));
+        let report = lint_source(&name, src, &options);
+        let (findings, errors): (Vec<Finding>, Vec<(String, InputError)>) = match report {
+            Ok(report) => (report.findings, Vec::new()),
+            Err(e) => (Vec::new(), vec![(name.clone(), e)]),
+        };
+        let outcome = || match errors.first() {
+            Some((_, e)) => Outcome::Failed { src: Some(src), error: e },
+            None => Outcome::Linted { src, findings: &findings },
+        };
+        let unrecognised = [name.clone()];
+        let summary = Summary {
+            checked: 1,
+            recognised: 0,
+            with_settings: 0,
+            unrecognised: &unrecognised,
+            errors: &errors,
+            development: Some(&name),
+            versions: None,
+            upgrade: None,
+        };
+        // Every format, through the binary's own emitters, as the binary drives them.
+        let target_text = target.to_string();
+        let mut bufs: [Vec<u8>; 7] = Default::default();
+        {
+            let [human, human_err, json, github, sarif, markdown, junit] = &mut bufs;
+            let mut emitters: [Box<dyn Emitter + '_>; 6] = [
+                Box::new(render::human::Human::new(human, human_err)),
+                Box::new(render::json::Json::new(json, &target_text)),
+                Box::new(render::github::Github::new(github)),
+                Box::new(render::sarif::Sarif::new(sarif)),
+                Box::new(render::markdown::Markdown::new(markdown, &target_text)),
+                Box::new(render::junit::Junit::new(junit)),
+            ];
+            for e in &mut emitters {
+                e.file(&name, outcome()).unwrap();
+                e.finish(&summary).unwrap();
+            }
         }
-        let mut json = Vec::new();
-        render::json::write_document(&mut json, &serde_json::json!({"target": target.to_string()}), &findings).unwrap();
-        let json = String::from_utf8(json).unwrap();
-        clean("json", &json);
-        serde_json::from_str::<serde_json::Value>(&json).unwrap();
-        let mut sarif = Vec::new();
-        render::sarif::write(&mut sarif, &findings).unwrap();
-        let sarif = String::from_utf8(sarif).unwrap();
-        clean("sarif", &sarif);
-        serde_json::from_str::<serde_json::Value>(&sarif).unwrap();
-        clean("markdown", &render::markdown::document(&target.to_string(), &findings, &errors, &[]));
-        clean("junit", &render::junit::document(&[name.clone()], &findings, &errors));
+        let formats = ["human", "human errors", "json", "github", "sarif", "markdown", "junit"];
+        for (format, out) in formats.into_iter().zip(bufs) {
+            let out = String::from_utf8(out).unwrap();
+            clean(format, &out);
+            if format == "json" || format == "sarif" {
+                serde_json::from_str::<serde_json::Value>(&out).unwrap();
+            }
+        }
     }
 });

@@ -4,12 +4,8 @@ use crate::render;
 use crate::{FailOn, LintArgs, LintFormat as Format};
 use gatecheck_lint::{lint_source, Finding, InputError, Options, Severity};
 use gatecheck_rules::Version;
-use serde_json::json;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// Findings shown per file in human output; the rest are counted.
-const MAX_SHOWN: usize = 200;
 
 /// Larger inputs are refused: real configuration files are a few kilobytes.
 const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -239,8 +235,96 @@ fn threshold(f: FailOn) -> Severity {
     }
 }
 
-/// `f` over `items` on every core, in the items' order. Work is handed out one item at a
-/// time, so a few large files do not hold up the rest.
+/// Results a worker may run ahead of the oldest one not yet handed on, per core: enough that
+/// one slow file does not idle the others at once, few enough that memory holds a handful of
+/// files' results, not the run's.
+const AHEAD_PER_CORE: usize = 4;
+
+/// `f` over `items` on every core, handing each result to `emit` in the items' order as soon as
+/// it and every earlier one are done. Work is handed out one item at a time, so a few large files
+/// do not hold up the rest; no worker runs more than a small window ahead of `emit`. An error
+/// from `emit` stops the work and is returned.
+fn par_for_each_ordered<T: Sync, R: Send, E>(
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+    mut emit: impl FnMut(usize, R) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::sync::{Condvar, Mutex};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        for (i, item) in items.iter().enumerate() {
+            emit(i, f(item))?;
+        }
+        return Ok(());
+    }
+    let window = threads * AHEAD_PER_CORE;
+    // The next item to hand out, the number handed on, and whether to stop.
+    struct State {
+        next: usize,
+        emitted: usize,
+        stop: bool,
+    }
+    let state = Mutex::new(State {
+        next: 0,
+        emitted: 0,
+        stop: false,
+    });
+    let moved = Condvar::new();
+    let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, R)>();
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (f, state, moved) = (&f, &state, &moved);
+            s.spawn(move || loop {
+                let i = {
+                    let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+                    while !st.stop && st.next < items.len() && st.next >= st.emitted + window {
+                        st = moved.wait(st).unwrap_or_else(|e| e.into_inner());
+                    }
+                    if st.stop || st.next >= items.len() {
+                        return;
+                    }
+                    st.next += 1;
+                    st.next - 1
+                };
+                if tx.send((i, f(&items[i]))).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(tx);
+        // Results that came early, until every one before them is handed on.
+        let mut early = std::collections::BTreeMap::new();
+        let mut emitted = 0;
+        let mut outcome = Ok(());
+        // A worker that panicked drops its sender: the channel ends early, and the scope
+        // re-raises the panic (losing its files' results would be a silent pass).
+        while let Ok((i, r)) = rx.recv() {
+            early.insert(i, r);
+            while let Some(r) = early.remove(&emitted) {
+                if let Err(e) = emit(emitted, r) {
+                    outcome = Err(e);
+                    break;
+                }
+                emitted += 1;
+            }
+            let mut st = lock();
+            st.emitted = emitted;
+            st.stop = outcome.is_err();
+            moved.notify_all();
+            if st.stop {
+                break;
+            }
+        }
+        outcome
+    })
+}
+
+/// `f` over `items` on every core, collected in the items' order (for --node, which needs every
+/// file before judging any).
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -324,46 +408,18 @@ fn drop_git_ignored(inputs: &mut Vec<Input>) -> Result<(), String> {
     Ok(())
 }
 
-/// What changes at one step of an upgrade for the components in the files, whether or not the
-/// files set the gates: defaults that flip, new locks, deprecations, removals.
-struct StepNotes {
-    version: Version,
-    default_on: Vec<&'static str>,
-    default_off: Vec<&'static str>,
-    locked: Vec<&'static str>,
-    deprecated: Vec<&'static str>,
-    removed: Vec<&'static str>,
-}
-
-impl StepNotes {
-    /// "on by default: A, B" and so on, for the kinds of change this step has.
-    fn parts(&self) -> Vec<String> {
-        [
-            ("on by default", &self.default_on),
-            ("off by default", &self.default_off),
-            ("locked", &self.locked),
-            ("deprecated", &self.deprecated),
-            ("removed", &self.removed),
-        ]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(what, v)| format!("{what}: {}", v.join(", ")))
-        .collect()
-    }
-}
-
 fn upgrade_notes(
     from: Version,
     steps: &[Version],
     components: &[gatecheck_rules::Component],
-) -> Vec<StepNotes> {
+) -> Vec<render::Step> {
     use gatecheck_rules::ChangeKind;
     let rules = gatecheck_rules::Rules::embedded();
     let mut out = Vec::new();
     let mut prev = from;
     for &step in steps {
-        let mut notes = StepNotes {
-            version: step,
+        let mut notes = render::Step {
+            version: step.to_string(),
             default_on: Vec::new(),
             default_off: Vec::new(),
             locked: Vec::new(),
@@ -549,41 +605,218 @@ pub fn run(mut args: LintArgs) -> u8 {
             return 2;
         }
     }
-    let mut all: Vec<(String, Finding)> = Vec::new();
-    let mut sources: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    for (name, e) in &errors {
-        eprintln!("{}", render::human::error(name, None, e));
-    }
     if inputs.is_empty() && errors.is_empty() {
         eprintln!("error: no configuration files found in {}: gatecheck reads *.yaml, *.yml, *.conf and *.env files (and - for standard input)", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
         return 2;
     }
-    let (mut recognised, mut with_settings) = (0usize, 0usize);
-    let mut unrecognised: Vec<String> = Vec::new();
-    let mut components: Vec<gatecheck_rules::Component> = Vec::new();
-    let mut declared: Vec<(Version, String)> = Vec::new();
-    // Files go in batches (all at once with --node, which merges settings across files): each
-    // batch is read and linted on every core, and its files' text is dropped afterwards unless
-    // the output format shows excerpts, so memory does not grow with the number of files.
-    let batch_size = if args.node { inputs.len().max(1) } else { 512 };
-    let options_for = |input: &Input, src: &str| Options {
-        target,
+    let target_text = gatecheck_rules::Target {
+        version: target,
         patch,
-        component: args.component,
-        flags_file: is_flags_file(input, src),
-        node: Vec::new(),
+    }
+    .to_string();
+    let stdout = std::io::stdout().lock();
+    let buffered = || std::io::BufWriter::new(std::io::stdout().lock());
+    let mut emitter: Box<dyn render::Emitter> = match args.format {
+        // Human output goes out line by line, as each file is done.
+        Format::Human => Box::new(render::human::Human::new(stdout, std::io::stderr())),
+        Format::Json => Box::new(render::json::Json::new(buffered(), &target_text)),
+        Format::Github => Box::new(render::github::Github::new(buffered())),
+        Format::Sarif => Box::new(render::sarif::Sarif::new(buffered())),
+        Format::Markdown => Box::new(render::markdown::Markdown::new(buffered(), &target_text)),
+        Format::Junit => Box::new(render::junit::Junit::new(buffered())),
     };
-    let lint_one = |(input, src, options): &(&Input, String, Options)| {
-        // One report per step; a finding already made at an earlier step is not repeated.
+    let mut tally = Tally::default();
+    let written = (|| -> std::io::Result<()> {
+        for (name, e) in &errors {
+            emitter.file(
+                name,
+                render::Outcome::Failed {
+                    src: None,
+                    error: e,
+                },
+            )?;
+        }
+        let lint = Linter {
+            args: &args,
+            target,
+            patch,
+            steps: &steps,
+        };
+        let mut handle = |input: &Input, outcome: Linted| -> std::io::Result<()> {
+            let name = input.name.as_str();
+            let (src, report) = match outcome {
+                Ok((src, Ok(report))) => (src, report),
+                Ok((src, Err(e))) => {
+                    let src = Some(src.as_str()).filter(|s| !s.is_empty());
+                    emitter.file(name, render::Outcome::Failed { src, error: &e })?;
+                    errors.push((input.name.clone(), e));
+                    return Ok(());
+                }
+                Err(e) => {
+                    emitter.file(
+                        name,
+                        render::Outcome::Failed {
+                            src: None,
+                            error: &e,
+                        },
+                    )?;
+                    errors.push((input.name.clone(), e));
+                    return Ok(());
+                }
+            };
+            let findings = tally.add(name, report, &mut config, &mut baseline, args.strict);
+            emitter.file(
+                name,
+                render::Outcome::Linted {
+                    src: &src,
+                    findings: &findings,
+                },
+            )
+        };
+        if args.node {
+            // Every file first: each is judged with the others' kubelet settings.
+            for (input, outcome) in inputs.iter().zip(lint.node(&inputs)) {
+                handle(input, outcome)?;
+            }
+        } else {
+            // Each file is read and linted by one worker, on every core, and handed to the
+            // output format in order as soon as it and the files before it are done: memory
+            // holds a few files' results, whatever the number of files or findings.
+            par_for_each_ordered(
+                &inputs,
+                |input| lint.one(input),
+                |i, outcome| handle(&inputs[i], outcome),
+            )?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        eprintln!("error: cannot write the report: {e}");
+        return 2;
+    }
+    // What the files say the cluster runs now: an upgrade that skips minors, or files that do
+    // not agree, are worth a word (never a guess).
+    let version_note = declared_note(&tally.declared, target, args.from);
+    let development = development_note(target);
+    // An accepted finding that no longer occurs should go from the config, or it will hide a
+    // future one.
+    for a in config.accept.iter().filter(|a| !a.used) {
+        eprintln!(
+            "note: {} accepts {} {}{}, which this run did not find: remove the entry",
+            config
+                .path
+                .as_ref()
+                .map_or(String::new(), |p| p.display().to_string()),
+            a.file,
+            a.code,
+            a.gate
+                .as_deref()
+                .map(|g| format!(" ({g})"))
+                .unwrap_or_default()
+        );
+    }
+    let upgrade = args.from.map(|from| render::Upgrade {
+        from: from.to_string(),
+        to: target.to_string(),
+        components: tally.components.iter().map(|c| c.as_str()).collect(),
+        steps: upgrade_notes(from, &steps, &tally.components),
+    });
+    let summary = render::Summary {
+        checked: inputs.len(),
+        recognised: tally.recognised,
+        with_settings: tally.with_settings,
+        unrecognised: &tally.unrecognised,
+        errors: &errors,
+        development: development.as_deref(),
+        versions: version_note.as_deref(),
+        upgrade: upgrade.as_ref(),
+    };
+    if let Err(e) = emitter.finish(&summary) {
+        eprintln!("error: cannot write the report: {e}");
+        return 2;
+    }
+    if args.format != Format::Json {
+        for note in development.iter().chain(&version_note) {
+            eprintln!("note: {note}");
+        }
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let [e, w, i] = tally.counts;
+        eprintln!(
+            "gatecheck {target_text}: {} checked ({} read, {} with gate settings), {}, {}, {}{}",
+            plural(inputs.len(), "file", "files"),
+            tally.recognised,
+            tally.with_settings,
+            plural(e, "error", "errors"),
+            plural(w, "warning", "warnings"),
+            plural(i, "info", "infos"),
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", {}",
+                    plural(errors.len(), "unreadable input", "unreadable inputs")
+                )
+            }
+        );
+    }
+    let fail_at = threshold(args.fail_on);
+    if !errors.is_empty() {
+        2
+    } else if [Severity::Error, Severity::Warning, Severity::Info]
+        .iter()
+        .zip(tally.counts)
+        .any(|(s, n)| n > 0 && *s >= fail_at)
+    {
+        1
+    } else {
+        0
+    }
+}
+
+/// Reads and lints files: every step of the upgrade, with the run's options.
+struct Linter<'a> {
+    args: &'a LintArgs,
+    target: Version,
+    patch: Option<u16>,
+    steps: &'a [Version],
+}
+
+/// A file's text (kept only where the output shows excerpts) and its report, or why it could
+/// not be read.
+type Linted = Result<(String, Result<gatecheck_lint::Report, InputError>), InputError>;
+
+impl Linter<'_> {
+    fn options(&self, input: &Input, src: &str) -> Options {
+        Options {
+            target: self.target,
+            patch: self.patch,
+            component: self.args.component,
+            flags_file: is_flags_file(input, src),
+            node: Vec::new(),
+        }
+    }
+
+    /// One report per step; a finding already made at an earlier step is not repeated.
+    fn lint(
+        &self,
+        input: &Input,
+        src: &str,
+        options: &Options,
+    ) -> Result<gatecheck_lint::Report, InputError> {
         let mut merged: Option<gatecheck_lint::Report> = None;
-        for &step in &steps {
+        for &step in self.steps {
             let options = Options {
                 target: step,
-                patch: if step == target { patch } else { None },
+                patch: if step == self.target {
+                    self.patch
+                } else {
+                    None
+                },
                 ..options.clone()
             };
             let mut report = lint_source(&input.name, src, &options)?;
-            if steps.len() > 1 {
+            if self.steps.len() > 1 {
                 for f in &mut report.findings {
                     f.message = format!("upgrading to {step}: {}", f.message);
                 }
@@ -603,314 +836,203 @@ pub fn run(mut args: LintArgs) -> u8 {
                 }
             }
         }
-        Ok::<_, InputError>(merged.unwrap_or_default())
-    };
-    for batch in inputs.chunks(batch_size) {
-        let mut readable: Vec<(&Input, String, Options)> = Vec::new();
-        let mut reports = Vec::new();
-        let mut unreadable = |input: &Input, e: InputError| {
-            if args.format == Format::Human {
-                eprintln!("{}", render::human::error(&input.name, None, &e));
-            }
-            errors.push((input.name.clone(), e));
-        };
-        if args.node {
-            // Read everything first: each file is judged with the others' kubelet settings.
-            for (input, text) in batch.iter().zip(par_map(batch, read)) {
-                match text {
-                    Ok(src) => {
-                        let options = options_for(input, &src);
-                        readable.push((input, src, options));
-                    }
-                    Err(e) => unreadable(input, e),
+        Ok(merged.unwrap_or_default())
+    }
+
+    /// Only human output shows a file's text again (excerpts): other formats drop it in the
+    /// worker, so a batch never holds its files' text.
+    fn keep_text(&self, src: String) -> String {
+        if self.args.format == Format::Human {
+            src
+        } else {
+            String::new()
+        }
+    }
+
+    /// Reads and lints one file.
+    fn one(&self, input: &Input) -> Linted {
+        let src = read(input)?;
+        let report = self.lint(input, &src, &self.options(input, &src));
+        Ok((self.keep_text(src), report))
+    }
+
+    /// --node: reads every file on every core, then lints each with the other files' kubelet
+    /// settings. The outcomes keep the inputs' order.
+    fn node(&self, batch: &[Input]) -> Vec<Linted> {
+        // --node: read everything first, then judge each file with the others' kubelet settings.
+        let texts = par_map(batch, read);
+        let mut options: Vec<Option<Options>> = batch
+            .iter()
+            .zip(&texts)
+            .map(|(input, text)| text.as_ref().ok().map(|src| self.options(input, src)))
+            .collect();
+        let kubelet: Vec<Vec<gatecheck_lint::Setting>> = batch
+            .iter()
+            .zip(&texts)
+            .zip(&options)
+            .map(|((input, text), o)| match (text, o) {
+                (Ok(src), Some(o)) => {
+                    gatecheck_lint::kubelet_settings(&input.name, src, o).unwrap_or_default()
                 }
-            }
-            let kubelet: Vec<Vec<gatecheck_lint::Setting>> = readable
-                .iter()
-                .map(|(input, src, options)| {
-                    gatecheck_lint::kubelet_settings(&input.name, src, options).unwrap_or_default()
-                })
-                .collect();
-            for (i, (_, _, options)) in readable.iter_mut().enumerate() {
-                options.node = kubelet
+                _ => Vec::new(),
+            })
+            .collect();
+        for (i, o) in options.iter_mut().enumerate() {
+            if let Some(o) = o {
+                o.node = kubelet
                     .iter()
                     .enumerate()
                     .filter(|(j, _)| *j != i)
                     .flat_map(|(_, k)| k.iter().cloned())
                     .collect();
             }
-            reports = par_map(&readable, lint_one);
+        }
+        let items: Vec<usize> = (0..batch.len()).collect();
+        let reports = par_map(&items, |&i| match (&texts[i], &options[i]) {
+            (Ok(src), Some(o)) => Some(self.lint(&batch[i], src, o)),
+            _ => None,
+        });
+        texts
+            .into_iter()
+            .zip(reports)
+            .map(|(text, report)| {
+                let src = text?;
+                let report = report.expect("a report for every file read");
+                Ok((self.keep_text(src), report))
+            })
+            .collect()
+    }
+}
+
+/// What the run has seen so far, beyond what each format keeps.
+#[derive(Default)]
+struct Tally {
+    recognised: usize,
+    with_settings: usize,
+    unrecognised: Vec<String>,
+    components: Vec<gatecheck_rules::Component>,
+    /// The first declared version, then the first of each other minor (all the note names).
+    declared: Vec<(Version, String)>,
+    /// Findings reported, by severity: error, warning, info.
+    counts: [usize; 3],
+}
+
+impl Tally {
+    /// Counts a file's report and returns the findings it keeps: the config's severities and
+    /// accepted findings, and the baseline, apply; with --strict, what gatecheck could not read
+    /// is an error.
+    fn add(
+        &mut self,
+        name: &str,
+        report: gatecheck_lint::Report,
+        config: &mut crate::config::Config,
+        baseline: &mut Option<crate::config::Baseline>,
+        strict: bool,
+    ) -> Vec<Finding> {
+        for (v, at) in &report.declared {
+            if !self.declared.iter().any(|(d, _)| d == v) {
+                self.declared.push((*v, format!("{name}: {at}")));
+            }
+        }
+        for c in &report.components {
+            if !self.components.contains(c) {
+                self.components.push(*c);
+                self.components.sort();
+            }
+        }
+        if report.recognised {
+            self.recognised += 1;
         } else {
-            // Each file is read and linted by one worker, on every core; results keep the
-            // inputs' order.
-            let done = par_map(batch, |input| {
-                let src = read(input)?;
-                let options = options_for(input, &src);
-                let item = (input, src, options);
-                let report = lint_one(&item);
-                let (_, mut src, options) = item;
-                // Only human output shows the text again (excerpts): other formats drop it here,
-                // so a batch never holds its files' text.
-                if args.format != Format::Human {
-                    src = String::new();
-                }
-                Ok::<_, InputError>((src, options, report))
-            });
-            for (input, outcome) in batch.iter().zip(done) {
-                match outcome {
-                    Ok((src, options, report)) => {
-                        readable.push((input, src, options));
-                        reports.push(report);
-                    }
-                    Err(e) => unreadable(input, e),
-                }
-            }
+            self.unrecognised.push(name.to_string());
         }
-        assert_eq!(reports.len(), readable.len(), "a report for every file");
-        for ((input, src, _), result) in readable.into_iter().zip(reports) {
-            let before = all.len();
-            match result {
-                Ok(report) => {
-                    declared.extend(
-                        report
-                            .declared
-                            .iter()
-                            .map(|(v, at)| (*v, format!("{}: {at}", input.name))),
-                    );
-                    components.extend(report.components.iter().copied());
-                    components.sort();
-                    components.dedup();
-                    if report.recognised {
-                        recognised += 1;
-                    } else {
-                        unrecognised.push(input.name.clone());
-                    }
-                    if report.settings > 0 {
-                        with_settings += 1;
-                    }
-                    all.extend(report.findings.into_iter().filter_map(|mut f| {
-                        if !config.keep(&input.name, &mut f) {
-                            return None;
-                        }
-                        if baseline
-                            .as_mut()
-                            .is_some_and(|b| b.accepts(&input.name, &f))
-                        {
-                            return None;
-                        }
-                        // --strict: what gatecheck could not read fails the run.
-                        if args.strict
-                            && matches!(
-                                f.kind,
-                                gatecheck_lint::FindingKind::Template
-                                    | gatecheck_lint::FindingKind::NotRead
-                            )
-                        {
-                            f.severity = Severity::Error;
-                        }
-                        Some((input.name.clone(), f))
-                    }));
-                }
-                Err(e) => {
-                    if args.format == Format::Human {
-                        eprintln!("{}", render::human::error(&input.name, Some(&src), &e));
-                    }
-                    errors.push((input.name.clone(), e));
-                }
-            }
-            // Only human output shows excerpts, and only of the files with findings.
-            if args.format == Format::Human && all.len() > before {
-                sources.insert(input.name.clone(), src);
-            }
+        if report.settings > 0 {
+            self.with_settings += 1;
         }
+        let kept: Vec<Finding> = report
+            .findings
+            .into_iter()
+            .filter_map(|mut f| {
+                if !config.keep(name, &mut f) {
+                    return None;
+                }
+                if baseline.as_mut().is_some_and(|b| b.accepts(name, &f)) {
+                    return None;
+                }
+                if strict
+                    && matches!(
+                        f.kind,
+                        gatecheck_lint::FindingKind::Template
+                            | gatecheck_lint::FindingKind::NotRead
+                    )
+                {
+                    f.severity = Severity::Error;
+                }
+                Some(f)
+            })
+            .collect();
+        for f in &kept {
+            self.counts[match f.severity {
+                Severity::Error => 0,
+                Severity::Warning => 1,
+                Severity::Info => 2,
+            }] += 1;
+        }
+        kept
     }
-    // What the files say the cluster runs now: an upgrade that skips minors, or files that do
-    // not agree, are worth a word (never a guess).
-    let version_note = declared_note(&declared, target, args.from);
-    // An accepted finding that no longer occurs should go from the config, or it will hide a
-    // future one.
-    for a in config.accept.iter().filter(|a| !a.used) {
-        eprintln!(
-            "note: {} accepts {} {}{}, which this run did not find: remove the entry",
-            config
-                .path
-                .as_ref()
-                .map_or(String::new(), |p| p.display().to_string()),
-            a.file,
-            a.code,
-            a.gate
-                .as_deref()
-                .map(|g| format!(" ({g})"))
-                .unwrap_or_default()
-        );
-    }
-    let fail_at = threshold(args.fail_on);
-    match args.format {
-        Format::Json => {
-            let errs: Vec<_> = errors
-                .iter()
-                .map(|(file, e)| render::json::error(file, e))
-                .collect();
-            let notes: Vec<String> = development_note(target)
-                .into_iter()
-                .chain(version_note.clone())
-                .collect();
-            let files = json!({"checked": inputs.len(), "recognised": recognised, "with_settings": with_settings, "unrecognised": unrecognised});
-            let mut doc = json!({"target": gatecheck_rules::Target { version: target, patch }.to_string(), "files": files, "errors": errs, "notes": notes});
-            if let Some(from) = args.from {
-                let steps: Vec<_> = upgrade_notes(from, &steps, &components)
-                    .iter()
-                    .map(|n| {
-                        json!({
-                            "version": n.version.to_string(),
-                            "default_on": n.default_on, "default_off": n.default_off,
-                            "locked": n.locked, "deprecated": n.deprecated, "removed": n.removed,
-                        })
-                    })
-                    .collect();
-                doc["upgrade"] =
-                    json!({"from": from.to_string(), "to": target.to_string(), "steps": steps});
-            }
-            // The findings are written one per line as they are serialised, not built into one
-            // tree first: memory does not grow with their number.
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = render::json::write_document(&mut out, &doc, &all);
-        }
-        Format::Github => {
-            for (file, f) in &all {
-                println!("{}", render::github::finding(file, f));
-            }
-            for (file, e) in &errors {
-                println!("{}", render::github::error(file, e));
-            }
-        }
-        Format::Sarif => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = render::sarif::write(&mut out, &all);
-        }
-        Format::Markdown => {
-            let errs: Vec<(String, String)> = errors
-                .iter()
-                .map(|(f, e)| (f.clone(), e.to_string()))
-                .collect();
-            let mut notes: Vec<String> = development_note(target)
-                .into_iter()
-                .map(|n| format!("> {n}\n"))
-                .collect();
-            if let Some(from) = args.from {
-                let names: Vec<&str> = components.iter().map(|c| c.as_str()).collect();
-                notes.push(format!(
-                    "### Upgrade notes {from} → {target}\n\nWhat changes for {} without any setting changing:\n",
-                    if names.is_empty() { "these files".to_string() } else { names.join(", ") }
-                ));
-                for n in upgrade_notes(from, &steps, &components) {
-                    let parts = n.parts();
-                    notes.push(if parts.is_empty() {
-                        format!("- **{}**: nothing", n.version)
-                    } else {
-                        format!("- **{}**: {}", n.version, parts.join("; "))
-                    });
-                }
-            }
-            let target_text = gatecheck_rules::Target {
-                version: target,
-                patch,
-            }
-            .to_string();
-            print!(
-                "{}",
-                render::markdown::document(&target_text, &all, &errs, &notes)
-            );
-        }
-        Format::Junit => {
-            let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
-            let errs: Vec<(String, String)> = errors
-                .iter()
-                .map(|(f, e)| (f.clone(), e.to_string()))
-                .collect();
-            print!("{}", render::junit::document(&names, &all, &errs));
-        }
-        Format::Human => {
-            // Findings are grouped by file, in file order: one lookup per file, not per finding.
-            // A file with very many findings (a generated flag list) shows the first ones and
-            // says how many more there are.
-            let mut current: Option<(&str, &str, usize)> = None;
-            let flush = |c: Option<(&str, &str, usize)>| {
-                if let Some((name, _, n)) = c.filter(|c| c.2 > MAX_SHOWN) {
-                    println!(
-                        "… and {} more findings in {} (all of them: --format json)\n",
-                        n - MAX_SHOWN,
-                        render::escape(name)
-                    );
-                }
-            };
-            for (file, f) in &all {
-                let (src, shown) = match current {
-                    Some((name, src, n)) if name == file => (src, n),
-                    other => {
-                        flush(other);
-                        (sources.get(file.as_str()).map_or("", String::as_str), 0)
-                    }
-                };
-                current = Some((file.as_str(), src, shown + 1));
-                if shown < MAX_SHOWN {
-                    println!("{}", render::human::finding(file, src, f));
-                }
-            }
-            flush(current);
-        }
-    }
-    if let (Some(from), Format::Human) = (args.from, args.format) {
-        let names: Vec<&str> = components.iter().map(|c| c.as_str()).collect();
-        println!(
-            "Upgrade notes {from} → {target}, for the components these files configure ({}): what changes without any setting changing",
-            if names.is_empty() { "none found".to_string() } else { names.join(", ") }
-        );
-        for n in upgrade_notes(from, &steps, &components) {
-            let parts = n.parts();
-            if parts.is_empty() {
-                println!("  {}: nothing", n.version);
-            } else {
-                println!("  {}:", n.version);
-                for p in parts {
-                    println!("    {p}");
-                }
-            }
-        }
-        println!();
-    }
-    if args.format != Format::Json {
-        if let Some(note) = development_note(target) {
-            eprintln!("note: {note}");
-        }
-        if let Some(note) = &version_note {
-            eprintln!("note: {note}");
-        }
-        let count = |s: Severity| all.iter().filter(|(_, f)| f.severity == s).count();
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        eprintln!(
-            "gatecheck {}: {} checked ({recognised} read, {with_settings} with gate settings), {}, {}, {}{}",
-            gatecheck_rules::Target {
-                version: target,
-                patch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Results come out in order whatever order the workers finish in, and no worker runs more
+    /// than the window ahead of what has been handed on.
+    #[test]
+    fn ordered_results_within_a_window() {
+        let items: Vec<u64> = (0..300).collect();
+        let started = AtomicUsize::new(0);
+        let handed = AtomicUsize::new(0);
+        let ahead = AtomicUsize::new(0);
+        let mut seen = Vec::new();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let r: Result<(), ()> = par_for_each_ordered(
+            &items,
+            |&i| {
+                let n = started.fetch_add(1, Ordering::SeqCst);
+                ahead.fetch_max(n - handed.load(Ordering::SeqCst), Ordering::SeqCst);
+                // Early items are slow, so later ones finish first.
+                std::thread::sleep(std::time::Duration::from_micros((300 - i) * 20));
+                i * 2
             },
-            plural(inputs.len(), "file", "files"),
-            plural(count(Severity::Error), "error", "errors"),
-            plural(count(Severity::Warning), "warning", "warnings"),
-            plural(count(Severity::Info), "info", "infos"),
-            if errors.is_empty() {
-                String::new()
-            } else {
-                format!(", {}", plural(errors.len(), "unreadable input", "unreadable inputs"))
-            }
+            |i, r| {
+                assert_eq!(r, i as u64 * 2);
+                seen.push(i);
+                handed.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            },
+        );
+        assert!(r.is_ok());
+        assert_eq!(seen, (0..300).collect::<Vec<_>>());
+        assert!(
+            ahead.load(Ordering::SeqCst) <= threads * AHEAD_PER_CORE,
+            "{} ahead",
+            ahead.load(Ordering::SeqCst)
         );
     }
-    if !errors.is_empty() {
-        2
-    } else if all.iter().any(|(_, f)| f.severity >= fail_at) {
-        1
-    } else {
-        0
+
+    /// An error from the output stops the work: it is returned, and the items after the window
+    /// are never started.
+    #[test]
+    fn an_output_error_stops_the_work() {
+        let items: Vec<usize> = (0..10_000).collect();
+        let started = AtomicUsize::new(0);
+        let r = par_for_each_ordered(
+            &items,
+            |_| started.fetch_add(1, Ordering::SeqCst),
+            |i, _| if i == 5 { Err("disk full") } else { Ok(()) },
+        );
+        assert_eq!(r, Err("disk full"));
+        assert!(started.load(Ordering::SeqCst) < 1_000);
     }
 }

@@ -36,6 +36,35 @@ pub fn error(file: &str, e: &InputError) -> String {
     )
 }
 
+/// Annotations written as each file is done: its findings, or why it could not be read.
+pub struct Github<W: std::io::Write> {
+    out: W,
+}
+
+impl<W: std::io::Write> Github<W> {
+    pub fn new(out: W) -> Github<W> {
+        Github { out }
+    }
+}
+
+impl<W: std::io::Write> super::Emitter for Github<W> {
+    fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
+        match outcome {
+            super::Outcome::Linted { findings, .. } => {
+                for f in findings {
+                    writeln!(self.out, "{}", finding(name, f))?;
+                }
+                Ok(())
+            }
+            super::Outcome::Failed { error: e, .. } => writeln!(self.out, "{}", error(name, e)),
+        }
+    }
+
+    fn finish(&mut self, _: &super::Summary<'_>) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Workflow-command escaping of a message (`%`, CR and LF), after control characters.
 pub fn data(s: &str) -> String {
     escape(s)

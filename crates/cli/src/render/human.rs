@@ -166,6 +166,74 @@ pub fn error(name: &str, src: Option<&str>, e: &InputError) -> String {
     }
 }
 
+/// Diagnostics as each file is done (the first [`super::MAX_SHOWN`] of a file, then how many
+/// more); inputs that could not be read on the error stream, where they come; the upgrade notes
+/// at the end.
+pub struct Human<W: std::io::Write, E: std::io::Write> {
+    out: W,
+    err: E,
+}
+
+impl<W: std::io::Write, E: std::io::Write> Human<W, E> {
+    /// Diagnostics on `out`, inputs that could not be read on `err`.
+    pub fn new(out: W, err: E) -> Human<W, E> {
+        Human { out, err }
+    }
+}
+
+impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
+    fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
+        match outcome {
+            super::Outcome::Linted { src, findings } => {
+                for f in findings.iter().take(super::MAX_SHOWN) {
+                    writeln!(self.out, "{}", finding(name, src, f))?;
+                }
+                if findings.len() > super::MAX_SHOWN {
+                    writeln!(
+                        self.out,
+                        "… and {} more findings in {} (all of them: --format json)\n",
+                        findings.len() - super::MAX_SHOWN,
+                        escape(name)
+                    )?;
+                }
+            }
+            super::Outcome::Failed { src, error: e } => {
+                writeln!(self.err, "{}", error(name, src, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, s: &super::Summary<'_>) -> std::io::Result<()> {
+        if let Some(u) = s.upgrade {
+            writeln!(
+                self.out,
+                "Upgrade notes {} → {}, for the components these files configure ({}): what changes without any setting changing",
+                u.from,
+                u.to,
+                if u.components.is_empty() {
+                    "none found".to_string()
+                } else {
+                    u.components.join(", ")
+                }
+            )?;
+            for n in &u.steps {
+                let parts = n.parts();
+                if parts.is_empty() {
+                    writeln!(self.out, "  {}: nothing", n.version)?;
+                } else {
+                    writeln!(self.out, "  {}:", n.version)?;
+                    for p in parts {
+                        writeln!(self.out, "    {p}")?;
+                    }
+                }
+            }
+            writeln!(self.out)?;
+        }
+        self.out.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

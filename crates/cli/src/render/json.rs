@@ -1,5 +1,5 @@
-//! `--format json`: one document with the target, file coverage, findings, errors and notes.
-//! (JSON escapes control characters itself.)
+//! `--format json`: one document with the target, findings, errors, file coverage and notes.
+//! (JSON escapes C0 control characters itself; [`super::json_text`] also escapes DEL and C1.)
 
 use gatecheck_lint::{Finding, InputError, Value};
 use serde_json::json;
@@ -62,27 +62,77 @@ pub fn error(file: &str, e: &InputError) -> serde_json::Value {
     json!({"file": file, "message": e.to_string(), "line": e.line, "column": e.column})
 }
 
-/// Writes `head` (an object) with a `findings` array added as its last member, one finding per
-/// line, serialised one at a time.
-pub fn write_document(
-    out: &mut impl Write,
-    head: &serde_json::Value,
-    findings: &[(String, Finding)],
-) -> std::io::Result<()> {
-    let head = super::json_text(head)?;
-    let open = head.strip_suffix('}').unwrap_or(&head);
-    write!(out, "{open}")?;
-    if open.len() > 1 {
-        write!(out, ",")?;
-    }
-    write!(out, "\"findings\":[")?;
-    for (i, (file, f)) in findings.iter().enumerate() {
-        if i > 0 {
-            write!(out, ",")?;
+/// The JSON report, streamed: `{"target": …, "findings": [` first, a finding per line as each
+/// file is done, then the errors, file counts, notes and upgrade steps, which are known only at
+/// the end.
+pub struct Json<W: Write> {
+    out: W,
+    target: String,
+    started: bool,
+    any: bool,
+}
+
+impl<W: Write> Json<W> {
+    pub fn new(out: W, target: &str) -> Json<W> {
+        Json {
+            out,
+            target: target.to_string(),
+            started: false,
+            any: false,
         }
-        writeln!(out)?;
-        write!(out, "{}", super::json_text(&finding(file, f))?)?;
     }
-    writeln!(out, "\n]}}")?;
-    out.flush()
+
+    fn start(&mut self) -> std::io::Result<()> {
+        if !self.started {
+            self.started = true;
+            let target = super::json_text(&self.target)?;
+            write!(self.out, "{{\"target\":{target},\"findings\":[")?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> super::Emitter for Json<W> {
+    fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
+        self.start()?;
+        if let super::Outcome::Linted { findings, .. } = outcome {
+            for f in findings {
+                if self.any {
+                    write!(self.out, ",")?;
+                }
+                self.any = true;
+                writeln!(self.out)?;
+                self.out
+                    .write_all(super::json_text(&finding(name, f))?.as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, s: &super::Summary<'_>) -> std::io::Result<()> {
+        self.start()?;
+        let errors: Vec<_> = s.errors.iter().map(|(file, e)| error(file, e)).collect();
+        let notes: Vec<&str> = s.development.into_iter().chain(s.versions).collect();
+        let files = json!({"checked": s.checked, "recognised": s.recognised, "with_settings": s.with_settings, "unrecognised": s.unrecognised});
+        let mut tail = json!({"errors": errors, "files": files, "notes": notes});
+        if let Some(u) = s.upgrade {
+            let steps: Vec<_> = u
+                .steps
+                .iter()
+                .map(|n| {
+                    json!({
+                        "version": n.version,
+                        "default_on": n.default_on, "default_off": n.default_off,
+                        "locked": n.locked, "deprecated": n.deprecated, "removed": n.removed,
+                    })
+                })
+                .collect();
+            tail["upgrade"] = json!({"from": u.from, "to": u.to, "steps": steps});
+        }
+        let tail = super::json_text(&tail)?;
+        // The tail's members follow the findings in the same object.
+        let members = tail.strip_prefix('{').unwrap_or(&tail);
+        writeln!(self.out, "\n],{members}")?;
+        self.out.flush()
+    }
 }

@@ -1,5 +1,5 @@
-//! `--format junit`: JUnit XML for CI test tabs. One test case per file; a file with an error
-//! finding (or that could not be read) fails, and each finding is listed in its case.
+//! `--format junit`: JUnit XML for CI test tabs. One test suite and case per file; a file with an
+//! error finding (or that could not be read) fails, and its findings are listed in its case.
 
 use gatecheck_lint::{Finding, Severity};
 
@@ -11,10 +11,12 @@ fn xml(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// One line per finding, escaped for XML text.
-fn listing(findings: &[&Finding]) -> String {
-    let lines: Vec<String> = findings
+/// One line per finding (the first [`super::MAX_SHOWN`], then how many more), escaped for XML
+/// text.
+fn listing(findings: &[Finding]) -> String {
+    let mut lines: Vec<String> = findings
         .iter()
+        .take(super::MAX_SHOWN)
         .map(|f| {
             format!(
                 "{}:{}: {} {} {}",
@@ -26,54 +28,86 @@ fn listing(findings: &[&Finding]) -> String {
             )
         })
         .collect();
+    if findings.len() > super::MAX_SHOWN {
+        lines.push(format!(
+            "… and {} more findings (all of them: --format json)",
+            findings.len() - super::MAX_SHOWN
+        ));
+    }
     xml(&lines.join("\n"))
 }
 
-pub fn document(
-    files: &[String],
-    findings: &[(String, Finding)],
-    errors: &[(String, String)],
-) -> String {
-    let mut cases = String::new();
-    let mut failures = 0;
-    for file in files {
-        let mine: Vec<&Finding> = findings
-            .iter()
-            .filter(|(f, _)| f == file)
-            .map(|(_, f)| f)
-            .collect();
-        let error = errors.iter().find(|(f, _)| f == file).map(|(_, m)| m);
-        let failing: Vec<&&Finding> = mine
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .collect();
-        cases.push_str(&format!(
-            "  <testcase classname=\"gatecheck\" name=\"{}\">\n",
-            xml(file)
-        ));
-        if let Some(message) = error {
-            failures += 1;
-            cases.push_str(&format!(
-                "    <failure message=\"{}\" type=\"input\"/>\n",
-                xml(message)
-            ));
-        } else if !failing.is_empty() {
-            failures += 1;
-            cases.push_str(&format!(
-                "    <failure message=\"{} error finding(s)\" type=\"gatecheck\">{}</failure>\n",
-                failing.len(),
-                listing(&mine)
-            ));
-        } else if !mine.is_empty() {
-            cases.push_str(&format!(
-                "    <system-out>{}</system-out>\n",
-                listing(&mine)
-            ));
+/// One test suite per input, in input order, each holding one test case: the file, failed when
+/// it has an error finding or could not be read, with its findings listed. Each suite's counts
+/// are known when its file is done, so each is written at once and nothing is kept.
+pub struct Junit<W: std::io::Write> {
+    out: W,
+    started: bool,
+}
+
+impl<W: std::io::Write> Junit<W> {
+    pub fn new(out: W) -> Junit<W> {
+        Junit {
+            out,
+            started: false,
         }
-        cases.push_str("  </testcase>\n");
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"gatecheck\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n{cases}</testsuite>\n</testsuites>\n",
-        files.len()
-    )
+
+    fn start(&mut self) -> std::io::Result<()> {
+        if !self.started {
+            self.started = true;
+            write!(
+                self.out,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gatecheck\">\n"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: std::io::Write> super::Emitter for Junit<W> {
+    fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
+        self.start()?;
+        let name = xml(name);
+        let (failed, body) = match outcome {
+            super::Outcome::Failed { error, .. } => (
+                true,
+                format!(
+                    "    <failure message=\"{}\" type=\"input\"/>\n",
+                    xml(&error.to_string())
+                ),
+            ),
+            super::Outcome::Linted { findings, .. } => {
+                let failing = findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .count();
+                if failing > 0 {
+                    (true, format!(
+                        "    <failure message=\"{failing} error finding(s)\" type=\"gatecheck\">{}</failure>\n",
+                        listing(findings)
+                    ))
+                } else if findings.is_empty() {
+                    (false, String::new())
+                } else {
+                    // Not failed: the findings as the case's output.
+                    (
+                        false,
+                        format!("    <system-out>{}</system-out>\n", listing(findings)),
+                    )
+                }
+            }
+        };
+        write!(
+            self.out,
+            "<testsuite name=\"{name}\" tests=\"1\" failures=\"{}\" errors=\"0\">\n  <testcase classname=\"gatecheck\" name=\"{name}\">\n{body}  </testcase>\n</testsuite>\n",
+            u8::from(failed)
+        )
+    }
+
+    fn finish(&mut self, _: &super::Summary<'_>) -> std::io::Result<()> {
+        self.start()?;
+        writeln!(self.out, "</testsuites>")?;
+        self.out.flush()
+    }
 }

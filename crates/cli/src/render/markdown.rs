@@ -10,68 +10,124 @@ fn cell(s: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
-pub fn document(
-    target: &str,
-    findings: &[(String, Finding)],
-    errors: &[(String, String)],
-    notes: &[String],
-) -> String {
-    let count = |s: Severity| findings.iter().filter(|(_, f)| f.severity == s).count();
-    let (e, w, i) = (
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
-    );
-    let mut out = String::new();
-    let verdict = if e > 0 || !errors.is_empty() {
-        "❌"
-    } else if w > 0 {
-        "⚠️"
-    } else {
-        "✅"
-    };
-    out.push_str(&format!(
-        "## {verdict} gatecheck {target}: {e} errors, {w} warnings, {i} notices\n\n"
-    ));
-    if !findings.is_empty() {
-        out.push_str(
-            "| | File | Gate | Finding | What happens | Fix |\n|---|---|---|---|---|---|\n",
-        );
-        for (file, f) in findings {
-            let icon = match f.severity {
-                Severity::Error => "❌",
-                Severity::Warning => "⚠️",
-                Severity::Info => "ℹ️",
-            };
-            out.push_str(&format!(
-                "| {icon} | `{}:{}:{}` | {} | {} `{}` | {} | {} |\n",
-                cell(file),
-                f.line,
-                f.column,
-                f.gate
-                    .as_deref()
-                    .map_or(String::new(), |g| format!("`{}`", cell(g))),
-                f.kind.code(),
-                f.kind.name(),
-                cell(&f.message),
-                cell(&f.help)
-            ));
+/// The comment: its headline counts every finding, so the table is kept until the end, capped at
+/// [`super::MAX_SHOWN`] rows (a pull-request comment has a size limit; `--format json` has all).
+pub struct Markdown<W: std::io::Write> {
+    out: W,
+    target: String,
+    rows: String,
+    counts: [usize; 3],
+}
+
+impl<W: std::io::Write> Markdown<W> {
+    pub fn new(out: W, target: &str) -> Markdown<W> {
+        Markdown {
+            out,
+            target: target.to_string(),
+            rows: String::new(),
+            counts: [0; 3],
         }
-        out.push('\n');
     }
-    for (file, message) in errors {
-        out.push_str(&format!(
-            "- ❌ `{}` could not be read: {}\n",
+
+    fn row(&mut self, file: &str, f: &Finding) {
+        let icon = match f.severity {
+            Severity::Error => "❌",
+            Severity::Warning => "⚠️",
+            Severity::Info => "ℹ️",
+        };
+        self.rows.push_str(&format!(
+            "| {icon} | `{}:{}:{}` | {} | {} `{}` | {} | {} |\n",
             cell(file),
-            cell(message)
+            f.line,
+            f.column,
+            f.gate
+                .as_deref()
+                .map_or(String::new(), |g| format!("`{}`", cell(g))),
+            f.kind.code(),
+            f.kind.name(),
+            cell(&f.message),
+            cell(&f.help)
         ));
     }
-    if !errors.is_empty() {
-        out.push('\n');
+}
+
+impl<W: std::io::Write> super::Emitter for Markdown<W> {
+    fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
+        if let super::Outcome::Linted { findings, .. } = outcome {
+            for f in findings {
+                if self.counts.iter().sum::<usize>() < super::MAX_SHOWN {
+                    self.row(name, f);
+                }
+                self.counts[match f.severity {
+                    Severity::Error => 0,
+                    Severity::Warning => 1,
+                    Severity::Info => 2,
+                }] += 1;
+            }
+        }
+        Ok(())
     }
-    for n in notes {
-        out.push_str(n);
-        out.push('\n');
+
+    fn finish(&mut self, s: &super::Summary<'_>) -> std::io::Result<()> {
+        let [e, w, i] = self.counts;
+        let verdict = if e > 0 || !s.errors.is_empty() {
+            "❌"
+        } else if w > 0 {
+            "⚠️"
+        } else {
+            "✅"
+        };
+        let mut out = format!(
+            "## {verdict} gatecheck {}: {e} errors, {w} warnings, {i} notices\n\n",
+            self.target
+        );
+        if e + w + i > 0 {
+            out.push_str(
+                "| | File | Gate | Finding | What happens | Fix |\n|---|---|---|---|---|---|\n",
+            );
+            out.push_str(&self.rows);
+            if e + w + i > super::MAX_SHOWN {
+                out.push_str(&format!(
+                    "\n… and {} more findings (all of them: `--format json`)\n",
+                    e + w + i - super::MAX_SHOWN
+                ));
+            }
+            out.push('\n');
+        }
+        for (file, error) in s.errors {
+            out.push_str(&format!(
+                "- ❌ `{}` could not be read: {}\n",
+                cell(file),
+                cell(&error.to_string())
+            ));
+        }
+        if !s.errors.is_empty() {
+            out.push('\n');
+        }
+        if let Some(note) = s.development {
+            out.push_str(&format!("> {note}\n\n"));
+        }
+        if let Some(u) = s.upgrade {
+            out.push_str(&format!(
+                "### Upgrade notes {} → {}\n\nWhat changes for {} without any setting changing:\n\n",
+                u.from,
+                u.to,
+                if u.components.is_empty() {
+                    "these files".to_string()
+                } else {
+                    u.components.join(", ")
+                }
+            ));
+            for n in &u.steps {
+                let parts = n.parts();
+                out.push_str(&if parts.is_empty() {
+                    format!("- **{}**: nothing\n", n.version)
+                } else {
+                    format!("- **{}**: {}\n", n.version, parts.join("; "))
+                });
+            }
+        }
+        self.out.write_all(out.as_bytes())?;
+        self.out.flush()
     }
-    out
 }

@@ -1,7 +1,12 @@
-//! Rendering, one file per output format (human, json, github). Everything derived from an
-//! input file (gate names, values, excerpts, file names) goes through [`escape`] or, for
-//! excerpts, [`mask`] before it reaches a terminal or a CI log: a configuration file in a pull
-//! request must not be able to move the reviewer's cursor, retitle a window or hide lines.
+//! Rendering, one file per output format. Everything derived from an input file (gate names,
+//! values, excerpts, file names) goes through [`escape`] or, for excerpts, [`mask`] before it
+//! reaches a terminal or a CI log: a configuration file in a pull request must not be able to
+//! move the reviewer's cursor, retitle a window or hide lines.
+//!
+//! Reports are streamed: each format is an [`Emitter`], handed every file's outcome in input
+//! order as soon as the file is done, and the run's summary at the end. A format writes what it
+//! can at once and keeps only what its layout needs at the end (counts, a capped table), so
+//! memory does not grow with the number of findings.
 
 pub mod github;
 pub mod human;
@@ -10,7 +15,87 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 
+use gatecheck_lint::{Finding, InputError};
 use std::borrow::Cow;
+
+/// Findings shown per file in human output and JUnit listings, and rows in the Markdown table;
+/// the rest are counted ("… and N more"), and `--format json` has them all.
+pub const MAX_SHOWN: usize = 200;
+
+/// One file's outcome, in input order.
+pub enum Outcome<'a> {
+    /// Read and linted: the findings kept for it (after the config's severities, accepted
+    /// findings and the baseline), and its text for excerpts (empty unless the format shows
+    /// excerpts).
+    Linted {
+        src: &'a str,
+        findings: &'a [Finding],
+    },
+    /// Not read, or not understood as a whole: why, with the text when it was read.
+    Failed {
+        src: Option<&'a str>,
+        error: &'a InputError,
+    },
+}
+
+/// What changes at one step of an upgrade for the files' components, whether or not the files
+/// set the gates: defaults that flip, new locks, deprecations, removals.
+pub struct Step {
+    pub version: String,
+    pub default_on: Vec<&'static str>,
+    pub default_off: Vec<&'static str>,
+    pub locked: Vec<&'static str>,
+    pub deprecated: Vec<&'static str>,
+    pub removed: Vec<&'static str>,
+}
+
+impl Step {
+    /// "on by default: A, B" and so on, for the kinds of change this step has.
+    pub fn parts(&self) -> Vec<String> {
+        [
+            ("on by default", &self.default_on),
+            ("off by default", &self.default_off),
+            ("locked", &self.locked),
+            ("deprecated", &self.deprecated),
+            ("removed", &self.removed),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(what, v)| format!("{what}: {}", v.join(", ")))
+        .collect()
+    }
+}
+
+/// `--from`: the steps of the upgrade and the components they were worked out for.
+pub struct Upgrade {
+    pub from: String,
+    pub to: String,
+    pub components: Vec<&'static str>,
+    pub steps: Vec<Step>,
+}
+
+/// What is known once every file is done.
+pub struct Summary<'a> {
+    pub checked: usize,
+    pub recognised: usize,
+    pub with_settings: usize,
+    pub unrecognised: &'a [String],
+    /// Every input that could not be read or understood, in order.
+    pub errors: &'a [(String, InputError)],
+    /// Said with every report on a release whose facts come from a development tree.
+    pub development: Option<&'a str>,
+    /// What the files' declared Kubernetes versions say about the upgrade.
+    pub versions: Option<&'a str>,
+    pub upgrade: Option<&'a Upgrade>,
+}
+
+/// An output format, fed one file at a time.
+pub trait Emitter {
+    /// One file's outcome; files come in input order.
+    fn file(&mut self, name: &str, outcome: Outcome<'_>) -> std::io::Result<()>;
+    /// The end of the run: writes what the format puts last, and flushes.
+    fn finish(&mut self, summary: &Summary<'_>) -> std::io::Result<()>;
+}
 
 fn is_control(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)

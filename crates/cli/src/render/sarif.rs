@@ -36,22 +36,79 @@ fn result(file: &str, f: &Finding) -> Value {
     })
 }
 
-/// Writes the SARIF log: the tool and its rules, then the results one per line.
-pub fn write(out: &mut impl std::io::Write, findings: &[(String, Finding)]) -> std::io::Result<()> {
-    let tool = super::json_text(&tool())?;
-    write!(
-        out,
-        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{tool},\"results\":["
-    )?;
-    for (i, (file, f)) in findings.iter().enumerate() {
-        if i > 0 {
-            write!(out, ",")?;
+/// The SARIF log, streamed: the tool and its rules first, a result per line as each file is
+/// done, then the invocation, whose notifications name every input that could not be read (a
+/// code-scanning upload must not look clean because a file was skipped).
+pub struct Sarif<W: std::io::Write> {
+    out: W,
+    started: bool,
+    any: bool,
+}
+
+impl<W: std::io::Write> Sarif<W> {
+    pub fn new(out: W) -> Sarif<W> {
+        Sarif {
+            out,
+            started: false,
+            any: false,
         }
-        writeln!(out)?;
-        write!(out, "{}", super::json_text(&result(file, f))?)?;
     }
-    writeln!(out, "\n]}}]}}")?;
-    out.flush()
+
+    fn start(&mut self) -> std::io::Result<()> {
+        if !self.started {
+            self.started = true;
+            let tool = super::json_text(&tool())?;
+            write!(
+                self.out,
+                "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{tool},\"results\":["
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: std::io::Write> super::Emitter for Sarif<W> {
+    fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
+        self.start()?;
+        if let super::Outcome::Linted { findings, .. } = outcome {
+            for f in findings {
+                if self.any {
+                    write!(self.out, ",")?;
+                }
+                self.any = true;
+                writeln!(self.out)?;
+                self.out
+                    .write_all(super::json_text(&result(name, f))?.as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, s: &super::Summary<'_>) -> std::io::Result<()> {
+        self.start()?;
+        let notifications: Vec<Value> = s
+            .errors
+            .iter()
+            .map(|(file, e)| {
+                let mut location = json!({"artifactLocation": {"uri": file}});
+                if let (Some(line), Some(column)) = (e.line, e.column) {
+                    location["region"] = json!({"startLine": line, "startColumn": column});
+                }
+                json!({
+                    "level": "error",
+                    "message": {"text": format!("{file}: {e}")},
+                    "locations": [{"physicalLocation": location}],
+                })
+            })
+            .collect();
+        let invocation = json!({
+            "executionSuccessful": s.errors.is_empty(),
+            "toolExecutionNotifications": notifications,
+        });
+        let invocation = super::json_text(&invocation)?;
+        writeln!(self.out, "\n],\"invocations\":[{invocation}]}}]}}")?;
+        self.out.flush()
+    }
 }
 
 /// The tool: gatecheck, with a rule per finding kind.
