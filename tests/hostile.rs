@@ -7,15 +7,11 @@
 #![cfg(target_os = "linux")]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
 
 /// Each input's size here: an eighth of the 16 MiB input limit, so the debug build stays quick.
 /// `write_inputs` writes them at any size for the bench script.
 const SIZE: usize = 2 << 20;
-/// Ten times what a release build needs for a full 16 MiB input on one core.
-const WATCHDOG: Duration = Duration::from_secs(60);
 /// The single-file target, for an eighth of the input: a run that keeps a copy of its input per
 /// setting or finding goes over (the 16 MiB flags line once took 1.2 GB, 150 MB at this size).
 /// The figure includes the test process's own pages, which the child shares until exec (20 MiB).
@@ -121,44 +117,9 @@ fn inputs(size: usize) -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
-/// Runs the binary on `path`; its exit code, wall time and peak memory (KiB), killing it at the
-/// watchdog.
-fn run(path: &Path, format: &str) -> (Option<i32>, Duration, i64) {
-    let child = Command::new(assert_cmd::cargo::cargo_bin("gatecheck"))
-        .args(["--target", "1.33", "--color", "never", "--format", format])
-        .arg(path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let pid = child.id() as libc::pid_t;
-    let start = Instant::now();
-    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let watchdog = {
-        let done = done.clone();
-        std::thread::spawn(move || {
-            while start.elapsed() < WATCHDOG {
-                if done.load(std::sync::atomic::Ordering::SeqCst) {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            // SAFETY: kill(2) on our own child's pid, which is not reaped until wait4 returns.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-        })
-    };
-    let mut status = 0;
-    // SAFETY: wait4(2) with valid pointers; std's Child is never waited on after this.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let elapsed = start.elapsed();
-    done.store(true, std::sync::atomic::Ordering::SeqCst);
-    watchdog.join().unwrap();
-    assert_eq!(rc, pid, "wait4 failed");
-    std::mem::forget(child);
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    (code, elapsed, usage.ru_maxrss)
-}
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{run, WATCHDOG};
 
 #[test]
 fn hostile_inputs_end_with_one_answer_within_bounds() {
@@ -212,53 +173,4 @@ fn write_inputs() {
     for (name, bytes) in inputs(size) {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
-}
-
-/// Memory does not grow with the number of findings: ten times the files (and findings) in one
-/// run cost no more than 4 MiB more at the peak, in every output format. Each file is written
-/// to the report as soon as it and the files before it are done; a run that holds every finding
-/// until the end takes about 0.5 KiB more per finding, over 20 MiB more here.
-#[test]
-fn peak_memory_does_not_grow_with_findings() {
-    let root: PathBuf =
-        std::env::temp_dir().join(format!("gatecheck-many-findings-{}", std::process::id()));
-    let line = format!(
-        "KUBELET_EXTRA_ARGS=--feature-gates={}\n",
-        (0..100)
-            .map(|i| format!("Gate{i}=true"))
-            .collect::<Vec<_>>()
-            .join(",")
-    );
-    for (dir, files) in [("few", 40), ("many", 400), ("none", 0)] {
-        std::fs::create_dir_all(root.join(dir)).unwrap();
-        for i in 0..files {
-            std::fs::write(root.join(dir).join(format!("f{i}.env")), &line).unwrap();
-        }
-    }
-    let mut failures = Vec::new();
-    // The formats that keep something until the end (markdown its capped table), and the two
-    // most used.
-    for format in ["human", "json", "markdown", "junit"] {
-        let (few_code, _, few) = run(&root.join("few"), format);
-        let (many_code, _, many) = run(&root.join("many"), format);
-        // A child's peak counts the test process's pages it shares until exec, and this process
-        // grows while the other tests run: a run that reads nothing shows where that floor is now.
-        let (_, _, floor) = run(&root.join("none"), format);
-        eprintln!(
-            "{format}: 4,000 findings {} MiB, 40,000 findings {} MiB, floor {} MiB",
-            few >> 10,
-            many >> 10,
-            floor >> 10
-        );
-        assert_eq!((few_code, many_code), (Some(1), Some(1)), "{format}");
-        if many > few.max(floor) + 4 * 1024 {
-            failures.push(format!(
-                "{format}: {} MiB for ten times the findings, against {} MiB",
-                many >> 10,
-                few.max(floor) >> 10
-            ));
-        }
-    }
-    std::fs::remove_dir_all(&root).ok();
-    assert!(failures.is_empty(), "{failures:#?}");
 }
