@@ -149,44 +149,56 @@ impl Config {
 }
 
 /// `--baseline FILE`: a previous `--format json` report; its findings (by file, code and gate)
-/// are accepted, so that only new ones fail the run.
+/// are accepted, so that only new ones fail the run. Each entry accepts one finding: the same
+/// gate found twice more than the baseline had is new.
 pub struct Baseline {
-    entries: Vec<(String, String, String)>,
+    /// How many findings each (file, code, gate) may still accept.
+    entries: std::collections::HashMap<(String, String, String), usize>,
+}
+
+/// The parts of a JSON report a baseline reads (anything else in it is ignored).
+#[derive(serde::Deserialize)]
+struct Report {
+    findings: Vec<Entry>,
+}
+
+#[derive(serde::Deserialize)]
+struct Entry {
+    #[serde(default)]
+    file: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    gate: Option<String>,
 }
 
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let v: serde_json::Value = serde_json::from_str(&text)
+        let report: Report = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a gatecheck JSON report: {e}", path.display()))?;
-        let findings = v["findings"].as_array().ok_or_else(|| {
-            format!(
-                "{}: not a gatecheck JSON report (no findings)",
-                path.display()
-            )
-        })?;
-        let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
-        Ok(Baseline {
-            entries: findings
-                .iter()
-                .map(|f| (s(&f["file"]), s(&f["code"]), s(&f["gate"])))
-                .collect(),
-        })
+        let mut entries = std::collections::HashMap::new();
+        for f in report.findings {
+            *entries
+                .entry((f.file, f.code, f.gate.unwrap_or_default()))
+                .or_insert(0) += 1;
+        }
+        Ok(Baseline { entries })
     }
 
     /// Whether the finding was already in the baseline (each baseline entry accepts one).
     pub fn accepts(&mut self, file: &str, f: &Finding) -> bool {
-        let gate = f.gate.clone().unwrap_or_default();
-        match self
-            .entries
-            .iter()
-            .position(|(bf, code, g)| bf == file && code == f.kind.code() && *g == gate)
-        {
-            Some(i) => {
-                self.entries.swap_remove(i);
+        let key = (
+            file.to_string(),
+            f.kind.code().to_string(),
+            f.gate.clone().unwrap_or_default(),
+        );
+        match self.entries.get_mut(&key) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
                 true
             }
-            None => false,
+            _ => false,
         }
     }
 }
