@@ -1971,7 +1971,71 @@ fn gitignore_is_respected_on_request() {
         1,
         "named files are read"
     );
+    // A nested .gitignore with a negation, as git reads it.
+    std::fs::create_dir_all(dir.join("env")).unwrap();
+    std::fs::write(dir.join("env/.gitignore"), "*.yaml\n!keep.yaml\n").unwrap();
+    for name in ["drop.yaml", "keep.yaml"] {
+        std::fs::copy(
+            "fixtures/bad/kubelet-config.yaml",
+            dir.join("env").join(name),
+        )
+        .unwrap();
+    }
+    let v = run(&["--gitignore", "."]);
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"./env/keep.yaml") && !files.contains(&"./env/drop.yaml"),
+        "{files:?}"
+    );
+    // The same tree outside any git work tree: the .gitignore files still apply (gatecheck reads
+    // them itself; git is not needed).
+    std::fs::remove_dir_all(dir.join(".git")).unwrap();
+    assert_eq!(run(&["--gitignore", "."])["files"]["checked"], 2);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// --exclude takes full globs (`**`, `{a,b}`, classes); a glob that does not parse is a usage
+/// error naming it, not a silently empty exclusion.
+#[test]
+fn exclude_globs() {
+    let (_, v) = json(&[
+        "--target",
+        "1.33",
+        "--exclude",
+        "*.{conf,env}",
+        "--exclude",
+        "fixtures/[bgr]*/**",
+        "fixtures",
+    ]);
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(!files.is_empty());
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.ends_with(".conf") && !f.ends_with(".env")),
+        "{files:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.starts_with("fixtures/bad/") && !f.starts_with("fixtures/real/")),
+        "{files:?}"
+    );
+    gatecheck()
+        .args(["--target", "1.33", "--exclude", "a[", "fixtures/good"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exclude glob \"a[\""));
 }
 
 /// A file that sets more gates than any real configuration: the first 10,000 are checked and the

@@ -1,129 +1,15 @@
 //! `gatecheck --target V PATH...`: find files, lint each, render findings.
 
+use crate::discover::Input;
 use crate::render;
 use crate::{FailOn, LintArgs, LintFormat as Format};
 use gatecheck_lint::{lint_source, Finding, InputError, Options, Severity};
 use gatecheck_rules::Version;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Larger inputs are refused: real configuration files are a few kilobytes.
 const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
-struct Input {
-    name: String,
-    path: Option<PathBuf>,
-    /// Found by searching a directory (not named on the command line).
-    found: bool,
-}
-
-/// `*` and `?` matching, against the whole path and against the file name. Linear in the
-/// text for each star (the classic backtrack-to-the-last-star walk): no pattern can make it
-/// explode.
-fn glob_match(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut i, mut j) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while j < t.len() {
-        if i < p.len() && (p[i] == '?' || p[i] == t[j]) {
-            i += 1;
-            j += 1;
-        } else if i < p.len() && p[i] == '*' {
-            star = Some((i, j));
-            i += 1;
-        } else if let Some((si, sj)) = star {
-            i = si + 1;
-            j = sj + 1;
-            star = Some((si, sj + 1));
-        } else {
-            return false;
-        }
-    }
-    p[i..].iter().all(|c| *c == '*')
-}
-
-fn excluded(path: &Path, globs: &[String]) -> bool {
-    let full = path.to_string_lossy();
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    globs
-        .iter()
-        .any(|g| glob_match(g, &full) || glob_match(g, &name))
-}
-
-/// Files a directory search picks up: YAML and the usual names of flag files.
-fn wanted(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml" | "conf" | "env")
-    )
-}
-
-fn walk(
-    dir: &Path,
-    globs: &[String],
-    out: &mut Vec<Input>,
-    errors: &mut Vec<(String, InputError)>,
-) {
-    let mut seen = std::collections::HashSet::new();
-    walk_dir(dir, globs, out, errors, &mut seen);
-}
-
-/// Walks `dir`, entering each real directory once: a symlink that leads back up the tree
-/// (`loop -> .`) is skipped, not followed forever.
-fn walk_dir(
-    dir: &Path,
-    globs: &[String],
-    out: &mut Vec<Input>,
-    errors: &mut Vec<(String, InputError)>,
-    seen: &mut std::collections::HashSet<PathBuf>,
-) {
-    if let Ok(real) = std::fs::canonicalize(dir) {
-        if !seen.insert(real) {
-            return;
-        }
-    }
-    // The entry's type comes from the directory listing (no stat per file); only a symlink is
-    // looked up, to learn whether it leads to a directory.
-    let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
-            .collect(),
-        Err(e) => {
-            errors.push((
-                dir.display().to_string(),
-                plain(format!("cannot read directory: {e}")),
-            ));
-            return;
-        }
-    };
-    // One directory's entries differ in their last component only: comparing the bytes gives
-    // the same order as comparing paths component by component, at a fraction of the cost.
-    entries.sort_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
-    for (path, kind) in entries {
-        let hidden = path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if hidden || excluded(&path, globs) {
-            continue;
-        }
-        let is_dir = match kind {
-            Some(k) if !k.is_symlink() => k.is_dir(),
-            _ => path.is_dir(),
-        };
-        if is_dir {
-            walk_dir(&path, globs, out, errors, seen);
-        } else if wanted(&path) {
-            out.push(Input {
-                name: path.display().to_string(),
-                path: Some(path),
-                found: true,
-            });
-        }
-    }
-}
 
 fn plain(message: String) -> InputError {
     InputError {
@@ -244,83 +130,114 @@ const AHEAD_PER_CORE: usize = 4;
 /// it and every earlier one are done. Work is handed out one item at a time, so a few large files
 /// do not hold up the rest; no worker runs more than a small window ahead of `emit`. An error
 /// from `emit` stops the work and is returned.
-fn par_for_each_ordered<T: Sync, R: Send, E>(
+///
+/// The workers hand results on themselves: the one that finishes the oldest outstanding item
+/// emits it, and any later ones already done, under a lock. There is no collecting thread to wake
+/// per item, and a worker only sleeps when it is a whole window ahead.
+fn par_for_each_ordered<T: Sync, R: Send, E: Send>(
     items: &[T],
     f: impl Fn(&T) -> R + Sync,
-    mut emit: impl FnMut(usize, R) -> Result<(), E>,
+    emit: impl FnMut(usize, R) -> Result<(), E> + Send,
 ) -> Result<(), E> {
-    use std::sync::{Condvar, Mutex};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex, MutexGuard};
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(items.len());
     if threads <= 1 {
+        let mut emit = emit;
         for (i, item) in items.iter().enumerate() {
             emit(i, f(item))?;
         }
         return Ok(());
     }
     let window = threads * AHEAD_PER_CORE;
-    // The next item to hand out, the number handed on, and whether to stop.
-    struct State {
-        next: usize,
+    struct Out<R, F, E> {
+        emit: F,
+        /// Items handed on so far.
         emitted: usize,
-        stop: bool,
+        /// Results done before an earlier item.
+        early: std::collections::BTreeMap<usize, R>,
+        /// Workers asleep until the window moves.
+        waiting: usize,
+        error: Option<E>,
     }
-    let state = Mutex::new(State {
-        next: 0,
+    let out = Mutex::new(Out {
+        emit,
         emitted: 0,
-        stop: false,
+        early: std::collections::BTreeMap::new(),
+        waiting: 0,
+        error: None,
     });
-    let moved = Condvar::new();
-    let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
-    std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, R)>();
-        for _ in 0..threads {
-            let tx = tx.clone();
-            let (f, state, moved) = (&f, &state, &moved);
-            s.spawn(move || loop {
-                let i = {
-                    let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
-                    while !st.stop && st.next < items.len() && st.next >= st.emitted + window {
-                        st = moved.wait(st).unwrap_or_else(|e| e.into_inner());
-                    }
-                    if st.stop || st.next >= items.len() {
-                        return;
-                    }
-                    st.next += 1;
-                    st.next - 1
-                };
-                if tx.send((i, f(&items[i]))).is_err() {
-                    return;
-                }
-            });
+    let next = AtomicUsize::new(0);
+    // `out.emitted`, readable without the lock.
+    let emitted = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let room = Condvar::new();
+    let lock = || out.lock().unwrap_or_else(|p| p.into_inner());
+    /// Stops the others when a worker panics, so that none waits for an item that will never
+    /// come; the scope then re-raises the panic (a lost file would be a silent pass).
+    struct OnPanic<'a>(&'a AtomicBool, &'a Condvar);
+    impl Drop for OnPanic<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.store(true, Ordering::SeqCst);
+                self.1.notify_all();
+            }
         }
-        drop(tx);
-        // Results that came early, until every one before them is handed on.
-        let mut early = std::collections::BTreeMap::new();
-        let mut emitted = 0;
-        let mut outcome = Ok(());
-        // A worker that panicked drops its sender: the channel ends early, and the scope
-        // re-raises the panic (losing its files' results would be a silent pass).
-        while let Ok((i, r)) = rx.recv() {
-            early.insert(i, r);
-            while let Some(r) = early.remove(&emitted) {
-                if let Err(e) = emit(emitted, r) {
-                    outcome = Err(e);
+    }
+    let work = || {
+        let _guard = OnPanic(&stop, &room);
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= items.len() || stop.load(Ordering::Relaxed) {
+                return;
+            }
+            if i >= emitted.load(Ordering::Acquire) + window {
+                let mut g: MutexGuard<'_, Out<R, _, E>> = lock();
+                g.waiting += 1;
+                while i >= g.emitted + window && !stop.load(Ordering::SeqCst) {
+                    g = room.wait(g).unwrap_or_else(|p| p.into_inner());
+                }
+                g.waiting -= 1;
+            }
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let r = f(&items[i]);
+            let mut g = lock();
+            let g = &mut *g;
+            if g.error.is_some() {
+                return;
+            }
+            g.early.insert(i, r);
+            let before = g.emitted;
+            while let Some(r) = g.early.remove(&g.emitted) {
+                if let Err(e) = (g.emit)(g.emitted, r) {
+                    g.error = Some(e);
+                    stop.store(true, Ordering::SeqCst);
                     break;
                 }
-                emitted += 1;
+                g.emitted += 1;
             }
-            let mut st = lock();
-            st.emitted = emitted;
-            st.stop = outcome.is_err();
-            moved.notify_all();
-            if st.stop {
-                break;
+            if g.emitted != before || stop.load(Ordering::SeqCst) {
+                emitted.store(g.emitted, Ordering::Release);
+                if g.waiting > 0 || stop.load(Ordering::SeqCst) {
+                    room.notify_all();
+                }
             }
         }
-        outcome
-    })
+    };
+    std::thread::scope(|s| {
+        for _ in 1..threads {
+            s.spawn(work);
+        }
+        work();
+    });
+    match out.into_inner().unwrap_or_else(|p| p.into_inner()).error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// `f` over `items` on every core, collected in the items' order (for --node, which needs every
@@ -356,56 +273,6 @@ fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
-}
-
-/// `--gitignore`: drops the files found by searching directories that git ignores (git's own
-/// `check-ignore` decides, so .gitignore, .git/info/exclude and the global excludes all count).
-/// Files named on the command line are always read.
-fn drop_git_ignored(inputs: &mut Vec<Input>) -> Result<(), String> {
-    use std::io::Write;
-    let found: Vec<&Path> = inputs
-        .iter()
-        .filter(|i| i.found)
-        .filter_map(|i| i.path.as_deref())
-        .collect();
-    if found.is_empty() {
-        return Ok(());
-    }
-    let mut child = std::process::Command::new("git")
-        .args(["check-ignore", "--stdin", "-z"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    let mut stdin = child.stdin.take().ok_or("no stdin for git")?;
-    let mut list: Vec<u8> = Vec::new();
-    for p in &found {
-        list.extend_from_slice(p.to_string_lossy().as_bytes());
-        list.push(0);
-    }
-    let writer = std::thread::spawn(move || stdin.write_all(&list));
-    let out = child.wait_with_output().map_err(|e| format!("git: {e}"))?;
-    let _ = writer.join();
-    // Exit code 1 means "nothing ignored"; 128 is an error (not a git work tree).
-    if out.status.code() == Some(128) {
-        return Err(format!(
-            "git check-ignore failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    let ignored: std::collections::HashSet<&[u8]> = out
-        .stdout
-        .split(|b| *b == 0)
-        .filter(|s| !s.is_empty())
-        .collect();
-    inputs.retain(|i| {
-        !i.found
-            || i.path
-                .as_ref()
-                .is_none_or(|p| !ignored.contains(p.to_string_lossy().as_bytes()))
-    });
-    Ok(())
 }
 
 fn upgrade_notes(
@@ -580,31 +447,14 @@ pub fn run(mut args: LintArgs) -> u8 {
         eprintln!("error: no files given; pass files, directories, or - for standard input\n\nFor more information, try '--help'.");
         return 2;
     }
-    let mut inputs = Vec::new();
-    let mut errors: Vec<(String, InputError)> = Vec::new();
-    for p in &args.paths {
-        if p.as_os_str() == "-" {
-            inputs.push(Input {
-                name: "<stdin>".into(),
-                path: None,
-                found: false,
-            });
-        } else if p.is_dir() {
-            walk(p, &args.exclude, &mut inputs, &mut errors);
-        } else if !excluded(p, &args.exclude) {
-            inputs.push(Input {
-                name: p.display().to_string(),
-                path: Some(p.clone()),
-                found: false,
-            });
-        }
-    }
-    if args.gitignore {
-        if let Err(e) = drop_git_ignored(&mut inputs) {
-            eprintln!("error: --gitignore: {e}");
+    let excludes = match crate::discover::Excludes::new(&args.exclude) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
             return 2;
         }
-    }
+    };
+    let (inputs, mut errors) = crate::discover::inputs(&args.paths, excludes, args.gitignore);
     if inputs.is_empty() && errors.is_empty() {
         eprintln!("error: no configuration files found in {}: gatecheck reads *.yaml, *.yml, *.conf and *.env files (and - for standard input)", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
         return 2;
@@ -614,9 +464,10 @@ pub fn run(mut args: LintArgs) -> u8 {
         patch,
     }
     .to_string();
-    let stdout = std::io::stdout().lock();
-    let buffered = || std::io::BufWriter::new(std::io::stdout().lock());
-    let mut emitter: Box<dyn render::Emitter> = match args.format {
+    // Unlocked handles: whichever worker finishes the next file in order writes it.
+    let stdout = std::io::stdout();
+    let buffered = || std::io::BufWriter::new(std::io::stdout());
+    let mut emitter: Box<dyn render::Emitter + Send> = match args.format {
         // Human output goes out line by line, as each file is done.
         Format::Human => Box::new(render::human::Human::new(stdout, std::io::stderr())),
         Format::Json => Box::new(render::json::Json::new(buffered(), &target_text)),
@@ -1034,5 +885,26 @@ mod tests {
         );
         assert_eq!(r, Err("disk full"));
         assert!(started.load(Ordering::SeqCst) < 1_000);
+    }
+
+    /// A worker that panics on the oldest item takes the run down: the others do not wait for it
+    /// forever, and the panic reaches the caller (exit 101, never a silent pass or a hang).
+    #[test]
+    fn a_worker_panic_is_raised_not_hung() {
+        let items: Vec<usize> = (0..1_000).collect();
+        let r = std::panic::catch_unwind(|| {
+            par_for_each_ordered(
+                &items,
+                |&i| {
+                    if i == 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        panic!("boom");
+                    }
+                    i
+                },
+                |_, _| Ok::<(), ()>(()),
+            )
+        });
+        assert!(r.is_err());
     }
 }

@@ -3,6 +3,7 @@
 
 mod commands;
 mod config;
+mod discover;
 mod lint;
 mod render;
 
@@ -46,7 +47,8 @@ pub struct LintArgs {
     /// Files or directories to check (directories are searched recursively); `-` reads stdin.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Skip paths matching this glob (`*` and `?`; may be repeated).
+    /// Skip paths matching this glob, against the whole path or the file or directory name
+    /// (`*`, `**`, `?`, `[abc]`, `{yaml,yml}`; may be repeated).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
     /// Whose flags a flags file (systemd drop-in, /etc/default/kubelet) holds, when it cannot tell.
@@ -66,8 +68,9 @@ pub struct LintArgs {
     /// findings are reported and fail the run.
     #[arg(long, value_name = "REPORT.json")]
     baseline: Option<PathBuf>,
-    /// Skip files that git ignores (.gitignore and the other excludes git reads), as git itself
-    /// decides; needs git and a work tree.
+    /// When searching directories, skip what the .gitignore files ignore (with git's global and
+    /// repository excludes), as git would; read by gatecheck, so git itself is not needed. Files
+    /// named on the command line are always read.
     #[arg(long)]
     gitignore: bool,
     /// Do not read `.gatecheck.yaml` (found by walking up from the first input).

@@ -1,0 +1,198 @@
+//! Which files a run reads: the paths named on the command line, and the configuration files
+//! found by searching directories (in parallel, with the `ignore` crate), less what `--exclude`
+//! (globs, with `globset`) and, with `--gitignore`, the .gitignore files leave out. The list is
+//! sorted, so the report's order does not depend on which thread found what.
+
+use gatecheck_lint::InputError;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// One input: a file, or standard input.
+pub struct Input {
+    pub name: String,
+    pub path: Option<PathBuf>,
+}
+
+/// `--exclude` globs (and the config's `exclude`). A glob is matched against the whole path as
+/// given and against the file or directory name; `*` also matches `/`, `**`, `?`, `[abc]` and
+/// `{a,b}` work as in gitignore-style globs. Matching is linear in the path: globset compiles
+/// the globs into one automaton.
+pub struct Excludes {
+    set: globset::GlobSet,
+}
+
+impl Excludes {
+    pub fn new(globs: &[String]) -> Result<Excludes, String> {
+        let mut set = globset::GlobSetBuilder::new();
+        for g in globs {
+            set.add(globset::Glob::new(g).map_err(|e| format!("exclude glob {g:?}: {e}"))?);
+        }
+        let set = set.build().map_err(|e| format!("exclude globs: {e}"))?;
+        Ok(Excludes { set })
+    }
+
+    pub fn matches(&self, path: &Path) -> bool {
+        if self.set.is_empty() {
+            return false;
+        }
+        self.set.is_match(path) || path.file_name().is_some_and(|n| self.set.is_match(n))
+    }
+}
+
+/// Files a directory search picks up: YAML and the usual names of flag files.
+fn wanted(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "conf" | "env")
+    )
+}
+
+fn plain(message: String) -> InputError {
+    InputError {
+        message,
+        line: None,
+        column: None,
+    }
+}
+
+/// The path and message of a walk error worth reporting, or None for one that is not: a symlink
+/// that leads back up the tree (entered once, not followed forever), or a broken symlink whose
+/// name is not one gatecheck reads.
+fn walk_error(e: &ignore::Error) -> Option<(Option<PathBuf>, String)> {
+    match e {
+        ignore::Error::Loop { .. } => None,
+        ignore::Error::WithPath { path, err } => {
+            let (_, message) = walk_error(err)?;
+            let not_found = matches!(
+                err.as_ref(),
+                ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound
+            );
+            if not_found && !wanted(path) {
+                return None;
+            }
+            Some((Some(path.clone()), message))
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err)
+        }
+        ignore::Error::Io(io) => Some((None, io.to_string())),
+        other => Some((None, other.to_string())),
+    }
+}
+
+/// Searches `dir` on every core: hidden entries are skipped, symlinks are followed (a loop is
+/// entered once), excluded paths are pruned, and with `gitignore` the .gitignore files (and git's
+/// global and repository excludes) apply, read by gatecheck itself, with or without git.
+fn walk(
+    dir: &Path,
+    excludes: &Arc<Excludes>,
+    gitignore: bool,
+) -> (Vec<PathBuf>, Vec<(String, InputError)>) {
+    let found = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    let excludes = excludes.clone();
+    ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .hidden(true)
+        .follow_links(true)
+        .git_ignore(gitignore)
+        .git_global(gitignore)
+        .git_exclude(gitignore)
+        .parents(gitignore)
+        .require_git(false)
+        .filter_entry(move |e| e.depth() == 0 || !excludes.matches(e.path()))
+        .build_parallel()
+        .run(|| {
+            let (found, errors) = (&found, &errors);
+            Box::new(move |entry| {
+                match entry {
+                    Ok(e) => {
+                        let file = e.file_type().is_some_and(|t| !t.is_dir());
+                        if e.depth() > 0 && file && wanted(e.path()) {
+                            found
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .push(e.into_path());
+                        }
+                    }
+                    Err(e) => {
+                        if let Some((path, message)) = walk_error(&e) {
+                            let name = path.unwrap_or_else(|| dir.to_path_buf());
+                            let what = if name.is_dir() {
+                                "cannot read directory"
+                            } else {
+                                "cannot read file"
+                            };
+                            errors.lock().unwrap_or_else(|p| p.into_inner()).push((
+                                name.display().to_string(),
+                                plain(format!("{what}: {message}")),
+                            ));
+                        }
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    // Component by component, as a depth-first walk of sorted directories would list them.
+    found.sort_unstable();
+    found.dedup();
+    let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    errors.sort_by(|a, b| a.0.cmp(&b.0));
+    (found, errors)
+}
+
+/// The inputs named by `paths` (`-` is standard input), in order, each directory's files in
+/// sorted order; and what could not be searched.
+pub fn inputs(
+    paths: &[PathBuf],
+    excludes: Excludes,
+    gitignore: bool,
+) -> (Vec<Input>, Vec<(String, InputError)>) {
+    let excludes = Arc::new(excludes);
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            inputs.push(Input {
+                name: "<stdin>".into(),
+                path: None,
+            });
+        } else if p.is_dir() {
+            let (found, errs) = walk(p, &excludes, gitignore);
+            inputs.extend(found.into_iter().map(|path| Input {
+                name: path.display().to_string(),
+                path: Some(path),
+            }));
+            errors.extend(errs);
+        } else if !excludes.matches(p) {
+            // Named on the command line: read even when git ignores it.
+            inputs.push(Input {
+                name: p.display().to_string(),
+                path: Some(p.clone()),
+            });
+        }
+    }
+    (inputs, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excludes_match_the_path_or_the_name() {
+        let ex = Excludes::new(&[
+            "*-test.yaml".into(),
+            "charts/**".into(),
+            "*.{tmpl,j2}".into(),
+        ])
+        .unwrap();
+        assert!(ex.matches(Path::new("a/b/kubelet-test.yaml")));
+        assert!(ex.matches(Path::new("charts/x/values.yaml")));
+        assert!(ex.matches(Path::new("deep/kubelet.yaml.j2")));
+        assert!(!ex.matches(Path::new("a/kubelet.yaml")));
+        assert!(Excludes::new(&["[".into()]).is_err());
+        assert!(!Excludes::new(&[]).unwrap().matches(Path::new("x.yaml")));
+    }
+}
