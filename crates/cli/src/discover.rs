@@ -80,6 +80,14 @@ fn walk_error(e: &ignore::Error) -> Option<(Option<PathBuf>, String)> {
     }
 }
 
+fn by_components(a: &std::ffi::OsStr, b: &std::ffi::OsStr) -> std::cmp::Ordering {
+    let key = |c: &u8| if *c == b'/' { 0 } else { *c };
+    a.as_encoded_bytes()
+        .iter()
+        .map(key)
+        .cmp(b.as_encoded_bytes().iter().map(key))
+}
+
 /// Searches `dir` on every core: hidden entries are skipped, symlinks are followed (a loop is
 /// entered once), excluded paths are pruned, and with `gitignore` the .gitignore files (and git's
 /// global and repository excludes) apply, read by gatecheck itself, with or without git.
@@ -134,8 +142,10 @@ fn walk(
             })
         });
     let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    // Component by component, as a depth-first walk of sorted directories would list them.
-    found.sort_unstable();
+    // Component by component, as a depth-first walk of sorted directories would list them:
+    // the bytes compared with the separator below every other byte give that order, at a
+    // fraction of the cost of `Path`'s component-wise comparison.
+    found.sort_unstable_by(|a, b| by_components(a.as_os_str(), b.as_os_str()));
     found.dedup();
     let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
     errors.sort_by(|a, b| a.0.cmp(&b.0));
@@ -194,5 +204,26 @@ mod tests {
         assert!(!ex.matches(Path::new("a/kubelet.yaml")));
         assert!(Excludes::new(&["[".into()]).is_err());
         assert!(!Excludes::new(&[]).unwrap().matches(Path::new("x.yaml")));
+    }
+
+    /// The cheap order is the component-wise order of paths.
+    #[test]
+    fn sorted_as_paths_are() {
+        let mut paths: Vec<PathBuf> = [
+            "a-c/x.yaml",
+            "a/b.yaml",
+            "a/b/c.yaml",
+            "a.yaml",
+            "a/a b.yaml",
+            "ab/z.yaml",
+            "a/B.yaml",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut expected = paths.clone();
+        expected.sort();
+        paths.sort_unstable_by(|a, b| by_components(a.as_os_str(), b.as_os_str()));
+        assert_eq!(paths, expected);
     }
 }

@@ -102,8 +102,7 @@ impl<W: Write> super::Emitter for Json<W> {
                 }
                 self.any = true;
                 writeln!(self.out)?;
-                self.out
-                    .write_all(super::json_text(&finding(name, f))?.as_bytes())?;
+                super::write_json(&mut self.out, &finding(name, f))?;
             }
         }
         Ok(())

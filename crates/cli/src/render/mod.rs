@@ -117,25 +117,49 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// `value` as JSON text with DEL and the C1 controls also written as `\u00XX` escapes (serde_json
-/// escapes only C0, which JSON requires): the same document to a parser, nothing a terminal acts
-/// on when the report is printed rather than piped.
-pub fn json_text(value: &impl serde::Serialize) -> std::io::Result<String> {
-    let text = serde_json::to_string(value).map_err(std::io::Error::other)?;
-    let raw = |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c);
-    // DEL is 0x7f and every C1 control is encoded 0xc2 0x80..=0x9f: a byte scan rules most text out.
-    if !text.bytes().any(|b| b == 0x7f || b == 0xc2) || !text.chars().any(raw) {
-        return Ok(text);
-    }
-    let mut out = String::with_capacity(text.len() + 12);
-    for c in text.chars() {
-        if raw(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
+/// serde_json's compact output, with DEL and the C1 controls also written as `\u00XX` escapes
+/// (serde_json escapes only C0, which JSON requires): the same document to a parser, nothing a
+/// terminal acts on when the report is printed rather than piped.
+struct Safe;
+
+impl serde_json::ser::Formatter for Safe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        // DEL is 0x7f and every C1 control is encoded 0xc2 0x80..=0x9f: a byte scan rules most
+        // text out.
+        if memchr::memchr2(0x7f, 0xc2, fragment.as_bytes()).is_none() {
+            return out.write_all(fragment.as_bytes());
         }
+        let bytes = fragment.as_bytes();
+        let mut from = 0;
+        for (i, c) in fragment.char_indices() {
+            if c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) {
+                out.write_all(&bytes[from..i])?;
+                write!(out, "\\u{:04x}", c as u32)?;
+                from = i + c.len_utf8();
+            }
+        }
+        out.write_all(&bytes[from..])
     }
-    Ok(out)
+}
+
+/// Writes `value` as compact JSON, with DEL and C1 controls escaped too (see [`Safe`]).
+pub fn write_json(
+    out: &mut (impl std::io::Write + ?Sized),
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, Safe);
+    value.serialize(&mut ser).map_err(std::io::Error::other)
+}
+
+/// `value` as JSON text, with DEL and C1 controls escaped too (see [`Safe`]).
+pub fn json_text(value: &impl serde::Serialize) -> std::io::Result<String> {
+    let mut out = Vec::new();
+    write_json(&mut out, value)?;
+    String::from_utf8(out).map_err(std::io::Error::other)
 }
 
 /// Text of the same byte length with control characters replaced by `?` (a carriage return by a

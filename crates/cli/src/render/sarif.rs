@@ -77,8 +77,7 @@ impl<W: std::io::Write> super::Emitter for Sarif<W> {
                 }
                 self.any = true;
                 writeln!(self.out)?;
-                self.out
-                    .write_all(super::json_text(&result(name, f))?.as_bytes())?;
+                super::write_json(&mut self.out, &result(name, f))?;
             }
         }
         Ok(())
