@@ -31,6 +31,7 @@ pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, S
     // `ersion:` finds both `kubernetesVersion:` and `version:`: two passes over the file.
     static NEEDLES: LazyLock<[Finder<'static>; 2]> =
         LazyLock::new(|| [Finder::new("ersion:"), Finder::new("image:")]);
+    static IMAGE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("image: "));
     // Whether a kind with a `version:` field is in the file, looked for at the first such line.
     let mut kinds_with_version: Option<bool> = None;
     // Only the lines holding one of these can declare a version: find them with a substring
@@ -80,9 +81,17 @@ pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, S
             if let Some(v) = value(rest) {
                 out.push((v, format!("version at line {}", line_no())));
             }
-        } else if t.starts_with("image:") || t.starts_with("- image:") || t.contains("image: ") {
+        } else if t.starts_with("image:")
+            || t.starts_with("- image:")
+            || IMAGE.find(t.as_bytes()).is_some()
+        {
+            // Each image name ends at a colon: look only there (the first occurrence of each, as
+            // a substring search would find it), not for every name across the line.
+            let colons: Vec<usize> = memchr::memchr_iter(b':', t.as_bytes()).collect();
             for img in IMAGES {
-                if let Some(i) = t.find(img) {
+                let name = &img[..img.len() - 1];
+                let found = colons.iter().find(|&&c| t[..c].ends_with(name));
+                if let Some(i) = found.map(|&c| c + 1 - img.len()) {
                     let tag = t[i + img.len()..].split_whitespace().next().unwrap_or("");
                     if let Some(v) = value(tag.split('@').next().unwrap_or(tag)) {
                         out.push((
