@@ -16,17 +16,21 @@ parse=target/release/examples/parse_files
 one="taskset -c 0"
 hyperfine --warmup 1 --runs 5 -N -i \
   "$one $parse ${files[*]:0:1}" >/dev/null 2>&1 || true
-hyperfine --warmup 1 --runs 5 -i --export-markdown target/bench-corpus.md \
+hyperfine --warmup 1 --runs 10 -i --export-markdown target/bench-corpus.md \
   "$one $parse target/corpus/*/*.yaml" \
   "$one $gc --target 1.33 --format json target/corpus" \
   "$one $gc --target 1.33 target/corpus" \
   "$gc --target 1.33 --format json target/corpus" \
   "$gc --target 1.33 target/corpus" \
-  "$gc --target 1.33 --format sarif target/corpus"
+  "$gc --target 1.33 --format sarif target/corpus" \
+  "$gc --target 1.33 --format github target/corpus" \
+  "$gc --target 1.33 --format markdown target/corpus" \
+  "$gc --target 1.33 --format junit target/corpus"
 if command -v yamllint >/dev/null; then
   hyperfine --runs 1 -i "yamllint -d relaxed target/corpus" | tee -a target/bench-corpus.md
 fi
-for fmt in json human; do
-  /usr/bin/time -f "peak RSS ($fmt, $N files): %M KiB" $gc --target 1.33 --format $fmt target/corpus >/dev/null 2>/tmp/gc-time.txt || true
-  tail -1 /tmp/gc-time.txt
+cat target/bench-corpus.md
+for fmt in json human sarif github markdown junit; do
+  /usr/bin/time -o /tmp/gc-time.txt -f "%M" $gc --target 1.33 --format $fmt target/corpus >/dev/null 2>&1 || true
+  echo "peak RSS ($fmt, $N files): $(tail -1 /tmp/gc-time.txt) KiB"
 done
