@@ -243,36 +243,15 @@ fn par_for_each_ordered<T: Sync, R: Send, E: Send>(
 /// `f` over `items` on every core, collected in the items' order (for --node, which needs every
 /// file before judging any).
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        out.push((i, f(item)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        // A worker that panicked takes the run down with it: losing its files' results would be
-        // a silent pass.
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+    let mut out = Vec::with_capacity(items.len());
+    let collected = par_for_each_ordered(items, f, |_, r| {
+        out.push(r);
+        Ok::<(), std::convert::Infallible>(())
     });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+    match collected {
+        Ok(()) => out,
+        Err(never) => match never {},
+    }
 }
 
 fn upgrade_notes(
