@@ -73,9 +73,9 @@ fuzz_target!(|data: &[u8]| {
             let [human, human_err, json, github, sarif, markdown, junit] = &mut bufs;
             let mut emitters: [Box<dyn Emitter + '_>; 6] = [
                 Box::new(render::human::Human::new(human, human_err)),
-                Box::new(render::json::Json::new(json, &target_text)),
+                Box::new(render::json::Json::new(json, &target_text).unwrap()),
                 Box::new(render::github::Github::new(github)),
-                Box::new(render::sarif::Sarif::new(sarif)),
+                Box::new(render::sarif::Sarif::new(sarif).unwrap()),
                 Box::new(render::markdown::Markdown::new(markdown, &target_text)),
                 Box::new(render::junit::Junit::new(junit)),
             ];

@@ -446,14 +446,29 @@ pub fn run(mut args: LintArgs) -> u8 {
     // Unlocked handles: whichever worker finishes the next file in order writes it.
     let stdout = std::io::stdout();
     let buffered = || std::io::BufWriter::new(std::io::stdout());
-    let mut emitter: Box<dyn render::Emitter + Send> = match args.format {
+    let emitter: std::io::Result<Box<dyn render::Emitter + Send>> = match args.format {
         // Human output goes out line by line, as each file is done.
-        Format::Human => Box::new(render::human::Human::new(stdout, std::io::stderr())),
-        Format::Json => Box::new(render::json::Json::new(buffered(), &target_text)),
-        Format::Github => Box::new(render::github::Github::new(buffered())),
-        Format::Sarif => Box::new(render::sarif::Sarif::new(buffered())),
-        Format::Markdown => Box::new(render::markdown::Markdown::new(buffered(), &target_text)),
-        Format::Junit => Box::new(render::junit::Junit::new(buffered())),
+        Format::Human => Ok(Box::new(render::human::Human::new(
+            stdout,
+            std::io::stderr(),
+        ))),
+        Format::Json => render::json::Json::new(buffered(), &target_text)
+            .map(|e| Box::new(e) as Box<dyn render::Emitter + Send>),
+        Format::Github => Ok(Box::new(render::github::Github::new(buffered()))),
+        Format::Sarif => render::sarif::Sarif::new(buffered())
+            .map(|e| Box::new(e) as Box<dyn render::Emitter + Send>),
+        Format::Markdown => Ok(Box::new(render::markdown::Markdown::new(
+            buffered(),
+            &target_text,
+        ))),
+        Format::Junit => Ok(Box::new(render::junit::Junit::new(buffered()))),
+    };
+    let mut emitter = match emitter {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot write the report: {e}");
+            return 2;
+        }
     };
     let mut tally = Tally::default();
     let written = (|| -> std::io::Result<()> {

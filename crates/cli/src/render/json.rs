@@ -66,50 +66,29 @@ pub fn error(file: &str, e: &InputError) -> serde_json::Value {
 /// file is done, then the errors, file counts, notes and upgrade steps, which are known only at
 /// the end.
 pub struct Json<W: Write> {
-    out: W,
-    target: String,
-    started: bool,
-    any: bool,
+    stream: super::JsonStream<W>,
 }
 
 impl<W: Write> Json<W> {
-    pub fn new(out: W, target: &str) -> Json<W> {
-        Json {
-            out,
-            target: target.to_string(),
-            started: false,
-            any: false,
-        }
-    }
-
-    fn start(&mut self) -> std::io::Result<()> {
-        if !self.started {
-            self.started = true;
-            let target = super::json_text(&self.target)?;
-            write!(self.out, "{{\"target\":{target},\"findings\":[")?;
-        }
-        Ok(())
+    pub fn new(out: W, target: &str) -> std::io::Result<Json<W>> {
+        let open = format!("{{\"target\":{},\"findings\":[", super::json_text(&target)?);
+        Ok(Json {
+            stream: super::JsonStream::new(out, open),
+        })
     }
 }
 
 impl<W: Write> super::Emitter for Json<W> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
-        self.start()?;
         if let super::Outcome::Linted { findings, .. } = outcome {
             for f in findings {
-                if self.any {
-                    write!(self.out, ",")?;
-                }
-                self.any = true;
-                writeln!(self.out)?;
-                super::write_json(&mut self.out, &finding(name, f))?;
+                self.stream.element(&finding(name, f))?;
             }
         }
         Ok(())
     }
 
     fn finish(&mut self, s: &super::Summary<'_>) -> std::io::Result<()> {
-        self.start()?;
         let errors: Vec<_> = s.errors.iter().map(|(file, e)| error(file, e)).collect();
         let notes: Vec<&str> = s.development.into_iter().chain(s.versions).collect();
         let files = json!({"checked": s.checked, "recognised": s.recognised, "with_settings": s.with_settings, "unrecognised": s.unrecognised});
@@ -131,7 +110,6 @@ impl<W: Write> super::Emitter for Json<W> {
         let tail = super::json_text(&tail)?;
         // The tail's members follow the findings in the same object.
         let members = tail.strip_prefix('{').unwrap_or(&tail);
-        writeln!(self.out, "\n],{members}")?;
-        self.out.flush()
+        self.stream.close(&format!("],{members}"))
     }
 }

@@ -155,6 +155,46 @@ pub fn write_json(
     value.serialize(&mut ser).map_err(std::io::Error::other)
 }
 
+/// A JSON document streamed in three parts: its opening, up to an array's `[`, written before the
+/// first element; the array's elements, one per line as they come; and the rest after the last.
+/// Only the element being written is held.
+pub struct JsonStream<W: std::io::Write> {
+    out: W,
+    open: Option<String>,
+    any: bool,
+}
+
+impl<W: std::io::Write> JsonStream<W> {
+    pub fn new(out: W, open: String) -> JsonStream<W> {
+        JsonStream {
+            out,
+            open: Some(open),
+            any: false,
+        }
+    }
+
+    fn opened(&mut self) -> std::io::Result<()> {
+        match self.open.take() {
+            Some(open) => self.out.write_all(open.as_bytes()),
+            None => Ok(()),
+        }
+    }
+
+    pub fn element(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
+        self.opened()?;
+        self.out.write_all(if self.any { b",\n" } else { b"\n" })?;
+        self.any = true;
+        write_json(&mut self.out, value)
+    }
+
+    /// Ends the array and the document with `rest` (which closes the array), and flushes.
+    pub fn close(&mut self, rest: &str) -> std::io::Result<()> {
+        self.opened()?;
+        writeln!(self.out, "\n{rest}")?;
+        self.out.flush()
+    }
+}
+
 /// `value` as JSON text, with DEL and C1 controls escaped too (see [`Safe`]).
 pub fn json_text(value: &impl serde::Serialize) -> std::io::Result<String> {
     let mut out = Vec::new();

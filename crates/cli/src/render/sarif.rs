@@ -40,51 +40,32 @@ fn result(file: &str, f: &Finding) -> Value {
 /// done, then the invocation, whose notifications name every input that could not be read (a
 /// code-scanning upload must not look clean because a file was skipped).
 pub struct Sarif<W: std::io::Write> {
-    out: W,
-    started: bool,
-    any: bool,
+    stream: super::JsonStream<W>,
 }
 
 impl<W: std::io::Write> Sarif<W> {
-    pub fn new(out: W) -> Sarif<W> {
-        Sarif {
-            out,
-            started: false,
-            any: false,
-        }
-    }
-
-    fn start(&mut self) -> std::io::Result<()> {
-        if !self.started {
-            self.started = true;
-            let tool = super::json_text(&tool())?;
-            write!(
-                self.out,
-                "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{tool},\"results\":["
-            )?;
-        }
-        Ok(())
+    pub fn new(out: W) -> std::io::Result<Sarif<W>> {
+        let open = format!(
+            "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{},\"results\":[",
+            super::json_text(&tool())?
+        );
+        Ok(Sarif {
+            stream: super::JsonStream::new(out, open),
+        })
     }
 }
 
 impl<W: std::io::Write> super::Emitter for Sarif<W> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
-        self.start()?;
         if let super::Outcome::Linted { findings, .. } = outcome {
             for f in findings {
-                if self.any {
-                    write!(self.out, ",")?;
-                }
-                self.any = true;
-                writeln!(self.out)?;
-                super::write_json(&mut self.out, &result(name, f))?;
+                self.stream.element(&result(name, f))?;
             }
         }
         Ok(())
     }
 
     fn finish(&mut self, s: &super::Summary<'_>) -> std::io::Result<()> {
-        self.start()?;
         let notifications: Vec<Value> = s
             .errors
             .iter()
@@ -105,8 +86,8 @@ impl<W: std::io::Write> super::Emitter for Sarif<W> {
             "toolExecutionNotifications": notifications,
         });
         let invocation = super::json_text(&invocation)?;
-        writeln!(self.out, "\n],\"invocations\":[{invocation}]}}]}}")?;
-        self.out.flush()
+        self.stream
+            .close(&format!("],\"invocations\":[{invocation}]}}]}}"))
     }
 }
 
