@@ -15,6 +15,16 @@ fn gatecheck() -> Command {
     cmd
 }
 
+/// The `field` of every object in a JSON array, as text.
+fn strings<'a>(array: &'a Value, field: &str) -> Vec<&'a str> {
+    array
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v[field].as_str().unwrap())
+        .collect()
+}
+
 /// Runs with `--format json` and returns (exit code, parsed output).
 fn json(args: &[&str]) -> (i32, Value) {
     let out = gatecheck()
@@ -456,12 +466,7 @@ fn list_and_diff() {
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let names: Vec<&str> = v["gates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["name"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = strings(&v["gates"], "name");
     assert!(names.contains(&"SidecarContainers"));
     assert!(!names.contains(&"NodeSwap"), "NodeSwap is beta in 1.33");
     let out = gatecheck()
@@ -1695,12 +1700,7 @@ fn multibyte_text_at_the_mime_window_edge() {
 fn adoption_config_inline_ignores_and_baseline() {
     let cfg = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  # gatecheck: ignore[GC003] tracked in OPS-12\n  DynamicKubeletConfig: true\n  SidecarContainers: false # gatecheck: ignore[redundant] wrong code\n";
     let (_, v) = json_stdin(&["--target", "1.33", "--no-config"], cfg);
-    let codes: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = strings(&v["findings"], "code");
     assert_eq!(codes, ["GC004", "GC021"], "{v}");
 
     let dir = std::env::temp_dir().join(format!("gatecheck-adopt-{}", std::process::id()));
@@ -1982,12 +1982,7 @@ fn gitignore_is_respected_on_request() {
         .unwrap();
     }
     let v = run(&["--gitignore", "."]);
-    let files: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["file"].as_str().unwrap())
-        .collect();
+    let files: Vec<&str> = strings(&v["findings"], "file");
     assert!(
         files.contains(&"./env/keep.yaml") && !files.contains(&"./env/drop.yaml"),
         "{files:?}"
@@ -2012,12 +2007,7 @@ fn exclude_globs() {
         "fixtures/[bgr]*/**",
         "fixtures",
     ]);
-    let files: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["file"].as_str().unwrap())
-        .collect();
+    let files: Vec<&str> = strings(&v["findings"], "file");
     assert!(!files.is_empty());
     assert!(
         files
