@@ -2192,3 +2192,34 @@ fn markdown_table_is_capped_with_a_count() {
         "{md}"
     );
 }
+
+/// File names reach standard error in notes (the declared-versions note names the files): a name
+/// with terminal escapes in it is written escaped, never raw.
+#[cfg(unix)]
+#[test]
+fn file_names_in_notes_are_escaped() {
+    let dir = std::env::temp_dir().join(format!("gatecheck-esc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        "fixtures/upgrade/kubeadm-1.30.yaml",
+        dir.join("a\u{1b}]0;owned\u{7}.yaml"),
+    )
+    .unwrap();
+    std::fs::copy("fixtures/bad/kubeadm-v1beta3.yaml", dir.join("b.yaml")).unwrap();
+    let out = gatecheck()
+        .args(["--target", "1.36"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("declare different Kubernetes versions"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("a\\u{1b}]0;owned\\u{7}.yaml"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,6 +1,14 @@
 //! `gatecheck --target V PATH...`: find files, lint each, render findings.
 
 use crate::discover::Input;
+
+/// `eprintln!` with control characters escaped: these messages name files and quote the
+/// configuration, which a pull request controls, and must not act on a terminal or a CI log.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", crate::render::escape(&format!($($arg)*)))
+    };
+}
 use crate::render;
 use crate::{FailOn, LintArgs, LintFormat as Format};
 use gatecheck_lint::{lint_source, Finding, InputError, Options, Severity};
@@ -358,7 +366,7 @@ pub fn run(mut args: LintArgs) -> u8 {
         (false, Some(path)) => match crate::config::load(&path) {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 return 2;
             }
         },
@@ -369,7 +377,7 @@ pub fn run(mut args: LintArgs) -> u8 {
             match t.parse() {
                 Ok(t) => args.target = Some(t),
                 Err(e) => {
-                    eprintln!(
+                    say!(
                         "error: {}: target: {e}",
                         config
                             .path
@@ -386,7 +394,7 @@ pub fn run(mut args: LintArgs) -> u8 {
         Some(path) => match crate::config::Baseline::load(path) {
             Ok(b) => Some(b),
             Err(e) => {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 return 2;
             }
         },
@@ -397,12 +405,12 @@ pub fn run(mut args: LintArgs) -> u8 {
         patch,
     }) = args.target
     else {
-        eprintln!("error: --target is required: the Kubernetes version you are upgrading to (for example --target 1.33)\n\nFor more information, try '--help'.");
+        say!("error: --target is required: the Kubernetes version you are upgrading to (for example --target 1.33)\n\nFor more information, try '--help'.");
         return 2;
     };
     let rules = gatecheck_rules::Rules::embedded();
     if target > rules.newest() {
-        eprintln!(
+        say!(
             "error: {}",
             gatecheck_rules::QueryError::TooNew {
                 asked: target,
@@ -412,7 +420,7 @@ pub fn run(mut args: LintArgs) -> u8 {
         return 2;
     }
     if let Some(from) = args.from.filter(|f| *f >= target) {
-        eprintln!("error: --from {from} is not older than --target {target}: an upgrade goes up (`gatecheck diff {from} {target}` shows what a downgrade changes)");
+        say!("error: --from {from} is not older than --target {target}: an upgrade goes up (`gatecheck diff {from} {target}` shows what a downgrade changes)");
         return 2;
     }
     // The releases the files meet on the way: each minor after --from, up to the target.
@@ -423,19 +431,19 @@ pub fn run(mut args: LintArgs) -> u8 {
         None => vec![target],
     };
     if args.paths.is_empty() {
-        eprintln!("error: no files given; pass files, directories, or - for standard input\n\nFor more information, try '--help'.");
+        say!("error: no files given; pass files, directories, or - for standard input\n\nFor more information, try '--help'.");
         return 2;
     }
     let excludes = match crate::discover::Excludes::new(&args.exclude) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return 2;
         }
     };
     let (inputs, mut errors) = crate::discover::inputs(&args.paths, excludes, args.gitignore);
     if inputs.is_empty() && errors.is_empty() {
-        eprintln!("error: no configuration files found in {}: gatecheck reads *.yaml, *.yml, *.conf and *.env files (and - for standard input)", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        say!("error: no configuration files found in {}: gatecheck reads *.yaml, *.yml, *.conf and *.env files (and - for standard input)", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
         return 2;
     }
     let target_text = gatecheck_rules::Target {
@@ -466,7 +474,7 @@ pub fn run(mut args: LintArgs) -> u8 {
     let mut emitter = match emitter {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: cannot write the report: {e}");
+            say!("error: cannot write the report: {e}");
             return 2;
         }
     };
@@ -536,7 +544,7 @@ pub fn run(mut args: LintArgs) -> u8 {
         Ok(())
     })();
     if let Err(e) = written {
-        eprintln!("error: cannot write the report: {e}");
+        say!("error: cannot write the report: {e}");
         return 2;
     }
     // What the files say the cluster runs now: an upgrade that skips minors, or files that do
@@ -546,7 +554,7 @@ pub fn run(mut args: LintArgs) -> u8 {
     // An accepted finding that no longer occurs should go from the config, or it will hide a
     // future one.
     for a in config.accept.iter().filter(|a| !a.used) {
-        eprintln!(
+        say!(
             "note: {} accepts {} {}{}, which this run did not find: remove the entry",
             config
                 .path
@@ -577,17 +585,17 @@ pub fn run(mut args: LintArgs) -> u8 {
         upgrade: upgrade.as_ref(),
     };
     if let Err(e) = emitter.finish(&summary) {
-        eprintln!("error: cannot write the report: {e}");
+        say!("error: cannot write the report: {e}");
         return 2;
     }
     if args.format != Format::Json {
         for note in development.iter().chain(&version_note) {
-            eprintln!("note: {note}");
+            say!("note: {note}");
         }
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let [e, w, i] = tally.counts;
-        eprintln!(
+        say!(
             "gatecheck {target_text}: {} checked ({} read, {} with gate settings), {}, {}, {}{}",
             plural(inputs.len(), "file", "files"),
             tally.recognised,

@@ -105,7 +105,7 @@ impl<W: std::io::Write> super::Emitter for Markdown<W> {
             out.push('\n');
         }
         if let Some(note) = s.development {
-            out.push_str(&format!("> {note}\n\n"));
+            out.push_str(&format!("> {}\n\n", super::escape(note)));
         }
         if let Some(u) = s.upgrade {
             out.push_str(&format!(
