@@ -1,9 +1,12 @@
 //! Which files a run reads: the paths named on the command line, and the configuration files
 //! found by searching directories (in parallel, with the `ignore` crate), less what `--exclude`
 //! (globs, with `globset`) and, with `--gitignore`, the .gitignore files leave out. The list is
-//! sorted, so the report's order does not depend on which thread found what.
+//! sorted, so the report's order does not depend on which thread found what. Reading a file
+//! refuses what is not a configuration file (a FIFO, binary, huge or non-UTF-8 input) with a
+//! position.
 
 use gatecheck_lint::InputError;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -184,6 +187,84 @@ pub fn inputs(
         }
     }
     (inputs, errors)
+}
+
+/// Larger inputs are refused: real configuration files are a few kilobytes.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a file as text, refusing binary, huge and non-UTF-8 input with a position.
+pub fn read(input: &Input) -> Result<String, InputError> {
+    let mut bytes = Vec::new();
+    match &input.path {
+        None => {
+            std::io::stdin()
+                .take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| plain(format!("cannot read standard input: {e}")))?;
+        }
+        Some(p) => {
+            // Only regular files are read: a FIFO or device named *.yaml would block or never
+            // end. Opened without blocking (a FIFO with no writer would block in open), then
+            // asked what it is.
+            let mut open = std::fs::OpenOptions::new();
+            open.read(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, libc::O_NONBLOCK);
+            let file = open
+                .open(p)
+                .map_err(|e| plain(format!("cannot read file: {e}")))?;
+            let meta = file
+                .metadata()
+                .map_err(|e| plain(format!("cannot read file: {e}")))?;
+            if !meta.is_file() {
+                return Err(plain(
+                    "not a regular file (a FIFO, socket or device); not read".into(),
+                ));
+            }
+            // Sized from the file's length: one read instead of a growing buffer.
+            bytes.reserve_exact(meta.len().min(MAX_FILE_BYTES) as usize + 1);
+            file.take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| plain(format!("cannot read file: {e}")))?;
+        }
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(plain(format!(
+            "file is larger than {} MiB; not a configuration file",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(InputError {
+            message: "file is empty".into(),
+            line: Some(1),
+            column: Some(1),
+        });
+    }
+    if let Some(at) = memchr::memchr(0, &bytes) {
+        return Err(positioned("binary file (contains a NUL byte)", &bytes, at));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        positioned("file is not valid UTF-8", e.as_bytes(), at)
+    })
+}
+
+/// An input error at byte `at` of `bytes`, with its 1-based line and column.
+fn positioned(message: &str, bytes: &[u8], at: usize) -> InputError {
+    let before = &bytes[..at];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = at
+        - before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1)
+        + 1;
+    InputError {
+        message: message.into(),
+        line: Some(line),
+        column: Some(column),
+    }
 }
 
 #[cfg(test)]

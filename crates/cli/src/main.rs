@@ -5,6 +5,7 @@ mod commands;
 mod config;
 mod discover;
 mod lint;
+mod parallel;
 mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
