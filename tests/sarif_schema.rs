@@ -32,7 +32,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     let check = std::process::Command::new("python3")
         .args([
             "-c",
-            "import json, sys, jsonschema\nreport = json.load(open(sys.argv[1]))\njsonschema.validate(report, json.load(open(sys.argv[2])))\nprint(len(report['runs'][0]['results']), 'results valid')",
+            "import json, sys, jsonschema\nreport = json.load(open(sys.argv[1]))\njsonschema.validate(report, json.load(open(sys.argv[2])))\nassert report['runs'][0]['invocations'][0]['toolExecutionNotifications'], 'fixtures/bad has an unreadable file: its notification is validated too'\nprint(len(report['runs'][0]['results']), 'results valid')",
         ])
         .arg(&report)
         .arg(&schema)
