@@ -2223,3 +2223,23 @@ fn file_names_in_notes_are_escaped() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A broken symlink named like a configuration file is an unreadable input (exit 2, named); one
+/// with any other name is none of gatecheck's business, as any other file of that name would be.
+#[cfg(unix)]
+#[test]
+fn broken_symlinks_are_errors_only_where_a_file_would_be_read() {
+    let dir = std::env::temp_dir().join(format!("gatecheck-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy("fixtures/good/kubelet-config.yaml", dir.join("a.yaml")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent", dir.join("gone.yaml")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent", dir.join("gone-binary")).unwrap();
+    let (rc, v) = json(&["--target", "1.33", dir.to_str().unwrap()]);
+    assert_eq!(rc, 2, "{v}");
+    assert_eq!(
+        strings(&v["errors"], "file"),
+        [dir.join("gone.yaml").to_str().unwrap()]
+    );
+    assert_eq!(v["files"]["checked"], 1, "{v}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -58,6 +58,17 @@ fn plain(message: String) -> InputError {
     }
 }
 
+/// Whether the error is a missing file (a broken symlink), however it is wrapped.
+fn not_found(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Io(io) => io.kind() == std::io::ErrorKind::NotFound,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => not_found(err),
+        _ => false,
+    }
+}
+
 /// The path and message of a walk error worth reporting, or None for one that is not: a symlink
 /// that leads back up the tree (entered once, not followed forever), or a broken symlink whose
 /// name is not one gatecheck reads.
@@ -66,11 +77,7 @@ fn walk_error(e: &ignore::Error) -> Option<(Option<PathBuf>, String)> {
         ignore::Error::Loop { .. } => None,
         ignore::Error::WithPath { path, err } => {
             let (_, message) = walk_error(err)?;
-            let not_found = matches!(
-                err.as_ref(),
-                ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound
-            );
-            if not_found && !wanted(path) {
+            if not_found(err) && !wanted(path) {
                 return None;
             }
             Some((Some(path.clone()), message))
