@@ -2243,3 +2243,29 @@ fn broken_symlinks_are_errors_only_where_a_file_would_be_read() {
     assert_eq!(v["files"]["checked"], 1, "{v}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A directory reached both directly and through a symlink (`current -> v2`) is read once, under
+/// the name that sorts first, whichever thread finds which first.
+#[cfg(unix)]
+#[test]
+fn a_directory_behind_a_symlink_is_read_once() {
+    let dir = std::env::temp_dir().join(format!("gatecheck-linked-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("v2")).unwrap();
+    std::fs::copy(
+        "fixtures/bad/kubelet-config.yaml",
+        dir.join("v2/kubelet.yaml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("v2", dir.join("current")).unwrap();
+    for _ in 0..5 {
+        let (rc, v) = json(&["--target", "1.33", dir.to_str().unwrap()]);
+        assert_eq!(rc, 1, "{v}");
+        assert_eq!(v["files"]["checked"], 1, "{v}");
+        let files = strings(&v["findings"], "file");
+        assert!(
+            files.iter().all(|f| f.ends_with("current/kubelet.yaml")),
+            "{files:?}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -98,6 +98,23 @@ fn by_components(a: &std::ffi::OsStr, b: &std::ffi::OsStr) -> std::cmp::Ordering
         .cmp(b.as_encoded_bytes().iter().map(key))
 }
 
+/// Keeps the first path (in sorted order) to each file: a directory reached both directly and
+/// through a symlink (`current -> v2`) is reported once, under the name that sorts first.
+fn once_each(found: &mut Vec<PathBuf>) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|p| match std::fs::metadata(p) {
+            Ok(m) => seen.insert((m.dev(), m.ino())),
+            // Not readable: kept, so that reading it reports why.
+            Err(_) => true,
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = found;
+}
+
 /// Searches `dir` on every core: hidden entries are skipped, symlinks are followed (a loop is
 /// entered once), excluded paths are pruned, and with `gitignore` the .gitignore files (and git's
 /// global and repository excludes) apply, read by gatecheck itself, with or without git.
@@ -107,6 +124,8 @@ fn walk(
     gitignore: bool,
 ) -> (Vec<PathBuf>, Vec<(String, InputError)>) {
     let found = Mutex::new(Vec::new());
+    // Whether a symlink to a directory was followed: then a directory may be reached twice.
+    let linked = std::sync::atomic::AtomicBool::new(false);
     let errors = Mutex::new(Vec::new());
     let excludes = excludes.clone();
     ignore::WalkBuilder::new(dir)
@@ -121,11 +140,14 @@ fn walk(
         .filter_entry(move |e| e.depth() == 0 || !excludes.matches(e.path()))
         .build_parallel()
         .run(|| {
-            let (found, errors) = (&found, &errors);
+            let (found, errors, linked) = (&found, &errors, &linked);
             Box::new(move |entry| {
                 match entry {
                     Ok(e) => {
                         let file = e.file_type().is_some_and(|t| !t.is_dir());
+                        if !file && e.path_is_symlink() {
+                            linked.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
                         if e.depth() > 0 && file && wanted(e.path()) {
                             found
                                 .lock()
@@ -157,6 +179,9 @@ fn walk(
     // fraction of the cost of `Path`'s component-wise comparison.
     found.sort_unstable_by(|a, b| by_components(a.as_os_str(), b.as_os_str()));
     found.dedup();
+    if linked.into_inner() {
+        once_each(&mut found);
+    }
     let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
     errors.sort_by(|a, b| a.0.cmp(&b.0));
     (found, errors)
