@@ -440,6 +440,10 @@ impl Linter<'_> {
         options: &Options,
     ) -> Result<gatecheck_lint::Report, InputError> {
         let mut merged: Option<gatecheck_lint::Report> = None;
+        // The findings made so far, by position, kind and gate: one look-up each, so a file
+        // with thousands of findings costs no more per step than per finding.
+        let key = |f: &Finding| (f.offset, f.kind, f.gate.clone());
+        let mut seen = std::collections::HashSet::new();
         for &step in self.steps {
             let options = Options {
                 target: step,
@@ -451,24 +455,20 @@ impl Linter<'_> {
                 ..options.clone()
             };
             let mut report = lint_source(&input.name, src, &options)?;
-            if self.steps.len() > 1 {
-                for f in &mut report.findings {
-                    f.message = format!("upgrading to {step}: {}", f.message);
-                }
+            if self.steps.len() == 1 {
+                return Ok(report);
+            }
+            for f in &mut report.findings {
+                f.message = format!("upgrading to {step}: {}", f.message);
             }
             match &mut merged {
-                None => merged = Some(report),
-                Some(m) => {
-                    for f in report.findings {
-                        let seen = m
-                            .findings
-                            .iter()
-                            .any(|g| g.offset == f.offset && g.kind == f.kind && g.gate == f.gate);
-                        if !seen {
-                            m.findings.push(f);
-                        }
-                    }
+                None => {
+                    seen.extend(report.findings.iter().map(key));
+                    merged = Some(report);
                 }
+                Some(m) => m
+                    .findings
+                    .extend(report.findings.into_iter().filter(|f| seen.insert(key(f)))),
             }
         }
         Ok(merged.unwrap_or_default())
