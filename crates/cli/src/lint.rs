@@ -439,13 +439,14 @@ impl Linter<'_> {
         src: &str,
         options: &Options,
     ) -> Result<gatecheck_lint::Report, InputError> {
-        let mut merged: Option<gatecheck_lint::Report> = None;
-        // The findings made so far, by position, kind and gate: one look-up each, so a file
-        // with thousands of findings costs no more per step than per finding.
-        let key = |f: &Finding| (f.offset, f.kind, f.gate.clone());
-        let mut seen = std::collections::HashSet::new();
-        for &step in self.steps {
-            let options = Options {
+        if self.steps.len() == 1 {
+            return lint_source(&input.name, src, options);
+        }
+        // The file is read once and judged at every step.
+        let each: Vec<Options> = self
+            .steps
+            .iter()
+            .map(|&step| Options {
                 target: step,
                 patch: if step == self.target {
                     self.patch
@@ -453,11 +454,15 @@ impl Linter<'_> {
                     None
                 },
                 ..options.clone()
-            };
-            let mut report = lint_source(&input.name, src, &options)?;
-            if self.steps.len() == 1 {
-                return Ok(report);
-            }
+            })
+            .collect();
+        let reports = gatecheck_lint::lint_each(&input.name, src, &each)?;
+        let mut merged: Option<gatecheck_lint::Report> = None;
+        // The findings made so far, by position, kind and gate: one look-up each, so a file
+        // with thousands of findings costs no more per step than per finding.
+        let key = |f: &Finding| (f.offset, f.kind, f.gate.clone());
+        let mut seen = std::collections::HashSet::new();
+        for (&step, mut report) in self.steps.iter().zip(reports) {
             for f in &mut report.findings {
                 f.message = format!("upgrading to {step}: {}", f.message);
             }

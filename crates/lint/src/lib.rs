@@ -25,7 +25,9 @@ mod merge;
 mod mime;
 pub mod template;
 
-pub use check::{kubelet_settings, lint_source, settings, Finding, Options, Report, Value};
+pub use check::{
+    kubelet_settings, lint_each, lint_source, settings, Finding, Options, Report, Value,
+};
 pub use findings::{FindingKind, Severity};
 pub use formats::Setting;
 

@@ -18,6 +18,7 @@ mod stages;
 mod values;
 
 use crate::findings::{FindingKind, Severity};
+use crate::formats::Deferred;
 pub use crate::formats::Value;
 use crate::formats::{Problem, Setting, Sink};
 use crate::merge::{self, Merged, MetaValues};
@@ -96,6 +97,24 @@ pub struct Report {
 pub fn lint_source(name: &str, src: &str, options: &Options) -> Result<Report, InputError> {
     let sink = read(name, src, options)?;
     Ok(judge(src, options, sink))
+}
+
+/// One report per entry of `each`, from one reading of the file: the options may differ in
+/// their target and patch release only (`--from` judges a file at every step of an upgrade).
+/// The file is read with the first entry's options (reading does not depend on the target), and
+/// each report is made as the iterator is advanced, so only one is held at a time.
+pub fn lint_each<'a>(
+    name: &str,
+    src: &'a str,
+    each: &'a [Options],
+) -> Result<impl Iterator<Item = Report> + 'a, InputError> {
+    let sink = match each.first() {
+        Some(first) => Some(read(name, src, first)?),
+        None => None,
+    };
+    Ok(each
+        .iter()
+        .filter_map(move |options| Some(judge(src, options, sink.clone()?))))
 }
 
 /// Every gate setting of one file, without judging them (`gatecheck diff --only-affecting`).
@@ -277,6 +296,49 @@ impl Make<'_> {
     }
 }
 
+/// The problems that depend on the target (see [`Deferred`]), decided at `target`.
+fn decide_deferred(sink: &mut Sink<'_>, target: Version) {
+    for d in std::mem::take(&mut sink.deferred) {
+        match d {
+            // component-base refuses a version newer than the binary; the group's settings are
+            // then judged as the binary's own.
+            Deferred::Emulated {
+                group,
+                version,
+                offset,
+                len,
+            } if version > target => {
+                for s in sink.settings.iter_mut().filter(|s| s.group == group) {
+                    s.emulated = None;
+                }
+                sink.problem(Problem::span(
+                    FindingKind::InvalidValue,
+                    None,
+                    offset,
+                    len,
+                    format!("--emulated-version {version} is newer than the binary ({target}): the component fails with `emulation version {version} is not between [..., {target}]`"),
+                    format!("emulate {target} or an older supported version"),
+                ));
+            }
+            Deferred::Emulated { .. } => {}
+            Deferred::KubeadmApi {
+                api,
+                removed,
+                offset,
+                len,
+            } if target >= removed => sink.problem(Problem::span(
+                FindingKind::KubeadmApiRemoved,
+                Some(Component::Kubeadm),
+                offset,
+                len,
+                format!("kubeadm {target} no longer reads {api} (removed in {removed})"),
+                "run `kubeadm config migrate` to move the file to kubeadm.k8s.io/v1beta4",
+            )),
+            Deferred::KubeadmApi { .. } => {}
+        }
+    }
+}
+
 fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
     let rules = Rules::embedded();
     lifecycle::new_file();
@@ -284,6 +346,7 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
         lines: Lines::new(src),
     };
     let target = options.target;
+    decide_deferred(&mut sink, target);
     let settings = sink.settings.len() + sink.overflow.count;
     if let Some((offset, len)) = sink.overflow.first {
         sink.problem(Problem::span(

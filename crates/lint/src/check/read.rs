@@ -13,7 +13,7 @@ pub(super) fn read<'a>(
     src: &'a str,
     options: &Options,
 ) -> Result<Sink<'a>, InputError> {
-    let mut sink = Sink::new(src, options.target);
+    let mut sink = Sink::new(src);
     if let Some(parts) = crate::mime::yaml_parts(src) {
         // MIME multipart user data: each YAML part is read where it is in the file.
         for (start, end) in parts {

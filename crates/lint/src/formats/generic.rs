@@ -163,11 +163,10 @@ fn mark(sink: &mut Sink<'_>, before: usize, path: &[String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gatecheck_rules::Version;
 
     fn found(src: &str) -> (Found, Vec<(String, Option<String>)>) {
         let docs = gatecheck_yaml::parse(src).unwrap();
-        let mut sink = Sink::new(src, Version::new(1, 33));
+        let mut sink = Sink::new(src);
         let f = extract(&docs[0].root, &mut sink);
         (
             f,

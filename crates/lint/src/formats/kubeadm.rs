@@ -2,8 +2,7 @@
 //! v1beta3: `extraArgs` maps; v1beta4: `{name, value}` lists). `featureGates` holds kubeadm's own
 //! gates, checked against kubeadm's registry. The node sections are shared with Cluster API.
 
-use super::{type_of, Format, Problem, Sink};
-use crate::findings::FindingKind;
+use super::{type_of, Deferred, Format, Sink};
 use gatecheck_rules::{Component, Registry, Version};
 use gatecheck_yaml::Node;
 
@@ -37,19 +36,14 @@ impl Format for Kubeadm {
     fn extract(&self, doc: &Node, sink: &mut Sink<'_>) {
         let (api, kind) = type_of(doc);
         if let Some((_, removed)) = API_REMOVED.iter().find(|(a, _)| *a == api) {
-            if sink.target >= *removed {
-                let node = doc.get("apiVersion").expect("typed document");
-                sink.problem(Problem::at(
-                    FindingKind::KubeadmApiRemoved,
-                    Some(Component::Kubeadm),
-                    node,
-                    format!(
-                        "kubeadm {} no longer reads {api} (removed in {removed})",
-                        sink.target
-                    ),
-                    "run `kubeadm config migrate` to move the file to kubeadm.k8s.io/v1beta4",
-                ));
-            }
+            // Whether kubeadm still reads it depends on the target: judged there.
+            let node = doc.get("apiVersion").expect("typed document");
+            sink.deferred.push(Deferred::KubeadmApi {
+                api: api.to_string(),
+                removed: *removed,
+                offset: node.span.start.offset,
+                len: node.span.len(),
+            });
         }
         match kind {
             "ClusterConfiguration" => cluster_configuration(doc, sink),

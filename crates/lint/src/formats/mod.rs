@@ -76,11 +76,34 @@ pub struct Problem {
     pub help: String,
 }
 
-/// Where readers put what they find.
+/// A fact whose problem depends on the release the file is judged at: the reader records it, and
+/// judging decides at each target (so that `--from` reads a file once for every step).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Deferred {
+    /// A command line's `--emulated-version` (merge group `group`), written at `offset..+len`:
+    /// component-base refuses a version newer than the binary.
+    Emulated {
+        group: usize,
+        version: Version,
+        offset: usize,
+        len: usize,
+    },
+    /// A kubeadm API version that kubeadm stops reading at `removed`, written at `offset..+len`.
+    KubeadmApi {
+        api: String,
+        removed: Version,
+        offset: usize,
+        len: usize,
+    },
+}
+
+/// Where readers put what they find. Nothing here depends on the target release.
+#[derive(Clone)]
 pub struct Sink<'a> {
     pub src: &'a str,
-    pub target: Version,
     pub settings: Vec<Setting>,
+    /// Facts whose problems depend on the target (see [`Deferred`]).
+    pub deferred: Vec<Deferred>,
     pub problems: Vec<Problem>,
     /// Groups whose settings the component ignores (kube-proxy flags next to `--config`): they
     /// are reported once as such and not judged.
@@ -163,11 +186,11 @@ pub struct Overflow {
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(src: &'a str, target: Version) -> Self {
+    pub fn new(src: &'a str) -> Self {
         Sink {
             src,
-            target,
             settings: Vec::new(),
+            deferred: Vec::new(),
             problems: Vec::new(),
             ignored_groups: Vec::new(),
             recognised: false,
@@ -182,8 +205,8 @@ impl<'a> Sink<'a> {
     pub fn nested<'b>(&self, src: &'b str) -> Sink<'b> {
         Sink {
             src,
-            target: self.target,
             settings: Vec::new(),
+            deferred: Vec::new(),
             problems: Vec::new(),
             ignored_groups: Vec::new(),
             recognised: false,
@@ -211,6 +234,14 @@ impl<'a> Sink<'a> {
         for mut p in nested.problems {
             p.offset = remap(p.offset);
             self.problems.push(p);
+        }
+        for mut d in nested.deferred {
+            match &mut d {
+                Deferred::Emulated { offset, .. } | Deferred::KubeadmApi { offset, .. } => {
+                    *offset = remap(*offset);
+                }
+            }
+            self.deferred.push(d);
         }
     }
 
@@ -510,18 +541,17 @@ impl<'a> Sink<'a> {
         let parsed = flags::emulated_kube_version(value)
             .map(|v| v.parse::<Version>().map_err(|_| v.to_string()));
         match parsed {
-            // component-base refuses a version newer than the binary.
-            Some(Ok(version)) if version > self.target => self.problem(Problem::at(
-                FindingKind::InvalidValue,
-                None,
-                at,
-                format!("--emulated-version {version} is newer than the binary ({}): the component fails with `emulation version {version} is not between [..., {}]`", self.target, self.target),
-                format!("emulate {} or an older supported version", self.target),
-            )),
+            // Whether the binary is older than this is for judging, at each target.
             Some(Ok(version)) => {
                 for s in self.settings.iter_mut().filter(|s| s.group == group) {
                     s.emulated = Some(version);
                 }
+                self.deferred.push(Deferred::Emulated {
+                    group,
+                    version,
+                    offset: at.span.start.offset,
+                    len: at.span.len(),
+                });
             }
             Some(Err(text)) => self.problem(Problem::at(
                 FindingKind::InvalidValue,
