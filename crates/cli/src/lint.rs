@@ -279,34 +279,24 @@ pub fn run(mut args: LintArgs) -> u8 {
         };
         let mut handle = |input: &Input, outcome: Linted| -> std::io::Result<()> {
             let name = input.name.as_str();
-            let (src, report) = match outcome {
-                Ok((src, Ok(report))) => (src, report),
-                Ok((src, Err(e))) => {
-                    let src = Some(src.as_str()).filter(|s| !s.is_empty());
-                    emitter.file(name, render::Outcome::Failed { src, error: &e })?;
-                    errors.push((input.name.clone(), e));
-                    return Ok(());
-                }
-                Err(e) => {
-                    emitter.file(
+            let (src, error) = match outcome {
+                Ok((src, Ok(report))) => {
+                    let findings = tally.add(name, report, &mut config, &mut baseline, args.strict);
+                    return emitter.file(
                         name,
-                        render::Outcome::Failed {
-                            src: None,
-                            error: &e,
+                        render::Outcome::Linted {
+                            src: &src,
+                            findings: &findings,
                         },
-                    )?;
-                    errors.push((input.name.clone(), e));
-                    return Ok(());
+                    );
                 }
+                Ok((src, Err(e))) => (Some(src), e),
+                Err(e) => (None, e),
             };
-            let findings = tally.add(name, report, &mut config, &mut baseline, args.strict);
-            emitter.file(
-                name,
-                render::Outcome::Linted {
-                    src: &src,
-                    findings: &findings,
-                },
-            )
+            let src = src.as_deref().filter(|s| !s.is_empty());
+            emitter.file(name, render::Outcome::Failed { src, error: &error })?;
+            errors.push((input.name.clone(), error));
+            Ok(())
         };
         if args.node {
             // Every file first: each is judged with the others' kubelet settings.
@@ -376,7 +366,11 @@ pub fn run(mut args: LintArgs) -> u8 {
         }
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let [e, w, i] = tally.counts;
+        let render::Counts {
+            error: e,
+            warning: w,
+            info: i,
+        } = tally.counts;
         say!(
             "gatecheck {target_text}: {} checked ({} read, {} with gate settings), {}, {}, {}{}",
             plural(inputs.len(), "file", "files"),
@@ -398,11 +392,7 @@ pub fn run(mut args: LintArgs) -> u8 {
     let fail_at = threshold(args.fail_on);
     if !errors.is_empty() {
         2
-    } else if [Severity::Error, Severity::Warning, Severity::Info]
-        .iter()
-        .zip(tally.counts)
-        .any(|(s, n)| n > 0 && *s >= fail_at)
-    {
+    } else if tally.counts.any_at_or_above(fail_at) {
         1
     } else {
         0
@@ -554,7 +544,7 @@ struct Tally {
     /// The first declared version, then the first of each other minor (all the note names).
     declared: Vec<(Version, String)>,
     /// Findings reported, by severity: error, warning, info.
-    counts: [usize; 3],
+    counts: render::Counts,
 }
 
 impl Tally {
@@ -611,11 +601,7 @@ impl Tally {
             })
             .collect();
         for f in &kept {
-            self.counts[match f.severity {
-                Severity::Error => 0,
-                Severity::Warning => 1,
-                Severity::Info => 2,
-            }] += 1;
+            self.counts.add(f.severity);
         }
         kept
     }

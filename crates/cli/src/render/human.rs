@@ -226,11 +226,7 @@ impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
                 "Upgrade notes {} → {}, for the components these files configure ({}): what changes without any setting changing",
                 u.from,
                 u.to,
-                if u.components.is_empty() {
-                    "none found".to_string()
-                } else {
-                    u.components.join(", ")
-                }
+                u.components_or("none found")
             )?;
             for n in &u.steps {
                 let parts = n.parts();

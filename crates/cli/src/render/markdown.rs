@@ -16,7 +16,7 @@ pub struct Markdown<W: std::io::Write> {
     out: W,
     target: String,
     rows: String,
-    counts: [usize; 3],
+    counts: super::Counts,
 }
 
 impl<W: std::io::Write> Markdown<W> {
@@ -25,7 +25,7 @@ impl<W: std::io::Write> Markdown<W> {
             out,
             target: target.to_string(),
             rows: String::new(),
-            counts: [0; 3],
+            counts: super::Counts::default(),
         }
     }
 
@@ -55,21 +55,21 @@ impl<W: std::io::Write> super::Emitter for Markdown<W> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
         if let super::Outcome::Linted { findings, .. } = outcome {
             for f in findings {
-                if self.counts.iter().sum::<usize>() < super::MAX_SHOWN {
+                if self.counts.total() < super::MAX_SHOWN {
                     self.row(name, f);
                 }
-                self.counts[match f.severity {
-                    Severity::Error => 0,
-                    Severity::Warning => 1,
-                    Severity::Info => 2,
-                }] += 1;
+                self.counts.add(f.severity);
             }
         }
         Ok(())
     }
 
     fn finish(&mut self, s: &super::Summary<'_>) -> std::io::Result<()> {
-        let [e, w, i] = self.counts;
+        let super::Counts {
+            error: e,
+            warning: w,
+            info: i,
+        } = self.counts;
         let verdict = if e > 0 || !s.errors.is_empty() {
             "❌"
         } else if w > 0 {
@@ -112,11 +112,7 @@ impl<W: std::io::Write> super::Emitter for Markdown<W> {
                 "### Upgrade notes {} → {}\n\nWhat changes for {} without any setting changing:\n\n",
                 u.from,
                 u.to,
-                if u.components.is_empty() {
-                    "these files".to_string()
-                } else {
-                    u.components.join(", ")
-                }
+                u.components_or("these files")
             ));
             for n in &u.steps {
                 let parts = n.parts();

@@ -15,7 +15,7 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 
-use gatecheck_lint::{Finding, InputError};
+use gatecheck_lint::{Finding, InputError, Severity};
 use std::borrow::Cow;
 
 /// Findings shown per file in human output and JUnit listings, and rows in the Markdown table;
@@ -49,6 +49,17 @@ pub struct Step {
     pub removed: Vec<&'static str>,
 }
 
+impl Upgrade {
+    /// The components, listed, or `none` when the files configure none gatecheck knows.
+    pub fn components_or(&self, none: &str) -> String {
+        if self.components.is_empty() {
+            none.to_string()
+        } else {
+            self.components.join(", ")
+        }
+    }
+}
+
 impl Step {
     /// "on by default: A, B" and so on, for the kinds of change this step has.
     pub fn parts(&self) -> Vec<String> {
@@ -63,6 +74,39 @@ impl Step {
         .filter(|(_, v)| !v.is_empty())
         .map(|(what, v)| format!("{what}: {}", v.join(", ")))
         .collect()
+    }
+}
+
+/// Findings counted by severity.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counts {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, severity: Severity) {
+        *match severity {
+            Severity::Error => &mut self.error,
+            Severity::Warning => &mut self.warning,
+            Severity::Info => &mut self.info,
+        } += 1;
+    }
+
+    pub fn total(&self) -> usize {
+        self.error + self.warning + self.info
+    }
+
+    /// Whether any finding is at or above `severity`.
+    pub fn any_at_or_above(&self, severity: Severity) -> bool {
+        [
+            (Severity::Error, self.error),
+            (Severity::Warning, self.warning),
+            (Severity::Info, self.info),
+        ]
+        .iter()
+        .any(|(s, n)| *n > 0 && *s >= severity)
     }
 }
 
