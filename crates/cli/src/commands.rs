@@ -282,7 +282,7 @@ pub fn diff(
             let text = match std::fs::read_to_string(path) {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("error: {}: {e}", path.display());
+                    say!("error: {}: {e}", path.display());
                     return 2;
                 }
             };
@@ -297,7 +297,7 @@ pub fn diff(
             match gatecheck_lint::settings(&path.display().to_string(), &text, &options) {
                 Ok(s) => set.extend(s.into_iter().map(|s| s.gate)),
                 Err(e) => {
-                    eprintln!("error: {}: {e}", path.display());
+                    say!("error: {}: {e}", path.display());
                     return 2;
                 }
             }

@@ -9,14 +9,6 @@ use gatecheck_lint::{lint_source, Finding, InputError, Options, Severity};
 use gatecheck_rules::Version;
 use std::path::PathBuf;
 
-/// `eprintln!` with control characters escaped: these messages name files and quote the
-/// configuration, which a pull request controls, and must not act on a terminal or a CI log.
-macro_rules! say {
-    ($($arg:tt)*) => {
-        eprintln!("{}", crate::render::escape(&format!($($arg)*)))
-    };
-}
-
 fn is_flags_file(input: &Input, src: &str) -> bool {
     match input
         .path

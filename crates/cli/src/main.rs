@@ -1,6 +1,14 @@
 //! The `gatecheck` binary: arguments, file discovery and rendering. The work is in the
 //! `gatecheck-lint` (files to findings) and `gatecheck-rules` (gate history) crates.
 
+/// `eprintln!` with control characters escaped: these messages name files and quote the
+/// configuration, which a pull request controls, and must not act on a terminal or a CI log.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", crate::render::escape(&format!($($arg)*)))
+    };
+}
+
 mod commands;
 mod config;
 mod discover;
