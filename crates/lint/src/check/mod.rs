@@ -119,7 +119,9 @@ pub fn lint_each<'a>(
 
 /// Every gate setting of one file, without judging them (`gatecheck diff --only-affecting`).
 pub fn settings(name: &str, src: &str, options: &Options) -> Result<Vec<Setting>, InputError> {
-    Ok(read(name, src, options)?.settings)
+    let mut sink = read(name, src, options)?;
+    decide_deferred(&mut sink, options.target);
+    Ok(sink.settings)
 }
 
 /// The kubelet settings of one file, located as `file:line:column`, to merge into the node's
@@ -129,7 +131,8 @@ pub fn kubelet_settings(
     src: &str,
     options: &Options,
 ) -> Result<Vec<Setting>, InputError> {
-    let sink = read(name, src, options)?;
+    let mut sink = read(name, src, options)?;
+    decide_deferred(&mut sink, options.target);
     let lines = Lines::new(src);
     Ok(sink
         .settings
@@ -296,21 +299,20 @@ impl Make<'_> {
     }
 }
 
-/// The problems that depend on the target (see [`Deferred`]), decided at `target`.
+/// What depends on the target (see [`Deferred`]), decided at `target`: the problems, and the
+/// version each command line's settings are judged at. One pass over the settings.
 fn decide_deferred(sink: &mut Sink<'_>, target: Version) {
+    let mut emulated: std::collections::HashMap<usize, Version> = Default::default();
     for d in std::mem::take(&mut sink.deferred) {
         match d {
             // component-base refuses a version newer than the binary; the group's settings are
             // then judged as the binary's own.
             Deferred::Emulated {
-                group,
                 version,
                 offset,
                 len,
+                ..
             } if version > target => {
-                for s in sink.settings.iter_mut().filter(|s| s.group == group) {
-                    s.emulated = None;
-                }
                 sink.problem(Problem::span(
                     FindingKind::InvalidValue,
                     None,
@@ -320,7 +322,9 @@ fn decide_deferred(sink: &mut Sink<'_>, target: Version) {
                     format!("emulate {target} or an older supported version"),
                 ));
             }
-            Deferred::Emulated { .. } => {}
+            Deferred::Emulated { group, version, .. } => {
+                emulated.insert(group, version);
+            }
             Deferred::KubeadmApi {
                 api,
                 removed,
@@ -335,6 +339,11 @@ fn decide_deferred(sink: &mut Sink<'_>, target: Version) {
                 "run `kubeadm config migrate` to move the file to kubeadm.k8s.io/v1beta4",
             )),
             Deferred::KubeadmApi { .. } => {}
+        }
+    }
+    if !emulated.is_empty() {
+        for s in &mut sink.settings {
+            s.emulated = emulated.get(&s.group).copied();
         }
     }
 }

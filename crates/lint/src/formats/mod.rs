@@ -81,7 +81,8 @@ pub struct Problem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Deferred {
     /// A command line's `--emulated-version` (merge group `group`), written at `offset..+len`:
-    /// component-base refuses a version newer than the binary.
+    /// the group's settings are judged at that version, and component-base refuses a version
+    /// newer than the binary.
     Emulated {
         group: usize,
         version: Version,
@@ -505,7 +506,15 @@ impl<'a> Sink<'a> {
     /// kube-proxy reads `--feature-gates` only without `--config` (cmd/kube-proxy/app/options.go:
     /// "ignored if a config file is specified by --config"): reports the settings of `group`.
     pub fn kube_proxy_flags_ignored(&mut self, group: usize) {
-        let Some(first) = self.settings.iter().find(|s| s.group == group) else {
+        // The group's settings are the last ones read: found from the end, not by a search of
+        // every setting of the file per command line.
+        let Some(first) = self
+            .settings
+            .iter()
+            .rev()
+            .take_while(|s| s.group == group)
+            .last()
+        else {
             return;
         };
         let (offset, len) = (first.offset, first.len);
@@ -535,17 +544,15 @@ impl<'a> Sink<'a> {
         }
     }
 
-    /// Applies a command line's `--emulated-version` to the settings of its group. A version the
-    /// flag cannot hold is reported where it is written.
+    /// Records a command line's `--emulated-version` for the settings of its group (all of them
+    /// are read by then), applied when judging at a target. A version the flag cannot hold is
+    /// reported where it is written.
     fn emulate(&mut self, group: usize, value: &str, at: &Node) {
         let parsed = flags::emulated_kube_version(value)
             .map(|v| v.parse::<Version>().map_err(|_| v.to_string()));
         match parsed {
             // Whether the binary is older than this is for judging, at each target.
             Some(Ok(version)) => {
-                for s in self.settings.iter_mut().filter(|s| s.group == group) {
-                    s.emulated = Some(version);
-                }
                 self.deferred.push(Deferred::Emulated {
                     group,
                     version,
