@@ -46,13 +46,13 @@ fn ceil(s: &str, mut i: usize) -> usize {
 
 impl Window {
     /// The window around `offset..offset+len` of `src`.
-    /// `starts` are the offsets where the file's lines start (see [`line_starts`]).
-    fn around(name: &str, src: &str, starts: &[usize], offset: usize, len: usize) -> Window {
+    /// `line` is the 0-based line of `offset`, which the finding or error already knows (the
+    /// linter computed it once per file): no line is counted here.
+    fn around(name: &str, src: &str, line: usize, offset: usize, len: usize) -> Window {
         let offset = floor(src, offset);
         let end = ceil(src, offset + len);
         let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line_end = src[offset..].find('\n').map_or(src.len(), |i| offset + i);
-        let line = starts.partition_point(|&s| s <= line_start).max(1) - 1;
         let (start, stop) = if line_end - line_start > LONG_LINE {
             // A long line: some columns either side, no neighbouring lines.
             (
@@ -125,16 +125,8 @@ impl SourceCode for Window {
     }
 }
 
-/// Where each line of `src` starts: computed once per file with findings, so that each
-/// finding's excerpt costs its window, not its offset.
-pub fn line_starts(src: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1))
-        .collect()
-}
-
-/// One finding as a diagnostic with its excerpt; `starts` are `src`'s [`line_starts`].
-pub fn finding(name: &str, src: &str, starts: &[usize], f: &Finding) -> String {
+/// One finding as a diagnostic with its excerpt.
+pub fn finding(name: &str, src: &str, f: &Finding) -> String {
     let severity = match f.severity {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
@@ -145,7 +137,7 @@ pub fn finding(name: &str, src: &str, starts: &[usize], f: &Finding) -> String {
         (Some(g), None) => escape(g).into_owned(),
         _ => f.kind.name().to_string(),
     };
-    let window = Window::around(name, src, starts, f.offset, f.len.max(1));
+    let window = Window::around(name, src, f.line.saturating_sub(1), f.offset, f.len.max(1));
     let end = ceil(src, f.offset + f.len.max(1)).min(window.base + window.text.len());
     let start = floor(src, f.offset).max(window.base);
     let diag = MietteDiagnostic::new(escape(&f.message).into_owned())
@@ -168,7 +160,10 @@ pub fn error(name: &str, src: Option<&str>, e: &InputError) -> String {
                 .map(char::len_utf8)
                 .sum();
             let at = (start + col_bytes).min(src.len());
-            let window = Window::around(name, src, &line_starts(src), at, 0);
+            // One error per file: its line is counted where it is, however far off the error's
+            // own line number is.
+            let line0 = memchr::memchr_iter(b'\n', &src.as_bytes()[..at]).count();
+            let window = Window::around(name, src, line0, at, 0);
             let diag = diag.with_label(LabeledSpan::at(at..at, "here"));
             format!("{:?}", Report::new(diag).with_source_code(window))
         }
@@ -195,13 +190,8 @@ impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
         match outcome {
             super::Outcome::Linted { src, findings } => {
-                let starts = if findings.is_empty() {
-                    Vec::new()
-                } else {
-                    line_starts(src)
-                };
                 for f in findings.iter().take(super::MAX_SHOWN) {
-                    writeln!(self.out, "{}", finding(name, src, &starts, f))?;
+                    writeln!(self.out, "{}", finding(name, src, f))?;
                 }
                 if findings.len() > super::MAX_SHOWN {
                     writeln!(
@@ -256,7 +246,7 @@ mod tests {
             "Y=true,".repeat(5000)
         );
         let at = src.find("X=true").unwrap();
-        let w = Window::around("f", &src, &line_starts(&src), at, 1);
+        let w = Window::around("f", &src, 1, at, 1);
         assert!(w.text.len() <= 2 * SIDE + 2);
         assert_eq!(&src[w.base..w.base + w.text.len()], w.text);
         assert_eq!(w.line, 1);
