@@ -3,9 +3,11 @@
 //! findings are a reviewed snapshot, fixtures/real/EXPECTED.txt; after an intended change,
 //! regenerate it with `GATECHECK_UPDATE_SNAPSHOTS=1 cargo test --test corpus` and review the diff.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::PathBuf;
+
+#[path = "support/snapshot.rs"]
+mod snapshot;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -39,14 +41,7 @@ fn corpus_of_real_files() {
 
     let mut lines: Vec<String> = Vec::new();
     for target in TARGETS {
-        let out = Command::cargo_bin("gatecheck")
-            .unwrap()
-            .current_dir(&real)
-            .args(["--target", target, "--format", "json"])
-            .args(&files)
-            .output()
-            .unwrap();
-        let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let v = snapshot::report(&real, target, &files);
         assert_eq!(
             v["errors"],
             serde_json::json!([]),
@@ -67,34 +62,8 @@ fn corpus_of_real_files() {
                 .any(|f| f["file"] == *file && (f["code"] == "GC019" || f["code"] == "GC020"));
             assert!(said, "{file} is neither read nor reported as not read");
         }
-        for f in v["findings"].as_array().unwrap() {
-            lines.push(format!(
-                "{target} {}:{}:{} {} {}",
-                f["file"].as_str().unwrap(),
-                f["line"],
-                f["column"],
-                f["code"].as_str().unwrap(),
-                f["gate"].as_str().unwrap_or("-")
-            ));
-        }
+        lines.extend(snapshot::finding_lines(target, &v));
     }
     let text = lines.join("\n") + "\n";
-    let path = real.join("EXPECTED.txt");
-    if std::env::var_os("GATECHECK_UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, &text).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    if want != text {
-        let missing: Vec<&str> = want
-            .lines()
-            .filter(|l| !text.contains(l))
-            .take(10)
-            .collect();
-        let extra: Vec<&str> = text
-            .lines()
-            .filter(|l| !want.contains(l))
-            .take(10)
-            .collect();
-        panic!("corpus findings differ from fixtures/real/EXPECTED.txt\nmissing: {missing:#?}\nnew: {extra:#?}");
-    }
+    snapshot::compare(&real.join("EXPECTED.txt"), &text);
 }

@@ -18,6 +18,7 @@
 //! ```
 
 pub mod check;
+mod embed;
 pub mod findings;
 pub mod flags;
 pub mod formats;

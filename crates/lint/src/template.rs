@@ -25,7 +25,149 @@ pub fn has_markup(text: &str) -> bool {
             (b[i], b.get(i + 1)),
             (b'{', Some(b'{' | b'%')) | (b'$', Some(b'{'))
         )
+    }) || memchr::memmem::find(b, b"%{").is_some()
+}
+
+/// A template with its markup set aside, byte for byte as long as the original so every
+/// position stays where it is: statements (`{% if %}`, `{{- end }}`, Terraform `%{ for }`) and
+/// comments become spaces, so both branches of a conditional are read; an expression becomes an
+/// envsubst-shaped placeholder of the same length (`{{ .Values.x }}` reads `${_.Values.x__}`),
+/// which readers never take for a gate; an expression alone on a line where no value is expected
+/// (a Helm `include`) becomes a comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Masked {
+    pub text: String,
+    /// Byte ranges of conditional blocks (`if` to its end), for saying a setting is in one.
+    pub conditionals: Vec<(usize, usize)>,
+    /// Byte ranges of the expressions turned into placeholders.
+    pub placeholders: Vec<(usize, usize)>,
+}
+
+impl Masked {
+    /// `message` about the text at `offset` with the placeholders near it written as they are
+    /// in the original (`src`).
+    pub fn unmask(&self, src: &str, message: &str, offset: usize) -> String {
+        let mut out = message.to_string();
+        let first = self.placeholders.partition_point(|&(_, e)| e <= offset);
+        for &(s, e) in self.placeholders[first..].iter().take(16) {
+            let (Some(masked), Some(original)) = (self.text.get(s..e), src.get(s..e)) else {
+                continue;
+            };
+            // Messages quote at most 80 characters: the placeholder may be cut short there.
+            let mut k = masked.len().min(out.len());
+            while k > 6 && !(out.contains(&masked[..k]) && original.is_char_boundary(k)) {
+                k -= 1;
+            }
+            if k > 6 {
+                out = out.replacen(&masked[..k], &original[..k], 1);
+            }
+        }
+        out
+    }
+}
+
+/// The markup of `src` set aside, or `None` where it has none of Go, Jinja or Terraform's.
+pub fn mask(src: &str) -> Option<Masked> {
+    let b = src.as_bytes();
+    let mut out = b.to_vec();
+    let mut conditionals = Vec::new();
+    let mut placeholders = Vec::new();
+    // Open blocks: the start of an `if`, or `None` for loops and definitions.
+    let mut open: Vec<Option<usize>> = Vec::new();
+    let mut changed = false;
+    let mut i = 0;
+    while let Some(k) = memchr::memchr2(b'{', b'%', &b[i..]) {
+        let at = i + k;
+        let (close, statement) = match (b[at], b.get(at + 1)) {
+            (b'{', Some(b'{')) => ("}}", false),
+            (b'{', Some(b'%')) => ("%}", true),
+            (b'{', Some(b'#')) => ("#}", true),
+            (b'%', Some(b'{')) => ("}", true),
+            _ => {
+                i = at + 1;
+                continue;
+            }
+        };
+        let Some(e) = src[at + 2..].find(close) else {
+            break;
+        };
+        let end = at + 2 + e + close.len();
+        let inner = src[at + 2..end - close.len()]
+            .trim_matches(|c: char| c == '-' || c == '~' || c == '+' || c.is_whitespace());
+        let word = inner
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let go_statement = matches!(
+            word,
+            "if" | "else" | "end" | "range" | "with" | "define" | "block" | "break" | "continue"
+        ) || inner.starts_with("/*");
+        let comment = b[at + 1] == b'#';
+        if (statement || go_statement) && !comment {
+            match word {
+                "if" => open.push(Some(at)),
+                "for" | "range" | "with" | "define" | "block" | "macro" | "call" | "filter" => {
+                    open.push(None)
+                }
+                "set" if !inner.contains('=') => open.push(None),
+                w if w.starts_with("end") => {
+                    if let Some(Some(start)) = open.pop() {
+                        conditionals.push((start, end));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let multiline = src[at..end].contains('\n');
+        let whole_line = {
+            let line_start = src[..at].rfind('\n').map_or(0, |n| n + 1);
+            let line_end = src[end..].find('\n').map_or(src.len(), |n| end + n);
+            src[line_start..at].trim().is_empty() && src[end..line_end].trim().is_empty()
+        };
+        // After `featureGates:` an expression is the gates' value; after any other key, a block
+        // the template inserts (`{{- toYaml . | nindent 4 }}`).
+        let before = src[..at].trim_end();
+        let value_expected = before.ends_with(':')
+            && crate::embed::mentions_gates(&before[before.rfind('\n').map_or(0, |n| n + 1)..]);
+        let slot = &mut out[at..end];
+        if statement || go_statement || multiline {
+            blank(slot);
+        } else if whole_line && !value_expected {
+            blank(slot);
+            slot[0] = b'#';
+        } else {
+            placeholders.push((at, end));
+            for (n, c) in slot.iter_mut().enumerate() {
+                let keep = c.is_ascii_alphanumeric() || *c == b'.' || *c == b'_';
+                *c = match n {
+                    0 => b'$',
+                    1 => b'{',
+                    _ if n + 1 == end - at => b'}',
+                    _ if keep => *c,
+                    _ => b'_',
+                };
+            }
+        }
+        changed = true;
+        i = end;
+    }
+    if !changed {
+        return None;
+    }
+    // Only ASCII replaced whole tags, which start and end on ASCII delimiters.
+    let text = String::from_utf8(out).ok()?;
+    conditionals.sort_unstable();
+    Some(Masked {
+        text,
+        conditionals,
+        placeholders,
     })
+}
+
+fn blank(slot: &mut [u8]) {
+    for c in slot.iter_mut().filter(|c| **c != b'\n') {
+        *c = b' ';
+    }
 }
 
 /// Every placeholder in `text`, in order.
@@ -119,6 +261,35 @@ pub fn find(text: &str) -> Vec<Placeholder> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masking_keeps_positions_and_both_branches() {
+        let src = "kind: KubeletConfiguration\n{%- if gates %}\nfeatureGates:\n  A: {{ a }}\n{% else %}\n  B: true\n{% endif %}\n{# c #}\nname: \"{{ .Values.name | quote }}\"\n";
+        let m = mask(src).unwrap();
+        assert_eq!(m.text.len(), src.len());
+        assert_eq!(m.text.find("featureGates"), src.find("featureGates"));
+        assert!(m.text.contains("  A: ${_a__}\n"), "{}", m.text);
+        assert!(m.text.contains("  B: true"));
+        assert!(!m.text.contains('%') && !m.text.contains('#'));
+        assert_eq!(m.conditionals.len(), 1);
+        let (s, e) = m.conditionals[0];
+        assert!(src[s..e].starts_with("{%- if") && src[s..e].ends_with("{% endif %}"));
+        gatecheck_yaml::parse(&m.text).unwrap();
+        // A Helm include alone on a line is set aside; one after a key is the key's value.
+        let helm = "metadata:\n  labels:\n    {{- include \"x\" . | nindent 4 }}\nfeatureGates:\n  {{ toYaml .Values.g }}\n";
+        let m = mask(helm).unwrap();
+        let docs = gatecheck_yaml::parse(&m.text).unwrap();
+        let gates = docs[0].root.get("featureGates").unwrap().as_str().unwrap();
+        assert!(gates.starts_with("${"), "{gates}");
+        assert!(find(gates).len() == 1);
+        assert!(mask("a: b\n").is_none());
+        // Terraform directives.
+        let tf = "%{ for g in gates ~}\n--feature-gates=${g}\n%{ endfor ~}\n";
+        assert_eq!(
+            mask(tf).unwrap().text.trim_start().chars().next(),
+            Some('-')
+        );
+    }
 
     #[test]
     fn envsubst_defaults_lose_their_quotes() {

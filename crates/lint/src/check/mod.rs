@@ -348,6 +348,23 @@ fn decide_deferred(sink: &mut Sink<'_>, target: Version) {
     }
 }
 
+/// Findings in a template's conditional block say that they hold only when it is rendered.
+fn in_conditionals(conditionals: &[(usize, usize)], findings: &mut [Finding]) {
+    if conditionals.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut().filter(|f| f.gate.is_some()) {
+        if conditionals
+            .iter()
+            .any(|&(s, e)| s <= f.offset && f.offset < e)
+        {
+            f.message.push_str(
+                " (in a conditional block of the template: this holds where that branch is rendered)",
+            );
+        }
+    }
+}
+
 fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
     let rules = Rules::embedded();
     lifecycle::new_file();
@@ -422,6 +439,7 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
     out.sort_by_key(|f| (f.offset, f.kind));
     out.dedup_by(|a, b| a.offset == b.offset && a.kind == b.kind);
     let mut out = one_finding_per_setting(out);
+    in_conditionals(&sink.conditionals, &mut out);
     file::apply_inline_ignores(src, &make, &mut out);
     Report {
         findings: out,

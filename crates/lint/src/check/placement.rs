@@ -73,7 +73,9 @@ pub(super) fn irrelevant_component(
     make: &Make<'_>,
     out: &mut Vec<Finding>,
 ) {
+    // Where the component is not known, nothing can be said of whom the gate concerns.
     let relevant = gate.components.is_empty()
+        || s.components.is_empty()
         || s.components
             .iter()
             .any(|c| gate.components.contains(c) || !c.shares_core_registry());

@@ -3,9 +3,8 @@
 
 use super::Options;
 use crate::findings::FindingKind;
-use crate::formats::{self, Problem, Sink};
-use crate::{flags, InputError};
-use gatecheck_rules::Component;
+use crate::formats::{Problem, Sink};
+use crate::{flags, template, InputError};
 
 /// Every setting and problem the readers find in one file.
 pub(super) fn read<'a>(
@@ -23,32 +22,18 @@ pub(super) fn read<'a>(
             };
             let mut nested = sink.nested(body);
             for doc in &docs {
-                if let Some(format) = formats::ALL.iter().find(|f| f.detect(&doc.root)) {
-                    nested.recognised = true;
-                    format.extract(&doc.root, &mut nested);
-                }
+                crate::embed::read_doc(&doc.root, &mut nested, 0);
             }
             sink.recognised |= nested.recognised;
             sink.absorb(nested, |o| o + start);
         }
     } else if options.flags_file {
         read_flags_file(name, src, options, &mut sink)?;
+    } else if let Some(masked) = crate::template::mask(src) {
+        read_template(name, src, &masked, &mut sink);
     } else {
         let docs = match gatecheck_yaml::parse(src) {
             Ok(docs) => docs,
-            // An unrendered template (a Helm chart's templates/, a Jinja .yaml.j2) is often not
-            // YAML until it is rendered: say so, once, where parsing stopped.
-            Err(e) if crate::template::has_markup(src) => {
-                sink.problem(Problem::span(
-                    FindingKind::Template,
-                    None,
-                    e.pos.offset.min(src.len()),
-                    1,
-                    format!("{name} is a template that is not YAML until it is rendered ({}): gatecheck cannot read its feature gates", e.message),
-                    "render it and check the result (for example `helm template ... | gatecheck --target X -`)",
-                ));
-                return Ok(sink);
-            }
             Err(e) => {
                 return Err(InputError {
                     message: format!("invalid YAML: {}", e.message),
@@ -58,56 +43,47 @@ pub(super) fn read<'a>(
             }
         };
         for doc in &docs {
-            repeated_gate_keys(&doc.root, &mut sink, 0);
-            match formats::ALL.iter().find(|f| f.detect(&doc.root)) {
-                Some(format) => {
-                    sink.recognised = true;
-                    format.extract(&doc.root, &mut sink);
-                }
-                None => {
-                    let found = formats::generic::extract(&doc.root, &mut sink);
-                    sink.fallback.kubernetes += found.kubernetes;
-                    sink.fallback.foreign += found.foreign;
-                }
-            }
+            crate::embed::read_doc(&doc.root, &mut sink, 0);
         }
     }
     not_read(src, &mut sink);
     Ok(sink)
 }
 
-/// A feature-gate key written twice in one map: the components' strict decoding refuses the
-/// file (`key "featureGates" already set in map`), and tools that do not keep only one of them.
-fn repeated_gate_keys(node: &gatecheck_yaml::Node, sink: &mut Sink<'_>, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    if let Some(map) = node.as_map() {
-        let mut seen: Vec<&str> = Vec::new();
-        for (key, value) in map {
-            if let Some(k) = key.as_str() {
-                // Only gate keys are remembered: a map of thousands of other keys costs one
-                // pass, not one look-back per key.
-                let gate_key = matches!(k, "featureGates" | "feature-gates" | "--feature-gates");
-                if gate_key && seen.contains(&k) {
-                    sink.problem(Problem::at(
-                        FindingKind::InvalidValue,
-                        None,
-                        key,
-                        format!("`{k}` is set a second time in this map: the component's strict decoding refuses the file (`key \"{k}\" already set in map`), and lenient readers keep only one of the two"),
-                        "merge the two into one",
-                    ));
-                }
-                if gate_key {
-                    seen.push(k);
+/// A Go, Helm, Jinja or Terraform template, read around its markup (see [`template::mask`]):
+/// what is written literally is judged where it is written. Where the rest is still not YAML,
+/// a file that mentions feature gates says it could not be read; any other says nothing.
+fn read_template(name: &str, src: &str, masked: &template::Masked, sink: &mut Sink<'_>) {
+    sink.conditionals.extend_from_slice(&masked.conditionals);
+    match gatecheck_yaml::parse(&masked.text) {
+        Ok(docs) => {
+            let mut nested = sink.nested(&masked.text);
+            nested.template = true;
+            for doc in &docs {
+                crate::embed::read_doc(&doc.root, &mut nested, 0);
+            }
+            for p in &mut nested.problems {
+                if p.kind == FindingKind::Template {
+                    p.message = masked.unmask(src, &p.message, p.offset);
                 }
             }
-            repeated_gate_keys(value, sink, depth + 1);
+            sink.recognised |= nested.recognised;
+            sink.fallback.kubernetes += nested.fallback.kubernetes;
+            sink.fallback.foreign += nested.fallback.foreign;
+            sink.absorb(nested, |o| o);
         }
-    } else if let Some(items) = node.as_seq() {
-        for item in items {
-            repeated_gate_keys(item, sink, depth + 1);
+        Err(e) if crate::embed::mentions_gates(src) => {
+            sink.problem(Problem::span(
+                FindingKind::Template,
+                None,
+                e.pos.offset.min(src.len()),
+                1,
+                format!("{name} is a template that is not YAML until it is rendered ({}): gatecheck cannot read its feature gates", e.message),
+                "render it and check the result (for example `helm template ... | gatecheck --target X -`)",
+            ));
         }
+        // A template of an application that sets no gate: nothing to say.
+        Err(_) => {}
     }
 }
 
@@ -162,51 +138,7 @@ fn read_flags_file(
     {
         return Ok(());
     }
-    // A command line names its program: `kube-apiserver --feature-gates=...`,
-    // `/usr/local/bin/kubelet \`.
-    let program = src.lines().filter(live).find_map(|l| {
-        let first = l.split_whitespace().next()?;
-        let base = first.rsplit('/').next().unwrap_or(first);
-        Component::ALL.into_iter().find(|c| c.as_str() == base)
-    });
-    // The file's name may say whose flags it holds (microk8s `args/kube-apiserver`,
-    // `kube-proxy.env`); the longest component name it contains wins.
-    let base = name.rsplit('/').next().unwrap_or(name);
-    let named = Component::ALL
-        .into_iter()
-        .filter(|c| base.contains(c.as_str()))
-        .max_by_key(|c| c.as_str().len());
-    let component = options
-        .component
-        .or(program)
-        .or(named)
-        .or_else(|| {
-            if src.contains("KUBELET_") || src.contains("/kubelet ") || src.contains("bin/kubelet") {
-                return Some(Component::Kubelet);
-            }
-            Component::ALL
-                .into_iter()
-                .find(|c| src.contains(&format!("bin/{} ", c.as_str())) || src.contains(&format!("bin/{}\n", c.as_str())))
-        })
-        .ok_or_else(|| InputError {
-            message: format!("cannot tell whose flags {name} holds; pass --component (for example --component kubelet)"),
-            line: None,
-            column: None,
-        })?;
-    let group = sink.group();
-    let mut line_start = 0;
-    for line in src.split_inclusive('\n') {
-        if !line.trim_start().starts_with('#') {
-            for (at, value) in flags::scan_line(line) {
-                let base = line_start + at;
-                sink.recognised = true;
-                sink.flag_value(value, Some(base), base, &[component], group);
-            }
-        }
-        line_start += line.len();
-    }
-    if component == Component::KubeProxy && src.contains("--config") {
-        sink.kube_proxy_flags_ignored(group);
-    }
+    let component = crate::embed::flags_component(name, src, options.component)?;
+    crate::embed::read_flag_lines(src, Some(component), sink);
     Ok(())
 }

@@ -29,7 +29,7 @@ fn gate_key(key: &str) -> bool {
 }
 
 /// Whether most of `names` are Kubernetes gates (of any release).
-fn mostly_kubernetes(names: &[&str]) -> bool {
+pub(crate) fn mostly_kubernetes(names: &[&str]) -> bool {
     let rules = Rules::embedded();
     let known = names
         .iter()
@@ -69,47 +69,77 @@ fn flag_text(text: &str) -> Option<&str> {
 }
 
 /// Reads the candidates of one document into `sink`, each setting marked with where it is.
-pub fn extract(doc: &Node, sink: &mut Sink<'_>) -> Found {
+/// Strings that hold documents (a ConfigMap's component config, cloud-init's `write_files`, a
+/// talhelper patch) are read as such, `embedded` levels deep already.
+pub fn extract(doc: &Node, sink: &mut Sink<'_>, embedded: usize) -> Found {
     let mut found = Found::default();
-    walk(doc, &mut Vec::new(), sink, &mut found, 0);
+    let mut walk = Walk {
+        path: Vec::new(),
+        found: &mut found,
+        embedded,
+    };
+    walk.node(doc, sink, 0);
     found
 }
 
-fn walk(node: &Node, path: &mut Vec<String>, sink: &mut Sink<'_>, found: &mut Found, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    if let Some(map) = node.as_map() {
-        for (key, value) in map {
-            let Some(k) = key.as_str() else { continue };
-            path.push(k.to_string());
-            if gate_key(k) {
-                judge(value, path, sink, found);
-            } else {
-                walk(value, path, sink, found, depth + 1);
-            }
-            path.pop();
+struct Walk<'f> {
+    path: Vec<String>,
+    found: &'f mut Found,
+    embedded: usize,
+}
+
+impl Walk<'_> {
+    fn node(&mut self, node: &Node, sink: &mut Sink<'_>, depth: usize) {
+        if depth > 64 {
+            return;
         }
-    } else if let Some(items) = node.as_seq() {
-        for (i, item) in items.iter().enumerate() {
-            path.push(format!("[{i}]"));
-            match item.as_str().and_then(flag_text) {
-                Some(text) => {
-                    let names: Vec<&str> = flags::parse(text).map(|i| i.key).collect();
-                    if mostly_kubernetes(&names) {
-                        found.kubernetes += 1;
-                        let inner = item.as_str().map_or(0, |t| t.len() - text.len());
-                        let before = sink.settings.len();
-                        let group = sink.group();
-                        sink.flag_scalar(item, inner, &[], group);
-                        mark(sink, before, path);
-                    } else if !names.is_empty() {
-                        found.foreign += 1;
-                    }
+        if let Some(map) = node.as_map() {
+            // cloud-init `write_files` and Butane entries name the file their content is.
+            let file = node.get("path").and_then(Node::as_str);
+            for (key, value) in map {
+                let Some(k) = key.as_str() else { continue };
+                self.path.push(k.to_string());
+                if gate_key(k) {
+                    judge(value, &self.path, sink, self.found);
+                } else if value.as_str().is_some_and(crate::embed::worth_reading) {
+                    let name = file.filter(|_| k == "content").unwrap_or(k);
+                    crate::embed::read_scalar(value, sink, name, self.embedded);
+                } else {
+                    self.node(value, sink, depth + 1);
                 }
-                None => walk(item, path, sink, found, depth + 1),
+                self.path.pop();
             }
-            path.pop();
+        } else if let Some(items) = node.as_seq() {
+            self.items(items, sink, depth);
+        }
+    }
+
+    fn items(&mut self, items: &[Node], sink: &mut Sink<'_>, depth: usize) {
+        for (i, item) in items.iter().enumerate() {
+            self.path.push(format!("[{i}]"));
+            self.item(item, sink, depth);
+            self.path.pop();
+        }
+    }
+
+    fn item(&mut self, item: &Node, sink: &mut Sink<'_>, depth: usize) {
+        if item.as_str().is_some_and(crate::embed::worth_reading) {
+            crate::embed::read_scalar(item, sink, "", self.embedded);
+            return;
+        }
+        let Some(text) = item.as_str().and_then(flag_text) else {
+            return self.node(item, sink, depth + 1);
+        };
+        let names: Vec<&str> = flags::parse(text).map(|i| i.key).collect();
+        if mostly_kubernetes(&names) {
+            self.found.kubernetes += 1;
+            let inner = item.as_str().map_or(0, |t| t.len() - text.len());
+            let before = sink.settings.len();
+            let group = sink.group();
+            sink.flag_scalar(item, inner, &[], group);
+            mark(sink, before, &self.path);
+        } else if !names.is_empty() {
+            self.found.foreign += 1;
         }
     }
 }
@@ -167,7 +197,7 @@ mod tests {
     fn found(src: &str) -> (Found, Vec<(String, Option<String>)>) {
         let docs = gatecheck_yaml::parse(src).unwrap();
         let mut sink = Sink::new(src);
-        let f = extract(&docs[0].root, &mut sink);
+        let f = extract(&docs[0].root, &mut sink, 0);
         (
             f,
             sink.settings.into_iter().map(|s| (s.gate, s.via)).collect(),

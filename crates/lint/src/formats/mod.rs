@@ -13,6 +13,7 @@ mod eks_nodeconfig;
 mod eksctl;
 mod gardener;
 pub mod generic;
+mod json_patch;
 mod k0s;
 mod k3s;
 mod kind;
@@ -111,6 +112,11 @@ pub struct Sink<'a> {
     pub ignored_groups: Vec<usize>,
     /// Whether a format read some part of the file (a document, or a flags file's flags).
     pub recognised: bool,
+    /// The text is a template read around its markup: both branches of a conditional are in
+    /// it, so a key written in each is no repeated key.
+    pub template: bool,
+    /// Byte ranges of a template's conditional blocks: findings there say so.
+    pub conditionals: Vec<(usize, usize)>,
     /// What the content fallback found in documents no format claims.
     pub fallback: generic::Found,
     /// The parse budget that YAML embedded in this file's strings shares (kind's patches).
@@ -195,6 +201,8 @@ impl<'a> Sink<'a> {
             problems: Vec::new(),
             ignored_groups: Vec::new(),
             recognised: false,
+            template: false,
+            conditionals: Vec::new(),
             fallback: generic::Found::default(),
             yaml_budget: gatecheck_yaml::Budget::default(),
             overflow: Overflow::default(),
@@ -211,6 +219,8 @@ impl<'a> Sink<'a> {
             problems: Vec::new(),
             ignored_groups: Vec::new(),
             recognised: false,
+            template: self.template,
+            conditionals: Vec::new(),
             fallback: generic::Found::default(),
             yaml_budget: gatecheck_yaml::Budget::default(),
             overflow: Overflow::default(),
@@ -232,6 +242,12 @@ impl<'a> Sink<'a> {
             self.overflow.count += nested.overflow.count - 1;
         }
         self.ignored_groups.extend(nested.ignored_groups);
+        self.conditionals.extend(
+            nested
+                .conditionals
+                .iter()
+                .map(|&(s, e)| (remap(s), remap(e))),
+        );
         for mut p in nested.problems {
             p.offset = remap(p.offset);
             self.problems.push(p);
@@ -276,6 +292,12 @@ impl<'a> Sink<'a> {
         registry: Registry,
         strings: bool,
     ) {
+        // A placeholder the template renders into the map.
+        if let Some(text) = map.as_str().filter(|t| !template::find(t).is_empty()) {
+            let (offset, len) = (map.span.start.offset, map.span.len());
+            self.template_notice(&format!("featureGates: {text}"), offset, len, false);
+            return;
+        }
         // The components decode featureGates as map[string]bool: a list or a string is refused.
         if map.as_map().is_none() {
             if map.as_seq().is_some() || map.as_str().is_some_and(|s| !s.is_empty()) {
@@ -654,6 +676,7 @@ pub static ALL: &[&dyn Format] = &[
     &kubespray::Kubespray,
     &ansible::Ansible,
     &k3s::K3s,
+    &json_patch::JsonPatch,
 ];
 
 /// `apiVersion` and `kind` of a document.

@@ -78,9 +78,10 @@ impl Format for StaticPod {
     }
     fn extract(&self, doc: &Node, sink: &mut Sink<'_>) {
         let kind = kind_of(doc).unwrap_or(&KINDS[0]);
-        let spec = match (kind.decode)(to_json(doc)) {
-            Ok(spec) => spec,
-            Err(e) => {
+        // A template read around its markup has placeholders where numbers and maps go: only
+        // a rendered manifest is decoded.
+        if !sink.template {
+            if let Err(e) = (kind.decode)(to_json(doc)) {
                 let at = node_at(doc, e.path());
                 let path = e.path().to_string();
                 let e = e.into_inner();
@@ -96,31 +97,27 @@ impl Format for StaticPod {
                 });
                 return;
             }
-        };
+        }
         let nodes = doc
             .path(kind.pod_spec)
             .and_then(|s| s.get("containers"))
             .and_then(Node::as_seq)
             .unwrap_or_default();
-        let containers = spec.map(|s| s.containers).unwrap_or_default();
-        for (typed, node) in containers.iter().zip(nodes) {
-            // The program is the first word of the command, or failing that the image name.
-            let program = typed
-                .command
-                .iter()
-                .chain(&typed.args)
-                .flatten()
-                .next()
-                .and_then(|p| component_of_program(p));
-            let component = program.or_else(|| {
-                let image = typed.image.as_deref()?;
-                component_of_program(image.rsplit('/').next()?)
-            });
-            let Some(component) = component else { continue };
+        for node in nodes {
             let mut args: Vec<&Node> = Vec::new();
             for key in ["command", "args"] {
                 args.extend(node.get(key).and_then(Node::as_seq).unwrap_or_default());
             }
+            // The program is the first word of the command, or failing that the image name.
+            let program = args
+                .first()
+                .and_then(|p| p.as_str())
+                .and_then(component_of_program);
+            let component = program.or_else(|| {
+                let image = node.get("image").and_then(Node::as_str)?;
+                component_of_program(image.rsplit('/').next()?)
+            });
+            let Some(component) = component else { continue };
             sink.arg_list(&args, &[component]);
         }
     }

@@ -1,0 +1,381 @@
+//! Documents held inside other documents, read by one mechanism wherever they sit: a kubectl
+//! `List`'s items, a ConfigMap value holding a component config, a talhelper patch kept as a
+//! block string, cloud-init's `write_files[].content`, kind's `kubeadmConfigPatches`.
+//!
+//! [`read_doc`] reads one YAML node as a document (a `List` item by item, else the first format
+//! that claims it, else the content fallback). [`read_scalar`] reads a string as a nested stream
+//! of documents (or, when it is not YAML, as flags), and maps every position it finds back to
+//! the byte in the outer file where that character is written, whatever the scalar's style.
+
+use crate::findings::FindingKind;
+use crate::formats::{self, generic, Problem, Sink};
+use crate::{flags, InputError};
+use gatecheck_rules::Component;
+use gatecheck_yaml::{Node, Style};
+
+/// How deep documents inside strings are read (a patch in a ConfigMap in a List is 2).
+pub const MAX_DEPTH: usize = 4;
+
+/// Reads one document (or one `List` item) into `sink`.
+pub(crate) fn read_doc(root: &Node, sink: &mut Sink<'_>, depth: usize) {
+    if let Some(items) = list_items(root) {
+        for item in items {
+            read_doc(item, sink, depth);
+        }
+        return;
+    }
+    repeated_gate_keys(root, sink, 0);
+    match formats::ALL.iter().find(|f| f.detect(root)) {
+        Some(format) => {
+            sink.recognised = true;
+            format.extract(root, sink);
+        }
+        None => {
+            let found = generic::extract(root, sink, depth);
+            sink.fallback.kubernetes += found.kubernetes;
+            sink.fallback.foreign += found.foreign;
+        }
+    }
+}
+
+/// The items of kubectl's `List` and of the typed lists (`PodList`, `ConfigMapList`).
+fn list_items<'n, 'a>(root: &'n Node<'a>) -> Option<&'n [Node<'a>]> {
+    let (_, kind) = formats::type_of(root);
+    if kind == "List" || (kind.ends_with("List") && kind.len() > 4) {
+        root.get("items").and_then(Node::as_seq)
+    } else {
+        None
+    }
+}
+
+/// Whether a string may hold a document with feature gates: several lines, naming them.
+pub(crate) fn worth_reading(text: &str) -> bool {
+    text.contains('\n') && mentions_gates(text)
+}
+
+/// Whether text names feature gates in any of the spellings configurations use.
+pub(crate) fn mentions_gates(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, b"eature").any(|i| {
+        let rest = &b[i + 6..];
+        let rest = rest
+            .strip_prefix(b"-")
+            .or_else(|| rest.strip_prefix(b"_"))
+            .unwrap_or(rest);
+        i > 0
+            && matches!(b[i - 1], b'f' | b'F')
+            && rest.len() >= 5
+            && rest[..5].eq_ignore_ascii_case(b"gates")
+    })
+}
+
+/// Reads a string scalar as embedded documents, positions mapped into the outer file. `name`
+/// says what the string is (a file path or a key) when it holds flags rather than YAML.
+/// Returns whether anything in it was read.
+pub(crate) fn read_scalar(node: &Node, sink: &mut Sink<'_>, name: &str, depth: usize) -> bool {
+    let Some(text) = node.as_str() else {
+        return false;
+    };
+    if depth >= MAX_DEPTH {
+        return false;
+    }
+    let map = OffsetMap::new(sink.src, node, text);
+    let mut nested = sink.nested(text);
+    nested.yaml_budget = sink.yaml_budget;
+    read_text(&mut nested, name, depth + 1);
+    sink.yaml_budget = nested.yaml_budget;
+    let read = nested.recognised || nested.fallback.kubernetes > 0 || !nested.settings.is_empty();
+    sink.recognised |= nested.recognised;
+    sink.fallback.kubernetes += nested.fallback.kubernetes;
+    sink.fallback.foreign += nested.fallback.foreign;
+    sink.absorb(nested, |o| map.get(o));
+    read
+}
+
+/// Reads the whole text of `sink` as YAML documents, or as flags when it is not YAML.
+fn read_text(sink: &mut Sink<'_>, name: &str, depth: usize) {
+    let text = sink.src;
+    let docs = gatecheck_yaml::parse_with_budget(text, &mut sink.yaml_budget);
+    match docs {
+        Ok(docs) if docs.iter().any(|d| !is_scalar(&d.root)) => {
+            for doc in &docs {
+                read_doc(&doc.root, sink, depth);
+            }
+        }
+        // A flags file, a systemd unit or an environment file kept in a string.
+        _ => {
+            let component = flags_component(name, text, None).ok();
+            read_flag_lines(text, component, sink);
+        }
+    }
+}
+
+fn is_scalar(node: &Node) -> bool {
+    node.as_map().is_none() && node.as_seq().is_none()
+}
+
+/// Whose flags a flags text holds: the one given, else a command line's program, else the
+/// longest component name in `name` (microk8s `args/kube-apiserver`, `kube-proxy.env`), else
+/// the kubelet's own variables and paths.
+pub(crate) fn flags_component(
+    name: &str,
+    src: &str,
+    given: Option<Component>,
+) -> Result<Component, InputError> {
+    let live = |line: &&str| !line.trim_start().starts_with('#');
+    let program = src.lines().filter(live).find_map(|l| {
+        // `ExecStart=/usr/bin/kubelet ...` names its program after the `=`.
+        let l = l.trim_start();
+        let l = l.strip_prefix("ExecStart=").unwrap_or(l);
+        let first = l.split_whitespace().next()?;
+        let base = first.rsplit('/').next().unwrap_or(first);
+        Component::ALL.into_iter().find(|c| c.as_str() == base)
+    });
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let named = Component::ALL
+        .into_iter()
+        .filter(|c| base.contains(c.as_str()))
+        .max_by_key(|c| c.as_str().len());
+    given
+        .or(program)
+        .or(named)
+        .or_else(|| {
+            if src.contains("KUBELET_") || src.contains("/kubelet ") || src.contains("bin/kubelet")
+            {
+                return Some(Component::Kubelet);
+            }
+            // A path to the program anywhere on a line (`--path /k/kube-proxy/kube-proxy.exe`).
+            Component::ALL.into_iter().find(|c| {
+                let c = c.as_str();
+                src.contains(&format!("bin/{c} "))
+                    || src.contains(&format!("bin/{c}\n"))
+                    || src.contains(&format!("/{c}.exe"))
+            })
+        })
+        .ok_or_else(|| InputError {
+            message: format!("cannot tell whose flags {name} holds; pass --component (for example --component kubelet)"),
+            line: None,
+            column: None,
+        })
+}
+
+/// Every `--feature-gates` flag on the lines of `src`, for `component` (unknown: judged only
+/// when the names are mostly Kubernetes gates, like the content fallback).
+pub(crate) fn read_flag_lines(src: &str, component: Option<Component>, sink: &mut Sink<'_>) {
+    let group = sink.group();
+    let components: Vec<Component> = component.into_iter().collect();
+    let mut line_start = 0;
+    for line in src.split_inclusive('\n') {
+        if !line.trim_start().starts_with('#') {
+            for (at, value) in flags::scan_line(line) {
+                let base = line_start + at;
+                if component.is_none() {
+                    let names: Vec<&str> = flags::parse(value).map(|i| i.key).collect();
+                    if !generic::mostly_kubernetes(&names) {
+                        sink.fallback.foreign += 1;
+                        continue;
+                    }
+                    sink.fallback.kubernetes += 1;
+                } else {
+                    sink.recognised = true;
+                }
+                sink.flag_value(value, Some(base), base, &components, group);
+            }
+        }
+        line_start += line.len();
+    }
+    if component == Some(Component::KubeProxy) && src.contains("--config") {
+        sink.kube_proxy_flags_ignored(group);
+    }
+}
+
+/// A feature-gate key written twice in one map: the components' strict decoding refuses the
+/// file (`key "featureGates" already set in map`), and tools that do not keep only one of them.
+fn repeated_gate_keys(node: &Node, sink: &mut Sink<'_>, depth: usize) {
+    if depth > 64 || sink.template {
+        return;
+    }
+    if let Some(map) = node.as_map() {
+        let mut seen: Vec<&str> = Vec::new();
+        for (key, value) in map {
+            if let Some(k) = key.as_str() {
+                // Only gate keys are remembered: a map of thousands of other keys costs one
+                // pass, not one look-back per key.
+                let gate_key = matches!(k, "featureGates" | "feature-gates" | "--feature-gates");
+                if gate_key && seen.contains(&k) {
+                    sink.problem(Problem::at(
+                        FindingKind::InvalidValue,
+                        None,
+                        key,
+                        format!("`{k}` is set a second time in this map: the component's strict decoding refuses the file (`key \"{k}\" already set in map`), and lenient readers keep only one of the two"),
+                        "merge the two into one",
+                    ));
+                }
+                if gate_key {
+                    seen.push(k);
+                }
+            }
+            repeated_gate_keys(value, sink, depth + 1);
+        }
+    } else if let Some(items) = node.as_seq() {
+        for item in items {
+            repeated_gate_keys(item, sink, depth + 1);
+        }
+    }
+}
+
+/// Where each byte of a scalar's text is written in the file.
+pub(crate) struct OffsetMap {
+    /// Where the scalar starts: the position of anything that cannot be placed.
+    start: usize,
+    /// The text is written verbatim from here.
+    verbatim: Option<usize>,
+    /// Otherwise, the file offset of each byte of the text.
+    aligned: Option<Vec<u32>>,
+}
+
+impl OffsetMap {
+    pub(crate) fn new(src: &str, node: &Node, text: &str) -> OffsetMap {
+        let start = node.span.start.offset;
+        let style = node.as_scalar().map_or(Style::Plain, |s| s.style);
+        let quote = usize::from(matches!(style, Style::SingleQuoted | Style::DoubleQuoted));
+        let verbatim = src
+            .get(start + quote..)
+            .is_some_and(|s| s.starts_with(text))
+            .then_some(start + quote);
+        let aligned = if verbatim.is_some() {
+            None
+        } else {
+            align(src, start + quote, text, style)
+        };
+        OffsetMap {
+            start,
+            verbatim,
+            aligned,
+        }
+    }
+
+    pub(crate) fn get(&self, offset: usize) -> usize {
+        if let Some(base) = self.verbatim {
+            return base + offset;
+        }
+        match &self.aligned {
+            Some(map) => map
+                .get(offset)
+                .or(map.last())
+                .map_or(self.start, |&o| o as usize),
+            None => self.start,
+        }
+    }
+}
+
+/// Walks the decoded text and its source side by side: indentation, folded line breaks,
+/// doubled single quotes and double-quoted escapes are the only differences YAML makes. `None`
+/// when the two cannot be matched.
+fn align(src: &str, from: usize, text: &str, style: Style) -> Option<Vec<u32>> {
+    let s = src.as_bytes();
+    let t = text.as_bytes();
+    let mut j = from;
+    if matches!(style, Style::Literal | Style::Folded) && matches!(s.get(j), Some(b'|' | b'>')) {
+        j += memchr::memchr(b'\n', s.get(j..)?)? + 1;
+    }
+    let mut out = Vec::with_capacity(t.len());
+    let mut i = 0;
+    while i < t.len() {
+        let c = t[i];
+        let here = u32::try_from(j).ok()?;
+        match s.get(j) {
+            Some(b'\\') if style == Style::DoubleQuoted => {
+                let (consumed, produces) = escape(&s[j..]);
+                j += consumed;
+                if produces {
+                    let width = utf8_width(c);
+                    out.extend(std::iter::repeat_n(here, width));
+                    i += width;
+                }
+            }
+            Some(&x) if x == c => {
+                out.push(here);
+                i += 1;
+                j += 1;
+                if c == b'\'' && style == Style::SingleQuoted && s.get(j) == Some(&b'\'') {
+                    j += 1;
+                }
+            }
+            Some(b' ' | b'\t' | b'\n' | b'\r') => j += 1,
+            _ if matches!(c, b' ' | b'\n') => {
+                out.push(here);
+                i += 1;
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The length of the escape at the start of `s` (a backslash), and whether it stands for a
+/// character of the text (an escaped line break stands for nothing).
+fn escape(s: &[u8]) -> (usize, bool) {
+    match s.get(1) {
+        Some(b'x') => (4, true),
+        Some(b'u') => (6, true),
+        Some(b'U') => (10, true),
+        Some(b'\n') => (2, false),
+        Some(b'\r') => (if s.get(2) == Some(&b'\n') { 3 } else { 2 }, false),
+        Some(_) => (2, true),
+        None => (1, false),
+    }
+}
+
+fn utf8_width(first: u8) -> usize {
+    match first {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The file offset of each occurrence of `needle` in the scalar at `key`.
+    fn mapped(src: &str, key: &str, needle: &str) -> usize {
+        let docs = gatecheck_yaml::parse(src).unwrap();
+        let node = docs[0].root.get(key).unwrap();
+        let text = node.as_str().unwrap();
+        let map = OffsetMap::new(src, node, text);
+        map.get(text.find(needle).unwrap())
+    }
+
+    #[test]
+    fn positions_map_back_in_every_scalar_style() {
+        for src in [
+            "a: |\n  x: 1\n  featureGates:\n    Gate: true\n",
+            "a: |-\n    x: 1\n    featureGates:\n      Gate: true\n",
+            "a: >\n  x\n\n  featureGates:\n    Gate: true\n",
+            "a: \"x: 1\\nfeatureGates:\\n  Gate: true\\n\"\n",
+            "a: 'x: ''1''\n\n  featureGates: {Gate: true}'\n",
+            "a: \"k: \\u00e9\\nfeatureGates: {Gate: true}\"\n",
+        ] {
+            let at = mapped(src, "a", "Gate:");
+            assert_eq!(&src[at..at + 5], "Gate:", "{src:?}");
+        }
+    }
+
+    #[test]
+    fn gate_mentions_are_found_in_every_spelling() {
+        for t in [
+            "featureGates:",
+            "--feature-gates=",
+            "kube_feature_gates",
+            "\"FeatureGates\"",
+        ] {
+            assert!(mentions_gates(t), "{t}");
+        }
+        for t in ["features:", "gates", "feature", "featureflags"] {
+            assert!(!mentions_gates(t), "{t}");
+        }
+    }
+}
