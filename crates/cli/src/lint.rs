@@ -22,8 +22,13 @@ fn is_flags_file(input: &Input, src: &str) -> bool {
         Some(_) if src.starts_with("apiVersion:") || src.contains("\napiVersion:") => false,
         Some(_) => true,
         // No extension (/etc/default/kubelet) or stdin: YAML unless it looks like flags.
+        // JSON (kubectl's `-o json`, a configz) is read as YAML.
         None => {
-            src.contains("-feature-gates") && !src.contains("apiVersion:") && !src.contains("-arg:")
+            let json = src.trim_start().starts_with(['{', '[']);
+            !json
+                && src.contains("-feature-gates")
+                && !src.contains("apiVersion:")
+                && !src.contains("-arg:")
         }
     }
 }

@@ -446,6 +446,11 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
         settings,
         recognised,
         components,
-        declared: file::declared_versions(src, &make.lines),
+        declared: {
+            // What a scrape says the component runs comes first: it is certain.
+            let mut declared = std::mem::take(&mut sink.running);
+            declared.extend(file::declared_versions(src, &make.lines));
+            declared
+        },
     }
 }

@@ -3,7 +3,7 @@
 
 use super::Options;
 use crate::findings::FindingKind;
-use crate::formats::{Problem, Sink};
+use crate::formats::{self, Problem, Sink};
 use crate::{flags, template, InputError};
 
 /// Every setting and problem the readers find in one file.
@@ -27,6 +27,8 @@ pub(super) fn read<'a>(
             sink.recognised |= nested.recognised;
             sink.absorb(nested, |o| o + start);
         }
+    } else if formats::metrics::looks_like(src) {
+        formats::metrics::read(src, options.component, &mut sink);
     } else if options.flags_file {
         read_flags_file(name, src, options, &mut sink)?;
     } else if let Some(masked) = crate::template::mask(src) {

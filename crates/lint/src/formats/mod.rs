@@ -9,6 +9,7 @@ use gatecheck_yaml::{Node, Style};
 
 mod ansible;
 mod capi;
+mod configz;
 mod eks_nodeconfig;
 mod eksctl;
 mod gardener;
@@ -22,6 +23,7 @@ mod kops_nodeup;
 pub mod kubeadm;
 mod kubelet;
 mod kubespray;
+pub mod metrics;
 mod minikube;
 mod pod;
 mod rke1;
@@ -117,6 +119,9 @@ pub struct Sink<'a> {
     pub template: bool,
     /// Byte ranges of a template's conditional blocks: findings there say so.
     pub conditionals: Vec<(usize, usize)>,
+    /// The version the components run, where the input says so for certain (a metrics
+    /// scrape's build info, a mirror Pod's image, a cluster's kubeadm-config), and where.
+    pub running: Vec<(Version, String)>,
     /// What the content fallback found in documents no format claims.
     pub fallback: generic::Found,
     /// The parse budget that YAML embedded in this file's strings shares (kind's patches).
@@ -203,6 +208,7 @@ impl<'a> Sink<'a> {
             recognised: false,
             template: false,
             conditionals: Vec::new(),
+            running: Vec::new(),
             fallback: generic::Found::default(),
             yaml_budget: gatecheck_yaml::Budget::default(),
             overflow: Overflow::default(),
@@ -221,6 +227,7 @@ impl<'a> Sink<'a> {
             recognised: false,
             template: self.template,
             conditionals: Vec::new(),
+            running: Vec::new(),
             fallback: generic::Found::default(),
             yaml_budget: gatecheck_yaml::Budget::default(),
             overflow: Overflow::default(),
@@ -242,6 +249,7 @@ impl<'a> Sink<'a> {
             self.overflow.count += nested.overflow.count - 1;
         }
         self.ignored_groups.extend(nested.ignored_groups);
+        self.running.extend(nested.running);
         self.conditionals.extend(
             nested
                 .conditionals
@@ -372,7 +380,17 @@ impl<'a> Sink<'a> {
         group: usize,
     ) {
         let gate = name.as_str().unwrap_or_default();
-        if self.full(name.span.start.offset, name.span.len().max(gate.len())) {
+        // A quoted name (JSON) is pointed at from its first character.
+        let quoted = matches!(
+            name.as_scalar().map(|s| s.style),
+            Some(Style::SingleQuoted | Style::DoubleQuoted)
+        );
+        let (offset, len) = if quoted {
+            (name.span.start.offset + 1, gate.len().max(1))
+        } else {
+            (name.span.start.offset, name.span.len().max(gate.len()))
+        };
+        if self.full(offset, len) {
             return;
         }
         let raw = || {
@@ -387,11 +405,40 @@ impl<'a> Sink<'a> {
             registry,
             gate: gate.to_string(),
             value: parsed.map(Value::Bool).unwrap_or_else(raw),
-            offset: name.span.start.offset,
-            len: name.span.len().max(gate.len()),
+            offset,
+            len,
             group,
             prefixed: false,
             from_flag: false,
+            elsewhere: None,
+            emulated: None,
+            via: None,
+        });
+    }
+
+    /// A setting read from text that is not YAML (a metrics scrape), at `offset..+len`.
+    pub fn push_setting(
+        &mut self,
+        gate: &str,
+        value: Value,
+        offset: usize,
+        len: usize,
+        components: &[Component],
+        group: usize,
+    ) {
+        if self.full(offset, len) {
+            return;
+        }
+        self.settings.push(Setting {
+            components: components.to_vec(),
+            registry: Registry::Kubernetes,
+            gate: gate.to_string(),
+            value,
+            offset,
+            len,
+            group,
+            prefixed: false,
+            from_flag: true,
             elsewhere: None,
             emulated: None,
             via: None,
@@ -677,6 +724,7 @@ pub static ALL: &[&dyn Format] = &[
     &ansible::Ansible,
     &k3s::K3s,
     &json_patch::JsonPatch,
+    &configz::Configz,
 ];
 
 /// `apiVersion` and `kind` of a document.
