@@ -6,6 +6,7 @@
 //! * `merge.rs` decides between sources, gate by gate (its module doc gives the precedence).
 //! * `render.rs` writes the outputs.
 
+pub mod dump;
 pub mod merge;
 pub mod registry;
 pub mod render;

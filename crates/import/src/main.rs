@@ -1,10 +1,11 @@
 //! `gatecheck-import [--check] [--root DIR]`: regenerates gates.yaml and the rules crate's
 //! embedded data. With `--check`, writes nothing and exits 1 if either file is out of date.
 
-use gatecheck_import::{import, repo_root, COVERAGE_MD, GATES_YAML, GENERATED_RS};
-use std::path::PathBuf;
+use gatecheck_import::{import, repo_root, Output, COVERAGE_MD, GATES_YAML, GENERATED_RS};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod release;
 mod transcribe;
 
 fn main() -> ExitCode {
@@ -15,6 +16,13 @@ fn main() -> ExitCode {
         args.next();
         return transcribe::run(args.collect());
     }
+    if args.peek().map(String::as_str) == Some("add-release") {
+        args.next();
+        return release::add_release(args.collect(), &root);
+    }
+    if args.peek().map(String::as_str) == Some("compare") {
+        return release::compare(&root);
+    }
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => check = true,
@@ -23,7 +31,7 @@ fn main() -> ExitCode {
                 None => return usage("--root needs a directory"),
             },
             "-h" | "--help" => {
-                println!("usage: gatecheck-import [--check] [--root DIR]\n       gatecheck-import transcribe --git DIR --commit SHA --repo OWNER/NAME [--version 1.N.P [--dev WHAT]]\n\nRegenerates {GATES_YAML} and {GENERATED_RS} from data/upstream/ and data/overrides.yaml.\n--check  write nothing; exit 1 if either file is out of date\ntranscribe  print the gate registry a vendored Kubernetes release holds (a data/upstream/registries/ file)");
+                println!("usage: gatecheck-import [--check] [--root DIR]\n       gatecheck-import transcribe --git DIR --commit SHA --repo OWNER/NAME [--version 1.N.P [--dev WHAT]]\n       gatecheck-import add-release vX.Y.Z[-pre] [--from-file DUMP.json]\n       gatecheck-import compare\n\nRegenerates {GATES_YAML} and {GENERATED_RS} from data/upstream/ and data/overrides.yaml.\n--check  write nothing; exit 1 if either file is out of date\ntranscribe  print the gate registry a vendored Kubernetes release holds (a data/upstream/registries/ file)\nadd-release  dump a release's gates from Kubernetes' own modules (tools/registry-dump/pin.sh), write its registry, regenerate, list the overrides it settles (docs/releasing-data.md)\ncompare  list every disagreement between a dumped release and a transcription of it");
                 return ExitCode::SUCCESS;
             }
             other => return usage(&format!("unknown argument {other:?}")),
@@ -36,6 +44,26 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let stale = write_outputs(&root, &out, check);
+    let core = out
+        .records
+        .iter()
+        .filter(|r| r.registry == gatecheck_rules::Registry::Kubernetes)
+        .count();
+    eprintln!(
+        "gatecheck-import: {core} core gates, {} kubeadm gates",
+        out.records.len() - core
+    );
+    if stale {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Writes (or, with `check`, compares) the generated files; returns whether any was stale.
+/// Exits on a write error.
+pub(crate) fn write_outputs(root: &Path, out: &Output, check: bool) -> bool {
     let mut stale = false;
     for (rel, text) in [
         (GATES_YAML, &out.gates_yaml),
@@ -58,24 +86,11 @@ fn main() -> ExitCode {
         let tmp = path.with_extension("tmp");
         if let Err(e) = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &path)) {
             eprintln!("gatecheck-import: writing {rel}: {e}");
-            return ExitCode::from(2);
+            std::process::exit(2);
         }
         eprintln!("gatecheck-import: wrote {rel}");
     }
-    let core = out
-        .records
-        .iter()
-        .filter(|r| r.registry == gatecheck_rules::Registry::Kubernetes)
-        .count();
-    eprintln!(
-        "gatecheck-import: {core} core gates, {} kubeadm gates",
-        out.records.len() - core
-    );
-    if stale {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    stale
 }
 
 fn usage(msg: &str) -> ExitCode {

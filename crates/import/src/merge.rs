@@ -46,6 +46,7 @@ pub struct GateRecord {
 pub const SOURCES: &[(&str, &str)] = &[
     ("registry", "data/upstream/registries/v1.<N>.yaml: the gates release 1.N's own features packages register, with Default, PreRelease and LockToDefault (see `registries`)"),
     ("registry-dev", "data/upstream/registries/v1.<N>.yaml read from a development tree late in 1.N's cycle, not from the release (see `registries`)"),
+    ("registry-pre", "data/upstream/registries/v1.<N>.0-<pre>-go.yaml dumped from a pre-release of 1.N (alpha, beta or rc), not from the release: its facts may still change (see `registries`)"),
     ("k8s-list-1.36dev", "data/upstream/kubernetes/versioned_feature_list.newest.yaml (kubernetes/kubernetes@00623539)"),
     ("k8s-list-1.34dev", "data/upstream/kubernetes/versioned_feature_list.yaml (kubernetes/kubernetes@002acc1a)"),
     ("k8s-feature-list-md", "data/upstream/kubernetes/feature_list.md (kubernetes/kubernetes@00623539)"),
@@ -236,7 +237,15 @@ fn removal_from_page(page: Option<&Page>) -> Option<Version> {
 /// Builds every gate record from the inputs.
 pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
     let ov = overrides(&inputs.overrides)?;
-    let newest = ov.newest;
+    let all_registries = registry::read_all(&inputs.registries)?;
+    // The newest release is the data's: the newest release (or pre-release) a registry covers,
+    // unless data/overrides.yaml names a newer one.
+    let newest = all_registries
+        .iter()
+        .map(|r| r.release)
+        .chain(std::iter::once(ov.newest))
+        .max()
+        .unwrap_or(ov.newest);
     let rename = |name: &str| {
         ov.renames
             .get(name)
@@ -276,7 +285,6 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
     names.extend(removed_table.keys().cloned());
     names.extend(table_127.keys().cloned());
     names.extend(pages.keys().cloned());
-    let all_registries = registry::read_all(&inputs.registries)?;
     // Each minor's facts come from its lowest patch release; later patches are patch changes.
     let registries: Vec<registry::Registry> = registry::bases(&all_registries)
         .into_iter()

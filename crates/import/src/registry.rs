@@ -476,14 +476,18 @@ pub struct Registry {
     pub gates: BTreeMap<String, Registered>,
     /// Other repositories vendoring the same release, merged in: "REPO@COMMIT".
     pub also: Vec<String>,
-    /// The `vendor/modules.txt` line that pins the release (or what a development tree is).
+    /// The `vendor/modules.txt` line that pins the release (or what a development tree is); for
+    /// a dumped registry, the modules the dumper was built against.
     pub modules: String,
+    /// For a registry dumped from Kubernetes' own code by tools/registry-dump: the Go toolchain
+    /// that built it. `None` for a transcription of vendored source.
+    pub dumper: Option<String>,
 }
 
 impl Registry {
     /// The patch release (`None` for a development tree).
     pub fn patch(&self) -> Option<u16> {
-        if self.is_dev() {
+        if self.is_provisional() {
             return None;
         }
         self.version.split('.').nth(2).and_then(|p| p.parse().ok())
@@ -520,6 +524,10 @@ pub fn read(text: &str, what: &str) -> Result<Registry> {
     let source = root
         .get("source")
         .ok_or_else(|| Error(format!("{what}: missing source")))?;
+    let dumper = match source.get("dumper") {
+        Some(_) => Some(s(source, "go")?),
+        None => None,
+    };
     let mut packages = Vec::new();
     for p in root
         .get("packages")
@@ -555,12 +563,19 @@ pub fn read(text: &str, what: &str) -> Result<Registry> {
     Ok(Registry {
         release,
         version: s(root, "version")?,
-        repo: s(source, "repo")?,
-        commit: s(source, "commit")?,
+        repo: match dumper {
+            Some(_) => s(source, "dumper")?,
+            None => s(source, "repo")?,
+        },
+        commit: match dumper {
+            Some(_) => String::new(),
+            None => s(source, "commit")?,
+        },
         packages,
         gates,
         also: Vec::new(),
         modules: s(source, "modules")?,
+        dumper,
     })
 }
 
@@ -569,6 +584,13 @@ pub fn read(text: &str, what: &str) -> Result<Registry> {
 pub const SOURCE_ID: &str = "registry";
 /// The id where the release's registry is a development tree, not the release itself.
 pub const DEV_SOURCE_ID: &str = "registry-dev";
+/// The id where the release's registry is a pre-release (`v1.38.0-rc.0`), not the release.
+pub const PRE_SOURCE_ID: &str = "registry-pre";
+
+/// Whether a source id is one of a release's own registries (released, pre-release or dev).
+pub fn is_registry_id(id: &str) -> bool {
+    id == SOURCE_ID || id == DEV_SOURCE_ID || id == PRE_SOURCE_ID
+}
 
 impl Registry {
     /// Whether this is a development tree leading to the release (`1.37.0-dev`).
@@ -576,10 +598,22 @@ impl Registry {
         self.version.contains("-dev")
     }
 
+    /// Whether this is a published pre-release of the release (`1.38.0-beta.0`).
+    pub fn is_prerelease(&self) -> bool {
+        self.version.contains('-') && !self.is_dev()
+    }
+
+    /// A development tree or a pre-release: facts that may still change before the release.
+    pub fn is_provisional(&self) -> bool {
+        self.version.contains('-')
+    }
+
     /// The source id facts from this registry carry in gates.yaml.
     pub fn source_id(&self) -> &'static str {
         if self.is_dev() {
             DEV_SOURCE_ID
+        } else if self.is_prerelease() {
+            PRE_SOURCE_ID
         } else {
             SOURCE_ID
         }
@@ -592,11 +626,21 @@ impl Registry {
 /// Two repositories that vendor the same release are two witnesses: where both read a package
 /// they must agree gate for gate; the merged registry keeps the first one's provenance and lists
 /// the other in `also`, and has the packages either read.
+///
+/// Where a release was dumped from Kubernetes' own code (tools/registry-dump), the dump is the
+/// release's registry and transcriptions of the same release are left out (`compare` checks
+/// them against it).
 pub fn read_all(inputs: &[(String, String)]) -> Result<Vec<Registry>> {
     let mut files = inputs
         .iter()
         .map(|(file, text)| Ok((file, read(text, file)?)))
         .collect::<Result<Vec<_>>>()?;
+    let dumped: std::collections::BTreeSet<String> = files
+        .iter()
+        .filter(|(_, r)| r.dumper.is_some())
+        .map(|(_, r)| r.version.clone())
+        .collect();
+    files.retain(|(_, r)| r.dumper.is_some() || !dumped.contains(&r.version));
     files.sort_by(|a, b| (a.1.sort_key(), a.0).cmp(&(b.1.sort_key(), b.0)));
     let mut regs: Vec<Registry> = Vec::new();
     for (file, r) in files {
@@ -644,6 +688,69 @@ pub fn read_all(inputs: &[(String, String)]) -> Result<Vec<Registry>> {
     Ok(regs)
 }
 
+/// Every disagreement between a release dumped from Kubernetes' own code and a transcription of
+/// the same release: for each transcription, each gate of a package both read that only one of
+/// them registers, or whose package, stage, default, lock or dependencies differ. One line each:
+/// `version file: gate: field: transcribed X, dumped Y`.
+pub fn compare(inputs: &[(String, String)]) -> Result<Vec<String>> {
+    let files = inputs
+        .iter()
+        .map(|(file, text)| Ok((file.as_str(), read(text, file)?)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut out = Vec::new();
+    for (_, dump) in files.iter().filter(|(_, r)| r.dumper.is_some()) {
+        for (file, t) in files
+            .iter()
+            .filter(|(_, r)| r.dumper.is_none() && r.version == dump.version)
+        {
+            let file = file.rsplit('/').next().unwrap_or(file);
+            let mut say = |gate: &str, what: String| {
+                out.push(format!("v{} {file}: {gate}: {what}", dump.version));
+            };
+            for (name, g) in &t.gates {
+                match dump.gates.get(name) {
+                    None => say(name, "transcribed, but the dump has no such gate".into()),
+                    Some(d) => {
+                        let fields = [
+                            ("package", g.package.clone(), d.package.clone()),
+                            ("stage", g.stage.clone(), d.stage.clone()),
+                            ("default", g.default.to_string(), d.default.to_string()),
+                            ("locked", g.locked.to_string(), d.locked.to_string()),
+                            (
+                                "depends_on",
+                                format!("{:?}", g.depends_on),
+                                format!("{:?}", d.depends_on),
+                            ),
+                        ];
+                        for (field, tv, dv) in fields {
+                            // Dependencies are compared from 1.35, where both record them.
+                            if tv != dv
+                                && !(field == "depends_on"
+                                    && g.depends_on.is_empty()
+                                    && dump.release.minor < 35)
+                            {
+                                say(name, format!("{field}: transcribed {tv}, dumped {dv}"));
+                            }
+                        }
+                    }
+                }
+            }
+            for (name, d) in &dump.gates {
+                if !t.gates.contains_key(name) && t.packages.contains(&d.package) {
+                    say(
+                        name,
+                        format!(
+                            "dumped ({} {} default {}), but the transcription read {} without it",
+                            d.package, d.stage, d.default, d.package
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The registry of each minor release that settles its facts: the lowest patch release read
 /// (a development tree where no release was read), oldest minor first.
 pub fn bases(regs: &[Registry]) -> Vec<&Registry> {
@@ -661,12 +768,36 @@ pub fn bases(regs: &[Registry]) -> Vec<&Registry> {
 pub fn development(regs: &[Registry]) -> Vec<(Version, String)> {
     let mut out: Vec<(Version, String)> = Vec::new();
     for r in regs {
-        if r.is_dev() && !regs.iter().any(|o| o.release == r.release && !o.is_dev()) {
+        if !r.is_provisional()
+            || regs
+                .iter()
+                .any(|o| o.release == r.release && !o.is_provisional())
+            || out.iter().any(|(v, _)| *v == r.release)
+        {
+            continue;
+        }
+        // The newest provisional registry of the release describes it.
+        let Some(r) = regs
+            .iter()
+            .rev()
+            .find(|o| o.release == r.release && o.is_provisional())
+        else {
+            continue;
+        };
+        if r.is_dev() {
             let what = r
                 .modules
                 .trim_start_matches("development tree: ")
                 .to_string();
             out.push((r.release, format!("{what}, as vendored by {}", r.repo)));
+        } else {
+            out.push((
+                r.release,
+                format!(
+                    "the v{} pre-release, not the v{}.0 release: its facts may still change",
+                    r.version, r.release
+                ),
+            ));
         }
     }
     out
@@ -676,6 +807,16 @@ pub fn development(regs: &[Registry]) -> Vec<(Version, String)> {
 pub fn sources(regs: &[Registry]) -> Vec<(String, String)> {
     regs.iter()
         .map(|r| {
+            if r.dumper.is_some() {
+                let k8s = r.modules.split(", ").next().unwrap_or_default();
+                return (
+                    r.version.clone(),
+                    format!(
+                        "v{} from Kubernetes' own modules ({k8s} and its staging modules), run by tools/registry-dump",
+                        r.version
+                    ),
+                );
+            }
             (
                 r.version.clone(),
                 format!(
@@ -806,10 +947,7 @@ pub fn apply(
         // sources' claims beyond that (away from the registries that have it) are dropped.
         // (Later generated lists restate earlier releases: DRAControlPlaneController "from
         // 1.27" is the 1.27 DynamicResourceAllocation under a name 1.31 gave it.)
-        let is_reg: Vec<bool> = cells
-            .iter()
-            .map(|c| c.2 == SOURCE_ID || c.2 == DEV_SOURCE_ID)
-            .collect();
+        let is_reg: Vec<bool> = cells.iter().map(|c| is_registry_id(&c.2)).collect();
         let reg_present: Vec<usize> = (0..cells.len())
             .filter(|&i| is_reg[i] && cells[i].1.is_some())
             .collect();
@@ -905,7 +1043,7 @@ pub fn apply(
             }
         }
         let mut ids: Vec<String> = Vec::new();
-        for id in [SOURCE_ID, DEV_SOURCE_ID] {
+        for id in [SOURCE_ID, PRE_SOURCE_ID, DEV_SOURCE_ID] {
             if evidence.iter().any(|(_, e)| e == id) {
                 ids.push(id.to_string());
             }
@@ -930,7 +1068,7 @@ pub fn attach_patches(
 ) {
     use gatecheck_rules::{Registry as Reg, StageSpec};
     let mut by_minor: BTreeMap<Version, Vec<&Registry>> = BTreeMap::new();
-    for r in all.iter().filter(|r| !r.is_dev()) {
+    for r in all.iter().filter(|r| !r.is_provisional()) {
         by_minor.entry(r.release).or_default().push(r);
     }
     for rec in records.iter_mut().filter(|r| r.registry == Reg::Kubernetes) {

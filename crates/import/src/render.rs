@@ -313,8 +313,9 @@ pub fn coverage_md(newest: Version, records: &[GateRecord]) -> String {
     let _ = writeln!(
         out,
         "Each cell is one core gate at one release. *Release registry*: the release's own features packages \
-         (`data/upstream/registries/`, read from a repository that vendors that exact release). *Dev registry*: \
-         the same, from a development tree late in the release's cycle. *Generated list*: Kubernetes' \
+         (`data/upstream/registries/`: dumped from Kubernetes' own modules at that exact release by \
+         tools/registry-dump, or read from a repository that vendors it). *Dev registry*: the same, from a \
+         development tree late in the release's cycle or a pre-release (alpha, beta, rc). *Generated list*: Kubernetes' \
          generated feature lists, which restate older releases from a later tree. *Weaker*: website tables \
          and pages, or a hand correction in `data/overrides.yaml`. *Lock unknown*: GA or deprecated cells \
          whose lock no source settles (gatecheck warns, GC018, when such a gate is set against its default).\n"
@@ -352,7 +353,7 @@ pub fn coverage_md(newest: Version, records: &[GateRecord]) -> String {
                 .map_or("", |(_, s)| s.as_str());
             match src {
                 "registry" => reg += 1,
-                "registry-dev" => dev += 1,
+                "registry-dev" | "registry-pre" => dev += 1,
                 s if s.starts_with("k8s-") => list += 1,
                 s => {
                     weak += 1;

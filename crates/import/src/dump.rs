@@ -1,0 +1,355 @@
+//! Registries from Kubernetes' own code: `tools/registry-dump` is built against Kubernetes'
+//! modules at one release and prints, as JSON, every gate the release's features packages
+//! register, read back through the release's own featuregate API. [`to_registry`] turns that
+//! JSON into a `data/upstream/registries/` file (`v<version>-go.yaml`), in the format
+//! [`crate::registry::read`] reads, with each gate's full versioned spec list kept beside the
+//! spec in force at the release.
+
+use crate::{Error, Result};
+use gatecheck_yaml::Node;
+
+/// One gate as the dumper reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DumpedGate {
+    pub name: String,
+    pub package: String,
+    /// Every spec, as `"<version> <stage> <default> <locked>"` (plus ` min-compat <v>`); the
+    /// version is empty before 1.31 (one unversioned spec).
+    pub specs: Vec<String>,
+    /// The spec in force at the release: (stage, default, locked); `None` when every spec is
+    /// for a later release (pre-alpha: not a gate of this release).
+    pub at_release: Option<(String, bool, bool)>,
+    pub depends_on: Vec<String>,
+}
+
+/// A kubeadm gate: (name, stage, default, locked, deprecation message).
+pub type KubeadmGate = (String, String, bool, bool, String);
+
+/// The dumper's output, read.
+#[derive(Clone, Debug)]
+pub struct Dump {
+    /// `v1.37.0`, `v1.38.0-beta.0`.
+    pub kubernetes: String,
+    pub go: String,
+    /// (module, version), sorted.
+    pub modules: Vec<(String, String)>,
+    pub emulation_version: String,
+    pub packages: Vec<String>,
+    pub gates: Vec<DumpedGate>,
+    pub kubeadm: Vec<KubeadmGate>,
+}
+
+/// featuregate's `prerelease` strings, as gatecheck names stages.
+fn stage(pre: &str) -> Result<&'static str> {
+    Ok(match pre {
+        "ALPHA" => "alpha",
+        "BETA" => "beta",
+        "" => "ga",
+        "DEPRECATED" => "deprecated",
+        "PRE-ALPHA" => "prealpha",
+        other => return Err(Error(format!("unknown PreRelease {other:?}"))),
+    })
+}
+
+/// Reads the dumper's JSON (JSON is YAML, so the workspace's YAML reader reads it).
+pub fn read(text: &str) -> Result<Dump> {
+    let docs = gatecheck_yaml::parse(text).map_err(|e| Error(format!("dump: {e}")))?;
+    let root = &docs
+        .first()
+        .ok_or_else(|| Error("dump: empty".into()))?
+        .root;
+    let s = |n: &Node, k: &str| -> Result<String> {
+        n.get(k)
+            .and_then(Node::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| Error(format!("dump: missing {k}")))
+    };
+    let opt = |n: &Node, k: &str| -> String {
+        n.get(k)
+            .and_then(Node::as_str)
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let b = |n: &Node, k: &str| -> Result<bool> {
+        n.get(k)
+            .and_then(Node::as_yaml11_bool)
+            .ok_or_else(|| Error(format!("dump: missing {k}")))
+    };
+    let strings = |n: Option<&Node>| -> Vec<String> {
+        n.and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|d| d.as_str().map(str::to_string))
+            .collect()
+    };
+    let mut modules: Vec<(String, String)> = root
+        .get("modules")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+        .collect();
+    modules.sort();
+    let mut gates = Vec::new();
+    for g in root.get("gates").and_then(Node::as_seq).unwrap_or_default() {
+        let name = s(g, "name")?;
+        let spec = |sp: &Node| -> Result<(String, String, bool, bool, String)> {
+            Ok((
+                opt(sp, "version"),
+                stage(&opt(sp, "preRelease"))
+                    .map_err(|e| Error(format!("{name}: {e}")))?
+                    .to_string(),
+                b(sp, "default")?,
+                b(sp, "lockToDefault")?,
+                opt(sp, "minCompatibilityVersion"),
+            ))
+        };
+        let mut specs = Vec::new();
+        for sp in g.get("specs").and_then(Node::as_seq).unwrap_or_default() {
+            let (v, st, d, l, mc) = spec(sp)?;
+            let mut text = format!("{v} {st} {d} {l}").trim_start().to_string();
+            if !mc.is_empty() {
+                text.push_str(&format!(" min-compat {mc}"));
+            }
+            specs.push(text);
+        }
+        let at_release = match g.get("atRelease") {
+            Some(n) if !n.is_null() => {
+                let (_, st, d, l, _) = spec(n)?;
+                (st != "prealpha").then_some((st, d, l))
+            }
+            _ => None,
+        };
+        gates.push(DumpedGate {
+            name,
+            package: s(g, "package")?,
+            specs,
+            at_release,
+            depends_on: strings(g.get("dependsOn")),
+        });
+    }
+    let mut kubeadm = Vec::new();
+    for k in root
+        .get("kubeadm")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
+        kubeadm.push((
+            s(k, "name")?,
+            stage(&opt(k, "preRelease"))?.to_string(),
+            b(k, "default")?,
+            b(k, "lockToDefault")?,
+            opt(k, "deprecationMessage"),
+        ));
+    }
+    Ok(Dump {
+        kubernetes: s(root, "kubernetes")?,
+        go: s(root, "go")?,
+        modules,
+        emulation_version: opt(root, "emulationVersion"),
+        packages: strings(root.get("packages")),
+        gates,
+        kubeadm,
+    })
+}
+
+impl Dump {
+    /// `1.37.0`, `1.38.0-beta.0`.
+    pub fn version(&self) -> &str {
+        self.kubernetes.trim_start_matches('v')
+    }
+
+    /// The minor release (`1.37`).
+    pub fn release(&self) -> Result<gatecheck_rules::Version> {
+        let v = self.version();
+        let mut parts = v.split(['.', '-']);
+        let (Some(major), Some(minor)) = (parts.next(), parts.next()) else {
+            return Err(Error(format!("dump: version {v:?}")));
+        };
+        format!("{major}.{minor}")
+            .parse()
+            .map_err(|e| Error(format!("dump: version {v:?}: {e}")))
+    }
+
+    /// Whether the release is a pre-release (`-alpha.N`, `-beta.N`, `-rc.N`).
+    pub fn is_prerelease(&self) -> bool {
+        self.version().contains('-')
+    }
+
+    /// The registry file's name under `data/upstream/registries/`.
+    pub fn file_name(&self) -> String {
+        format!("v{}-go.yaml", self.version())
+    }
+}
+
+fn quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The registry file for a dump.
+pub fn to_registry(d: &Dump) -> Result<String> {
+    let release = d.release()?;
+    if let Some(k) = d.modules.iter().find(|(m, _)| m == "k8s.io/kubernetes") {
+        if k.1 != d.kubernetes {
+            return Err(Error(format!(
+                "dump: built against k8s.io/kubernetes {}, labelled {}",
+                k.1, d.kubernetes
+            )));
+        }
+    } else {
+        return Err(Error("dump: no k8s.io/kubernetes module".into()));
+    }
+    let version = d.version();
+    let modules: Vec<String> = std::iter::once("k8s.io/kubernetes")
+        .chain(
+            d.modules
+                .iter()
+                .map(|(m, _)| m.as_str())
+                .filter(|m| *m != "k8s.io/kubernetes"),
+        )
+        .filter_map(|m| d.modules.iter().find(|(n, _)| n == m))
+        .map(|(m, v)| format!("{m} {v}"))
+        .collect();
+    let mut s = String::new();
+    s.push_str(&format!(
+        "# The feature gates Kubernetes v{version} registers, as its own featuregate code evaluates them.\n\
+         # Dumped by tools/registry-dump ({}), built against Kubernetes' published modules at this release\n\
+         # (listed under `source`) and run: each gate is read back from the feature gate the features packages\n\
+         # register into (GetAllVersioned from 1.31, GetAll before). Nothing is transcribed from source files.\n\
+         # stage/default/locked: the spec in force at {}{}; `specs`: every spec the gate\n\
+         # carries (\"<version> <stage> <default> <locked>\"). `kubeadm`: kubeadm's InitFeatureGates.\n",
+        d.go,
+        if d.emulation_version.is_empty() {
+            "the release".to_string()
+        } else {
+            format!("emulation version {}", d.emulation_version)
+        },
+        if d.is_prerelease() {
+            " (a pre-release: facts may still change before the release)"
+        } else {
+            ""
+        },
+    ));
+    s.push_str(&format!("release: \"{release}\"\nversion: \"{version}\"\n"));
+    s.push_str(&format!(
+        "source: {{dumper: tools/registry-dump, go: {}, modules: \"{}\"}}\n",
+        d.go,
+        modules.join(", ")
+    ));
+    s.push_str("packages:\n");
+    for p in &d.packages {
+        s.push_str(&format!("  - {{package: {p}}}\n"));
+    }
+    s.push_str("gates:\n");
+    for g in &d.gates {
+        let Some((stage, default, locked)) = &g.at_release else {
+            // Pre-alpha at this release: the binary knows the name but refuses to set it.
+            continue;
+        };
+        let deps = match g.depends_on.is_empty() {
+            true => String::new(),
+            false => format!(", depends_on: [{}]", g.depends_on.join(", ")),
+        };
+        let specs = match g.specs.len() > 1 || g.specs.iter().any(|s| s.contains('.')) {
+            true => format!(
+                ", specs: [{}]",
+                g.specs
+                    .iter()
+                    .map(|s| quote(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            false => String::new(),
+        };
+        s.push_str(&format!(
+            "  - {{name: {}, stage: {stage}, default: {default}, locked: {locked}, package: {}{deps}{specs}}}\n",
+            g.name, g.package
+        ));
+    }
+    s.push_str("kubeadm:\n");
+    for (name, stage, default, locked, deprecation) in &d.kubeadm {
+        let dep = match deprecation.is_empty() {
+            true => String::new(),
+            false => format!(", deprecation: {}", quote(deprecation)),
+        };
+        s.push_str(&format!(
+            "  - {{name: {name}, stage: {stage}, default: {default}, locked: {locked}{dep}}}\n"
+        ));
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DUMP: &str = r#"{
+  "kubernetes": "v1.38.0-beta.0",
+  "dumper": "gatecheck.dev/registry-dump",
+  "go": "go1.27.0",
+  "modules": {
+    "k8s.io/apiserver": "v0.38.0-beta.0",
+    "k8s.io/kubernetes": "v1.38.0-beta.0"
+  },
+  "emulationVersion": "1.38",
+  "minCompatibilityVersion": "1.37",
+  "packages": ["k8s.io/apiserver/pkg/features", "k8s.io/kubernetes/pkg/features"],
+  "gates": [
+    {"name": "A", "package": "k8s.io/apiserver/pkg/features",
+     "specs": [{"version": "1.30", "default": false, "lockToDefault": false, "preRelease": "ALPHA"},
+               {"version": "1.33", "default": true, "lockToDefault": true, "preRelease": ""}],
+     "atRelease": {"version": "1.33", "default": true, "lockToDefault": true, "preRelease": ""},
+     "enabled": true, "dependsOn": ["B"], "inSharedGate": true},
+    {"name": "B", "package": "k8s.io/kubernetes/pkg/features",
+     "specs": [{"version": "1.40", "default": false, "lockToDefault": false, "preRelease": "ALPHA"}],
+     "atRelease": null, "enabled": false, "inSharedGate": true}
+  ],
+  "kubeadm": [{"name": "K", "default": false, "lockToDefault": false, "preRelease": "DEPRECATED", "deprecationMessage": "gone \"soon\""}]
+}"#;
+
+    #[test]
+    fn a_dump_becomes_a_registry_file_the_importer_reads() {
+        let d = read(DUMP).unwrap();
+        assert!(d.is_prerelease());
+        assert_eq!(d.file_name(), "v1.38.0-beta.0-go.yaml");
+        assert_eq!(
+            d.gates[0].specs,
+            ["1.30 alpha false false", "1.33 ga true true"]
+        );
+        assert_eq!(d.gates[1].at_release, None);
+        let text = to_registry(&d).unwrap();
+        assert!(text.contains("pre-release"), "{text}");
+        let r = crate::registry::read(&text, "test").unwrap();
+        assert_eq!(r.version, "1.38.0-beta.0");
+        assert!(r.is_prerelease() && r.dumper.is_some());
+        assert_eq!(r.gates.len(), 1, "B is pre-alpha at 1.38");
+        let a = &r.gates["A"];
+        assert!(a.locked && a.default && a.stage == "ga");
+        assert_eq!(a.depends_on, ["B"]);
+        assert_eq!(r.packages.len(), 2);
+        assert!(
+            text.contains("deprecation: \"gone \\\"soon\\\"\""),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_dump_labelled_with_another_release_is_refused() {
+        let bad = DUMP.replacen(
+            "\"k8s.io/kubernetes\": \"v1.38.0-beta.0\"",
+            "\"k8s.io/kubernetes\": \"v1.37.0\"",
+            1,
+        );
+        assert!(to_registry(&read(&bad).unwrap()).is_err());
+    }
+}

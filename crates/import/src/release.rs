@@ -1,0 +1,147 @@
+//! `gatecheck-import add-release vX.Y.Z [--from-file DUMP.json]`: adds one release (or patch
+//! release, or pre-release) from Kubernetes' own code. Runs `tools/registry-dump/pin.sh` at that
+//! version (or reads its JSON output from a file), writes
+//! `data/upstream/registries/vX.Y.Z-go.yaml`, regenerates gates.yaml, the embedded table and
+//! docs/coverage.md, and lists the hand corrections in data/overrides.yaml that the new registry
+//! now settles (the importer refuses those until they are removed).
+//!
+//! `gatecheck-import compare`: every disagreement between a dumped release and a transcription
+//! of the same release.
+
+use gatecheck_import::{dump, registry, Inputs};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+pub fn add_release(args: Vec<String>, root: &Path) -> ExitCode {
+    match add(args, root) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gatecheck-import add-release: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn add(args: Vec<String>, root: &Path) -> Result<ExitCode, String> {
+    let (mut version, mut from) = (None, None);
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--from-file" => from = Some(it.next().ok_or("--from-file needs a file")?),
+            v if v.starts_with("v1.") && version.is_none() => version = Some(v.to_string()),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    let version = version
+        .ok_or("usage: gatecheck-import add-release vX.Y.Z[-pre] [--from-file DUMP.json]")?;
+    let text = match from {
+        Some(f) => std::fs::read_to_string(&f).map_err(|e| format!("{f}: {e}"))?,
+        None => {
+            let script = root.join("tools/registry-dump/pin.sh");
+            let out = std::env::temp_dir().join(format!("gatecheck-registry-dump-{version}.json"));
+            eprintln!("gatecheck-import: running {} {version}", script.display());
+            let status = Command::new(&script)
+                .arg(&version)
+                .arg(&out)
+                .status()
+                .map_err(|e| format!("{}: {e}", script.display()))?;
+            if !status.success() {
+                return Err(format!("{} {version} failed ({status})", script.display()));
+            }
+            let text =
+                std::fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+            let _ = std::fs::remove_file(&out);
+            text
+        }
+    };
+    let d = dump::read(&text).map_err(|e| e.to_string())?;
+    if d.kubernetes != version {
+        return Err(format!("the dump is of {}, not {version}", d.kubernetes));
+    }
+    let yaml = dump::to_registry(&d).map_err(|e| e.to_string())?;
+    let rel = PathBuf::from("data/upstream/registries").join(d.file_name());
+    let path = root.join(&rel);
+    let before = std::fs::read_to_string(&path).ok();
+    std::fs::write(&path, &yaml).map_err(|e| format!("{}: {e}", path.display()))?;
+    let gates = yaml.lines().filter(|l| l.starts_with("  - {name:")).count();
+    eprintln!(
+        "gatecheck-import: {} {rel:?} ({} gate lines{})",
+        if before.is_none() {
+            "wrote"
+        } else if before.as_deref() == Some(&yaml) {
+            "unchanged"
+        } else {
+            "rewrote"
+        },
+        gates,
+        if d.is_prerelease() {
+            ", a pre-release"
+        } else {
+            ""
+        }
+    );
+    // What the new registry says against a transcription of the same release, if any.
+    let inputs = Inputs::load(root).map_err(|e| e.to_string())?;
+    let mine: Vec<(String, String)> = inputs
+        .registries
+        .iter()
+        .filter(|(f, t)| {
+            f.ends_with(&format!("/{}", d.file_name()))
+                || registry::read(t, f)
+                    .is_ok_and(|r| r.version == d.version() && r.dumper.is_none())
+        })
+        .cloned()
+        .collect();
+    for line in registry::compare(&mine).map_err(|e| e.to_string())? {
+        println!("disagrees with a transcription: {line}");
+    }
+    match gatecheck_import::import(root) {
+        Ok(out) => {
+            crate::write_outputs(root, &out, false);
+            println!(
+                "no override in data/overrides.yaml is settled by v{}",
+                d.version()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let (settled, other): (Vec<&str>, Vec<&str>) =
+                e.0.lines()
+                    .partition(|l| l.starts_with("overrides.yaml:") && l.contains("settled"));
+            for l in &settled {
+                println!("settled now: {}", l.trim_start_matches("overrides.yaml: "));
+            }
+            for l in &other {
+                eprintln!("gatecheck-import: {l}");
+            }
+            eprintln!(
+                "gatecheck-import: {rel:?} is written; gates.yaml is not regenerated until the above is resolved{}",
+                if settled.is_empty() { "" } else { " (remove the settled overrides from data/overrides.yaml, then run `cargo run -p gatecheck-import`)" }
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+pub fn compare(root: &Path) -> ExitCode {
+    let inputs = match Inputs::load(root) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("gatecheck-import compare: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match registry::compare(&inputs.registries) {
+        Ok(lines) => {
+            for l in &lines {
+                println!("{l}");
+            }
+            eprintln!("gatecheck-import compare: {} disagreements", lines.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("gatecheck-import compare: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
