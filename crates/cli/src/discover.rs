@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex};
 pub struct Input {
     pub name: String,
     pub path: Option<PathBuf>,
+    /// Found by a directory search, not named: a file of no interest is skipped, not an error.
+    pub found: bool,
 }
 
 /// `--exclude` globs (and the config's `exclude`). A glob is matched against the whole path as
@@ -42,13 +44,69 @@ impl Excludes {
     }
 }
 
-/// Files a directory search picks up: YAML and the usual names of flag files.
+/// Files a directory search picks up: YAML and JSON, the usual names of flag files and systemd
+/// units, and the templates and HCL files that configurations are written in.
 fn wanted(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml" | "conf" | "env")
+        Some(
+            "yaml"
+                | "yml"
+                | "json"
+                | "conf"
+                | "env"
+                | "service"
+                | "j2"
+                | "jinja"
+                | "jinja2"
+                | "tpl"
+                | "tftpl"
+                | "tmpl"
+                | "tf"
+                | "hcl"
+        )
     )
 }
+
+/// Why a file a directory search found is skipped rather than read, if it is.
+pub const SKIPPED_BINARY: &str = "binary";
+pub const SKIPPED_ENCRYPTED: &str = "encrypted";
+pub const SKIPPED_JSON: &str = "JSON that is no Kubernetes object";
+
+/// Whether a file found by a directory search is of no interest: binary, encrypted (git-crypt),
+/// or JSON that holds no Kubernetes object or component configuration. What is skipped is
+/// counted in the summary, never an error.
+pub fn skipped<T: AsRef<str>>(input: &Input, read: &Result<T, InputError>) -> Option<&'static str> {
+    if !input.found {
+        return None;
+    }
+    match read {
+        Err(e) if e.message.starts_with(ENCRYPTED) => Some(SKIPPED_ENCRYPTED),
+        Err(e) if e.message == SKIPPED_JSON => Some(SKIPPED_JSON),
+        Err(e) if e.message.starts_with(BINARY) => Some(SKIPPED_BINARY),
+        Ok(src)
+            if input
+                .path
+                .as_ref()
+                .is_some_and(|p| p.extension().is_some_and(|e| e == "json")) =>
+        {
+            let kubernetes = [
+                "\"apiVersion\"",
+                "\"kubeletconfig\"",
+                "\"kubeproxy.config.k8s.io\"",
+            ]
+            .iter()
+            .any(|k| src.as_ref().contains(k))
+                || src.as_ref().contains("eatureGates")
+                || src.as_ref().contains("feature-gates");
+            (!kubernetes).then_some(SKIPPED_JSON)
+        }
+        _ => None,
+    }
+}
+
+const BINARY: &str = "binary file";
+const ENCRYPTED: &str = "encrypted file";
 
 fn plain(message: String) -> InputError {
     InputError {
@@ -115,7 +173,7 @@ fn once_each(found: &mut Vec<PathBuf>) {
     let _ = found;
 }
 
-/// Searches `dir` on every core: hidden entries are skipped, symlinks are followed (a loop is
+/// Searches `dir` on every core: hidden directories are entered (`.clusters/`), `.git` is not, symlinks are followed (a loop is
 /// entered once), excluded paths are pruned, and with `gitignore` the .gitignore files (and git's
 /// global and repository excludes) apply, read by gatecheck itself, with or without git.
 fn walk(
@@ -130,14 +188,16 @@ fn walk(
     let excludes = excludes.clone();
     ignore::WalkBuilder::new(dir)
         .standard_filters(false)
-        .hidden(true)
+        .hidden(false)
         .follow_links(true)
         .git_ignore(gitignore)
         .git_global(gitignore)
         .git_exclude(gitignore)
         .parents(gitignore)
         .require_git(false)
-        .filter_entry(move |e| e.depth() == 0 || !excludes.matches(e.path()))
+        .filter_entry(move |e| {
+            e.depth() == 0 || (e.file_name() != ".git" && !excludes.matches(e.path()))
+        })
         .build_parallel()
         .run(|| {
             let (found, errors, linked) = (&found, &errors, &linked);
@@ -202,12 +262,14 @@ pub fn inputs(
             inputs.push(Input {
                 name: "<stdin>".into(),
                 path: None,
+                found: false,
             });
         } else if p.is_dir() {
             let (found, errs) = walk(p, &excludes, gitignore);
             inputs.extend(found.into_iter().map(|path| Input {
                 name: path.display().to_string(),
                 path: Some(path),
+                found: true,
             }));
             errors.extend(errs);
         } else if !excludes.matches(p) {
@@ -215,6 +277,7 @@ pub fn inputs(
             inputs.push(Input {
                 name: p.display().to_string(),
                 path: Some(p.clone()),
+                found: false,
             });
         }
     }
@@ -223,6 +286,16 @@ pub fn inputs(
 
 /// Larger inputs are refused: real configuration files are a few kilobytes.
 const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// [`read`], with a file a directory search found but need not read ([`skipped`]) as an error
+/// that `skipped` recognises.
+pub fn read_wanted(input: &Input) -> Result<String, InputError> {
+    let text = read(input)?;
+    match skipped(input, &Ok::<_, InputError>(text.as_str())) {
+        Some(why) => Err(plain(why.to_string())),
+        None => Ok(text),
+    }
+}
 
 /// Reads a file as text, refusing binary, huge and non-UTF-8 input with a position.
 pub fn read(input: &Input) -> Result<String, InputError> {
@@ -272,6 +345,13 @@ pub fn read(input: &Input) -> Result<String, InputError> {
             line: Some(1),
             column: Some(1),
         });
+    }
+    if bytes.starts_with(b"\0GITCRYPT") {
+        return Err(positioned(
+            "encrypted file (git-crypt): its gates cannot be read",
+            &bytes,
+            0,
+        ));
     }
     if let Some(at) = memchr::memchr(0, &bytes) {
         return Err(positioned("binary file (contains a NUL byte)", &bytes, at));

@@ -1,6 +1,6 @@
 //! `gatecheck --target V PATH...`: find files, lint each, render findings.
 
-use crate::discover::{read, Input};
+use crate::discover::{read_wanted as read, Input};
 use crate::parallel::{par_for_each_ordered, par_map};
 
 use crate::render;
@@ -124,6 +124,22 @@ fn declared_note(
         "the files declare Kubernetes {current} ({}): an upgrade to {target} passes through every minor in between, and `--from {current}` judges each step",
         first.1
     ))
+}
+
+/// `, 3 skipped (2 binary, 1 encrypted)`, or nothing.
+fn skipped_summary(skipped: &[(String, &'static str)]) -> String {
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let mut why: Vec<(&str, usize)> = Vec::new();
+    for (_, w) in skipped {
+        match why.iter_mut().find(|(x, _)| x == w) {
+            Some((_, n)) => *n += 1,
+            None => why.push((w, 1)),
+        }
+    }
+    let parts: Vec<String> = why.iter().map(|(w, n)| format!("{n} {w}")).collect();
+    format!(", {} skipped ({})", skipped.len(), parts.join(", "))
 }
 
 /// Said with every report on a release whose facts come from a development tree.
@@ -288,7 +304,14 @@ pub fn run(mut args: LintArgs) -> u8 {
                     );
                 }
                 Ok((src, Err(e))) => (Some(src), e),
-                Err(e) => (None, e),
+                Err(e) => {
+                    if let Some(why) = crate::discover::skipped(input, &Err::<String, _>(e.clone()))
+                    {
+                        tally.skipped.push((input.name.clone(), why));
+                        return Ok(());
+                    }
+                    (None, e)
+                }
             };
             let src = src.as_deref().filter(|s| !s.is_empty());
             emitter.file(name, render::Outcome::Failed { src, error: &error })?;
@@ -348,6 +371,7 @@ pub fn run(mut args: LintArgs) -> u8 {
         recognised: tally.recognised,
         with_settings: tally.with_settings,
         unrecognised: &tally.unrecognised,
+        skipped: &tally.skipped,
         errors: &errors,
         development: development.as_deref(),
         versions: version_note.as_deref(),
@@ -369,13 +393,14 @@ pub fn run(mut args: LintArgs) -> u8 {
             info: i,
         } = tally.counts;
         say!(
-            "gatecheck {target_text}: {} checked ({} read, {} with gate settings), {}, {}, {}{}",
+            "gatecheck {target_text}: {} checked ({} read, {} with gate settings), {}, {}, {}{}{}",
             plural(inputs.len(), "file", "files"),
             tally.recognised,
             tally.with_settings,
             plural(e, "error", "errors"),
             plural(w, "warning", "warnings"),
             plural(i, "info", "infos"),
+            skipped_summary(&tally.skipped),
             if errors.is_empty() {
                 String::new()
             } else {
@@ -537,6 +562,9 @@ struct Tally {
     recognised: usize,
     with_settings: usize,
     unrecognised: Vec<String>,
+    /// Files a directory search found and left unread, and why (binary, encrypted, JSON that
+    /// is no Kubernetes object).
+    skipped: Vec<(String, &'static str)>,
     components: Vec<gatecheck_rules::Component>,
     /// The first declared version, then the first of each other minor (all the note names).
     declared: Vec<(Version, String)>,

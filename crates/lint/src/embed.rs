@@ -80,29 +80,53 @@ pub(crate) fn read_scalar(node: &Node, sink: &mut Sink<'_>, name: &str, depth: u
         return false;
     }
     let map = OffsetMap::new(sink.src, node, text);
+    read_nested(sink, text, name, depth + 1, |o| map.get(o))
+}
+
+/// Reads `src[start..end]`, written verbatim in the file (a Terraform heredoc), as embedded
+/// documents.
+pub(crate) fn read_region(src: &str, start: usize, end: usize, name: &str, sink: &mut Sink<'_>) {
+    read_nested(sink, &src[start..end], name, 1, |o| o + start);
+}
+
+/// Reads `text` in a sink of its own, then takes what it found with positions moved by `remap`.
+fn read_nested(
+    sink: &mut Sink<'_>,
+    text: &str,
+    name: &str,
+    depth: usize,
+    remap: impl Fn(usize) -> usize,
+) -> bool {
     let mut nested = sink.nested(text);
     nested.yaml_budget = sink.yaml_budget;
-    read_text(&mut nested, name, depth + 1);
+    read_text(&mut nested, name, depth);
     sink.yaml_budget = nested.yaml_budget;
     let read = nested.recognised || nested.fallback.kubernetes > 0 || !nested.settings.is_empty();
     sink.recognised |= nested.recognised;
     sink.fallback.kubernetes += nested.fallback.kubernetes;
     sink.fallback.foreign += nested.fallback.foreign;
-    sink.absorb(nested, |o| map.get(o));
+    sink.absorb(nested, remap);
     read
 }
 
-/// Reads the whole text of `sink` as YAML documents, or as flags when it is not YAML.
+/// Reads the whole text of `sink` as YAML documents (a template read around its markup), or as
+/// flags when it is not YAML.
 fn read_text(sink: &mut Sink<'_>, name: &str, depth: usize) {
     let text = sink.src;
-    let docs = gatecheck_yaml::parse_with_budget(text, &mut sink.yaml_budget);
+    let masked = crate::template::mask(text);
+    if let Some(m) = &masked {
+        sink.template = true;
+        sink.conditionals.extend_from_slice(&m.conditionals);
+    }
+    let yaml = masked.as_ref().map_or(text, |m| m.text.as_str());
+    let docs = gatecheck_yaml::parse_with_budget(yaml, &mut sink.yaml_budget);
     match docs {
         Ok(docs) if docs.iter().any(|d| !is_scalar(&d.root)) => {
             for doc in &docs {
                 read_doc(&doc.root, sink, depth);
             }
         }
-        // A flags file, a systemd unit or an environment file kept in a string.
+        // A flags file, a systemd unit, a shell script or an environment file kept in a string.
         _ => {
             let component = flags_component(name, text, None).ok();
             read_flag_lines(text, component, sink);
@@ -136,8 +160,20 @@ pub(crate) fn flags_component(
         .into_iter()
         .filter(|c| base.contains(c.as_str()))
         .max_by_key(|c| c.as_str().len());
+    // kubeadm writes the kubelet's flags to kubeadm-flags.env (`KUBELET_KUBEADM_ARGS`): the
+    // variables name the kubelet, whatever the file is called.
+    let kubelet_vars = [
+        "KUBELET_KUBEADM_ARGS",
+        "KUBELET_EXTRA_ARGS",
+        "KUBELET_ARGS",
+        "--kubelet-extra-args",
+    ]
+    .iter()
+    .any(|v| src.contains(v))
+    .then_some(Component::Kubelet);
     given
         .or(program)
+        .or(kubelet_vars)
         .or(named)
         .or_else(|| {
             if src.contains("KUBELET_") || src.contains("/kubelet ") || src.contains("bin/kubelet")

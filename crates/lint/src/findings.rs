@@ -115,6 +115,9 @@ finding_kinds! {
     UnusedIgnore = "GC021", "unused-ignore", Warning,
         "an inline ignore comment suppresses nothing",
         "A `# gatecheck: ignore[CODE] reason` comment applies to findings on its own line and the line after it. This one matches no finding (the setting was fixed, or the code is wrong): remove it, so that it does not hide a future finding there.";
+    ForeignGates = "GC022", "foreign-gates", Info,
+        "a gate list in an unknown structure holds names no Kubernetes release has",
+        "In a file whose kind gatecheck does not know, a `featureGates` list may be Kubernetes' (a node pool's kubelet) or another project's (cert-manager, Flux, Karpenter, Istio have gates of their own, some with the same names as Kubernetes gates). When such a list names a gate that no Kubernetes release ever had, gatecheck takes it for another project's and does not judge it, so no other project's gate becomes a Kubernetes error. If the list is in fact a Kubernetes component's, the unknown name would stop that component: check it by hand. A list that names only other projects' gates is left alone without a note.";
 }
 
 impl fmt::Display for FindingKind {

@@ -91,7 +91,7 @@ impl<W: Write> super::Emitter for Json<W> {
     fn finish(&mut self, s: &super::Summary<'_>) -> std::io::Result<()> {
         let errors: Vec<_> = s.errors.iter().map(|(file, e)| error(file, e)).collect();
         let notes: Vec<&str> = s.development.into_iter().chain(s.versions).collect();
-        let files = json!({"checked": s.checked, "recognised": s.recognised, "with_settings": s.with_settings, "unrecognised": s.unrecognised});
+        let files = json!({"checked": s.checked, "recognised": s.recognised, "with_settings": s.with_settings, "unrecognised": s.unrecognised, "skipped": s.skipped.iter().map(|(file, why)| json!({"file": file, "why": why})).collect::<Vec<_>>()});
         let mut tail = json!({"errors": errors, "files": files, "notes": notes});
         if let Some(u) = s.upgrade {
             let steps: Vec<_> = u

@@ -124,6 +124,8 @@ pub struct Summary<'a> {
     pub recognised: usize,
     pub with_settings: usize,
     pub unrecognised: &'a [String],
+    /// Files a directory search found and left unread, and why.
+    pub skipped: &'a [(String, &'static str)],
     /// Every input that could not be read or understood, in order.
     pub errors: &'a [(String, InputError)],
     /// Said with every report on a release whose facts come from a development tree.

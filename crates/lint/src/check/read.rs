@@ -27,6 +27,8 @@ pub(super) fn read<'a>(
             sink.recognised |= nested.recognised;
             sink.absorb(nested, |o| o + start);
         }
+    } else if formats::terraform::is_hcl(name) {
+        formats::terraform::read(name, src, &mut sink);
     } else if formats::metrics::looks_like(src) {
         formats::metrics::read(src, options.component, &mut sink);
     } else if options.flags_file {
@@ -74,6 +76,9 @@ fn read_template(name: &str, src: &str, masked: &template::Masked, sink: &mut Si
             sink.fallback.foreign += nested.fallback.foreign;
             sink.absorb(nested, |o| o);
         }
+        // A shell script or flags file that is a template (cloud-init user data in a `.tftpl`):
+        // its flags are judged where they are written.
+        Err(_) if flag_lines(name, src, masked, sink) => {}
         Err(e) if crate::embed::mentions_gates(src) => {
             sink.problem(Problem::span(
                 FindingKind::Template,
@@ -87,6 +92,23 @@ fn read_template(name: &str, src: &str, masked: &template::Masked, sink: &mut Si
         // A template of an application that sets no gate: nothing to say.
         Err(_) => {}
     }
+}
+
+/// Reads the `--feature-gates` flags on a template's lines; whether any were found.
+fn flag_lines(name: &str, src: &str, masked: &template::Masked, sink: &mut Sink<'_>) -> bool {
+    if !src.contains("feature-gates") {
+        return false;
+    }
+    let component = crate::embed::flags_component(name, src, None).ok();
+    let mut nested = sink.nested(&masked.text);
+    nested.template = true;
+    crate::embed::read_flag_lines(&masked.text, component, &mut nested);
+    let found = !nested.settings.is_empty() || !nested.problems.is_empty();
+    sink.recognised |= nested.recognised;
+    sink.fallback.kubernetes += nested.fallback.kubernetes;
+    sink.fallback.foreign += nested.fallback.foreign;
+    sink.absorb(nested, |o| o);
+    found
 }
 
 /// Where the file mentions feature gates although nothing in it was read: no format claimed

@@ -6,7 +6,8 @@
 //! the setting is), and left alone when they are another project's gates (cert-manager,
 //! Karpenter, CSI sidecars, Cluster API controllers).
 
-use super::Sink;
+use super::{Problem, Sink};
+use crate::findings::FindingKind;
 use crate::flags;
 use gatecheck_rules::{Registry, Rules};
 use gatecheck_yaml::Node;
@@ -26,6 +27,32 @@ fn gate_key(key: &str) -> bool {
         .to_ascii_lowercase()
         .replace(['-', '_'], "");
     k == "featuregates" || k.ends_with("featuregates")
+}
+
+/// The names no Kubernetes release ever had (in any registry gatecheck knows).
+fn never_kubernetes<'n>(names: &[&'n str]) -> Vec<&'n str> {
+    let rules = Rules::embedded();
+    names
+        .iter()
+        .copied()
+        .filter(|n| rules.find(n).is_none())
+        .collect()
+}
+
+/// A list that is mostly Kubernetes' names but also names gates no Kubernetes release had:
+/// another project's, said once and not judged.
+fn foreign_note(value: &Node, never: &[&str], sink: &mut Sink<'_>) {
+    let shown: Vec<&str> = never.iter().copied().take(3).collect();
+    sink.problem(Problem::at(
+        FindingKind::ForeignGates,
+        None,
+        value,
+        format!(
+            "this gate list names {} that no Kubernetes release has: taken for another project's gates and not judged",
+            shown.join(", ")
+        ),
+        "if a Kubernetes component reads this list, those names stop it: check them by hand",
+    ));
 }
 
 /// Whether most of `names` are Kubernetes gates (of any release).
@@ -131,7 +158,11 @@ impl Walk<'_> {
             return self.node(item, sink, depth + 1);
         };
         let names: Vec<&str> = flags::parse(text).map(|i| i.key).collect();
-        if mostly_kubernetes(&names) {
+        let never = never_kubernetes(&names);
+        if mostly_kubernetes(&names) && !never.is_empty() {
+            self.found.foreign += 1;
+            foreign_note(item, &never, sink);
+        } else if mostly_kubernetes(&names) {
             self.found.kubernetes += 1;
             let inner = item.as_str().map_or(0, |t| t.len() - text.len());
             let before = sink.settings.len();
@@ -152,6 +183,12 @@ fn judge(value: &Node, path: &[String], sink: &mut Sink<'_>, found: &mut Found) 
     }
     if !mostly_kubernetes(&names) {
         found.foreign += 1;
+        return;
+    }
+    let never = never_kubernetes(&names);
+    if !never.is_empty() {
+        found.foreign += 1;
+        foreign_note(value, &never, sink);
         return;
     }
     found.kubernetes += 1;

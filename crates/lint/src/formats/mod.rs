@@ -29,6 +29,7 @@ mod pod;
 mod rke1;
 mod scheduler;
 mod talos;
+pub mod terraform;
 
 /// A gate setting's value as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
