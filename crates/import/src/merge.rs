@@ -680,7 +680,15 @@ fn attach_dependencies(
                 _ => timeline.push((since, deps)),
             }
         }
-        timeline.dedup_by(|later, earlier| later.1 == earlier.1);
+        // The same gates in another order is no change: transcribed tables keep the source's
+        // order, dumped registries the order Kubernetes' feature gate gives back (sorted).
+        timeline.dedup_by(|later, earlier| {
+            let mut a = later.1.clone();
+            let mut b = earlier.1.clone();
+            a.sort();
+            b.sort();
+            a == b
+        });
         if timeline.first().is_some_and(|(_, d)| d.is_empty()) {
             timeline.remove(0);
         }

@@ -693,6 +693,11 @@ pub fn read_all(inputs: &[(String, String)]) -> Result<Vec<Registry>> {
 /// them registers, or whose package, stage, default, lock or dependencies differ. One line each:
 /// `version file: gate: field: transcribed X, dumped Y`.
 pub fn compare(inputs: &[(String, String)]) -> Result<Vec<String>> {
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v
+    };
     let files = inputs
         .iter()
         .map(|(file, text)| Ok((file.as_str(), read(text, file)?)))
@@ -716,10 +721,12 @@ pub fn compare(inputs: &[(String, String)]) -> Result<Vec<String>> {
                             ("stage", g.stage.clone(), d.stage.clone()),
                             ("default", g.default.to_string(), d.default.to_string()),
                             ("locked", g.locked.to_string(), d.locked.to_string()),
+                            // As sets: the transcriptions keep the table's order, the
+                            // dumps the order the feature gate gives back.
                             (
                                 "depends_on",
-                                format!("{:?}", g.depends_on),
-                                format!("{:?}", d.depends_on),
+                                format!("{:?}", sorted(&g.depends_on)),
+                                format!("{:?}", sorted(&d.depends_on)),
                             ),
                         ];
                         for (field, tv, dv) in fields {

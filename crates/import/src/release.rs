@@ -63,9 +63,14 @@ fn add(args: Vec<String>, root: &Path) -> Result<ExitCode, String> {
     let path = root.join(&rel);
     let before = std::fs::read_to_string(&path).ok();
     std::fs::write(&path, &yaml).map_err(|e| format!("{}: {e}", path.display()))?;
-    let gates = yaml.lines().filter(|l| l.starts_with("  - {name:")).count();
+    let gates = yaml
+        .lines()
+        .skip_while(|l| *l != "gates:")
+        .take_while(|l| *l != "kubeadm:")
+        .filter(|l| l.starts_with("  - {name:"))
+        .count();
     eprintln!(
-        "gatecheck-import: {} {rel:?} ({} gate lines{})",
+        "gatecheck-import: {} {rel:?} ({} gates{})",
         if before.is_none() {
             "wrote"
         } else if before.as_deref() == Some(&yaml) {

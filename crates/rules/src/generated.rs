@@ -28,7 +28,7 @@ const fn d(minor: u16, gates: &'static [&'static str]) -> Dependency {
 pub(crate) const NEWEST: Version = Version::new(1, 37);
 
 /// Releases whose facts come from a development tree, not from the release itself.
-pub(crate) const DEVELOPMENT: &[(Version, &str)] = &[(Version::new(1, 37), "Kubernetes master of 2026-07-29 (late in the 1.37 cycle; not the v1.37.0 release), as vendored by kubernetes-sigs/provider-aws-test-infra")];
+pub(crate) const DEVELOPMENT: &[(Version, &str)] = &[];
 
 pub(crate) static GATES: &[Gate] = &[
     Gate {
@@ -67,7 +67,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(8, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(8, "k8s-list-1.36dev"), e(18, "registry")],
         patches: &[],
     },
     Gate {
@@ -93,7 +93,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(20, "registry"), e(37, "registry-dev")],
+        evidence: &[e(20, "registry")],
         patches: &[],
     },
     Gate {
@@ -106,7 +106,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(22, "registry"), e(37, "registry-dev")],
+        evidence: &[e(22, "registry")],
         patches: &[],
     },
     Gate {
@@ -119,7 +119,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -132,7 +132,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[p(30, 3, 4, Some(s(30, Alpha, false, false)))],
     },
     Gate {
@@ -210,7 +210,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -249,7 +249,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -288,7 +288,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -301,7 +301,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -314,7 +314,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -327,7 +327,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -353,7 +353,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -366,7 +366,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -379,7 +379,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(18, "registry")],
         patches: &[],
     },
     Gate {
@@ -418,7 +418,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ClientGo),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -431,7 +431,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -457,7 +457,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["AuthorizeWithSelectors"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -470,7 +470,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -483,7 +483,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -535,7 +535,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -548,7 +548,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -574,7 +574,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(23, "registry"), e(37, "registry-dev")],
+        evidence: &[e(23, "registry")],
         patches: &[],
     },
     Gate {
@@ -587,7 +587,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(23, "registry"), e(37, "registry-dev")],
+        evidence: &[e(23, "registry")],
         patches: &[],
     },
     Gate {
@@ -600,7 +600,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(22, "registry"), e(37, "registry-dev")],
+        evidence: &[e(22, "registry")],
         patches: &[],
     },
     Gate {
@@ -613,7 +613,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiExtensions),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -626,7 +626,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiExtensions),
-        evidence: &[e(28, "registry"), e(37, "registry-dev")],
+        evidence: &[e(28, "registry")],
         patches: &[],
     },
     Gate {
@@ -652,7 +652,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -951,7 +951,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -990,7 +990,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(21, "registry"), e(37, "registry-dev")],
+        evidence: &[e(21, "registry")],
         patches: &[],
     },
     Gate {
@@ -1016,7 +1016,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -1029,7 +1029,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -1042,7 +1042,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -1055,7 +1055,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -1068,7 +1068,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -1081,7 +1081,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -1094,7 +1094,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ControllerManager),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -1107,7 +1107,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ControllerManager),
-        evidence: &[e(27, "registry"), e(37, "registry-dev")],
+        evidence: &[e(27, "registry")],
         patches: &[],
     },
     Gate {
@@ -1133,7 +1133,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(27, "registry"), e(37, "registry-dev")],
+        evidence: &[e(27, "registry")],
         patches: &[],
     },
     Gate {
@@ -1146,7 +1146,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["ClusterTrustBundle"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -1159,7 +1159,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ZPages),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -1185,7 +1185,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ZPages),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -1198,7 +1198,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["GenericWorkload", "TopologyAwareWorkloadScheduling"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -1211,7 +1211,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -1250,7 +1250,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(28, "registry"), e(37, "registry-dev")],
+        evidence: &[e(28, "registry")],
         patches: &[],
     },
     Gate {
@@ -1263,7 +1263,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -1276,7 +1276,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -1289,7 +1289,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(25, "registry"), e(37, "registry-dev")],
+        evidence: &[e(25, "registry")],
         patches: &[],
     },
     Gate {
@@ -1302,7 +1302,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -1315,7 +1315,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -1328,7 +1328,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(24, "k8s-list-1.36dev"), e(25, "registry"), e(36, "k8s-list-1.36dev")],
+        evidence: &[e(24, "k8s-list-1.36dev"), e(25, "registry"), e(36, "k8s-list-1.36dev"), e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -1354,7 +1354,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -1367,7 +1367,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -1419,7 +1419,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry"), e(37, "registry-dev")],
+        evidence: &[e(26, "registry")],
         patches: &[],
     },
     Gate {
@@ -1432,7 +1432,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(12, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(12, "k8s-list-1.36dev"), e(18, "registry")],
         patches: &[],
     },
     Gate {
@@ -1471,7 +1471,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiExtensions),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -1549,7 +1549,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -1562,7 +1562,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -1588,7 +1588,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["DynamicResourceAllocation"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -1601,7 +1601,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation", "DRAResourceClaimDeviceStatus"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -1612,9 +1612,9 @@ pub(crate) static GATES: &[Gate] = &[
         removed_in: None,
         stages: &[s(37, Alpha, false, false)],
         note: None,
-        depends_on: &[d(37, &["DynamicResourceAllocation", "DRAPartitionableDevices"])],
+        depends_on: &[d(37, &["DRAPartitionableDevices", "DynamicResourceAllocation"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -1627,7 +1627,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DRADeviceTaints"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -1640,7 +1640,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -1653,7 +1653,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -1662,11 +1662,11 @@ pub(crate) static GATES: &[Gate] = &[
         components: &[],
         kep: None,
         removed_in: None,
-        stages: &[s(37, Beta, true, false)],
+        stages: &[s(37, Beta, false, false)],
         note: None,
         depends_on: &[d(37, &["DRAConsumableCapacity"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -1679,7 +1679,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -1692,7 +1692,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -1705,7 +1705,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["DynamicResourceAllocation", "NodeDeclaredFeatures"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -1718,7 +1718,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -1729,9 +1729,9 @@ pub(crate) static GATES: &[Gate] = &[
         removed_in: None,
         stages: &[s(37, Alpha, false, false)],
         note: None,
-        depends_on: &[d(37, &["DynamicResourceAllocation", "DRAPartitionableDevices", "DRAResourcePoolStatus"])],
+        depends_on: &[d(37, &["DRAPartitionableDevices", "DRAResourcePoolStatus", "DynamicResourceAllocation"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -1744,7 +1744,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -1757,7 +1757,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -1770,7 +1770,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["DynamicResourceAllocation", "DRAResourceClaimDeviceStatus"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -1783,7 +1783,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -1796,7 +1796,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -1809,7 +1809,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["DynamicResourceAllocation", "GenericWorkload"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -1835,7 +1835,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -1848,7 +1848,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DeclarativeValidation"])],
         package: Some(Package::ApiServer),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -1861,7 +1861,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DeclarativeValidation"])],
         package: Some(Package::ApiServer),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -1900,7 +1900,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -1939,7 +1939,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -1952,7 +1952,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -2004,7 +2004,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["MultiCIDRServiceAllocator"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -2017,7 +2017,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -2056,7 +2056,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[p(31, 0, 1, Some(s(31, Deprecated, false, false)))],
     },
     Gate {
@@ -2134,7 +2134,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry"), e(37, "registry-dev")],
+        evidence: &[e(26, "registry")],
         patches: &[],
     },
     Gate {
@@ -2186,7 +2186,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -2277,7 +2277,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -2303,7 +2303,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -2329,7 +2329,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["PLEGOnDemandRelist"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry"), e(37, "registry-dev")],
+        evidence: &[e(26, "registry")],
         patches: &[p(27, 8, 13, Some(s(27, Alpha, false, false))), p(28, 4, 8, Some(s(28, Alpha, false, false))), p(29, 0, 1, Some(s(29, Alpha, false, false)))],
     },
     Gate {
@@ -2342,7 +2342,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -2355,7 +2355,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -2368,7 +2368,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(20, "registry"), e(37, "registry-dev")],
+        evidence: &[e(20, "registry")],
         patches: &[],
     },
     Gate {
@@ -2459,7 +2459,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["NodeDeclaredFeatures"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -2485,7 +2485,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -2524,7 +2524,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -2537,7 +2537,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["GenericWorkload"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -2563,7 +2563,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -2576,7 +2576,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -2589,7 +2589,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(20, "registry"), e(37, "registry-dev")],
+        evidence: &[e(20, "registry")],
         patches: &[],
     },
     Gate {
@@ -2602,7 +2602,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["GracefulNodeShutdown"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(23, "registry"), e(37, "registry-dev")],
+        evidence: &[e(23, "registry")],
         patches: &[],
     },
     Gate {
@@ -2615,7 +2615,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["NodeDeclaredFeatures"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -2628,7 +2628,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -2654,7 +2654,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -2667,7 +2667,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -2680,7 +2680,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(16, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(16, "k8s-list-1.36dev"), e(18, "registry")],
         patches: &[],
     },
     Gate {
@@ -2706,7 +2706,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -2745,7 +2745,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -2810,7 +2810,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -2823,7 +2823,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -2836,7 +2836,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["ImageVolume"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -2862,7 +2862,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -2875,7 +2875,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -2888,7 +2888,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["InPlacePodVerticalScaling", "PodLevelResources", "NodeDeclaredFeatures"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -2901,7 +2901,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(27, "registry"), e(37, "registry-dev")],
+        evidence: &[e(27, "registry")],
         patches: &[],
     },
     Gate {
@@ -2927,7 +2927,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["InPlacePodVerticalScaling"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -2940,7 +2940,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["InPlacePodVerticalScaling", "MemoryManager"]), d(36, &["InPlacePodVerticalScaling"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -2953,7 +2953,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["InPlacePodVerticalScaling", "NodeDeclaredFeatures"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -2966,7 +2966,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["InPlacePodVerticalScaling", "NodeDeclaredFeatures"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -2979,7 +2979,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["InPlacePodVerticalScaling"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -3109,7 +3109,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -3148,7 +3148,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -3161,7 +3161,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry"), e(37, "registry-dev")],
+        evidence: &[e(28, "registry")],
         patches: &[],
     },
     Gate {
@@ -3174,7 +3174,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -3213,7 +3213,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry"), e(37, "registry-dev")],
+        evidence: &[e(28, "registry")],
         patches: &[],
     },
     Gate {
@@ -3239,7 +3239,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -3265,7 +3265,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(28, "registry"), e(37, "registry-dev")],
+        evidence: &[e(28, "registry")],
         patches: &[],
     },
     Gate {
@@ -3317,7 +3317,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -3330,7 +3330,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -3343,7 +3343,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["InPlacePodVerticalScaling"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -3356,7 +3356,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry"), e(37, "registry-dev")],
+        evidence: &[e(28, "registry")],
         patches: &[],
     },
     Gate {
@@ -3382,7 +3382,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -3408,7 +3408,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -3421,7 +3421,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -3434,7 +3434,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(22, "registry"), e(37, "registry-dev")],
+        evidence: &[e(22, "registry")],
         patches: &[],
     },
     Gate {
@@ -3447,7 +3447,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -3486,7 +3486,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(27, "registry"), e(37, "registry-dev")],
+        evidence: &[e(27, "registry")],
         patches: &[],
     },
     Gate {
@@ -3499,7 +3499,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(27, "registry"), e(37, "registry-dev")],
+        evidence: &[e(27, "registry")],
         patches: &[],
     },
     Gate {
@@ -3525,7 +3525,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -3538,7 +3538,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -3551,7 +3551,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -3564,7 +3564,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -3577,7 +3577,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(25, "registry"), e(37, "registry-dev")],
+        evidence: &[e(25, "registry")],
         patches: &[],
     },
     Gate {
@@ -3655,7 +3655,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -3694,7 +3694,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(15, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(15, "k8s-list-1.36dev"), e(18, "registry")],
         patches: &[p(25, 0, 3, Some(s(25, Alpha, false, false)))],
     },
     Gate {
@@ -3707,7 +3707,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(21, "registry"), e(37, "registry-dev")],
+        evidence: &[e(21, "registry")],
         patches: &[],
     },
     Gate {
@@ -3720,7 +3720,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(24, "k8s-list-1.36dev"), e(25, "registry"), e(36, "k8s-list-1.36dev")],
+        evidence: &[e(24, "k8s-list-1.36dev"), e(25, "registry"), e(36, "k8s-list-1.36dev"), e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -3733,7 +3733,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(24, "k8s-list-1.36dev"), e(25, "registry"), e(36, "k8s-list-1.36dev")],
+        evidence: &[e(24, "k8s-list-1.36dev"), e(25, "registry"), e(36, "k8s-list-1.36dev"), e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -3746,7 +3746,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -3759,7 +3759,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -3772,7 +3772,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(25, "registry"), e(37, "registry-dev")],
+        evidence: &[e(25, "registry")],
         patches: &[],
     },
     Gate {
@@ -3785,7 +3785,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["MatchLabelKeysInPodTopologySpread"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -3798,7 +3798,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(24, "registry"), e(37, "registry-dev")],
+        evidence: &[e(24, "registry")],
         patches: &[p(35, 3, 4, Some(s(35, Beta, false, false)))],
     },
     Gate {
@@ -3824,7 +3824,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(22, "registry"), e(37, "registry-dev")],
+        evidence: &[e(22, "registry")],
         patches: &[],
     },
     Gate {
@@ -3915,7 +3915,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(27, "registry"), e(37, "registry-dev")],
+        evidence: &[e(27, "registry")],
         patches: &[],
     },
     Gate {
@@ -3928,7 +3928,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -3941,7 +3941,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -3954,7 +3954,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -3967,7 +3967,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -3980,7 +3980,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -3993,7 +3993,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -4006,7 +4006,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -4032,7 +4032,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(0, "website-gate-page"), e(37, "override")],
+        evidence: &[e(36, "website-gate-page"), e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -4084,7 +4084,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["AtomicFIFO"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -4097,7 +4097,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -4123,7 +4123,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(25, "registry"), e(37, "registry-dev")],
+        evidence: &[e(25, "registry")],
         patches: &[],
     },
     Gate {
@@ -4149,7 +4149,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -4162,7 +4162,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(27, "registry"), e(37, "registry-dev")],
+        evidence: &[e(27, "registry")],
         patches: &[],
     },
     Gate {
@@ -4188,7 +4188,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(22, "registry"), e(37, "registry-dev")],
+        evidence: &[e(22, "registry")],
         patches: &[],
     },
     Gate {
@@ -4201,7 +4201,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -4227,7 +4227,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(23, "registry"), e(37, "registry-dev")],
+        evidence: &[e(23, "registry")],
         patches: &[],
     },
     Gate {
@@ -4253,7 +4253,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -4266,7 +4266,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[p(31, 6, 8, Some(s(31, Beta, false, false))), p(32, 2, 3, Some(s(32, Beta, false, false)))],
     },
     Gate {
@@ -4292,7 +4292,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -4331,7 +4331,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -4370,7 +4370,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(23, "registry"), e(37, "registry-dev")],
+        evidence: &[e(23, "registry")],
         patches: &[],
     },
     Gate {
@@ -4383,7 +4383,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["AuthorizeNodeWithSelectors"]), d(37, &[])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -4396,7 +4396,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(21, "registry"), e(37, "registry-dev")],
+        evidence: &[e(21, "registry")],
         patches: &[],
     },
     Gate {
@@ -4435,7 +4435,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["GenericWorkload"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -4483,11 +4483,11 @@ pub(crate) static GATES: &[Gate] = &[
         components: &[Kubelet],
         kep: Some(5526),
         removed_in: None,
-        stages: &[s(36, Alpha, false, false), s(37, Beta, true, false)],
+        stages: &[s(36, Alpha, false, false), s(37, Beta, false, false)],
         note: None,
         depends_on: &[d(36, &["PodLevelResources"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -4500,7 +4500,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -4513,7 +4513,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["PodLevelResources"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -4526,7 +4526,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["PodLevelResources"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -4539,7 +4539,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -4552,7 +4552,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["PodLifecycleSleepAction"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -4565,7 +4565,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -4578,7 +4578,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -4630,7 +4630,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry"), e(37, "registry-dev")],
+        evidence: &[e(28, "registry")],
         patches: &[],
     },
     Gate {
@@ -4643,7 +4643,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry"), e(37, "registry-dev")],
+        evidence: &[e(26, "registry")],
         patches: &[],
     },
     Gate {
@@ -4682,7 +4682,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -4695,7 +4695,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -4708,7 +4708,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -4734,7 +4734,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -4747,7 +4747,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -4786,7 +4786,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["UserNamespacesSupport"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(12, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(12, "k8s-list-1.36dev"), e(18, "registry")],
         patches: &[],
     },
     Gate {
@@ -4812,7 +4812,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(11, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(11, "k8s-list-1.36dev"), e(18, "registry")],
         patches: &[],
     },
     Gate {
@@ -4838,7 +4838,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(23, "registry"), e(37, "registry-dev")],
+        evidence: &[e(23, "registry")],
         patches: &[],
     },
     Gate {
@@ -4851,7 +4851,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -4864,7 +4864,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -4877,7 +4877,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -4890,7 +4890,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -4903,7 +4903,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -4916,7 +4916,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -4929,7 +4929,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -4955,7 +4955,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -4994,7 +4994,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -5007,7 +5007,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["DynamicResourceAllocation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -5020,7 +5020,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["ResourceHealthStatus"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -5059,7 +5059,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["ContainerRestartRules", "NodeDeclaredFeatures"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -5085,7 +5085,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -5124,7 +5124,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(7, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(7, "k8s-list-1.36dev"), e(18, "registry")],
         patches: &[],
     },
     Gate {
@@ -5163,7 +5163,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -5189,7 +5189,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -5202,7 +5202,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -5215,7 +5215,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(25, "registry"), e(37, "registry-dev")],
+        evidence: &[e(25, "registry")],
         patches: &[p(27, 1, 2, Some(s(27, Beta, false, false)))],
     },
     Gate {
@@ -5241,7 +5241,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[p(34, 1, 2, Some(s(34, Beta, false, false))), p(35, 0, 1, Some(s(35, Beta, false, false)))],
     },
     Gate {
@@ -5254,7 +5254,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -5267,7 +5267,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -5280,7 +5280,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -5293,7 +5293,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry"), e(37, "registry-dev")],
+        evidence: &[e(28, "registry")],
         patches: &[p(28, 4, 8, Some(s(28, Beta, false, false)))],
     },
     Gate {
@@ -5345,7 +5345,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[p(28, 4, 8, Some(s(28, Beta, true, false))), p(29, 2, 3, Some(s(29, Beta, true, false)))],
     },
     Gate {
@@ -5358,7 +5358,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -5410,7 +5410,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[p(32, 1, 2, Some(s(32, Beta, false, false)))],
     },
     Gate {
@@ -5423,7 +5423,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -5436,7 +5436,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["ServiceAccountTokenNodeBindingValidation"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -5449,7 +5449,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -5462,7 +5462,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -5488,7 +5488,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -5631,7 +5631,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -5644,7 +5644,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry"), e(37, "registry-dev")],
+        evidence: &[e(28, "registry")],
         patches: &[],
     },
     Gate {
@@ -5657,7 +5657,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -5709,7 +5709,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["AtomicFIFO"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -5722,7 +5722,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(37, &["AtomicFIFO"])],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -5735,7 +5735,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["AtomicFIFO"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -5748,7 +5748,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["AtomicFIFO"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -5761,7 +5761,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["AtomicFIFO"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -5813,7 +5813,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -5826,7 +5826,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[p(34, 1, 2, Some(s(34, Beta, true, false)))],
     },
     Gate {
@@ -5852,7 +5852,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -5865,7 +5865,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -5891,7 +5891,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["APIServerIdentity"])],
         package: Some(Package::ApiServer),
-        evidence: &[e(20, "registry"), e(37, "registry-dev")],
+        evidence: &[e(20, "registry")],
         patches: &[],
     },
     Gate {
@@ -5904,7 +5904,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(14, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(14, "k8s-list-1.36dev"), e(18, "registry")],
         patches: &[],
     },
     Gate {
@@ -5917,7 +5917,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -5930,7 +5930,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -5943,7 +5943,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -5995,7 +5995,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(33, "registry"), e(37, "registry-dev")],
+        evidence: &[e(33, "registry")],
         patches: &[],
     },
     Gate {
@@ -6008,7 +6008,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -6021,7 +6021,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["StructuredAuthenticationConfiguration"]), d(37, &[])],
         package: Some(Package::ApiServer),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -6034,7 +6034,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["StructuredAuthenticationConfiguration"]), d(37, &[])],
         package: Some(Package::ApiServer),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -6060,7 +6060,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -6138,7 +6138,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -6190,7 +6190,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -6229,7 +6229,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(34, "registry"), e(37, "registry-dev")],
+        evidence: &[e(34, "registry")],
         patches: &[],
     },
     Gate {
@@ -6255,7 +6255,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["GenericWorkload"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -6281,7 +6281,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry"), e(37, "registry-dev")],
+        evidence: &[e(26, "registry")],
         patches: &[],
     },
     Gate {
@@ -6294,7 +6294,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry"), e(37, "registry-dev")],
+        evidence: &[e(26, "registry")],
         patches: &[],
     },
     Gate {
@@ -6307,7 +6307,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry"), e(37, "registry-dev")],
+        evidence: &[e(26, "registry")],
         patches: &[],
     },
     Gate {
@@ -6320,7 +6320,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -6333,7 +6333,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[p(26, 9, 10, Some(s(26, Beta, false, false))), p(27, 6, 7, Some(s(27, Beta, false, false))), p(28, 2, 3, Some(s(28, Beta, false, false)))],
     },
     Gate {
@@ -6346,7 +6346,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["APIServerIdentity"])],
         package: Some(Package::ApiServer),
-        evidence: &[e(28, "registry"), e(37, "registry-dev")],
+        evidence: &[e(28, "registry")],
         patches: &[],
     },
     Gate {
@@ -6359,7 +6359,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -6372,7 +6372,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["UserNamespacesSupport"]), d(36, &["UserNamespacesSupport", "NodeDeclaredFeatures"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -6411,7 +6411,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(28, "registry"), e(37, "registry-dev")],
+        evidence: &[e(28, "registry")],
         patches: &[],
     },
     Gate {
@@ -6450,7 +6450,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(29, "registry"), e(37, "registry-dev")],
+        evidence: &[e(29, "registry")],
         patches: &[],
     },
     Gate {
@@ -6463,7 +6463,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -6489,7 +6489,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(35, "registry"), e(37, "registry-dev")],
+        evidence: &[e(35, "registry")],
         patches: &[],
     },
     Gate {
@@ -6593,7 +6593,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(31, "registry"), e(37, "registry-dev")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -6619,7 +6619,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::ApiServer),
-        evidence: &[e(27, "registry"), e(37, "registry-dev")],
+        evidence: &[e(27, "registry")],
         patches: &[],
     },
     Gate {
@@ -6632,7 +6632,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(30, "registry"), e(37, "registry-dev")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
     Gate {
@@ -6645,7 +6645,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -6658,7 +6658,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(37, "registry-dev")],
+        evidence: &[e(37, "registry")],
         patches: &[],
     },
     Gate {
@@ -6671,7 +6671,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(14, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(14, "k8s-list-1.36dev"), e(18, "registry")],
         patches: &[],
     },
     Gate {
@@ -6684,7 +6684,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(14, "k8s-list-1.36dev"), e(18, "registry"), e(37, "registry-dev")],
+        evidence: &[e(14, "k8s-list-1.36dev"), e(18, "registry")],
         patches: &[],
     },
     Gate {
@@ -6697,7 +6697,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["MemoryManager"]), d(36, &[])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -6736,7 +6736,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["GracefulNodeShutdown"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(32, "registry"), e(37, "registry-dev")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -6749,7 +6749,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: Some(Package::Kubernetes),
-        evidence: &[e(26, "registry"), e(37, "registry-dev")],
+        evidence: &[e(26, "registry")],
         patches: &[],
     },
     Gate {
@@ -6788,7 +6788,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(35, &["GangScheduling"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
@@ -6801,7 +6801,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[d(36, &["GenericWorkload"])],
         package: Some(Package::Kubernetes),
-        evidence: &[e(36, "registry"), e(37, "registry-dev")],
+        evidence: &[e(36, "registry")],
         patches: &[],
     },
     Gate {
