@@ -24,6 +24,12 @@ pub(crate) fn read_doc(root: &Node, sink: &mut Sink<'_>, depth: usize) {
         }
         return;
     }
+    if let Some(plays) = playbook(root) {
+        for vars in plays {
+            read_doc(vars, sink, depth);
+        }
+        return;
+    }
     repeated_gate_keys(root, sink, 0);
     match formats::ALL.iter().find(|f| f.detect(root)) {
         Some(format) => {
@@ -36,6 +42,17 @@ pub(crate) fn read_doc(root: &Node, sink: &mut Sink<'_>, depth: usize) {
             sink.fallback.foreign += found.foreign;
         }
     }
+}
+
+/// The `vars` of each play of an Ansible playbook (a list of maps with `hosts`), each read as
+/// the variables file it could have been (kubespray's, a k3s or RKE2 role's).
+fn playbook<'n, 'a>(root: &'n Node<'a>) -> Option<Vec<&'n Node<'a>>> {
+    let plays = root.as_seq()?;
+    let is_play = |p: &Node| p.get("hosts").is_some();
+    if plays.is_empty() || !plays.iter().all(is_play) {
+        return None;
+    }
+    Some(plays.iter().filter_map(|p| p.get("vars")).collect())
 }
 
 /// The items of kubectl's `List` and of the typed lists (`PodList`, `ConfigMapList`).

@@ -31,6 +31,22 @@ const ARG_LISTS: &[(&str, Component)] = &[
     ("rke2_kube_proxy_arg", Component::KubeProxy),
 ];
 
+/// The per-component argument lists of a document: `rke2_kubelet_arg` and, in other roles,
+/// `rke2_kubelet_args` (either spelling for every component).
+fn arg_lists<'n, 'a>(doc: &'n Node<'a>) -> impl Iterator<Item = (&'n Node<'a>, Component)> {
+    doc.as_map()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(k, v)| {
+            let k = k.as_str()?;
+            let base = k.strip_suffix('s').unwrap_or(k);
+            let (_, c) = ARG_LISTS
+                .iter()
+                .find(|(name, _)| name.strip_suffix('s').unwrap_or(name) == base)?;
+            Some((v, *c))
+        })
+}
+
 impl Format for Ansible {
     fn name(&self) -> &'static str {
         "Ansible k3s/RKE2 role variables"
@@ -40,7 +56,7 @@ impl Format for Ansible {
             && (CONFIG_MAPS
                 .iter()
                 .any(|k| doc.get(k).and_then(Node::as_map).is_some())
-                || ARG_LISTS.iter().any(|(k, _)| doc.get(k).is_some())
+                || arg_lists(doc).next().is_some()
                 || doc.get("rke2_kubelet_config").is_some())
     }
     fn extract(&self, doc: &Node, sink: &mut Sink<'_>) {
@@ -49,10 +65,8 @@ impl Format for Ansible {
                 k3s::read_config(map, sink);
             }
         }
-        for (key, component) in ARG_LISTS {
-            if let Some(list) = doc.get(key) {
-                k3s::read_args(list, *component, sink);
-            }
+        for (list, component) in arg_lists(doc) {
+            k3s::read_args(list, component, sink);
         }
         if let Some(map) = doc.path(&["rke2_kubelet_config", "featureGates"]) {
             sink.gate_map(map, &[Component::Kubelet], Registry::Kubernetes, false);

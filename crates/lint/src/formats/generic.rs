@@ -9,7 +9,7 @@
 use super::{Problem, Sink};
 use crate::findings::FindingKind;
 use crate::flags;
-use gatecheck_rules::{Registry, Rules};
+use gatecheck_rules::{Component, Registry, Rules};
 use gatecheck_yaml::Node;
 
 /// What the fallback made of a document.
@@ -193,24 +193,47 @@ fn judge(value: &Node, path: &[String], sink: &mut Sink<'_>, found: &mut Found) 
     }
     found.kubernetes += 1;
     let before = sink.settings.len();
+    // A chart's values often say whose gates these are (`kubelet.featureGates`).
+    let component: Vec<Component> = component_in_path(path).into_iter().collect();
+    let group = sink.group();
     if value.as_map().is_some() {
-        sink.gate_map(value, &[], Registry::Kubernetes, false);
+        sink.gate_map(value, &component, Registry::Kubernetes, false);
     } else if value.as_str().is_some() {
-        let group = sink.group();
-        sink.flag_scalar(value, 0, &[], group);
+        sink.flag_scalar(value, 0, &component, group);
     } else {
-        let group = sink.group();
         for item in value.as_seq().unwrap_or_default() {
             if let Some(text) = item.as_str() {
-                let inner = flag_text(text).map_or(0, |t| text.len() - t.len());
-                sink.flag_scalar(item, inner, &[], group);
+                if text.contains('=') {
+                    let inner = flag_text(text).map_or(0, |t| text.len() - t.len());
+                    sink.flag_scalar(item, inner, &component, group);
+                } else {
+                    // A bare name in a list of gates turns it on.
+                    sink.gate_on(item, &component, Registry::Kubernetes, group);
+                }
             } else if let (Some(name), Some(enabled)) = (item.get("name"), item.get("enabled")) {
                 // k0s-style `{name, enabled}` items.
-                sink.gate(name, enabled, &[], Registry::Kubernetes, group);
+                sink.gate(name, enabled, &component, Registry::Kubernetes, group);
             }
         }
     }
-    mark(sink, before, path);
+    if component.is_empty() {
+        mark(sink, before, path);
+    }
+}
+
+/// The component the nearest key of `path` names (`kubelet`, `apiServer`, `kube-proxy`, ...).
+fn component_in_path(path: &[String]) -> Option<Component> {
+    path.iter().rev().skip(1).find_map(|key| {
+        let k = key.to_ascii_lowercase().replace(['-', '_'], "");
+        match k.strip_prefix("kube").unwrap_or(&k) {
+            "let" => Some(Component::Kubelet),
+            "apiserver" => Some(Component::KubeApiserver),
+            "controllermanager" => Some(Component::KubeControllerManager),
+            "scheduler" => Some(Component::KubeScheduler),
+            "proxy" => Some(Component::KubeProxy),
+            _ => None,
+        }
+    })
 }
 
 /// Notes on the settings found since `before` where they are.

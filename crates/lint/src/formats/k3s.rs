@@ -32,15 +32,68 @@ impl Format for K3s {
         "k3s/RKE2 config"
     }
     fn detect(&self, doc: &Node) -> bool {
-        doc.get("apiVersion").is_none()
-            && doc
-                .as_map()
-                .unwrap_or_default()
-                .iter()
-                .any(|(k, _)| k.as_str().and_then(key_of).is_some())
+        k3os_args(doc).is_some()
+            || doc.get("apiVersion").is_none()
+                && doc
+                    .as_map()
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|(k, _)| k.as_str().and_then(key_of).is_some())
     }
     fn extract(&self, doc: &Node, sink: &mut Sink<'_>) {
-        read_config(doc, sink);
+        match k3os_args(doc) {
+            Some(args) => read_command_line(args, sink),
+            None => read_config(doc, sink),
+        }
+    }
+}
+
+/// k3OS `config.yaml`: `k3os.k3s_args`, the k3s command line as a list.
+fn k3os_args<'n, 'a>(doc: &'n Node<'a>) -> Option<&'n [Node<'a>]> {
+    doc.path(&["k3os", "k3s_args"]).and_then(Node::as_seq)
+}
+
+/// A k3s command line as a list of words: `--kubelet-arg=feature-gates=...`, or the flag and
+/// its value as two items (`--kubelet-arg`, `feature-gates=...`). Repeated flags for one
+/// component merge, as k3s passes each on to the component's command line.
+pub fn read_command_line(args: &[Node], sink: &mut Sink<'_>) {
+    let mut groups: Vec<(Component, usize)> = Vec::new();
+    let mut pending: Option<Component> = None;
+    for item in args {
+        let text = item.as_str().unwrap_or("");
+        let flag = text.trim_start_matches('-');
+        let (name, value) = match flag.split_once('=') {
+            Some((n, _)) if text.starts_with("--") => (n, true),
+            _ => (flag, false),
+        };
+        let component = match pending.take() {
+            // The item after a bare `--kubelet-arg` is its value.
+            Some(c) => c,
+            None if text.starts_with("--") => match key_of(name) {
+                Some(c) if !value => {
+                    pending = Some(c);
+                    continue;
+                }
+                Some(c) => c,
+                None => continue,
+            },
+            None => continue,
+        };
+        let group = match groups.iter().find(|(c, _)| *c == component) {
+            Some((_, g)) => *g,
+            None => {
+                let g = sink.group();
+                groups.push((component, g));
+                g
+            }
+        };
+        // `--kubelet-arg=feature-gates=...`: the value starts after the flag's own `=`.
+        let skip = if value && text.starts_with("--") {
+            name.len() + 3
+        } else {
+            0
+        };
+        arg_into(item, skip, component, group, sink);
     }
 }
 
@@ -78,14 +131,20 @@ fn args_into(value: &Node, component: Component, group: usize, sink: &mut Sink<'
         None => vec![value],
     };
     for item in items {
-        let text = item.as_str().unwrap_or("");
-        let bare = text.trim_start_matches('-');
-        if let Some(rest) = bare.strip_prefix("feature-gates") {
-            let rest = rest.trim_start_matches('+');
-            if rest.starts_with('=') {
-                let inner = text.len() - rest.len() + 1;
-                sink.flag_scalar(item, inner, &[component], group);
-            }
+        arg_into(item, 0, component, group, sink);
+    }
+}
+
+/// One `feature-gates=...` argument, from byte `skip` of the item's text.
+fn arg_into(item: &Node, skip: usize, component: Component, group: usize, sink: &mut Sink<'_>) {
+    let text = item.as_str().unwrap_or("");
+    let text = text.get(skip..).unwrap_or("");
+    let bare = text.trim_start_matches('-');
+    if let Some(rest) = bare.strip_prefix("feature-gates") {
+        let rest = rest.trim_start_matches('+');
+        if rest.starts_with('=') {
+            let inner = skip + text.len() - rest.len() + 1;
+            sink.flag_scalar(item, inner, &[component], group);
         }
     }
 }

@@ -19,16 +19,33 @@ fn config<'a>(doc: &'a Node<'a>) -> Option<&'a Node<'a>> {
         .filter(|k| k.get("KubernetesVersion").is_some() || k.get("FeatureGates").is_some())
 }
 
+/// minikube's own settings (`~/.minikube/config/config.json`, written by `minikube config set
+/// feature-gates ...`): `feature-gates` beside keys only minikube's config has.
+fn settings<'a>(doc: &'a Node<'a>) -> Option<&'a Node<'a>> {
+    const KEYS: &[&str] = &[
+        "driver",
+        "vm-driver",
+        "kubernetes-version",
+        "container-runtime",
+        "cpus",
+        "memory",
+    ];
+    doc.get("feature-gates")
+        .filter(|_| KEYS.iter().any(|k| doc.get(k).is_some()))
+}
+
 impl Format for Minikube {
     fn name(&self) -> &'static str {
         "minikube profile"
     }
     fn detect(&self, doc: &Node) -> bool {
-        config(doc).is_some()
+        config(doc).is_some() || settings(doc).is_some()
     }
     fn extract(&self, doc: &Node, sink: &mut Sink<'_>) {
-        let Some(cfg) = config(doc) else { return };
-        if let Some(gates) = cfg.get("FeatureGates") {
+        let gates = config(doc)
+            .and_then(|cfg| cfg.get("FeatureGates"))
+            .or_else(|| settings(doc));
+        if let Some(gates) = gates {
             let group = sink.group();
             let before = sink.settings.len();
             sink.flag_scalar(
@@ -49,6 +66,7 @@ impl Format for Minikube {
                 }
             }
         }
+        let Some(cfg) = config(doc) else { return };
         for option in cfg
             .get("ExtraOptions")
             .and_then(Node::as_seq)

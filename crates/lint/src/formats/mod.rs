@@ -369,6 +369,17 @@ impl<'a> Sink<'a> {
         );
     }
 
+    /// A gate named by a node alone, turned on (a bare name in a chart's list of gates).
+    pub fn gate_on(
+        &mut self,
+        name: &Node,
+        components: &[Component],
+        registry: Registry,
+        group: usize,
+    ) {
+        self.push_gate(name, name, Some(true), components, registry, group);
+    }
+
     /// A setting whose name and value are YAML nodes; `parsed` is the value as the format reads
     /// it (`None`: not a boolean it accepts, kept as written).
     fn push_gate(
@@ -734,6 +745,18 @@ pub fn type_of<'a>(doc: &'a Node<'_>) -> (&'a str, &'a str) {
         doc.get("apiVersion").and_then(Node::as_str).unwrap_or(""),
         doc.get("kind").and_then(Node::as_str).unwrap_or(""),
     )
+}
+
+/// The component a hyperkube command names (`/hyperkube apiserver`, `hyperkube kube-proxy`).
+pub fn hyperkube_component(word: &str) -> Option<Component> {
+    match word.trim_start_matches("kube-") {
+        "apiserver" => Some(Component::KubeApiserver),
+        "controller-manager" => Some(Component::KubeControllerManager),
+        "scheduler" => Some(Component::KubeScheduler),
+        "proxy" => Some(Component::KubeProxy),
+        "kubelet" => Some(Component::Kubelet),
+        _ => None,
+    }
 }
 
 /// The component a command line runs, from the program name.

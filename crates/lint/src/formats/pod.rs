@@ -108,11 +108,15 @@ impl Format for StaticPod {
             for key in ["command", "args"] {
                 args.extend(node.get(key).and_then(Node::as_seq).unwrap_or_default());
             }
-            // The program is the first word of the command, or failing that the image name.
-            let program = args
-                .first()
-                .and_then(|p| p.as_str())
-                .and_then(component_of_program);
+            // The program is the first word of the command (hyperkube's second: `/hyperkube
+            // apiserver`), or failing that the image name.
+            let word = |i: usize| args.get(i).and_then(|p| p.as_str());
+            let program = match word(0) {
+                Some(p) if p.rsplit('/').next() == Some("hyperkube") => {
+                    word(1).and_then(super::hyperkube_component)
+                }
+                p => p.and_then(component_of_program),
+            };
             let component = program.or_else(|| {
                 let image = node.get("image").and_then(Node::as_str)?;
                 component_of_program(image.rsplit('/').next()?)
