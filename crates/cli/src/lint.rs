@@ -17,6 +17,11 @@ fn is_flags_file(input: &Input, src: &str) -> bool {
         .and_then(|e| e.to_str())
     {
         Some("yaml" | "yml" | "json") => false,
+        // Templates, HCL and scripts: the linter reads them by what they are.
+        Some(
+            "sh" | "bash" | "tf" | "hcl" | "j2" | "jinja" | "jinja2" | "tpl" | "tftpl" | "tmpl"
+            | "sls",
+        ) => false,
         // A `.conf` that is a Kubernetes object (kubeadm's and kube-proxy's config files are
         // often named so) is YAML.
         Some(_) if src.starts_with("apiVersion:") || src.contains("\napiVersion:") => false,

@@ -27,8 +27,8 @@ pub(super) fn read<'a>(
             sink.recognised |= nested.recognised;
             sink.absorb(nested, |o| o + start);
         }
-    } else if formats::terraform::is_hcl(name) {
-        formats::terraform::read(name, src, &mut sink);
+    } else if formats::heredoc::is_hcl(name) || formats::heredoc::is_shell(name, src) {
+        formats::heredoc::read(name, src, &mut sink);
     } else if formats::metrics::looks_like(src) {
         formats::metrics::read(src, options.component, &mut sink);
     } else if options.flags_file {

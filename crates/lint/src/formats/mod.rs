@@ -14,6 +14,7 @@ mod eks_nodeconfig;
 mod eksctl;
 mod gardener;
 pub mod generic;
+pub mod heredoc;
 mod json_patch;
 mod k0s;
 mod k3s;
@@ -29,7 +30,6 @@ mod pod;
 mod rke1;
 mod scheduler;
 mod talos;
-pub mod terraform;
 
 /// A gate setting's value as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
