@@ -51,6 +51,17 @@ fn noise(n: usize) -> Vec<u8> {
         .collect()
 }
 
+/// A document whose string holds a document whose string holds one, `depth` levels deep, and
+/// beside it one level deep a gate that no release has.
+fn nested_strings(depth: usize) -> String {
+    let mut doc = String::from("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  Gate: true\n");
+    for _ in 0..depth {
+        let inner: String = doc.lines().map(|l| format!("    {l}\n")).collect();
+        doc = format!("kind: ConfigMap\ndata:\n  featureGates-holder: |\n{inner}");
+    }
+    doc + "  shallow: |\n    apiVersion: kubelet.config.k8s.io/v1beta1\n    kind: KubeletConfiguration\n    featureGates:\n      NoSuchShallowGate: true\n"
+}
+
 fn inputs(size: usize) -> Vec<(&'static str, Vec<u8>)> {
     let mut lol =
         vec![r#"a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]"#.to_string()];
@@ -112,6 +123,38 @@ fn inputs(size: usize) -> Vec<(&'static str, Vec<u8>)> {
             format!("{HEAD}featureGates:\n  G: \"{}\"\n", "x".repeat(size - 200)).into_bytes(),
         ),
         ("random.bin.yaml", noise(size)),
+        // The readers of documents inside other things: heredocs never closed (each would be
+        // a search to the end), a line of template tags, a ConfigMap's block string of gates,
+        // strings nested in strings, a kubectl List of many embedded configs.
+        (
+            "heredocs.sh",
+            fill(size, "#!/bin/sh\n", |i| format!("cat <<M{i} > /etc/default/kubelet --feature-gates=G{i}=true"), "\n", ""),
+        ),
+        (
+            "template-line.yaml.j2",
+            fill(size, &format!("{HEAD}featureGates: {{"), |i| format!("\"{{{{ g{i} }}}}\": true, Gate{i}: true"), ", ", "}\n"),
+        ),
+        (
+            "embedded-block.yaml",
+            fill(
+                size,
+                "apiVersion: v1\nkind: ConfigMap\ndata:\n  kubelet: |\n    apiVersion: kubelet.config.k8s.io/v1beta1\n    kind: KubeletConfiguration\n    featureGates:\n",
+                |i| format!("      Gate{i}: true"),
+                "\n",
+                "",
+            ),
+        ),
+        ("nested-strings.yaml", nested_strings(60).into_bytes()),
+        (
+            "kubectl-list.yaml",
+            fill(
+                size,
+                "apiVersion: v1\nkind: List\nitems:\n",
+                |i| format!("- kind: ConfigMap\n  data:\n    kubelet: |\n      apiVersion: kubelet.config.k8s.io/v1beta1\n      kind: KubeletConfiguration\n      featureGates:\n        Gate{i}: true"),
+                "\n",
+                "",
+            ),
+        ),
         ("nul.yaml", vec![0; size]),
         ("bad-utf8.yaml", bad_utf8),
     ]

@@ -94,6 +94,15 @@ pub(crate) fn read_scalar(node: &Node, sink: &mut Sink<'_>, name: &str, depth: u
         return false;
     };
     if depth >= MAX_DEPTH {
+        // Never a silent pass: what is nested too deep to read is said.
+        sink.problem(Problem::span(
+            FindingKind::NotRead,
+            None,
+            node.span.start.offset,
+            node.span.len().clamp(1, 80),
+            format!("this string holds a document nested in {MAX_DEPTH} other strings already: gatecheck does not read deeper, and the gates in it were not checked"),
+            "check them by hand, or keep the configuration less deeply nested",
+        ));
         return false;
     }
     let map = OffsetMap::new(sink.src, node, text);
@@ -283,8 +292,10 @@ pub(crate) struct OffsetMap {
     start: usize,
     /// The text is written verbatim from here.
     verbatim: Option<usize>,
-    /// Otherwise, the file offset of each byte of the text.
-    aligned: Option<Vec<u32>>,
+    /// Otherwise, runs that the text and the file share: from text offset `.0`, the text is
+    /// written at file offset `.1` on (a new run at each line's indentation and each escape),
+    /// so the map costs a few bytes a line, not a few a byte.
+    runs: Option<Vec<(u32, u32)>>,
 }
 
 impl OffsetMap {
@@ -296,7 +307,7 @@ impl OffsetMap {
             .get(start + quote..)
             .is_some_and(|s| s.starts_with(text))
             .then_some(start + quote);
-        let aligned = if verbatim.is_some() {
+        let runs = if verbatim.is_some() {
             None
         } else {
             align(src, start + quote, text, style)
@@ -304,7 +315,7 @@ impl OffsetMap {
         OffsetMap {
             start,
             verbatim,
-            aligned,
+            runs,
         }
     }
 
@@ -312,43 +323,61 @@ impl OffsetMap {
         if let Some(base) = self.verbatim {
             return base + offset;
         }
-        match &self.aligned {
-            Some(map) => map
-                .get(offset)
-                .or(map.last())
-                .map_or(self.start, |&o| o as usize),
+        let Some(runs) = &self.runs else {
+            return self.start;
+        };
+        let k = runs.partition_point(|&(d, _)| d as usize <= offset);
+        match k.checked_sub(1).map(|k| runs[k]) {
+            Some((d, s)) => s as usize + (offset - d as usize),
             None => self.start,
         }
+    }
+}
+
+/// Runs of text written as it is in the file.
+struct Runs(Vec<(u32, u32)>);
+
+impl Runs {
+    /// Text byte `i` is written at file byte `at`.
+    fn place(&mut self, i: usize, at: usize) -> Option<()> {
+        let (i, at) = (u32::try_from(i).ok()?, u32::try_from(at).ok()?);
+        match self.0.last() {
+            Some(&(d, s)) if s + (i - d) == at => {}
+            _ => self.0.push((i, at)),
+        }
+        Some(())
     }
 }
 
 /// Walks the decoded text and its source side by side: indentation, folded line breaks,
 /// doubled single quotes and double-quoted escapes are the only differences YAML makes. `None`
 /// when the two cannot be matched.
-fn align(src: &str, from: usize, text: &str, style: Style) -> Option<Vec<u32>> {
+fn align(src: &str, from: usize, text: &str, style: Style) -> Option<Vec<(u32, u32)>> {
     let s = src.as_bytes();
     let t = text.as_bytes();
     let mut j = from;
     if matches!(style, Style::Literal | Style::Folded) && matches!(s.get(j), Some(b'|' | b'>')) {
         j += memchr::memchr(b'\n', s.get(j..)?)? + 1;
     }
-    let mut out = Vec::with_capacity(t.len());
+    let mut runs = Runs(Vec::new());
     let mut i = 0;
     while i < t.len() {
         let c = t[i];
-        let here = u32::try_from(j).ok()?;
         match s.get(j) {
             Some(b'\\') if style == Style::DoubleQuoted => {
                 let (consumed, produces) = escape(&s[j..]);
-                j += consumed;
                 if produces {
-                    let width = utf8_width(c);
-                    out.extend(std::iter::repeat_n(here, width));
-                    i += width;
+                    // Every byte of the character it stands for is placed at the backslash.
+                    for k in 0..utf8_width(c) {
+                        runs.0
+                            .push((u32::try_from(i + k).ok()?, u32::try_from(j).ok()?));
+                    }
+                    i += utf8_width(c);
                 }
+                j += consumed;
             }
             Some(&x) if x == c => {
-                out.push(here);
+                runs.place(i, j)?;
                 i += 1;
                 j += 1;
                 if c == b'\'' && style == Style::SingleQuoted && s.get(j) == Some(&b'\'') {
@@ -357,13 +386,14 @@ fn align(src: &str, from: usize, text: &str, style: Style) -> Option<Vec<u32>> {
             }
             Some(b' ' | b'\t' | b'\n' | b'\r') => j += 1,
             _ if matches!(c, b' ' | b'\n') => {
-                out.push(here);
+                runs.0
+                    .push((u32::try_from(i).ok()?, u32::try_from(j).ok()?));
                 i += 1;
             }
             _ => return None,
         }
     }
-    Some(out)
+    Some(runs.0)
 }
 
 /// The length of the escape at the start of `s` (a backslash), and whether it stands for a

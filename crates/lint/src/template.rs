@@ -75,6 +75,7 @@ pub fn mask(src: &str) -> Option<Masked> {
     // Open blocks: the start of an `if`, or `None` for loops and definitions.
     let mut open: Vec<Option<usize>> = Vec::new();
     let mut changed = false;
+    let (mut line_start, mut next_nl) = (0, 0);
     let mut i = 0;
     while let Some(k) = memchr::memchr2(b'{', b'%', &b[i..]) {
         let at = i + k;
@@ -118,17 +119,28 @@ pub fn mask(src: &str) -> Option<Masked> {
                 _ => {}
             }
         }
-        let multiline = src[at..end].contains('\n');
-        let whole_line = {
-            let line_start = src[..at].rfind('\n').map_or(0, |n| n + 1);
-            let line_end = src[end..].find('\n').map_or(src.len(), |n| end + n);
-            src[line_start..at].trim().is_empty() && src[end..line_end].trim().is_empty()
-        };
+        // Line boundaries are tracked as the scan moves on, so many tags on one long line cost
+        // that line once.
+        if let Some(n) = memchr::memrchr(b'\n', &b[i..at]) {
+            line_start = i + n + 1;
+        }
+        if next_nl < end {
+            next_nl = memchr::memchr(b'\n', &b[end..]).map_or(src.len(), |n| end + n);
+        }
+        let multiline = memchr::memchr(b'\n', &b[at..end]).is_some();
+        let whole_line =
+            src[line_start..at].trim().is_empty() && src[end..next_nl.max(end)].trim().is_empty();
         // After `featureGates:` an expression is the gates' value; after any other key, a block
-        // the template inserts (`{{- toYaml . | nindent 4 }}`).
+        // the template inserts (`{{- toYaml . | nindent 4 }}`). Only the end of the line before
+        // is looked at.
         let before = src[..at].trim_end();
+        let mut from = before.len().saturating_sub(120);
+        while !before.is_char_boundary(from) {
+            from += 1;
+        }
+        let tail = &before[from..];
         let value_expected = before.ends_with(':')
-            && crate::embed::mentions_gates(&before[before.rfind('\n').map_or(0, |n| n + 1)..]);
+            && crate::embed::mentions_gates(&tail[tail.rfind('\n').map_or(0, |n| n + 1)..]);
         let slot = &mut out[at..end];
         if statement || go_statement || multiline {
             blank(slot);

@@ -266,15 +266,18 @@ mod tests {
 
     #[test]
     fn kubernetes_gates_in_unknown_places_are_read_with_their_path() {
-        let (f, s) = found("spec:\n  kubelet:\n    featureGates:\n      ServerSideApply: true\n      NodeSwap: true\n");
+        let (f, s) = found("spec:\n  nodes:\n    featureGates:\n      ServerSideApply: true\n      NodeSwap: true\n");
         assert_eq!(f.kubernetes, 1);
         assert_eq!(
             s[0],
             (
                 "ServerSideApply".into(),
-                Some("spec.kubelet.featureGates".into())
+                Some("spec.nodes.featureGates".into())
             )
         );
+        // A key on the path that names a component says whose gates they are.
+        let (_, s) = found("spec:\n  kubelet:\n    featureGates:\n      ServerSideApply: true\n");
+        assert_eq!(s[0], ("ServerSideApply".into(), None));
         let (f, s) =
             found("kube_feature_gates:\n  - \"SidecarContainers=true\"\n  - \"NodeSwap=false\"\n");
         assert_eq!(f.kubernetes, 1);

@@ -31,10 +31,12 @@ pub struct Heredoc {
     pub opening: (usize, usize),
 }
 
-/// The heredocs of `src`.
+/// The heredocs of `src`. Closing lines are looked up in an index of the file's lines built
+/// once, so many unclosed markers cost one pass, not one pass each.
 pub fn heredocs(src: &str) -> Vec<Heredoc> {
     let b = src.as_bytes();
     let mut out = Vec::new();
+    let mut closings: Option<std::collections::HashMap<&str, Vec<usize>>> = None;
     let mut at = 0;
     while let Some(i) = memchr::memmem::find(&b[at..], b"<<") {
         let start = at + i + 2;
@@ -58,9 +60,10 @@ pub fn heredocs(src: &str) -> Vec<Heredoc> {
             }
             _ => None,
         };
-        let len = src[j..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(src.len() - j);
+        let len = b[j..]
+            .iter()
+            .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+            .unwrap_or(b.len() - j);
         let marker = &src[j..j + len];
         if marker.is_empty() || quote.is_some_and(|q| b.get(j + len) != Some(&q)) {
             continue;
@@ -69,23 +72,26 @@ pub fn heredocs(src: &str) -> Vec<Heredoc> {
         let Some(nl) = memchr::memchr(b'\n', &b[start..]) else {
             break;
         };
-        let opening = (src[..start].rfind('\n').map_or(0, |n| n + 1), start + nl);
+        let line_start = memchr::memrchr(b'\n', &b[..start]).map_or(0, |n| n + 1);
         let body = start + nl + 1;
-        let mut line_start = body;
-        let mut end = None;
-        for line in src[body..].split_inclusive('\n') {
-            if line.trim() == marker {
-                end = Some(line_start);
-                break;
+        let index = closings.get_or_insert_with(|| {
+            let mut index: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+            let mut pos = 0;
+            for line in src.split_inclusive('\n') {
+                index.entry(line.trim()).or_default().push(pos);
+                pos += line.len();
             }
-            line_start += line.len();
-        }
-        let Some(end) = end else {
+            index
+        });
+        let Some(end) = index.get(marker).and_then(|starts| {
+            let k = starts.partition_point(|&s| s < body);
+            starts.get(k).copied()
+        }) else {
             continue;
         };
         out.push(Heredoc {
             body: (body, end),
-            opening,
+            opening: (line_start, start + nl),
         });
         at = end;
     }
