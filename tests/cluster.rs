@@ -54,17 +54,22 @@ fn kubectl_dumps_are_judged_with_their_components() {
             }
         }
         lines.extend(snapshot::finding_lines(target, &v));
-        // Standard input gives the same findings as the file.
+        // Standard input gives the same findings as the file, alone.
         for file in DUMPS {
             let piped = stdin_report(file, target);
-            let from_file: Vec<String> = snapshot::finding_lines(target, &v)
+            let alone = snapshot::report(&dir(), target, &[file.to_string()]);
+            let from_file: Vec<String> = snapshot::finding_lines(target, &alone)
                 .into_iter()
-                .filter(|l| l.contains(&format!(" {file}:")))
                 .map(|l| l.replace(&format!(" {file}:"), " <stdin>:"))
                 .collect();
             assert_eq!(
                 snapshot::finding_lines(target, &piped),
                 from_file,
+                "{file} on stdin"
+            );
+            assert_eq!(
+                piped["notes"].to_string(),
+                alone["notes"].to_string().replace(file, "<stdin>"),
                 "{file} on stdin"
             );
         }

@@ -301,11 +301,22 @@ pub fn read_wanted(input: &Input) -> Result<String, InputError> {
 pub fn read(input: &Input) -> Result<String, InputError> {
     let mut bytes = Vec::new();
     match &input.path {
+        // Standard input is read once, however often the run asks (a dump piped in is first
+        // asked what version the cluster runs, then linted).
         None => {
-            std::io::stdin()
-                .take(MAX_FILE_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| plain(format!("cannot read standard input: {e}")))?;
+            static STDIN: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+            let read = STDIN.get_or_init(|| {
+                let mut bytes = Vec::new();
+                std::io::stdin()
+                    .take(MAX_FILE_BYTES + 1)
+                    .read_to_end(&mut bytes)
+                    .map(|_| bytes)
+                    .map_err(|e| e.to_string())
+            });
+            bytes = read
+                .as_ref()
+                .map_err(|e| plain(format!("cannot read standard input: {e}")))?
+                .clone();
         }
         Some(p) => {
             // Only regular files are read: a FIFO or device named *.yaml would block or never

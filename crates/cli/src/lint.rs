@@ -46,114 +46,6 @@ fn threshold(f: FailOn) -> Severity {
     }
 }
 
-fn upgrade_notes(
-    from: Version,
-    steps: &[Version],
-    components: &[gatecheck_rules::Component],
-) -> Vec<render::Step> {
-    use gatecheck_rules::ChangeKind;
-    let rules = gatecheck_rules::Rules::embedded();
-    let mut out = Vec::new();
-    let mut prev = from;
-    for &step in steps {
-        let mut notes = render::Step {
-            version: step.to_string(),
-            default_on: Vec::new(),
-            default_off: Vec::new(),
-            locked: Vec::new(),
-            deprecated: Vec::new(),
-            removed: Vec::new(),
-        };
-        let changes = rules
-            .diff(gatecheck_rules::Registry::Kubernetes, prev, step)
-            .unwrap_or_default();
-        for c in changes {
-            // A gate concerns the files' components when its KEP names one of them (or no
-            // source says which components it concerns).
-            let concerns = c.gate.components.is_empty()
-                || c.gate.components.iter().any(|g| components.contains(g));
-            if !concerns {
-                continue;
-            }
-            for kind in &c.kinds {
-                match kind {
-                    ChangeKind::DefaultFlipped => match c.after.map(|a| a.default) {
-                        Some(true) => notes.default_on.push(c.gate.name),
-                        Some(false) => notes.default_off.push(c.gate.name),
-                        None => {}
-                    },
-                    ChangeKind::Locked => notes.locked.push(c.gate.name),
-                    ChangeKind::Deprecated => notes.deprecated.push(c.gate.name),
-                    ChangeKind::Removed => notes.removed.push(c.gate.name),
-                    _ => {}
-                }
-            }
-        }
-        out.push(notes);
-        prev = step;
-    }
-    out
-}
-
-/// What the files' declared versions say about the upgrade, if anything.
-fn declared_note(
-    declared: &[(Version, String)],
-    target: Version,
-    from: Option<Version>,
-) -> Option<String> {
-    let first = declared.first()?;
-    let mut minors: Vec<Version> = declared.iter().map(|(v, _)| *v).collect();
-    minors.sort();
-    minors.dedup();
-    if minors.len() > 1 {
-        let list: Vec<String> = minors
-            .iter()
-            .map(|m| {
-                let at = declared
-                    .iter()
-                    .find(|(v, _)| v == m)
-                    .map_or("", |(_, a)| a.as_str());
-                format!("{m} ({at})")
-            })
-            .collect();
-        return Some(format!(
-            "the files declare different Kubernetes versions: {}; gatecheck does not guess which one the cluster runs",
-            list.join(", ")
-        ));
-    }
-    let current = first.0;
-    if from.is_some() || current >= target || current.next() == target {
-        return None;
-    }
-    Some(format!(
-        "the files declare Kubernetes {current} ({}): an upgrade to {target} passes through every minor in between, and `--from {current}` judges each step",
-        first.1
-    ))
-}
-
-/// `, 3 skipped (2 binary, 1 encrypted)`, or nothing.
-fn skipped_summary(skipped: &[(String, &'static str)]) -> String {
-    if skipped.is_empty() {
-        return String::new();
-    }
-    let mut why: Vec<(&str, usize)> = Vec::new();
-    for (_, w) in skipped {
-        match why.iter_mut().find(|(x, _)| x == w) {
-            Some((_, n)) => *n += 1,
-            None => why.push((w, 1)),
-        }
-    }
-    let parts: Vec<String> = why.iter().map(|(w, n)| format!("{n} {w}")).collect();
-    format!(", {} skipped ({})", skipped.len(), parts.join(", "))
-}
-
-/// Said with every report on a release whose facts come from a development tree.
-fn development_note(target: gatecheck_rules::Version) -> Option<String> {
-    gatecheck_rules::Rules::embedded().development(target).map(|what| {
-        format!("development data: gatecheck's {target} facts come from {what}; a change made later in the release is not known")
-    })
-}
-
 pub fn run(mut args: LintArgs) -> u8 {
     // .gatecheck.yaml: a default target, excludes, severities, accepted findings.
     let start = args
@@ -223,13 +115,6 @@ pub fn run(mut args: LintArgs) -> u8 {
         say!("error: --from {from} is not older than --target {target}: an upgrade goes up (`gatecheck diff {from} {target}` shows what a downgrade changes)");
         return 2;
     }
-    // The releases the files meet on the way: each minor after --from, up to the target.
-    let steps: Vec<Version> = match args.from {
-        Some(from) => (from.minor + 1..=target.minor)
-            .map(|m| Version::new(1, m))
-            .collect(),
-        None => vec![target],
-    };
     if args.paths.is_empty() {
         say!("error: no files given; pass files, directories, or - for standard input\n\nFor more information, try '--help'.");
         return 2;
@@ -246,6 +131,23 @@ pub fn run(mut args: LintArgs) -> u8 {
         say!("error: no configuration files found in {}: gatecheck reads *.yaml, *.yml, *.conf and *.env files (and - for standard input)", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
         return 2;
     }
+    // A dump of the running cluster says where the upgrade starts, when --from does not.
+    let mut running_note = None;
+    if args.from.is_none() {
+        if let Some((from, at)) = crate::notes::running_version(&inputs, target) {
+            if from < target {
+                running_note = Some(format!("upgrading from {from}, the version the cluster runs ({at}): each step to {target} is judged (pass --from to say otherwise)"));
+                args.from = Some(from);
+            }
+        }
+    }
+    // The releases the files meet on the way: each minor after --from, up to the target.
+    let steps: Vec<Version> = match args.from {
+        Some(from) => (from.minor + 1..=target.minor)
+            .map(|m| Version::new(1, m))
+            .collect(),
+        None => vec![target],
+    };
     let target_text = gatecheck_rules::Target {
         version: target,
         patch,
@@ -346,8 +248,9 @@ pub fn run(mut args: LintArgs) -> u8 {
     }
     // What the files say the cluster runs now: an upgrade that skips minors, or files that do
     // not agree, are worth a word (never a guess).
-    let version_note = declared_note(&tally.declared, target, args.from);
-    let development = development_note(target);
+    let version_note =
+        running_note.or_else(|| crate::notes::declared_note(&tally.declared, target, args.from));
+    let development = crate::notes::development_note(target);
     // An accepted finding that no longer occurs should go from the config, or it will hide a
     // future one.
     for a in config.accept.iter().filter(|a| !a.used) {
@@ -369,7 +272,7 @@ pub fn run(mut args: LintArgs) -> u8 {
         from: from.to_string(),
         to: target.to_string(),
         components: tally.components.iter().map(|c| c.as_str()).collect(),
-        steps: upgrade_notes(from, &steps, &tally.components),
+        steps: crate::notes::upgrade_notes(from, &steps, &tally.components),
     });
     let summary = render::Summary {
         checked: inputs.len(),
@@ -390,30 +293,16 @@ pub fn run(mut args: LintArgs) -> u8 {
         for note in development.iter().chain(&version_note) {
             say!("note: {note}");
         }
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let render::Counts {
-            error: e,
-            warning: w,
-            info: i,
-        } = tally.counts;
         say!(
-            "gatecheck {target_text}: {} checked ({} read, {} with gate settings), {}, {}, {}{}{}",
-            plural(inputs.len(), "file", "files"),
-            tally.recognised,
-            tally.with_settings,
-            plural(e, "error", "errors"),
-            plural(w, "warning", "warnings"),
-            plural(i, "info", "infos"),
-            skipped_summary(&tally.skipped),
-            if errors.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", {}",
-                    plural(errors.len(), "unreadable input", "unreadable inputs")
-                )
-            }
+            "{}",
+            crate::notes::summary_line(
+                &target_text,
+                inputs.len(),
+                (tally.recognised, tally.with_settings),
+                &tally.counts,
+                &tally.skipped,
+                errors.len(),
+            )
         );
     }
     let fail_at = threshold(args.fail_on);

@@ -13,6 +13,7 @@ mod commands;
 mod config;
 mod discover;
 mod lint;
+mod notes;
 mod parallel;
 mod render;
 

@@ -30,6 +30,7 @@ pub(crate) fn read_doc(root: &Node, sink: &mut Sink<'_>, depth: usize) {
         }
         return;
     }
+    kubeadm_config_version(root, sink);
     repeated_gate_keys(root, sink, 0);
     match formats::ALL.iter().find(|f| f.detect(root)) {
         Some(format) => {
@@ -53,6 +54,35 @@ fn playbook<'n, 'a>(root: &'n Node<'a>) -> Option<Vec<&'n Node<'a>>> {
         return None;
     }
     Some(plays.iter().filter_map(|p| p.get("vars")).collect())
+}
+
+/// A cluster's `kubeadm-config` ConfigMap says the version the control plane runs, in its
+/// ClusterConfiguration's `kubernetesVersion`.
+fn kubeadm_config_version(root: &Node, sink: &mut Sink<'_>) {
+    if formats::type_of(root).1 != "ConfigMap"
+        || root.path(&["metadata", "name"]).and_then(Node::as_str) != Some("kubeadm-config")
+    {
+        return;
+    }
+    let Some(text) = root
+        .path(&["data", "ClusterConfiguration"])
+        .and_then(Node::as_str)
+    else {
+        return;
+    };
+    let version = text.lines().find_map(|l| {
+        let v = l.trim().strip_prefix("kubernetesVersion:")?.trim();
+        let v = v.trim_matches(['"', '\'']).trim_start_matches('v');
+        let minor: Vec<&str> = v.splitn(3, '.').take(2).collect();
+        minor.join(".").parse::<gatecheck_rules::Version>().ok()
+    });
+    if let Some(version) = version {
+        let line = sink.src[..root.span.start.offset].matches('\n').count() + 1;
+        sink.running.push((
+            version,
+            format!("the kubeadm-config ConfigMap at line {line}"),
+        ));
+    }
 }
 
 /// The items of kubectl's `List` and of the typed lists (`PodList`, `ConfigMapList`).

@@ -91,6 +91,10 @@ pub struct Report {
     /// node image tags, Cluster API / Gardener / eksctl version fields): the version, and where
     /// (`kubernetesVersion at line 4`).
     pub declared: Vec<(Version, String)>,
+    /// The version the components run, where the file says so for certain: a metrics scrape's
+    /// `kubernetes_build_info`, a mirror Pod's image (kubectl's dump of a static Pod), the
+    /// `kubernetesVersion` of a cluster's `kubeadm-config` ConfigMap.
+    pub running: Vec<(Version, String)>,
 }
 
 /// Lints one file's text. `name` is only used in messages.
@@ -447,10 +451,11 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
         recognised,
         components,
         declared: {
-            // What a scrape says the component runs comes first: it is certain.
-            let mut declared = std::mem::take(&mut sink.running);
+            // What the cluster runs comes first: it is certain.
+            let mut declared = sink.running.clone();
             declared.extend(file::declared_versions(src, &make.lines));
             declared
         },
+        running: std::mem::take(&mut sink.running),
     }
 }

@@ -10,6 +10,7 @@
 
 use super::{component_of_program, type_of, Format, Problem, Sink};
 use crate::findings::FindingKind;
+use gatecheck_rules::Component;
 use gatecheck_yaml::{Node, Style, Value};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{Pod, PodSpec};
@@ -103,6 +104,10 @@ impl Format for StaticPod {
             .and_then(|s| s.get("containers"))
             .and_then(Node::as_seq)
             .unwrap_or_default();
+        // kubectl's dump of a static Pod (its mirror Pod) shows what the node runs.
+        let mirror = doc
+            .path(&["metadata", "annotations", "kubernetes.io/config.mirror"])
+            .is_some();
         for node in nodes {
             let mut args: Vec<&Node> = Vec::new();
             for key in ["command", "args"] {
@@ -122,8 +127,38 @@ impl Format for StaticPod {
                 component_of_program(image.rsplit('/').next()?)
             });
             let Some(component) = component else { continue };
+            if mirror {
+                running_image(node, component, sink);
+            }
             sink.arg_list(&args, &[component]);
         }
+    }
+}
+
+/// A mirror Pod's component image tag (`registry.k8s.io/kube-apiserver:v1.32.4`): the version
+/// the node runs.
+fn running_image(container: &Node, component: Component, sink: &mut Sink<'_>) {
+    let Some(image) = container.get("image").and_then(Node::as_str) else {
+        return;
+    };
+    let name = image.rsplit('/').next().unwrap_or(image);
+    let Some((program, tag)) = name.split_once(':') else {
+        return;
+    };
+    let tag = tag.split('@').next().unwrap_or(tag);
+    let minor: Vec<&str> = tag.trim_start_matches('v').splitn(3, '.').take(2).collect();
+    if component_of_program(program) != Some(component) {
+        return;
+    }
+    if let Ok(version) = minor.join(".").parse::<gatecheck_rules::Version>() {
+        let line = sink.src[..container.span.start.offset]
+            .matches('\n')
+            .count()
+            + 1;
+        sink.running.push((
+            version,
+            format!("the {} mirror Pod's image, line {line}", component.as_str()),
+        ));
     }
 }
 
