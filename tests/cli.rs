@@ -399,13 +399,15 @@ fn exclude_skips_matching_files() {
 
 #[test]
 fn usage_errors_exit_2() {
+    // The newest release is the data's, never pinned here.
+    let newest = gatecheck_rules::Rules::embedded().newest();
     gatecheck()
         .args(["--target", "1.99", "x.yaml"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "newest release gatecheck knows (1.37)",
-        ));
+        .stderr(predicate::str::contains(format!(
+            "newest release gatecheck knows ({newest})"
+        )));
     gatecheck()
         .args(["--target", "banana", "x.yaml"])
         .assert()
@@ -982,20 +984,35 @@ fn patch_releases_are_judged_as_themselves() {
     assert!(has(&v, 4, 3, "GC010", "SchedulerQueueingHints"), "{v}");
 }
 
-/// 1.37's facts come from a development tree: every report at 1.37 says so.
+/// A release whose facts come from a development tree or a pre-release (the data says which):
+/// every report at it says so, and a released one's says nothing.
 #[test]
 fn development_data_is_announced() {
-    let (_, v) = json(&["--target", "1.37", "fixtures/good/kubelet-config.yaml"]);
+    let rules = gatecheck_rules::Rules::embedded();
+    let newest = rules.newest();
+    let (dev, what) = (20..=newest.minor)
+        .map(|m| gatecheck_rules::Version::new(1, m))
+        .find_map(|v| rules.development(v).map(|w| (v, w)))
+        .expect("the data has a release from a development tree or a pre-release");
+    let (_, v) = json(&[
+        "--target",
+        &dev.to_string(),
+        "fixtures/good/kubelet-config.yaml",
+    ]);
     let note = v["notes"][0].as_str().unwrap();
     assert!(note.starts_with("development data:"), "{note}");
-    assert!(note.contains("not the v1.37.0 release"), "{note}");
-    let (_, v) = json(&["--target", "1.36", "fixtures/good/kubelet-config.yaml"]);
-    assert_eq!(v["notes"], serde_json::json!([]));
+    assert!(note.contains(what), "{note}");
     let out = gatecheck()
-        .args(["--target", "1.37", "fixtures/good/kubelet-config.yaml"])
+        .args([
+            "--target",
+            &dev.to_string(),
+            "fixtures/good/kubelet-config.yaml",
+        ])
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("note: development data:"));
+    let (_, v) = json(&["--target", "1.36", "fixtures/good/kubelet-config.yaml"]);
+    assert_eq!(v["notes"], serde_json::json!([]));
 }
 
 /// A `.env`/`.conf` file that sets no feature gates is not gatecheck's business: it passes
@@ -1540,7 +1557,10 @@ fn cli_conventions() {
         .arg("--version")
         .assert()
         .success()
-        .stdout(predicate::str::contains("rules for Kubernetes up to 1.37"));
+        .stdout(predicate::str::contains(format!(
+            "rules for Kubernetes up to {}",
+            gatecheck_rules::Rules::embedded().newest()
+        )));
 }
 
 /// Upgrade mode: every minor step is judged, the step that breaks is named, and the notes list

@@ -46,7 +46,17 @@ fn threshold(f: FailOn) -> Severity {
     }
 }
 
-pub fn run(mut args: LintArgs) -> u8 {
+/// What the run is configured with, from the command line and `.gatecheck.yaml`.
+struct Setup {
+    config: crate::config::Config,
+    baseline: Option<crate::config::Baseline>,
+    target: Version,
+    patch: Option<u16>,
+}
+
+/// Reads `.gatecheck.yaml` and the baseline into the arguments, and checks the target; an
+/// error is said and ends the run with exit 2.
+fn setup(args: &mut LintArgs) -> Result<Setup, String> {
     // .gatecheck.yaml: a default target, excludes, severities, accepted findings.
     let start = args
         .paths
@@ -54,42 +64,20 @@ pub fn run(mut args: LintArgs) -> u8 {
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .unwrap_or_else(|| PathBuf::from("."));
-    let mut config = match (args.no_config, crate::config::find(&start)) {
-        (false, Some(path)) => match crate::config::load(&path) {
-            Ok(c) => c,
-            Err(e) => {
-                say!("error: {e}");
-                return 2;
-            }
-        },
+    let config = match (args.no_config, crate::config::find(&start)) {
+        (false, Some(path)) => crate::config::load(&path).map_err(|e| e.to_string())?,
         _ => crate::config::Config::default(),
     };
-    if args.target.is_none() {
-        if let Some(t) = &config.target {
-            match t.parse() {
-                Ok(t) => args.target = Some(t),
-                Err(e) => {
-                    say!(
-                        "error: {}: target: {e}",
-                        config
-                            .path
-                            .as_ref()
-                            .map_or(String::new(), |p| p.display().to_string())
-                    );
-                    return 2;
-                }
-            }
-        }
+    if let (None, Some(t)) = (args.target, &config.target) {
+        let at = config
+            .path
+            .as_ref()
+            .map_or(String::new(), |p| p.display().to_string());
+        args.target = Some(t.parse().map_err(|e| format!("{at}: target: {e}"))?);
     }
     args.exclude.extend(config.exclude.iter().cloned());
-    let mut baseline = match &args.baseline {
-        Some(path) => match crate::config::Baseline::load(path) {
-            Ok(b) => Some(b),
-            Err(e) => {
-                say!("error: {e}");
-                return 2;
-            }
-        },
+    let baseline = match &args.baseline {
+        Some(path) => Some(crate::config::Baseline::load(path).map_err(|e| e.to_string())?),
         None => None,
     };
     let Some(gatecheck_rules::Target {
@@ -97,24 +85,40 @@ pub fn run(mut args: LintArgs) -> u8 {
         patch,
     }) = args.target
     else {
-        say!("error: --target is required: the Kubernetes version you are upgrading to (for example --target 1.33)\n\nFor more information, try '--help'.");
-        return 2;
+        return Err("--target is required: the Kubernetes version you are upgrading to (for example --target 1.33)\n\nFor more information, try '--help'.".into());
     };
     let rules = gatecheck_rules::Rules::embedded();
     if target > rules.newest() {
-        say!(
-            "error: {}",
-            gatecheck_rules::QueryError::TooNew {
-                asked: target,
-                newest: rules.newest()
-            }
-        );
-        return 2;
+        let e = gatecheck_rules::QueryError::TooNew {
+            asked: target,
+            newest: rules.newest(),
+        };
+        return Err(e.to_string());
     }
     if let Some(from) = args.from.filter(|f| *f >= target) {
-        say!("error: --from {from} is not older than --target {target}: an upgrade goes up (`gatecheck diff {from} {target}` shows what a downgrade changes)");
-        return 2;
+        return Err(format!("--from {from} is not older than --target {target}: an upgrade goes up (`gatecheck diff {from} {target}` shows what a downgrade changes)"));
     }
+    Ok(Setup {
+        config,
+        baseline,
+        target,
+        patch,
+    })
+}
+
+pub fn run(mut args: LintArgs) -> u8 {
+    let Setup {
+        mut config,
+        mut baseline,
+        target,
+        patch,
+    } = match setup(&mut args) {
+        Ok(s) => s,
+        Err(e) => {
+            say!("error: {e}");
+            return 2;
+        }
+    };
     if args.paths.is_empty() {
         say!("error: no files given; pass files, directories, or - for standard input\n\nFor more information, try '--help'.");
         return 2;
@@ -153,26 +157,7 @@ pub fn run(mut args: LintArgs) -> u8 {
         patch,
     }
     .to_string();
-    // Unlocked handles: whichever worker finishes the next file in order writes it.
-    let stdout = std::io::stdout();
-    let buffered = || std::io::BufWriter::new(std::io::stdout());
-    let emitter: std::io::Result<Box<dyn render::Emitter + Send>> = match args.format {
-        // Human output goes out line by line, as each file is done.
-        Format::Human => Ok(Box::new(render::human::Human::new(
-            stdout,
-            std::io::stderr(),
-        ))),
-        Format::Json => render::json::Json::new(buffered(), &target_text)
-            .map(|e| Box::new(e) as Box<dyn render::Emitter + Send>),
-        Format::Github => Ok(Box::new(render::github::Github::new(buffered()))),
-        Format::Sarif => render::sarif::Sarif::new(buffered())
-            .map(|e| Box::new(e) as Box<dyn render::Emitter + Send>),
-        Format::Markdown => Ok(Box::new(render::markdown::Markdown::new(
-            buffered(),
-            &target_text,
-        ))),
-        Format::Junit => Ok(Box::new(render::junit::Junit::new(buffered()))),
-    };
+    let emitter = render::emitter(args.format, &target_text);
     let mut emitter = match emitter {
         Ok(e) => e,
         Err(e) => {
@@ -197,34 +182,15 @@ pub fn run(mut args: LintArgs) -> u8 {
             patch,
             steps: &steps,
         };
-        let mut handle = |input: &Input, outcome: Linted| -> std::io::Result<()> {
-            let name = input.name.as_str();
-            let (src, error) = match outcome {
-                Ok((src, Ok(report))) => {
-                    let findings = tally.add(name, report, &mut config, &mut baseline, args.strict);
-                    return emitter.file(
-                        name,
-                        render::Outcome::Linted {
-                            src: &src,
-                            findings: &findings,
-                        },
-                    );
-                }
-                Ok((src, Err(e))) => (Some(src), e),
-                Err(e) => {
-                    if let Some(why) = crate::discover::skipped(input, &Err::<String, _>(e.clone()))
-                    {
-                        tally.skipped.push((input.name.clone(), why));
-                        return Ok(());
-                    }
-                    (None, e)
-                }
-            };
-            let src = src.as_deref().filter(|s| !s.is_empty());
-            emitter.file(name, render::Outcome::Failed { src, error: &error })?;
-            errors.push((input.name.clone(), error));
-            Ok(())
+        let mut out = Out {
+            emitter: &mut *emitter,
+            tally: &mut tally,
+            config: &mut config,
+            baseline: &mut baseline,
+            errors: &mut errors,
+            strict: args.strict,
         };
+        let mut handle = |input: &Input, outcome: Linted| out.file(input, outcome);
         if args.node {
             // Every file first: each is judged with the others' kubelet settings.
             for (input, outcome) in inputs.iter().zip(lint.node(&inputs)) {
@@ -251,23 +217,7 @@ pub fn run(mut args: LintArgs) -> u8 {
     let version_note =
         running_note.or_else(|| crate::notes::declared_note(&tally.declared, target, args.from));
     let development = crate::notes::development_note(target);
-    // An accepted finding that no longer occurs should go from the config, or it will hide a
-    // future one.
-    for a in config.accept.iter().filter(|a| !a.used) {
-        say!(
-            "note: {} accepts {} {}{}, which this run did not find: remove the entry",
-            config
-                .path
-                .as_ref()
-                .map_or(String::new(), |p| p.display().to_string()),
-            a.file,
-            a.code,
-            a.gate
-                .as_deref()
-                .map(|g| format!(" ({g})"))
-                .unwrap_or_default()
-        );
-    }
+    crate::notes::unused_accepts(&config);
     let upgrade = args.from.map(|from| render::Upgrade {
         from: from.to_string(),
         to: target.to_string(),
@@ -305,13 +255,62 @@ pub fn run(mut args: LintArgs) -> u8 {
             )
         );
     }
-    let fail_at = threshold(args.fail_on);
-    if !errors.is_empty() {
+    exit_code(errors.is_empty(), &tally.counts, args.fail_on)
+}
+
+/// 2 when an input could not be read; 1 when a finding is at or above --fail-on; else 0.
+fn exit_code(all_read: bool, counts: &render::Counts, fail_on: FailOn) -> u8 {
+    if !all_read {
         2
-    } else if tally.counts.any_at_or_above(fail_at) {
+    } else if counts.any_at_or_above(threshold(fail_on)) {
         1
     } else {
         0
+    }
+}
+
+/// Where each file's outcome goes: counted, filtered by the config and baseline, written.
+struct Out<'a> {
+    emitter: &'a mut (dyn render::Emitter + Send),
+    tally: &'a mut Tally,
+    config: &'a mut crate::config::Config,
+    baseline: &'a mut Option<crate::config::Baseline>,
+    errors: &'a mut Vec<(String, InputError)>,
+    strict: bool,
+}
+
+impl Out<'_> {
+    /// One file's outcome: its findings, an error, or (a file a search found and need not read)
+    /// a count of what was skipped.
+    fn file(&mut self, input: &Input, outcome: Linted) -> std::io::Result<()> {
+        let name = input.name.as_str();
+        let (src, error) = match outcome {
+            Ok((src, Ok(report))) => {
+                let findings =
+                    self.tally
+                        .add(name, report, self.config, self.baseline, self.strict);
+                return self.emitter.file(
+                    name,
+                    render::Outcome::Linted {
+                        src: &src,
+                        findings: &findings,
+                    },
+                );
+            }
+            Ok((src, Err(e))) => (Some(src), e),
+            Err(e) => {
+                if let Some(why) = crate::discover::skipped(input, &Err::<String, _>(e.clone())) {
+                    self.tally.skipped.push((input.name.clone(), why));
+                    return Ok(());
+                }
+                (None, e)
+            }
+        };
+        let src = src.as_deref().filter(|s| !s.is_empty());
+        self.emitter
+            .file(name, render::Outcome::Failed { src, error: &error })?;
+        self.errors.push((input.name.clone(), error));
+        Ok(())
     }
 }
 

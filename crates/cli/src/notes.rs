@@ -181,3 +181,23 @@ pub fn summary_line(
         }
     )
 }
+
+/// An accepted finding that no longer occurs should go from the config, or it will hide a
+/// future one.
+pub fn unused_accepts(config: &crate::config::Config) {
+    for a in config.accept.iter().filter(|a| !a.used) {
+        say!(
+            "note: {} accepts {} {}{}, which this run did not find: remove the entry",
+            config
+                .path
+                .as_ref()
+                .map_or(String::new(), |p| p.display().to_string()),
+            a.file,
+            a.code,
+            a.gate
+                .as_deref()
+                .map(|g| format!(" ({g})"))
+                .unwrap_or_default()
+        );
+    }
+}

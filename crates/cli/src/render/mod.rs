@@ -265,6 +265,31 @@ pub fn mask(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The emitter of an output format, writing to standard output (human output's notes go to
+/// standard error).
+pub fn emitter(
+    format: crate::LintFormat,
+    target_text: &str,
+) -> std::io::Result<Box<dyn Emitter + Send>> {
+    use crate::LintFormat as Format;
+    // Unlocked handles: whichever worker finishes the next file in order writes it.
+    let stdout = std::io::stdout();
+    let buffered = || std::io::BufWriter::new(std::io::stdout());
+    match format {
+        // Human output goes out line by line, as each file is done.
+        Format::Human => Ok(Box::new(human::Human::new(stdout, std::io::stderr()))),
+        Format::Json => {
+            json::Json::new(buffered(), target_text).map(|e| Box::new(e) as Box<dyn Emitter + Send>)
+        }
+        Format::Github => Ok(Box::new(github::Github::new(buffered()))),
+        Format::Sarif => {
+            sarif::Sarif::new(buffered()).map(|e| Box::new(e) as Box<dyn Emitter + Send>)
+        }
+        Format::Markdown => Ok(Box::new(markdown::Markdown::new(buffered(), target_text))),
+        Format::Junit => Ok(Box::new(junit::Junit::new(buffered()))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
