@@ -124,7 +124,7 @@ fn inputs(size: usize) -> Vec<(&'static str, Vec<u8>)> {
         ),
         ("random.bin.yaml", noise(size)),
         // The readers of documents inside other things: heredocs never closed (each would be
-        // a search to the end), a line of template tags, a ConfigMap's block string of gates,
+        // a search to the end), a line of template tags, a ConfigMap's block strings of gates,
         // strings nested in strings, a kubectl List of many embedded configs.
         (
             "heredocs.sh",
@@ -138,9 +138,12 @@ fn inputs(size: usize) -> Vec<(&'static str, Vec<u8>)> {
             "embedded-block.yaml",
             fill(
                 size,
-                "apiVersion: v1\nkind: ConfigMap\ndata:\n  kubelet: |\n    apiVersion: kubelet.config.k8s.io/v1beta1\n    kind: KubeletConfiguration\n    featureGates:\n",
-                |i| format!("      Gate{i}: true"),
-                "\n",
+                "apiVersion: v1\nkind: ConfigMap\ndata:\n",
+                |k| {
+                    let gates: String = (0..300).map(|i| format!("      G{k}x{i}: true\n")).collect();
+                    format!("  k{k}: |\n    apiVersion: kubelet.config.k8s.io/v1beta1\n    kind: KubeletConfiguration\n    featureGates:\n{gates}")
+                },
+                "",
                 "",
             ),
         ),

@@ -16,6 +16,10 @@ use gatecheck_yaml::{Node, Style};
 /// How deep documents inside strings are read (a patch in a ConfigMap in a List is 2).
 pub const MAX_DEPTH: usize = 4;
 
+/// The largest string read as a document: a component config in a string is a few kilobytes.
+/// A larger one is said, not read, so that its decoded copy never doubles a file's memory.
+pub const MAX_EMBEDDED_BYTES: usize = 1 << 20;
+
 /// Reads one document (or one `List` item) into `sink`.
 pub(crate) fn read_doc(root: &Node, sink: &mut Sink<'_>, depth: usize) {
     if let Some(items) = list_items(root) {
@@ -123,6 +127,17 @@ pub(crate) fn read_scalar(node: &Node, sink: &mut Sink<'_>, name: &str, depth: u
     let Some(text) = node.as_str() else {
         return false;
     };
+    if text.len() > MAX_EMBEDDED_BYTES {
+        sink.problem(Problem::span(
+            FindingKind::NotRead,
+            None,
+            node.span.start.offset,
+            node.span.len().clamp(1, 80),
+            format!("this string holds {} KiB, more than the {} KiB gatecheck reads as a document: the gates in it were not checked", text.len() >> 10, MAX_EMBEDDED_BYTES >> 10),
+            "check them by hand, or keep the configuration in a file of its own",
+        ));
+        return false;
+    }
     if depth >= MAX_DEPTH {
         // Never a silent pass: what is nested too deep to read is said.
         sink.problem(Problem::span(
@@ -182,6 +197,18 @@ fn read_text(sink: &mut Sink<'_>, name: &str, depth: usize) {
                 read_doc(&doc.root, sink, depth);
             }
         }
+        // Past what gatecheck reads: said, never passed.
+        Err(e) if e.limit => sink.problem(Problem::span(
+            FindingKind::NotRead,
+            None,
+            e.pos.offset.min(text.len()),
+            1,
+            format!(
+                "the document in this string is too large to read ({}): its gates were not checked",
+                e.message
+            ),
+            "check them by hand",
+        )),
         // A flags file, a systemd unit, a shell script or an environment file kept in a string.
         _ => {
             let component = flags_component(name, text, None).ok();

@@ -69,7 +69,8 @@ impl Masked {
 /// The markup of `src` set aside, or `None` where it has none of Go, Jinja or Terraform's.
 pub fn mask(src: &str) -> Option<Masked> {
     let b = src.as_bytes();
-    let mut out = b.to_vec();
+    // Copied at the first tag only: a file without markup costs no copy.
+    let mut out: Vec<u8> = Vec::new();
     let mut conditionals = Vec::new();
     let mut placeholders = Vec::new();
     // Open blocks: the start of an `if`, or `None` for loops and definitions.
@@ -141,6 +142,9 @@ pub fn mask(src: &str) -> Option<Masked> {
         let tail = &before[from..];
         let value_expected = before.ends_with(':')
             && crate::embed::mentions_gates(&tail[tail.rfind('\n').map_or(0, |n| n + 1)..]);
+        if out.is_empty() {
+            out = b.to_vec();
+        }
         let slot = &mut out[at..end];
         if statement || go_statement || multiline {
             blank(slot);

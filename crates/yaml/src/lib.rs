@@ -123,6 +123,9 @@ pub struct Document<'a> {
 pub struct Error {
     pub message: String,
     pub pos: Pos,
+    /// The stream went past what gatecheck reads (nodes, alias copies, nesting, size), rather
+    /// than being malformed: it is refused whatever else it holds.
+    pub limit: bool,
 }
 
 impl fmt::Display for Error {
@@ -248,6 +251,7 @@ pub fn parse_with_budget<'a>(
     if u32::try_from(src.len()).is_err() {
         return Err(Error {
             message: "a YAML stream of 4 GiB or more".into(),
+            limit: true,
             pos: Pos {
                 line: 1,
                 column: 1,
@@ -365,6 +369,7 @@ impl<'a> Builder<'a> {
         Error {
             message: e.info().to_string(),
             pos: self.positions.marker(e.marker()),
+            limit: false,
         }
     }
 
@@ -380,6 +385,7 @@ impl<'a> Builder<'a> {
                     )
                 },
                 pos: at,
+                limit: true,
             });
         }
         Ok(())
@@ -433,6 +439,7 @@ impl<'a> Builder<'a> {
                     let unknown = || Error {
                         message: "alias to an unknown anchor".into(),
                         pos: at,
+                        limit: false,
                     };
                     let size = self.anchors.get(&id).map(node_count).ok_or_else(unknown)?;
                     // Counted before the copy is made, so a refused alias costs nothing.
@@ -442,6 +449,7 @@ impl<'a> Builder<'a> {
                         return Err(Error {
                             message: format!("aliases expand to more than {MAX_ALIASED_NODES} nodes (alias bomb?)"),
                             pos: at,
+                            limit: true,
                         });
                     }
                     let node = self.anchors.get(&id).cloned().ok_or_else(unknown)?;
@@ -544,6 +552,7 @@ impl<'a> Builder<'a> {
             return Err(Error {
                 message: format!("nesting deeper than {MAX_DEPTH} levels"),
                 pos: at,
+                limit: true,
             });
         }
         self.count(1, at)?;
@@ -556,6 +565,7 @@ fn internal(pos: Pos) -> Error {
     Error {
         message: "unbalanced YAML events".into(),
         pos,
+        limit: false,
     }
 }
 

@@ -34,7 +34,7 @@ pub(super) fn read<'a>(
     } else if options.flags_file {
         read_flags_file(name, src, options, &mut sink)?;
     } else if let Some(masked) = crate::template::mask(src) {
-        read_template(name, src, &masked, &mut sink);
+        read_template(name, src, &masked, &mut sink)?;
     } else {
         let docs = match gatecheck_yaml::parse(src) {
             Ok(docs) => docs,
@@ -57,7 +57,12 @@ pub(super) fn read<'a>(
 /// A Go, Helm, Jinja or Terraform template, read around its markup (see [`template::mask`]):
 /// what is written literally is judged where it is written. Where the rest is still not YAML,
 /// a file that mentions feature gates says it could not be read; any other says nothing.
-fn read_template(name: &str, src: &str, masked: &template::Masked, sink: &mut Sink<'_>) {
+fn read_template(
+    name: &str,
+    src: &str,
+    masked: &template::Masked,
+    sink: &mut Sink<'_>,
+) -> Result<(), InputError> {
     sink.conditionals.extend_from_slice(&masked.conditionals);
     match gatecheck_yaml::parse(&masked.text) {
         Ok(docs) => {
@@ -76,6 +81,14 @@ fn read_template(name: &str, src: &str, masked: &template::Masked, sink: &mut Si
             sink.fallback.foreign += nested.fallback.foreign;
             sink.absorb(nested, |o| o);
         }
+        // Past what gatecheck reads: refused as any such file is.
+        Err(e) if e.limit => {
+            return Err(InputError {
+                message: format!("invalid YAML: {}", e.message),
+                line: Some(e.pos.line),
+                column: Some(e.pos.column),
+            })
+        }
         // A shell script or flags file that is a template (cloud-init user data in a `.tftpl`):
         // its flags are judged where they are written.
         Err(_) if flag_lines(name, src, masked, sink) => {}
@@ -92,6 +105,7 @@ fn read_template(name: &str, src: &str, masked: &template::Masked, sink: &mut Si
         // A template of an application that sets no gate: nothing to say.
         Err(_) => {}
     }
+    Ok(())
 }
 
 /// Reads the `--feature-gates` flags on a template's lines; whether any were found.
@@ -120,7 +134,7 @@ fn not_read(src: &str, sink: &mut Sink<'_>) {
         || sink
             .problems
             .iter()
-            .any(|p| p.kind == FindingKind::Template)
+            .any(|p| matches!(p.kind, FindingKind::Template | FindingKind::NotRead))
     {
         return;
     }
