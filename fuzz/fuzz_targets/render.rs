@@ -75,7 +75,7 @@ fuzz_target!(|data: &[u8]| {
                 Box::new(render::human::Human::new(human, human_err)),
                 Box::new(render::json::Json::new(json, &target_text).unwrap()),
                 Box::new(render::github::Github::new(github)),
-                Box::new(render::sarif::Sarif::new(sarif).unwrap()),
+                Box::new(render::sarif::Sarif::new(sarif, &target_text).unwrap()),
                 Box::new(render::markdown::Markdown::new(markdown, &target_text)),
                 Box::new(render::junit::Junit::new(junit)),
             ];

@@ -152,6 +152,15 @@ pub fn run(mut args: LintArgs) -> u8 {
             .collect(),
         None => vec![target],
     };
+    if args.diff {
+        let lint = Linter {
+            args: &args,
+            target,
+            patch,
+            steps: &steps,
+        };
+        return lint.diff(&inputs);
+    }
     let target_text = gatecheck_rules::Target {
         version: target,
         patch,
@@ -334,6 +343,7 @@ impl Linter<'_> {
             component: self.args.component,
             flags_file: is_flags_file(input, src),
             node: Vec::new(),
+            running: self.args.from,
         }
     }
 
@@ -370,6 +380,7 @@ impl Linter<'_> {
         for (&step, mut report) in self.steps.iter().zip(reports) {
             for f in &mut report.findings {
                 f.message = format!("upgrading to {step}: {}", f.message);
+                f.step = Some(step);
             }
             match &mut merged {
                 None => {
@@ -397,8 +408,88 @@ impl Linter<'_> {
     /// Reads and lints one file.
     fn one(&self, input: &Input) -> Linted {
         let src = read(input)?;
-        let report = self.lint(input, &src, &self.options(input, &src));
+        let options = self.options(input, &src);
+        let report = self.lint(input, &src, &options);
+        if self.args.fix {
+            if let Ok(r) = &report {
+                if let Some((new, report)) = self.fix(input, &src, r, &options) {
+                    return Ok((self.keep_text(new), report));
+                }
+            }
+        }
         Ok((self.keep_text(src), report))
+    }
+
+    /// The fixes --fix (and --unsafe-fixes) allow.
+    fn allowed(&self) -> gatecheck_lint::Applicability {
+        if self.args.unsafe_fixes {
+            gatecheck_lint::Applicability::Unsafe
+        } else {
+            gatecheck_lint::Applicability::Safe
+        }
+    }
+
+    /// --fix: applies the allowed fixes to the file and writes it back; the new text and its
+    /// report, or `None` when nothing changed (or the file could not be written, which is said).
+    fn fix(
+        &self,
+        input: &Input,
+        src: &str,
+        report: &gatecheck_lint::Report,
+        options: &Options,
+    ) -> Option<(String, Result<gatecheck_lint::Report, InputError>)> {
+        let (new, applied) = crate::fixing::fixed(src, report, self.allowed(), |t| {
+            self.lint(input, t, options)
+        });
+        if applied == 0 {
+            return None;
+        }
+        if let Err(e) = crate::fixing::write(input, src, &new) {
+            say!("{}: {e}", input.name);
+            return None;
+        }
+        say!(
+            "fixed: {} ({applied} {})",
+            input.name,
+            if applied == 1 { "setting" } else { "settings" }
+        );
+        let report = self.lint(input, &new, options);
+        Some((new, report))
+    }
+
+    /// --diff: prints what --fix would change in each file; the exit status is 1 when anything
+    /// would change.
+    fn diff(&self, inputs: &[Input]) -> u8 {
+        let mut changed = 0;
+        let mut out = std::io::stdout().lock();
+        for input in inputs {
+            let Ok(src) = read(input) else { continue };
+            let options = self.options(input, &src);
+            let Ok(report) = self.lint(input, &src, &options) else {
+                continue;
+            };
+            let (new, applied) = crate::fixing::fixed(&src, &report, self.allowed(), |t| {
+                self.lint(input, t, &options)
+            });
+            if applied == 0 {
+                continue;
+            }
+            changed += 1;
+            let name = crate::render::escape(&input.name);
+            if std::io::Write::write_all(
+                &mut out,
+                crate::render::escape(&crate::fixing::unified(&name, &src, &new)).as_bytes(),
+            )
+            .is_err()
+            {
+                return 2;
+            }
+        }
+        say!(
+            "{changed} {} would change",
+            if changed == 1 { "file" } else { "files" }
+        );
+        u8::from(changed > 0)
     }
 
     /// --node: reads every file on every core, then lints each with the other files' kubelet

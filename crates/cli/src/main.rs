@@ -12,6 +12,7 @@ macro_rules! say {
 mod commands;
 mod config;
 mod discover;
+mod fixing;
 mod lint;
 mod notes;
 mod parallel;
@@ -96,6 +97,22 @@ pub struct LintArgs {
     /// FORCE_COLOR or CLICOLOR_FORCE force it), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Apply every safe fix in place: remove settings the target no longer has or locks to the
+    /// value set, where that value is the gate's default at the version running now (--from,
+    /// else the gate's last default), so nothing changes before or after the upgrade. Comments,
+    /// key order, quoting and indentation stay; files read through a template are never
+    /// edited; each file is replaced atomically, and not at all if it changed since it was read
+    /// or is a symlink. The report and the exit status are about what remains.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix or --diff: also the fixes that change what runs (removing a gate locked to the
+    /// other value, or a setting equal to today's default).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change, and write nothing. Exit 1 when there
+    /// is something to change.
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -20,6 +20,7 @@
 pub mod check;
 mod embed;
 pub mod findings;
+pub mod fix;
 pub mod flags;
 pub mod formats;
 mod merge;
@@ -30,6 +31,7 @@ pub use check::{
     kubelet_settings, lint_each, lint_source, settings, Finding, Options, Report, Value,
 };
 pub use findings::{FindingKind, Severity};
+pub use fix::{Applicability, Edit, Fix};
 pub use formats::Setting;
 
 /// A file gatecheck could not read as configuration.

@@ -15,7 +15,11 @@ struct JsonFinding<'a> {
     component: Option<&'a str>,
     end_column: usize,
     end_line: usize,
+    /// What the data says of the gate at the step judged (or the target).
+    facts: Option<Facts>,
     file: &'a str,
+    /// The edit that settles the finding, where a removal does.
+    fix: Option<JsonFix<'a>>,
     gate: Option<&'a str>,
     help: &'a str,
     kind: &'a str,
@@ -23,7 +27,76 @@ struct JsonFinding<'a> {
     message: &'a str,
     registry: &'a str,
     severity: &'a str,
+    /// The upgrade step (`--from`) at which the finding appears.
+    step: Option<String>,
     value: JsonValue<'a>,
+}
+
+/// The gate's facts at the release judged: its stage, default and lock (null where no source
+/// settles it), the release it reached that stage in, the release that removes it, and the source
+/// of the facts.
+#[derive(serde::Serialize)]
+pub(super) struct Facts {
+    default: Option<bool>,
+    evidence: Option<&'static str>,
+    locked: Option<bool>,
+    removed_in: Option<String>,
+    since: Option<String>,
+    stage: Option<&'static str>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonFix<'a> {
+    applicability: &'static str,
+    description: &'a str,
+    /// Byte ranges of the file and what replaces them.
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonEdit<'a> {
+    end: usize,
+    replacement: &'a str,
+    start: usize,
+}
+
+/// The facts of `gate` at `at`.
+pub(super) fn facts(
+    registry: gatecheck_rules::Registry,
+    gate: &str,
+    at: gatecheck_rules::Version,
+) -> Option<Facts> {
+    use gatecheck_rules::Status;
+    let rules = gatecheck_rules::Rules::embedded();
+    let g = rules.gate(registry, gate)?;
+    let removed_in = g.removed_in.map(|v| v.to_string());
+    let evidence = g.evidence_at(at);
+    Some(match rules.status(registry, gate, at).ok()? {
+        Status::Known { spec, .. } => Facts {
+            default: Some(spec.default),
+            evidence,
+            locked: spec.lock_known.then_some(spec.locked),
+            removed_in,
+            since: Some(spec.since.to_string()),
+            stage: Some(spec.stage.as_str()),
+        },
+        Status::Removed { last, .. } => Facts {
+            default: Some(last.default),
+            evidence,
+            locked: last.lock_known.then_some(last.locked),
+            removed_in,
+            since: Some(last.since.to_string()),
+            stage: Some("removed"),
+        },
+        _ => Facts {
+            default: None,
+            evidence,
+            locked: None,
+            removed_in,
+            since: None,
+            stage: None,
+        },
+    })
 }
 
 /// A setting's value: a boolean, the text that is not one, or null.
@@ -35,7 +108,7 @@ enum JsonValue<'a> {
     None,
 }
 
-fn finding<'a>(file: &'a str, f: &'a Finding) -> JsonFinding<'a> {
+fn finding<'a>(file: &'a str, f: &'a Finding, target: gatecheck_rules::Version) -> JsonFinding<'a> {
     JsonFinding {
         code: f.kind.code(),
         column: f.column,
@@ -50,6 +123,24 @@ fn finding<'a>(file: &'a str, f: &'a Finding) -> JsonFinding<'a> {
         message: &f.message,
         registry: f.registry.as_str(),
         severity: f.severity.as_str(),
+        step: f.step.map(|s| s.to_string()),
+        facts: f
+            .gate
+            .as_deref()
+            .and_then(|g| facts(f.registry, g, f.step.unwrap_or(target))),
+        fix: f.fix.as_deref().map(|x| JsonFix {
+            applicability: x.applicability.as_str(),
+            description: &x.description,
+            edits: x
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    end: e.end,
+                    replacement: &e.replacement,
+                    start: e.start,
+                })
+                .collect(),
+        }),
         value: match &f.value {
             Some(Value::Bool(b)) => JsonValue::Bool(*b),
             Some(Value::Invalid(s)) => JsonValue::Text(s),
@@ -67,13 +158,24 @@ pub fn error(file: &str, e: &InputError) -> serde_json::Value {
 /// the end.
 pub struct Json<W: Write> {
     stream: super::JsonStream<W>,
+    /// The release findings are judged at, for their facts (a step's own, with --from).
+    target: gatecheck_rules::Version,
 }
+
+/// The version of the report's shape: 2 added `schema_version`, and `step`, `facts` and `fix` on
+/// each finding (docs/report.schema.json).
+pub const SCHEMA_VERSION: u32 = 2;
 
 impl<W: Write> Json<W> {
     pub fn new(out: W, target: &str) -> std::io::Result<Json<W>> {
-        let open = format!("{{\"target\":{},\"findings\":[", super::json_text(&target)?);
+        let open = format!(
+            "{{\"schema_version\":{SCHEMA_VERSION},\"target\":{},\"findings\":[",
+            super::json_text(&target)?
+        );
+        let parsed = target.parse::<gatecheck_rules::Target>().ok();
         Ok(Json {
             stream: super::JsonStream::new(out, open),
+            target: parsed.map_or(gatecheck_rules::Version::new(1, 0), |t| t.version),
         })
     }
 }
@@ -82,7 +184,7 @@ impl<W: Write> super::Emitter for Json<W> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
         if let super::Outcome::Linted { findings, .. } = outcome {
             for f in findings {
-                self.stream.element(&finding(name, f))?;
+                self.stream.element(&finding(name, f, self.target))?;
             }
         }
         Ok(())

@@ -282,9 +282,8 @@ pub fn emitter(
             json::Json::new(buffered(), target_text).map(|e| Box::new(e) as Box<dyn Emitter + Send>)
         }
         Format::Github => Ok(Box::new(github::Github::new(buffered()))),
-        Format::Sarif => {
-            sarif::Sarif::new(buffered()).map(|e| Box::new(e) as Box<dyn Emitter + Send>)
-        }
+        Format::Sarif => sarif::Sarif::new(buffered(), target_text)
+            .map(|e| Box::new(e) as Box<dyn Emitter + Send>),
         Format::Markdown => Ok(Box::new(markdown::Markdown::new(buffered(), target_text))),
         Format::Junit => Ok(Box::new(junit::Junit::new(buffered()))),
     }

@@ -16,12 +16,12 @@ fn level(s: Severity) -> &'static str {
 
 /// One result, written as it is serialised (the document is streamed: memory does not grow with
 /// the number of findings).
-fn result(file: &str, f: &Finding) -> Value {
+fn result(file: &str, f: &Finding, target: gatecheck_rules::Version) -> Value {
     let index = FindingKind::ALL
         .iter()
         .position(|k| *k == f.kind)
         .unwrap_or(0);
-    json!({
+    let mut result = json!({
         "ruleId": f.kind.code(),
         "ruleIndex": index,
         "level": level(f.severity),
@@ -33,7 +33,34 @@ fn result(file: &str, f: &Finding) -> Value {
                 "endLine": f.end_line, "endColumn": f.end_column,
             },
         }}],
-    })
+    });
+    // The same facts as the JSON report's, and the fix as SARIF's artifact changes.
+    let facts = f
+        .gate
+        .as_deref()
+        .and_then(|g| super::json::facts(f.registry, g, f.step.unwrap_or(target)));
+    result["properties"] = json!({
+        "step": f.step.map(|s| s.to_string()),
+        "facts": facts,
+        "fixApplicability": f.fix.as_deref().map(|x| x.applicability.as_str()),
+    });
+    if let Some(fix) = f.fix.as_deref() {
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|e| {
+                json!({
+                    "deletedRegion": {"byteOffset": e.start, "byteLength": e.end - e.start},
+                    "insertedContent": {"text": e.replacement},
+                })
+            })
+            .collect();
+        result["fixes"] = json!([{
+            "description": {"text": format!("{} ({})", fix.description, fix.applicability.as_str())},
+            "artifactChanges": [{"artifactLocation": {"uri": file}, "replacements": replacements}],
+        }]);
+    }
+    result
 }
 
 /// The SARIF log, streamed: the tool and its rules first, a result per line as each file is
@@ -41,16 +68,20 @@ fn result(file: &str, f: &Finding) -> Value {
 /// code-scanning upload must not look clean because a file was skipped).
 pub struct Sarif<W: std::io::Write> {
     stream: super::JsonStream<W>,
+    /// The release findings are judged at, for their facts (a step's own, with --from).
+    target: gatecheck_rules::Version,
 }
 
 impl<W: std::io::Write> Sarif<W> {
-    pub fn new(out: W) -> std::io::Result<Sarif<W>> {
+    pub fn new(out: W, target: &str) -> std::io::Result<Sarif<W>> {
         let open = format!(
             "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{},\"results\":[",
             super::json_text(&tool())?
         );
+        let parsed = target.parse::<gatecheck_rules::Target>().ok();
         Ok(Sarif {
             stream: super::JsonStream::new(out, open),
+            target: parsed.map_or(gatecheck_rules::Version::new(1, 0), |t| t.version),
         })
     }
 }
@@ -59,7 +90,7 @@ impl<W: std::io::Write> super::Emitter for Sarif<W> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
         if let super::Outcome::Linted { findings, .. } = outcome {
             for f in findings {
-                self.stream.element(&result(name, f))?;
+                self.stream.element(&result(name, f, self.target))?;
             }
         }
         Ok(())

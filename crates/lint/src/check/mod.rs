@@ -40,6 +40,9 @@ pub struct Options {
     /// The kubelet settings of the node's other files (`--node`), merged with this file's as the
     /// kubelet merges its config file and flags.
     pub node: Vec<Setting>,
+    /// The version the cluster runs now (`--from`), which decides whether removing a setting
+    /// keeps what runs (a safe fix); `None`: the gate's last default before the target.
+    pub running: Option<Version>,
 }
 
 impl Options {
@@ -50,6 +53,7 @@ impl Options {
             component: None,
             flags_file: false,
             node: Vec::new(),
+            running: None,
         }
     }
 }
@@ -75,6 +79,10 @@ pub struct Finding {
     pub message: String,
     /// What to change.
     pub help: String,
+    /// The edit that settles the finding, where a removal does, and whether it keeps what runs.
+    pub fix: Option<Box<crate::fix::Fix>>,
+    /// The step of an upgrade (`--from`) at which the finding appears; `None` for one target.
+    pub step: Option<Version>,
 }
 
 /// The findings for one file, in file order.
@@ -297,6 +305,8 @@ impl Make<'_> {
             column,
             end_line,
             end_column,
+            fix: None,
+            step: None,
             message,
             help,
         }
@@ -444,18 +454,28 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
     out.dedup_by(|a, b| a.offset == b.offset && a.kind == b.kind);
     let mut out = one_finding_per_setting(out);
     in_conditionals(&sink.conditionals, &mut out);
+    let declared = {
+        // What the cluster runs comes first: it is certain.
+        let mut declared = sink.running.clone();
+        declared.extend(file::declared_versions(src, &make.lines));
+        declared
+    };
+    // A file read through a template is never edited. Without --from, the version the file
+    // declares (when it declares one) is the one running now.
+    if !sink.template {
+        let mut versions = declared.iter().map(|(v, _)| *v);
+        let first = versions.next();
+        let declared_one = first.filter(|f| versions.all(|v| v == *f));
+        let running = options.running.or(declared_one).filter(|v| *v < target);
+        crate::fix::attach(src, &sink.settings, &mut out, target, running);
+    }
     file::apply_inline_ignores(src, &make, &mut out);
     Report {
         findings: out,
         settings,
         recognised,
         components,
-        declared: {
-            // What the cluster runs comes first: it is certain.
-            let mut declared = sink.running.clone();
-            declared.extend(file::declared_versions(src, &make.lines));
-            declared
-        },
+        declared,
         running: std::mem::take(&mut sink.running),
     }
 }

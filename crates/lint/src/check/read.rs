@@ -63,6 +63,7 @@ fn read_template(
     masked: &template::Masked,
     sink: &mut Sink<'_>,
 ) -> Result<(), InputError> {
+    sink.template = true;
     sink.conditionals.extend_from_slice(&masked.conditionals);
     match gatecheck_yaml::parse(&masked.text) {
         Ok(docs) => {

@@ -1,0 +1,457 @@
+//! Fixes: the byte-exact edit that removes a setting the target refuses or ignores, and whether
+//! applying it keeps what runs.
+//!
+//! A removal is **safe** when the setting has no effect at the target (the gate is gone, or
+//! locked to the value set) and sets the value the gate has by default at the version running
+//! now (`Options::running`, else the gate's last default before it was removed or locked):
+//! nothing changes before or after the upgrade. Every other removal (a gate locked to the other
+//! value, a setting equal to today's default that a later default may change) is **unsafe**.
+//!
+//! Edits are minimal: a map entry's line, a flag list's item and its comma; a `featureGates` map
+//! or a `--feature-gates` flag left empty goes with it. Only text written verbatim is edited:
+//! a file read through a template, a setting inside a quoted string or on a line shared with
+//! other YAML, get no fix.
+
+use crate::check::{Finding, Value};
+use crate::findings::FindingKind;
+use crate::formats::Setting;
+use gatecheck_rules::{Registry, Rules, Status, Version};
+
+/// Whether applying a fix keeps what runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// Nothing changes, before or after the upgrade: `--fix` applies it.
+    Safe,
+    /// What runs changes (or may): only `--unsafe-fixes` applies it.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Replace `start..end` of the file with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub replacement: String,
+}
+
+/// What would fix a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the edit does, for people (`remove SidecarContainers`).
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Attaches a fix to each finding that a removal settles. `running` is the version the cluster
+/// runs now, where known.
+pub(crate) fn attach(
+    src: &str,
+    settings: &[Setting],
+    findings: &mut [Finding],
+    target: Version,
+    running: Option<Version>,
+) {
+    let rules = Rules::embedded();
+    for f in findings.iter_mut() {
+        let Some(gate) = f.gate.as_deref() else {
+            continue;
+        };
+        let Some(Value::Bool(value)) = f.value else {
+            continue;
+        };
+        let Some(setting) = settings
+            .iter()
+            .find(|s| s.offset == f.offset && s.gate == gate)
+        else {
+            continue;
+        };
+        if setting.elsewhere.is_some() || f.kind == FindingKind::UnusedIgnore {
+            continue;
+        }
+        // What the target makes of the setting decides, whichever finding was reported for it
+        // (a gate locked on and removed next release is reported as removed next).
+        let no_effect = match rules.status(setting.registry, gate, target) {
+            Ok(Status::Removed { .. }) => true,
+            // Locked to the other value: removing it changes what runs.
+            Ok(Status::Known { spec, .. }) if spec.locked && spec.lock_known => {
+                spec.default == value
+            }
+            Ok(Status::Known { spec, .. }) if spec.default == value => false,
+            _ => continue,
+        };
+        let applicability = if !no_effect {
+            Applicability::Unsafe
+        } else {
+            match default_now(&rules, setting.registry, gate, running) {
+                Some(default) if default == value => Applicability::Safe,
+                _ => Applicability::Unsafe,
+            }
+        };
+        let Some(edits) = removal(src, setting) else {
+            continue;
+        };
+        f.fix = Some(Box::new(Fix {
+            applicability,
+            description: format!("remove {gate}"),
+            edits,
+        }));
+    }
+}
+
+/// The gate's default at the running version, else its last default before it was removed or
+/// locked (the newest release that still let a setting matter).
+fn default_now(
+    rules: &Rules,
+    registry: Registry,
+    gate: &str,
+    running: Option<Version>,
+) -> Option<bool> {
+    if let Some(v) = running {
+        return match rules.status(registry, gate, v).ok()? {
+            Status::Known { spec, .. } => Some(spec.default),
+            Status::Removed { last, .. } => Some(last.default),
+            _ => None,
+        };
+    }
+    let g = rules.gate(registry, gate)?;
+    // The last spec before a lock, or the last one at all.
+    let specs = g.stages;
+    let unlocked = specs.iter().rev().find(|s| !s.locked);
+    unlocked.or(specs.last()).map(|s| s.default)
+}
+
+/// The edits that remove `setting` from `src`, or `None` where it is not written so that a
+/// removal can be exact.
+fn removal(src: &str, setting: &Setting) -> Option<Vec<Edit>> {
+    let at = setting.offset;
+    if at >= src.len() || !src.is_char_boundary(at) {
+        return None;
+    }
+    if setting.from_flag {
+        flag_item(src, at)
+    } else {
+        map_entry(src, at)
+    }
+}
+
+/// The byte range of the line holding `at`, its newline included.
+fn line_of(src: &str, at: usize) -> (usize, usize) {
+    let start = src[..at].rfind('\n').map_or(0, |n| n + 1);
+    let end = src[at..].find('\n').map_or(src.len(), |n| at + n + 1);
+    (start, end)
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// Removes one `Gate=value` item of a `--feature-gates` value, its comma with it; the flag goes
+/// too when it held only this item.
+fn flag_item(src: &str, at: usize) -> Option<Vec<Edit>> {
+    let b = src.as_bytes();
+    let end = at
+        + src[at..]
+            .find(|c: char| matches!(c, ',' | '"' | '\'' | '\n' | '\r' | ' ' | '\t' | '}' | ']'))
+            .unwrap_or(src.len() - at);
+    if b.get(end) == Some(&b',') {
+        return Some(vec![edit(at, end + 1)]);
+    }
+    if at > 0 && b[at - 1] == b',' {
+        return Some(vec![edit(at - 1, end)]);
+    }
+    // The only item: the flag goes.
+    let (ls, le) = line_of(src, at);
+    let before = &src[ls..at];
+    let after = src[end..le].trim_end_matches(['\n', '\r']);
+    let rest_of_line = after.trim_matches(['"', '\'']).trim();
+    let line_ends = rest_of_line.is_empty() || rest_of_line.starts_with('#');
+    // kubeadm v1beta4: `value: X` under `- name: feature-gates`: both lines go.
+    if before.trim().trim_end_matches(['"', '\'']).trim() == "value:" {
+        let (ps, _) = line_of(src, ls.checked_sub(1)?);
+        let named = src[ps..ls].trim() == "- name: feature-gates";
+        return (named && line_ends).then(|| vec![edit(ps, le)]);
+    }
+    let flag = before.rfind("feature-gates")?;
+    let separator = before[flag + "feature-gates".len()..].trim_matches(['"', '\'']);
+    if !matches!(separator, "=" | ":" | ": ") {
+        return None;
+    }
+    let lead = before[..flag].trim_end_matches('-');
+    // `- --feature-gates=X`, `- "feature-gates=X"`, `feature-gates: X`: the line goes.
+    if matches!(lead.trim(), "-" | "- \"" | "- '" | "\"" | "'" | "") {
+        return line_ends.then(|| vec![edit(ls, le)]);
+    }
+    // A token among others on a command line: it goes with the space before it.
+    lead.ends_with([' ', '\t'])
+        .then(|| vec![edit(ls + lead.trim_end().len(), end)])
+}
+
+/// Removes a block map entry written on its own line; the map goes too when this empties it.
+fn map_entry(src: &str, at: usize) -> Option<Vec<Edit>> {
+    let (ls, le) = line_of(src, at);
+    let line = &src[ls..le];
+    let content = line.trim_start_matches(' ');
+    let name_start = ls + (line.len() - content.len());
+    // The entry starts the line (quoted or not), and its value ends there.
+    let quote = usize::from(content.starts_with(['"', '\'']));
+    if name_start + quote != at || content.starts_with('{') {
+        return flow_item(src, at);
+    }
+    let value = content.split_once(':')?.1;
+    let value = value.split(" #").next().unwrap_or(value).trim();
+    if value.is_empty() || value.starts_with(['|', '>', '{', '[', '&', '*']) {
+        return None;
+    }
+    let mut edits = vec![edit(ls, le)];
+    // The parent key: the nearest line above with less indentation.
+    let my_indent = indent(line);
+    let mut parent = None;
+    let mut cursor = ls;
+    while cursor > 0 {
+        let (ps, _) = line_of(src, cursor - 1);
+        let l = &src[ps..cursor];
+        if !l.trim().is_empty() && !l.trim_start().starts_with('#') && indent(l) < my_indent {
+            parent = Some((ps, cursor));
+            break;
+        }
+        cursor = ps;
+    }
+    let (ps, pe) = parent?;
+    let parent_line = src[ps..pe].trim();
+    let key = parent_line.trim_start_matches("- ").trim_end_matches(':');
+    if !parent_line.ends_with(':') || !crate::embed::mentions_gates(&format!("{key}:")) {
+        return Some(edits);
+    }
+    // Every other child of the parent must be going too (the caller removes the others in the
+    // same pass only if they are fixed as well): here, the map empties when this is its only
+    // entry.
+    let parent_indent = indent(&src[ps..pe]);
+    let mut others = 0;
+    let mut pos = pe;
+    for l in src[pe..].split_inclusive('\n') {
+        let t = l.trim();
+        if !t.is_empty() && !t.starts_with('#') && indent(l) <= parent_indent {
+            break;
+        }
+        if pos != ls && !t.is_empty() && !t.starts_with('#') {
+            others += 1;
+        }
+        pos += l.len();
+    }
+    if others == 0 && !src[ps..pe].trim_start().starts_with("- ") {
+        edits = vec![edit(ps, pos.max(le))];
+    }
+    Some(edits)
+}
+
+/// Removes `Gate: value` from a flow map (`featureGates: {A: true, B: false}`).
+fn flow_item(src: &str, at: usize) -> Option<Vec<Edit>> {
+    let (ls, le) = line_of(src, at);
+    let open = src[ls..at].rfind('{')? + ls;
+    let close = src[at..le].find('}')? + at;
+    let end = src[at..close].find(',').map_or(close, |n| at + n);
+    let item = src[at..end].trim_end();
+    if item.contains(['{', '[', '"', '\'']) {
+        return None;
+    }
+    if src.as_bytes().get(end) == Some(&b',') {
+        let next = end + 1 + (src[end + 1..close].len() - src[end + 1..close].trim_start().len());
+        return Some(vec![edit(at, next)]);
+    }
+    let before = src[open + 1..at].trim_end();
+    if let Some(comma) = before.strip_suffix(',') {
+        let from = open + 1 + comma.len();
+        return Some(vec![edit(from, at + item.len())]);
+    }
+    Some(vec![edit(open + 1, close)])
+}
+
+fn edit(start: usize, end: usize) -> Edit {
+    Edit {
+        start,
+        end,
+        replacement: String::new(),
+    }
+}
+
+/// Applies non-overlapping edits (the first of two that overlap wins); returns the new text and
+/// how many fixes were applied.
+pub fn apply<'f>(src: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> (String, usize) {
+    let mut edits: Vec<(&Edit, usize)> = Vec::new();
+    let mut applied = 0;
+    'fix: for (i, fix) in fixes.into_iter().enumerate() {
+        for e in &fix.edits {
+            if edits
+                .iter()
+                .any(|(o, _)| e.start < o.end.max(o.start + 1) && o.start < e.end.max(e.start + 1))
+            {
+                continue 'fix;
+            }
+        }
+        edits.extend(fix.edits.iter().map(|e| (e, i)));
+        applied += 1;
+    }
+    edits.sort_by_key(|(e, _)| e.start);
+    let mut out = String::with_capacity(src.len());
+    let mut last = 0;
+    // Where whole lines went, in the new text: a gate map they leave empty goes too.
+    let mut gaps: Vec<usize> = Vec::new();
+    for (e, _) in edits {
+        out.push_str(&src[last..e.start]);
+        let whole_lines = (e.start == 0 || src.as_bytes()[e.start - 1] == b'\n')
+            && src[..e.end].ends_with('\n')
+            && e.replacement.is_empty();
+        if whole_lines {
+            gaps.push(out.len());
+        }
+        out.push_str(&e.replacement);
+        last = e.end;
+    }
+    out.push_str(&src[last..]);
+    // Each key is above its gap: taking the gaps from the end keeps the others where they are.
+    gaps.dedup();
+    for &gap in gaps.iter().rev() {
+        if let Some((ks, ke)) = emptied_gate_key(&out, gap) {
+            out.replace_range(ks..ke, "");
+        }
+    }
+    (out, applied)
+}
+
+/// The line of a gate map's key (`featureGates:`) just above `gap` that has no entry left.
+fn emptied_gate_key(text: &str, gap: usize) -> Option<(usize, usize)> {
+    let live = |l: &str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
+    // The nearest live line above.
+    let mut cursor = gap;
+    let key = loop {
+        if cursor == 0 {
+            return None;
+        }
+        let (ls, le) = line_of(text, cursor - 1);
+        if live(&text[ls..le]) {
+            break (ls, le);
+        }
+        cursor = ls;
+    };
+    let line = &text[key.0..key.1];
+    let name = line.trim().trim_end_matches(':');
+    if !line.trim_end().ends_with(':')
+        || !matches!(name, "featureGates" | "feature-gates" | "feature_gates")
+    {
+        return None;
+    }
+    // Nothing below it is indented under it.
+    let next = text[gap..].split_inclusive('\n').find(|l| live(l));
+    match next {
+        Some(l) if indent(l) > indent(line) => None,
+        _ => Some(key),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setting(src: &str, gate: &str, from_flag: bool) -> Setting {
+        Setting {
+            components: vec![],
+            registry: Registry::Kubernetes,
+            gate: gate.into(),
+            value: Value::Bool(true),
+            offset: src.find(gate).unwrap(),
+            len: gate.len(),
+            group: 0,
+            prefixed: false,
+            from_flag,
+            elsewhere: None,
+            emulated: None,
+            via: None,
+        }
+    }
+
+    fn removed(src: &str, gate: &str, from_flag: bool) -> Option<String> {
+        let edits = removal(src, &setting(src, gate, from_flag))?;
+        let fix = Fix {
+            applicability: Applicability::Safe,
+            description: String::new(),
+            edits,
+        };
+        Some(apply(src, [&fix]).0)
+    }
+
+    #[test]
+    fn map_entries_go_with_their_line_and_an_emptied_map_with_its_key() {
+        let src = "kind: KubeletConfiguration\nfeatureGates:\n  GateA: true  # keep?\n  GateB: false\nport: 1\n";
+        assert_eq!(
+            removed(src, "GateA", false).unwrap(),
+            "kind: KubeletConfiguration\nfeatureGates:\n  GateB: false\nport: 1\n"
+        );
+        let src = "kind: KubeletConfiguration\n# gates\nfeatureGates:\n  GateA: true\nport: 1\n";
+        assert_eq!(
+            removed(src, "GateA", false).unwrap(),
+            "kind: KubeletConfiguration\n# gates\nport: 1\n"
+        );
+        // Two entries removed in one pass empty the map: its key goes too.
+        let src = "featureGates:\n  GateA: true\n  GateB: false\nport: 1\n";
+        let fixes: Vec<Fix> = ["GateA", "GateB"]
+            .iter()
+            .map(|g| Fix {
+                applicability: Applicability::Safe,
+                description: String::new(),
+                edits: removal(src, &setting(src, g, false)).unwrap(),
+            })
+            .collect();
+        assert_eq!(apply(src, &fixes).0, "port: 1\n");
+        let src = "featureGates: {GateA: true, GateB: false}\n";
+        assert_eq!(
+            removed(src, "GateA", false).unwrap(),
+            "featureGates: {GateB: false}\n"
+        );
+        assert_eq!(
+            removed(src, "GateB", false).unwrap(),
+            "featureGates: {GateA: true}\n"
+        );
+        assert_eq!(
+            removed("featureGates: {GateA: true}\n", "GateA", false).unwrap(),
+            "featureGates: {}\n"
+        );
+    }
+
+    #[test]
+    fn flag_items_go_with_their_comma_and_a_lone_flag_goes_whole() {
+        let src = "    - --feature-gates=GateA=true,GateB=false\n";
+        assert_eq!(
+            removed(src, "GateA", true).unwrap(),
+            "    - --feature-gates=GateB=false\n"
+        );
+        assert_eq!(
+            removed(src, "GateB", true).unwrap(),
+            "    - --feature-gates=GateA=true\n"
+        );
+        let src = "    - --v=2\n    - --feature-gates=GateA=true\n    - --x\n";
+        assert_eq!(
+            removed(src, "GateA", true).unwrap(),
+            "    - --v=2\n    - --x\n"
+        );
+        let src = "KUBELET_EXTRA_ARGS=\"--node-ip=1 --feature-gates=GateA=true\"\n";
+        assert_eq!(
+            removed(src, "GateA", true).unwrap(),
+            "KUBELET_EXTRA_ARGS=\"--node-ip=1\"\n"
+        );
+        let src = "extraArgs:\n  feature-gates: GateA=true\n  v: \"2\"\n";
+        assert_eq!(
+            removed(src, "GateA", true).unwrap(),
+            "extraArgs:\n  v: \"2\"\n"
+        );
+    }
+}
