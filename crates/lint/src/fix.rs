@@ -161,7 +161,7 @@ fn flag_item(src: &str, at: usize) -> Option<Vec<Edit>> {
     let b = src.as_bytes();
     let end = at
         + src[at..]
-            .find(|c: char| matches!(c, ',' | '"' | '\'' | '\n' | '\r' | ' ' | '\t' | '}' | ']'))
+            .find([',', '"', '\'', '\n', '\r', ' ', '\t', '}', ']'])
             .unwrap_or(src.len() - at);
     if b.get(end) == Some(&b',') {
         return Some(vec![edit(at, end + 1)]);
