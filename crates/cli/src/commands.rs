@@ -175,6 +175,9 @@ pub fn explain(name: &str, format: Format) -> u8 {
 fn source_text(id: &str) -> &'static str {
     match id {
         "registry" => "the release's own features packages (data/upstream/registries/)",
+        "registry-pre" => {
+            "the features packages of a pre-release (alpha, beta or rc), evaluated by Kubernetes' own code: its facts may still change before the release"
+        }
         "registry-dev" => {
             "the features packages of a development tree late in the release's cycle (not the release itself)"
         }

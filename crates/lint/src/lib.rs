@@ -15,6 +15,8 @@
 //! let src = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  NoSuchGate: true\n";
 //! let report = lint_source("kubelet.yaml", src, &Options::new("1.33".parse().unwrap())).unwrap();
 //! assert_eq!(report.findings[0].kind.code(), "GC001");
+//! // A target newer than the data is refused, never passed.
+//! assert!(lint_source("kubelet.yaml", src, &Options::new("1.99".parse().unwrap())).is_err());
 //! ```
 
 pub mod check;

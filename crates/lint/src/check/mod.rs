@@ -107,6 +107,7 @@ pub struct Report {
 
 /// Lints one file's text. `name` is only used in messages.
 pub fn lint_source(name: &str, src: &str, options: &Options) -> Result<Report, InputError> {
+    known_target(options.target)?;
     let sink = read(name, src, options)?;
     Ok(judge(src, options, sink))
 }
@@ -120,6 +121,9 @@ pub fn lint_each<'a>(
     src: &'a str,
     each: &'a [Options],
 ) -> Result<impl Iterator<Item = Report> + 'a, InputError> {
+    for options in each {
+        known_target(options.target)?;
+    }
     let sink = match each.first() {
         Some(first) => Some(read(name, src, first)?),
         None => None,
@@ -127,6 +131,24 @@ pub fn lint_each<'a>(
     Ok(each
         .iter()
         .filter_map(move |options| Some(judge(src, options, sink.clone()?))))
+}
+
+/// A target newer than the data is refused: gatecheck cannot know what it removes or locks,
+/// and a report with no findings would pass it.
+fn known_target(target: Version) -> Result<(), InputError> {
+    let newest = Rules::embedded().newest();
+    if target > newest {
+        return Err(InputError {
+            message: gatecheck_rules::QueryError::TooNew {
+                asked: target,
+                newest,
+            }
+            .to_string(),
+            line: None,
+            column: None,
+        });
+    }
+    Ok(())
 }
 
 /// Every gate setting of one file, without judging them (`gatecheck diff --only-affecting`).
