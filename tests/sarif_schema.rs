@@ -47,3 +47,43 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     assert!(said.contains("results valid"), "{said}");
     std::fs::remove_file(&report).ok();
 }
+
+/// The JSON report validated against docs/report.schema.json (Draft 2020-12), with Python's
+/// jsonschema: a run with findings of every shape (steps with --from, facts, safe and unsafe
+/// fixes, skipped and unreadable files, upgrade notes). Run by `.ci/run` with the SARIF check.
+#[test]
+#[ignore = "needs Python's jsonschema; run by .ci/run"]
+fn json_report_is_valid_against_its_schema() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::cargo_bin("gatecheck")
+        .unwrap()
+        .current_dir(&root)
+        .args(["--from", "1.30", "--target", "1.34", "--format", "json"])
+        .args([
+            "fixtures/bad",
+            "fixtures/real",
+            "fixtures/shapes",
+            "fixtures/cluster",
+        ])
+        .output()
+        .unwrap();
+    let report = std::env::temp_dir().join(format!("gatecheck-{}.json", std::process::id()));
+    std::fs::write(&report, &out.stdout).unwrap();
+    let check = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import json, sys, jsonschema\nreport = json.load(open(sys.argv[1]))\njsonschema.Draft202012Validator(json.load(open(sys.argv[2]))).validate(report)\nfs = report['findings']\nassert any(f['fix'] and f['fix']['applicability'] == 'safe' for f in fs)\nassert any(f['fix'] and f['fix']['applicability'] == 'unsafe' for f in fs)\nassert any(f['step'] for f in fs) and any(f['facts'] for f in fs)\nassert report['errors'] and report['upgrade']\nprint(len(fs), 'findings valid')",
+        ])
+        .arg(&report)
+        .arg(root.join("docs/report.schema.json"))
+        .output()
+        .expect("python3");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(check.status.success(), "{said}");
+    assert!(said.contains("findings valid"), "{said}");
+    std::fs::remove_file(&report).ok();
+}
