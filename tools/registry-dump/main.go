@@ -7,14 +7,23 @@
 // gate's own API (GetAllVersioned from 1.31, GetAll before), and kubeadm's gates are its
 // exported InitFeatureGates table.
 //
-// Which package registers a gate: k8s.io/apiserver, k8s.io/apiextensions-apiserver and
+// Which packages register a gate: k8s.io/apiserver, k8s.io/apiextensions-apiserver and
 // k8s.io/kubernetes register theirs from init functions into the shared gate
-// (k8s.io/apiserver/pkg/util/feature), so the dumper snapshots the shared gate right after
-// each of those inits (internal/s*); packages with an exported AddFeatureGates-style function
-// (component-base logs, metrics and zpages, controller-manager, client-go) are registered into
-// a fresh gate of their own, which names their gates exactly. Kubernetes' own package also
-// adds those packages' gates to the shared gate; they are attributed to the package that
-// exports them.
+// (k8s.io/apiserver/pkg/util/feature). internal/snap wraps that gate before any of those inits
+// run and records every Add/AddVersioned call with the package whose code made it; each
+// package's recorded maps are then registered again into a fresh feature gate of its own.
+// Packages with an exported AddFeatureGates-style function (component-base logs, metrics and
+// zpages, controller-manager) are registered into a fresh gate of their own as well; client-go
+// offers its gates to an external registry. So `declaredBy` lists, per gate, every features
+// package whose own registration declares it, as that registration runs.
+//
+// `package` answers "which components recognise the gate": k8s.io/kubernetes/pkg/features,
+// which every core component (kube-apiserver, kube-controller-manager, kube-scheduler, kubelet,
+// kube-proxy) registers, relists the other packages' gates (or registers them by calling their
+// functions), while cloud-controller-manager registers the generic API-server and
+// controller-manager packages but not Kubernetes' own. A gate is therefore attributed to
+// k8s.io/kubernetes/pkg/features only when no other package declares it, else to the first
+// other package in `attribution` order.
 package main
 
 import (
@@ -27,12 +36,12 @@ import (
 	"sort"
 	"strings"
 
-	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	kubeadmfeatures "k8s.io/kubernetes/cmd/kubeadm/app/features"
 
-	_ "gatecheck.dev/registry-dump/internal/s1apiserver"
-	_ "gatecheck.dev/registry-dump/internal/s2apiextensions"
-	_ "gatecheck.dev/registry-dump/internal/s3kubernetes"
+	_ "k8s.io/apiextensions-apiserver/pkg/features"
+	_ "k8s.io/apiserver/pkg/features"
+	_ "k8s.io/kubernetes/pkg/features"
+
 	"gatecheck.dev/registry-dump/internal/snap"
 )
 
@@ -59,8 +68,12 @@ type Spec struct {
 
 // Gate is one registered gate.
 type Gate struct {
-	Name    string `json:"name"`
+	Name string `json:"name"`
+	// Package: the attribution (see the package comment).
 	Package string `json:"package"`
+	// DeclaredBy: every features package whose own registration, run into a fresh gate of its
+	// own, declares the gate (sorted).
+	DeclaredBy []string `json:"declaredBy"`
 	// Specs: every versioned spec (1.31 on), or the one spec (before).
 	Specs []Spec `json:"specs"`
 	// AtRelease: the spec in force at the binary's version (nil: only later specs, the gate is
@@ -125,8 +138,26 @@ func specOf(v reflect.Value) Spec {
 	return s
 }
 
-// specs returns every gate's specs, as the gate's GetAllVersioned or GetAll gives them.
-func specs(gate interface{}) map[string][]Spec {
+// specsOfMaps: every gate's spec in maps registered with Add (map[Feature]FeatureSpec), for
+// releases whose feature gate cannot list its gates (no GetAll before 1.19 or so): there the
+// registrations themselves, as recorded when the packages made them, are the list.
+func specsOfMaps(maps []interface{}) map[string][]Spec {
+	out := map[string][]Spec{}
+	for _, m := range maps {
+		it := reflect.ValueOf(m).MapRange()
+		for it.Next() {
+			if it.Value().Kind() != reflect.Struct {
+				fail("a registration of %T, not of FeatureSpecs, in a release without GetAll", m)
+			}
+			out[it.Key().String()] = []Spec{specOf(it.Value())}
+		}
+	}
+	return out
+}
+
+// specs returns every gate's specs, as the gate's GetAllVersioned or GetAll gives them (or,
+// where the release has neither, as the maps registered into it give them).
+func specs(gate interface{}, maps ...interface{}) map[string][]Spec {
 	out := map[string][]Spec{}
 	if all, ok := call(gate, "GetAllVersioned"); ok {
 		it := all.MapRange()
@@ -138,7 +169,10 @@ func specs(gate interface{}) map[string][]Spec {
 		}
 		return out
 	}
-	all, _ := call(gate, "GetAll")
+	all, ok := call(gate, "GetAll")
+	if !ok {
+		return specsOfMaps(maps)
+	}
 	it := all.MapRange()
 	for it.Next() {
 		out[it.Key().String()] = []Spec{specOf(it.Value())}
@@ -181,6 +215,45 @@ func inForce(list []Spec, emu, minCompat string) *Spec {
 	return cur
 }
 
+// attribution: the order in which a gate declared by several packages is attributed;
+// k8s.io/kubernetes/pkg/features (which relists or registers the others' gates) comes last.
+var attribution = []string{
+	"k8s.io/controller-manager/pkg/features",
+	"k8s.io/apiserver/pkg/features",
+	"k8s.io/apiextensions-apiserver/pkg/features",
+	"k8s.io/component-base/logs/api/v1",
+	"k8s.io/component-base/metrics/features",
+	"k8s.io/component-base/zpages/features",
+	"k8s.io/client-go/features",
+	"k8s.io/kubernetes/pkg/features",
+}
+
+func attribute(by []string) string {
+	for _, a := range attribution {
+		for _, p := range by {
+			if p == a {
+				return a
+			}
+		}
+	}
+	if len(by) == 1 {
+		return by[0]
+	}
+	fail("no attribution for a gate declared by %v", by)
+	return ""
+}
+
+func uniq(in []string) []string {
+	sort.Strings(in)
+	var out []string
+	for i, s := range in {
+		if i == 0 || s != in[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func fail(format string, a ...interface{}) {
 	fmt.Fprintf(os.Stderr, "registry-dump: "+format+"\n", a...)
 	os.Exit(1)
@@ -190,7 +263,7 @@ func main() {
 	if len(os.Args) < 2 {
 		fail("usage: registry-dump vX.Y.Z [staging modules...]")
 	}
-	shared := utilfeature.DefaultMutableFeatureGate
+	shared := snap.Shared()
 	d := Dump{Kubernetes: os.Args[1], Dumper: "gatecheck.dev/registry-dump", Go: runtime.Version(), Modules: map[string]string{}}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -228,50 +301,76 @@ func main() {
 	if v, ok := call(shared, "MinCompatibilityVersion"); ok {
 		d.MinCompatibilityVersion = versionString(v)
 	}
-	// Which package registered each gate of the shared gate (AllAlpha/AllBeta are featuregate's own).
-	owner := map[string]string{}
-	prev := map[string]bool{}
-	for _, p := range snap.Points {
-		for _, n := range p.Names {
-			if !prev[n] {
-				if p.Package == "" {
-					owner[n] = "k8s.io/component-base/featuregate"
-				} else {
-					owner[n] = p.Package
-				}
-				prev[n] = true
+	// Which packages declare each gate: each package's recorded registrations, replayed into a
+	// fresh gate of its own.
+	declared := map[string]map[string]bool{}
+	declare := func(n, pkg string) {
+		if declared[n] == nil {
+			declared[n] = map[string]bool{}
+		}
+		declared[n][pkg] = true
+	}
+	before := map[string]bool{}
+	for _, n := range snap.Before {
+		before[n] = true
+	}
+	var allMaps []interface{}
+	byPkg := map[string][]interface{}{}
+	for _, c := range snap.Calls {
+		allMaps = append(allMaps, c.Map)
+		byPkg[c.Package] = append(byPkg[c.Package], c.Map)
+	}
+	all := specs(shared, allMaps...)
+	fresh := map[string]interface{}{}
+	var order []string
+	for _, c := range snap.Calls {
+		if c.Package == "" {
+			fail("a registration made by no Kubernetes package")
+		}
+		if fresh[c.Package] == nil {
+			fresh[c.Package] = snap.Fresh()
+			order = append(order, c.Package)
+		}
+		if err := snap.Replay(fresh[c.Package], c.Map); err != nil {
+			fail("%s (via %v): %v", c.Package, c.Chain, err)
+		}
+	}
+	check := func(pkg string, g interface{}) {
+		for n, s := range specs(g, byPkg[pkg]...) {
+			if before[n] {
+				continue
+			}
+			declare(n, pkg)
+			if _, ok := all[n]; !ok {
+				all[n] = s
+			} else if !reflect.DeepEqual(all[n], s) {
+				fail("%s: %s has specs %v in the shared gate, %v in its own", pkg, n, all[n], s)
 			}
 		}
-		if p.Package != "" {
-			d.Packages = append(d.Packages, p.Package)
-		}
 	}
-	for _, n := range snap.Names() {
-		if !prev[n] {
-			fail("%s was registered by no package the dumper snapshots", n)
-		}
+	for _, p := range order {
+		check(p, fresh[p])
+		d.Packages = append(d.Packages, p)
 	}
-	all := specs(shared)
 	inShared := map[string]bool{}
-	for n := range all {
+	names := snap.Names()
+	if names == nil {
+		for n := range all {
+			names = append(names, n)
+		}
+	}
+	for _, n := range names {
 		inShared[n] = true
+		if !before[n] && declared[n] == nil {
+			fail("%s is in the shared gate but no recorded registration declares it", n)
+		}
 	}
 	for _, e := range extra {
 		g, err := e.add()
 		if err != nil {
 			fail("%s: %v", e.pkg, err)
 		}
-		for n, s := range specs(g) {
-			if owner[n] == "k8s.io/component-base/featuregate" {
-				continue
-			}
-			owner[n] = e.pkg
-			if _, ok := all[n]; !ok {
-				all[n] = s
-			} else if !reflect.DeepEqual(all[n], s) {
-				fail("%s: %s has specs %v in the shared gate, %v in its own", e.pkg, n, all[n], s)
-			}
-		}
+		check(e.pkg, g)
 		d.Packages = append(d.Packages, e.pkg)
 	}
 	for _, f := range namesOnly {
@@ -283,10 +382,11 @@ func main() {
 			if _, ok := all[n]; !ok {
 				fail("%s: %s is not in the shared gate", pkg, n)
 			}
-			owner[n] = pkg
+			declare(n, pkg)
 		}
 		d.Packages = append(d.Packages, pkg)
 	}
+	d.Packages = uniq(d.Packages)
 	sort.Strings(d.Packages)
 	var deps map[string][]string
 	if v, ok := call(shared, "Dependencies"); ok {
@@ -300,10 +400,15 @@ func main() {
 	}
 	enabled := reflect.ValueOf(shared).MethodByName("Enabled")
 	for n, list := range all {
-		if owner[n] == "k8s.io/component-base/featuregate" {
+		if before[n] {
 			continue
 		}
-		g := Gate{Name: n, Package: owner[n], Specs: list, DependsOn: deps[n], InSharedGate: inShared[n]}
+		var by []string
+		for p := range declared[n] {
+			by = append(by, p)
+		}
+		sort.Strings(by)
+		g := Gate{Name: n, Package: attribute(by), DeclaredBy: by, Specs: list, DependsOn: deps[n], InSharedGate: inShared[n]}
 		g.AtRelease = inForce(list, d.EmulationVersion, d.MinCompatibilityVersion)
 		if inShared[n] {
 			g.Enabled = enabled.Call([]reflect.Value{reflect.ValueOf(n).Convert(enabled.Type().In(0))})[0].Bool()
@@ -318,8 +423,12 @@ func main() {
 	}
 	sort.Slice(d.Gates, func(i, j int) bool { return d.Gates[i].Name < d.Gates[j].Name })
 	for n, f := range kubeadmfeatures.InitFeatureGates {
+		// Through reflection: the fields (and LockToDefault's presence) vary by release.
 		v := reflect.ValueOf(f)
-		k := KubeadmGate{Name: n, Default: f.Default, LockToDefault: f.LockToDefault, PreRelease: string(f.PreRelease)}
+		k := KubeadmGate{Name: n, Default: v.FieldByName("Default").Bool(), PreRelease: v.FieldByName("PreRelease").String()}
+		if m := v.FieldByName("LockToDefault"); m.IsValid() {
+			k.LockToDefault = m.Bool()
+		}
 		if m := v.FieldByName("DeprecationMessage"); m.IsValid() {
 			k.DeprecationMessage = m.String()
 		}

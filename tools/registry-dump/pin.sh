@@ -57,7 +57,32 @@ done
 tags=""
 have() { go doc "$1" "$2" >/dev/null 2>&1; }
 # (tidy considers every build tag, so -e: an optional package a release lacks is not an error.)
-go mod tidy -e >&2 2> tidy.log || { cat tidy.log >&2; exit 1; }
+# A module the proxy refuses (403: "not available", e.g. the dead vanity host vbom.ml) that only
+# the module graph names (older releases' go.mod files, which are not pruned) is replaced by an
+# empty local module: that satisfies the graph, and a package really built from it would fail
+# to compile, so nothing is silently substituted. Each is said on stderr.
+for _ in $(seq 1 20); do
+  go mod tidy -e > tidy.log 2>&1 && break
+  refused="$(grep -oE '[^ 	]+@v[^ :]+: reading https?://[^ ]+: 403' tidy.log | sed 's/: reading.*//' | sort -u || true)"
+  [ -n "$refused" ] || { cat tidy.log >&2; exit 1; }
+  for mv in $refused; do
+    m="${mv%@*}"
+    echo "pin.sh: the proxy refuses $mv, which only the module graph needs: replaced by an empty module" >&2
+    mkdir -p "stub/$m"; echo "module $m" > "stub/$m/go.mod"
+    go mod edit -replace "$mv=./stub/$m"
+  done
+done
+# Where the shared gate and its types live: component-base's versioned gate (1.31 on), its
+# plain gate (1.16-1.30), or k8s.io/apiserver/pkg/util/feature's (1.14-1.15 with
+# DefaultMutableFeatureGate, 1.10-1.13 with DefaultFeatureGate only).
+shared_doc="$(go doc k8s.io/apiserver/pkg/util/feature 2>/dev/null || true)"
+case "$shared_doc" in
+  *"DefaultMutableFeatureGate featuregate.MutableVersionedFeatureGate"*) tags="$tags,rd_versioned";;
+  *"DefaultMutableFeatureGate featuregate.MutableFeatureGate"*) ;;
+  *"DefaultMutableFeatureGate MutableFeatureGate"*) tags="$tags,rd_gate14";;
+  *"DefaultFeatureGate FeatureGate"*) tags="$tags,rd_gate10";;
+  *) echo "pin.sh: cannot tell where $version's shared feature gate lives" >&2; exit 1;;
+esac
 have k8s.io/component-base/logs/api/v1 AddFeatureGates && tags="$tags,rd_logs"
 have k8s.io/component-base/metrics/features AddFeatureGates && tags="$tags,rd_metrics"
 have k8s.io/component-base/zpages/features AddFeatureGates && tags="$tags,rd_zpages"

@@ -12,7 +12,11 @@ use gatecheck_yaml::Node;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DumpedGate {
     pub name: String,
+    /// The attribution ([`crate::registry::attribute`]) among `declared_by`.
     pub package: String,
+    /// Every features package whose own registration declares the gate (the dumper registers
+    /// each package into a fresh gate of its own); empty in dumps made before it said.
+    pub declared_by: Vec<String>,
     /// Every spec, as `"<version> <stage> <default> <locked>"` (plus ` min-compat <v>`); the
     /// version is empty before 1.31 (one unversioned spec).
     pub specs: Vec<String>,
@@ -120,9 +124,20 @@ pub fn read(text: &str) -> Result<Dump> {
             }
             _ => None,
         };
+        let package = s(g, "package")?;
+        let declared_by = strings(g.get("declaredBy"));
+        if !declared_by.is_empty()
+            && crate::registry::attribute(&declared_by).as_deref() != Some(package.as_str())
+        {
+            return Err(Error(format!(
+                "dump: {name} is attributed to {package}, but declared by {declared_by:?}, which the importer attributes to {:?}",
+                crate::registry::attribute(&declared_by)
+            )));
+        }
         gates.push(DumpedGate {
             name,
-            package: s(g, "package")?,
+            package,
+            declared_by,
             specs,
             at_release,
             depends_on: strings(g.get("dependsOn")),
@@ -227,7 +242,10 @@ pub fn to_registry(d: &Dump) -> Result<String> {
          # (listed under `source`) and run: each gate is read back from the feature gate the features packages\n\
          # register into (GetAllVersioned from 1.31, GetAll before). Nothing is transcribed from source files.\n\
          # stage/default/locked: the spec in force at {}{}; `specs`: every spec the gate\n\
-         # carries (\"<version> <stage> <default> <locked>\"). `kubeadm`: kubeadm's InitFeatureGates.\n",
+         # carries (\"<version> <stage> <default> <locked>\"). `declared_by`: every features package whose own\n\
+         # registration, run into a fresh gate of its own, declares the gate (where more than one); `package`:\n\
+         # the one it is attributed to (k8s.io/kubernetes/pkg/features only when no other package declares\n\
+         # it; see tools/registry-dump/main.go). `kubeadm`: kubeadm's InitFeatureGates.\n",
         d.go,
         if d.emulation_version.is_empty() {
             "the release".to_string()
@@ -272,8 +290,13 @@ pub fn to_registry(d: &Dump) -> Result<String> {
             false => String::new(),
         };
         s.push_str(&format!(
-            "  - {{name: {}, stage: {stage}, default: {default}, locked: {locked}, package: {}{deps}{specs}}}\n",
-            g.name, g.package
+            "  - {{name: {}, stage: {stage}, default: {default}, locked: {locked}, package: {}{by}{deps}{specs}}}\n",
+            g.name,
+            g.package,
+            by = match g.declared_by.len() > 1 {
+                true => format!(", declared_by: [{}]", g.declared_by.join(", ")),
+                false => String::new(),
+            }
         ));
     }
     s.push_str("kubeadm:\n");

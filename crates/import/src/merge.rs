@@ -513,15 +513,13 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
         newest,
         &rename,
         &mut problems,
+        Registry::Kubernetes,
     );
-    registry::attach_patches(&mut records, &all_registries, &rename);
+    registry::attach_patches(&mut records, &all_registries, &rename, Registry::Kubernetes);
     // A hand correction must not restate what a release's own registry settles: it would be
     // dead at best, and wrong where the registry disagrees.
-    for r in records
-        .iter()
-        .filter(|r| r.registry == Registry::Kubernetes)
-    {
-        let Some(o) = ov.gates.get(&(Registry::Kubernetes, r.name.clone())) else {
+    for r in &records {
+        let Some(o) = ov.gates.get(&(r.registry, r.name.clone())) else {
             continue;
         };
         let settled = |v: Version| {
@@ -590,6 +588,29 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             None => problems.push(format!(
                 "feature_dependencies.yaml's packages name {name}, which no other source knows"
             )),
+        }
+    }
+    // The package from the registries (the newest released registry that has the gate) wins over
+    // feature_dependencies.yaml's: the dumped registries name every package whose own
+    // registration declares a gate and attribute it the same way for every release (see
+    // registry::attribute). A package outside gatecheck's list (component-base logs, metrics)
+    // leaves the gate without one.
+    for r in records
+        .iter_mut()
+        .filter(|r| r.registry == Registry::Kubernetes)
+    {
+        let seen = all_registries
+            .iter()
+            .filter(|reg| !reg.is_provisional())
+            .rev()
+            .find_map(|reg| {
+                reg.gates
+                    .values()
+                    .find(|g| rename(&g.name) == r.name)
+                    .map(|g| g.package.clone())
+            });
+        if let Some(p) = seen {
+            r.package = gatecheck_rules::Package::parse(&p);
         }
     }
     if !problems.is_empty() {

@@ -339,7 +339,39 @@ fn dependency_entries(src: &str) -> Result<Vec<(String, Vec<String>)>> {
     Ok(out)
 }
 
-/// The gates a release registers, with the spec in force at `release`.
+/// The order in which a gate declared by several features packages is attributed to one of them
+/// (tools/registry-dump applies the same order): k8s.io/kubernetes/pkg/features, which every core
+/// component registers and which relists (or registers by calling) the other packages' gates,
+/// comes last, so a gate is Kubernetes' own only when no other package declares it. The
+/// attribution answers which components recognise the gate: cloud-controller-manager registers
+/// the generic API-server and controller-manager packages, not Kubernetes' own.
+pub const ATTRIBUTION: [&str; 8] = [
+    "k8s.io/controller-manager/pkg/features",
+    "k8s.io/apiserver/pkg/features",
+    "k8s.io/apiextensions-apiserver/pkg/features",
+    "k8s.io/component-base/logs/api/v1",
+    "k8s.io/component-base/metrics/features",
+    "k8s.io/component-base/zpages/features",
+    "k8s.io/client-go/features",
+    "k8s.io/kubernetes/pkg/features",
+];
+
+/// The package a gate declared by `packages` is attributed to (see [`ATTRIBUTION`]); `None`
+/// when several packages declare it and none is in the list.
+pub fn attribute<S: AsRef<str>>(packages: &[S]) -> Option<String> {
+    ATTRIBUTION
+        .iter()
+        .find(|a| packages.iter().any(|p| p.as_ref() == **a))
+        .map(|a| a.to_string())
+        .or_else(|| match packages {
+            [one] => Some(one.as_ref().to_string()),
+            _ => None,
+        })
+}
+
+/// The gates a release registers, with the spec in force at `release`. A gate's package is the
+/// attribution ([`attribute`]) among the packages whose spec maps list it (what each package's
+/// own registration declares, as tools/registry-dump reports it).
 pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>> {
     let mut idents: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut stripped = Vec::new();
@@ -352,6 +384,7 @@ pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>>
         stripped.push((f, src, bools));
     }
     let mut out: BTreeMap<String, Registered> = BTreeMap::new();
+    let mut declared: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
     for (f, src, bools) in &stripped {
         for (ident, specs) in entries(src, bools)? {
             let Some((name, package)) = idents.get(&ident) else {
@@ -368,9 +401,16 @@ pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>>
                 // Every spec is for a later release: the binary knows the name only as PreAlpha.
                 continue;
             };
+            // The packages whose spec maps list the gate (not the one declaring its constant:
+            // a constant declared but not registered is not recognised by that package's users).
+            let _ = package;
+            declared
+                .entry(name.clone())
+                .or_default()
+                .insert(f.package.clone());
             let reg = Registered {
                 name: name.clone(),
-                package: package.clone(),
+                package: String::new(),
                 stage: s.stage.clone(),
                 default: s.default,
                 locked: s.locked,
@@ -385,6 +425,11 @@ pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>>
             }
             out.insert(name.clone(), reg);
         }
+    }
+    for (name, g) in out.iter_mut() {
+        let by: Vec<&String> = declared[name].iter().collect();
+        g.package =
+            attribute(&by).ok_or_else(|| Error(format!("{name}: no attribution among {by:?}")))?;
     }
     for (f, src, _) in &stripped {
         for (ident, deps) in dependency_entries(src)? {
@@ -482,6 +527,28 @@ pub struct Registry {
     /// For a registry dumped from Kubernetes' own code by tools/registry-dump: the Go toolchain
     /// that built it. `None` for a transcription of vendored source.
     pub dumper: Option<String>,
+    /// kubeadm's own gates (its `InitFeatureGates`), where the registry records them (dumped
+    /// registries); `None` for a transcription, which did not read kubeadm's package.
+    pub kubeadm: Option<BTreeMap<String, Registered>>,
+}
+
+/// The package kubeadm's gates are declared in.
+pub const KUBEADM_PACKAGE: &str = "k8s.io/kubernetes/cmd/kubeadm/app/features";
+
+/// Registries of kubeadm's own gates: each registry that records them, with `gates` holding
+/// kubeadm's gates (for [`apply`] and [`attach_patches`] with `Registry::Kubeadm`).
+pub fn kubeadm_view(regs: &[Registry]) -> Vec<Registry> {
+    regs.iter()
+        .filter_map(|r| {
+            let k = r.kubeadm.clone()?;
+            Some(Registry {
+                packages: vec![KUBEADM_PACKAGE.to_string()],
+                gates: k,
+                kubeadm: None,
+                ..r.clone()
+            })
+        })
+        .collect()
 }
 
 impl Registry {
@@ -560,7 +627,37 @@ pub fn read(text: &str, what: &str) -> Result<Registry> {
         }
         gates.insert(r.name.clone(), r);
     }
+    let kubeadm = match (dumper.is_some(), root.get("kubeadm").and_then(Node::as_seq)) {
+        (true, Some(list)) => {
+            let mut out = BTreeMap::new();
+            for g in list {
+                // kubeadm deprecates a gate by giving it a DeprecationMessage (printed when the
+                // gate is set), not always by its PreRelease (RootlessControlPlane stays Alpha
+                // from 1.31): such a gate is deprecated.
+                let mut stage = s(g, "stage")?;
+                if g.get("deprecation")
+                    .and_then(Node::as_str)
+                    .is_some_and(|d| !d.is_empty())
+                    && matches!(stage.as_str(), "alpha" | "beta")
+                {
+                    stage = "deprecated".to_string();
+                }
+                let r = Registered {
+                    name: s(g, "name")?,
+                    package: KUBEADM_PACKAGE.to_string(),
+                    stage,
+                    default: b(g, "default")?,
+                    locked: b(g, "locked")?,
+                    depends_on: Vec::new(),
+                };
+                out.insert(r.name.clone(), r);
+            }
+            Some(out)
+        }
+        _ => None,
+    };
     Ok(Registry {
+        kubeadm,
         release,
         version: s(root, "version")?,
         repo: match dumper {
@@ -858,6 +955,7 @@ pub fn apply(
     newest: Version,
     rename: &dyn Fn(&str) -> String,
     problems: &mut Vec<String>,
+    which: gatecheck_rules::Registry,
 ) {
     use gatecheck_rules::{Registry as Reg, StageSpec};
     if regs.is_empty() {
@@ -880,7 +978,8 @@ pub fn apply(
     // AllAlpha and AllBeta are registered by component-base's featuregate itself, in every
     // release; no features package lists them.
     for rec in records.iter_mut().filter(|r| {
-        r.registry == Reg::Kubernetes && !matches!(r.name.as_str(), "AllAlpha" | "AllBeta")
+        r.registry == which
+            && (which == Reg::Kubeadm || !matches!(r.name.as_str(), "AllAlpha" | "AllBeta"))
     }) {
         // The package that declares the gate: where a registry saw it, else the recorded one,
         // else, for a gate older than the registries (when kubernetes' own package relisted
@@ -892,6 +991,7 @@ pub fn apply(
             .flatten()
             .rev()
             .find_map(|(_, g)| g.get(&rec.name).map(|g| g.package.clone()))
+            .or_else(|| (which == Reg::Kubeadm).then(|| KUBEADM_PACKAGE.to_string()))
             .or_else(|| rec.package.map(|p| p.path().to_string()))
             .or_else(|| {
                 let first_registry = by_release.keys().next().copied().unwrap_or(0);
@@ -1072,13 +1172,14 @@ pub fn attach_patches(
     records: &mut [crate::merge::GateRecord],
     all: &[Registry],
     rename: &dyn Fn(&str) -> String,
+    which: gatecheck_rules::Registry,
 ) {
-    use gatecheck_rules::{Registry as Reg, StageSpec};
+    use gatecheck_rules::StageSpec;
     let mut by_minor: BTreeMap<Version, Vec<&Registry>> = BTreeMap::new();
     for r in all.iter().filter(|r| !r.is_provisional()) {
         by_minor.entry(r.release).or_default().push(r);
     }
-    for rec in records.iter_mut().filter(|r| r.registry == Reg::Kubernetes) {
+    for rec in records.iter_mut().filter(|r| r.registry == which) {
         rec.patches.clear();
         let package = all
             .iter()

@@ -23,25 +23,75 @@ pub fn add_release(args: Vec<String>, root: &Path) -> ExitCode {
 }
 
 fn add(args: Vec<String>, root: &Path) -> Result<ExitCode, String> {
-    let (mut version, mut from) = (None, None);
+    let (mut versions, mut from, mut dir) = (Vec::new(), None, None);
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--from-file" => from = Some(it.next().ok_or("--from-file needs a file")?),
-            v if v.starts_with("v1.") && version.is_none() => version = Some(v.to_string()),
+            "--from-dir" => dir = Some(it.next().ok_or("--from-dir needs a directory")?),
+            v if v.starts_with("v1.") => versions.push(v.to_string()),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    let version = version
-        .ok_or("usage: gatecheck-import add-release vX.Y.Z[-pre] [--from-file DUMP.json]")?;
+    if versions.is_empty() || (from.is_some() && versions.len() > 1) {
+        return Err("usage: gatecheck-import add-release vX.Y.Z[-pre] [--from-file DUMP.json]\n       gatecheck-import add-release vX.Y.Z... [--from-dir DIR (DIR/vX.Y.Z.json)]".into());
+    }
+    // Every release's registry is written first; the data is regenerated once, at the end.
+    let mut last = None;
+    for version in &versions {
+        let file = match (&from, &dir) {
+            (Some(f), _) => Some(PathBuf::from(f)),
+            (None, Some(d)) => Some(Path::new(d).join(format!("{version}.json"))),
+            (None, None) => None,
+        };
+        last = Some(write_release(version, file.as_deref(), root)?);
+    }
+    let d = last.expect("one version at least");
+    match gatecheck_import::import(root) {
+        Ok(out) => {
+            crate::write_outputs(root, &out, false);
+            println!(
+                "no override in data/overrides.yaml is settled by v{}{}",
+                d.version(),
+                if versions.len() > 1 {
+                    " or the releases before it"
+                } else {
+                    ""
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let (settled, other): (Vec<&str>, Vec<&str>) =
+                e.0.lines()
+                    .partition(|l| l.starts_with("overrides.yaml:") && l.contains("settled"));
+            for l in &settled {
+                println!("settled now: {}", l.trim_start_matches("overrides.yaml: "));
+            }
+            for l in &other {
+                eprintln!("gatecheck-import: {l}");
+            }
+            eprintln!(
+                "gatecheck-import: data/upstream/registries/{} is written; gates.yaml is not regenerated until the above is resolved{}",
+                d.file_name(),
+                if settled.is_empty() { "" } else { " (remove the settled overrides from data/overrides.yaml, then run `cargo run -p gatecheck-import`)" }
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// Dumps one release (or reads its dump from `from`), writes its registry file and prints its
+/// disagreements with a transcription of the same release.
+fn write_release(version: &str, from: Option<&Path>, root: &Path) -> Result<dump::Dump, String> {
     let text = match from {
-        Some(f) => std::fs::read_to_string(&f).map_err(|e| format!("{f}: {e}"))?,
+        Some(f) => std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?,
         None => {
             let script = root.join("tools/registry-dump/pin.sh");
             let out = std::env::temp_dir().join(format!("gatecheck-registry-dump-{version}.json"));
             eprintln!("gatecheck-import: running {} {version}", script.display());
             let status = Command::new(&script)
-                .arg(&version)
+                .arg(version)
                 .arg(&out)
                 .status()
                 .map_err(|e| format!("{}: {e}", script.display()))?;
@@ -98,34 +148,9 @@ fn add(args: Vec<String>, root: &Path) -> Result<ExitCode, String> {
         .cloned()
         .collect();
     for line in registry::compare(&mine).map_err(|e| e.to_string())? {
-        println!("disagrees with a transcription: {line}");
+        println!("v{}: disagrees with a transcription: {line}", d.version());
     }
-    match gatecheck_import::import(root) {
-        Ok(out) => {
-            crate::write_outputs(root, &out, false);
-            println!(
-                "no override in data/overrides.yaml is settled by v{}",
-                d.version()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => {
-            let (settled, other): (Vec<&str>, Vec<&str>) =
-                e.0.lines()
-                    .partition(|l| l.starts_with("overrides.yaml:") && l.contains("settled"));
-            for l in &settled {
-                println!("settled now: {}", l.trim_start_matches("overrides.yaml: "));
-            }
-            for l in &other {
-                eprintln!("gatecheck-import: {l}");
-            }
-            eprintln!(
-                "gatecheck-import: {rel:?} is written; gates.yaml is not regenerated until the above is resolved{}",
-                if settled.is_empty() { "" } else { " (remove the settled overrides from data/overrides.yaml, then run `cargo run -p gatecheck-import`)" }
-            );
-            Ok(ExitCode::from(1))
-        }
-    }
+    Ok(d)
 }
 
 pub fn compare(root: &Path) -> ExitCode {

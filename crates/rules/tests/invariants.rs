@@ -182,14 +182,15 @@ fn dependencies_are_not_checked_before_1_35() {
         ["UserNamespacesSupport"]
     );
     // v1.36.0's own table (its registry) adds NodeDeclaredFeatures, which a v1.36 development
-    // snapshot did not have yet.
+    // snapshot did not have yet. In the order the release's featuregate holds them (its
+    // Dependencies(), as the dumped registries record it: sorted), not the source table's.
     assert_eq!(
         userns.dependencies_at(Version::new(1, 36)),
-        ["UserNamespacesSupport", "NodeDeclaredFeatures"]
+        ["NodeDeclaredFeatures", "UserNamespacesSupport"]
     );
     assert_eq!(
         userns.dependencies_at(Version::new(1, 37)),
-        ["UserNamespacesSupport", "NodeDeclaredFeatures"]
+        ["NodeDeclaredFeatures", "UserNamespacesSupport"]
     );
 }
 

@@ -1,0 +1,42 @@
+//go:build rd_gate14
+
+package snap
+
+import (
+	"fmt"
+
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
+)
+
+// (1.14-1.15: the feature gate lives in k8s.io/apiserver/pkg/util/feature.)
+
+// recGate is the shared gate, recording each registration.
+type recGate struct {
+	utilfeature.MutableFeatureGate
+}
+
+func (r recGate) Add(m map[utilfeature.Feature]utilfeature.FeatureSpec) error {
+	record(m)
+	return r.MutableFeatureGate.Add(m)
+}
+
+func install() {
+	g := recGate{utilfeature.DefaultMutableFeatureGate}
+	utilfeature.DefaultMutableFeatureGate = g
+	utilfeature.DefaultFeatureGate = g
+}
+
+// Shared is the shared gate (the recording wrapper, once installed).
+func Shared() interface{} { return utilfeature.DefaultMutableFeatureGate }
+
+// Fresh is a new, empty feature gate.
+func Fresh() interface{} { return utilfeature.NewFeatureGate() }
+
+// Replay registers a recorded map into gate (one made by Fresh).
+func Replay(gate interface{}, m interface{}) error {
+	g := gate.(utilfeature.MutableFeatureGate)
+	if x, ok := m.(map[utilfeature.Feature]utilfeature.FeatureSpec); ok {
+		return g.Add(x)
+	}
+	return fmt.Errorf("unknown map %T", m)
+}
