@@ -1,10 +1,86 @@
 //! `--fix`, `--unsafe-fixes` and `--diff`: the linter's fixes applied to a file's text until
 //! none is left, written back atomically, or shown as a unified diff.
 
-use crate::discover::Input;
+use crate::discover::{read_wanted as read, Input};
+use crate::lint::Linter;
+use gatecheck_lint::Options;
 use gatecheck_lint::{Applicability, Fix, InputError, Report};
 use std::io::Write;
 use std::path::Path;
+
+impl Linter<'_> {
+    /// The fixes --fix (and --unsafe-fixes) allow.
+    pub(crate) fn allowed(&self) -> gatecheck_lint::Applicability {
+        if self.args.unsafe_fixes {
+            gatecheck_lint::Applicability::Unsafe
+        } else {
+            gatecheck_lint::Applicability::Safe
+        }
+    }
+
+    /// --fix: applies the allowed fixes to the file and writes it back; the new text and its
+    /// report, or `None` when nothing changed (or the file could not be written, which is said).
+    pub(crate) fn fix(
+        &self,
+        input: &Input,
+        src: &str,
+        report: &gatecheck_lint::Report,
+        options: &Options,
+    ) -> Option<(String, Result<gatecheck_lint::Report, InputError>)> {
+        let (new, applied) = fixed(src, report, self.allowed(), |t| {
+            self.lint(input, t, options)
+        });
+        if applied == 0 {
+            return None;
+        }
+        if let Err(e) = write(input, src, &new) {
+            say!("{}: {e}", input.name);
+            return None;
+        }
+        say!(
+            "fixed: {} ({applied} {})",
+            input.name,
+            if applied == 1 { "setting" } else { "settings" }
+        );
+        let report = self.lint(input, &new, options);
+        Some((new, report))
+    }
+
+    /// --diff: prints what --fix would change in each file; the exit status is 1 when anything
+    /// would change.
+    pub(crate) fn diff(&self, inputs: &[Input]) -> u8 {
+        let mut changed = 0;
+        let mut out = std::io::stdout().lock();
+        for input in inputs {
+            let Ok(src) = read(input) else { continue };
+            let options = self.options(input, &src);
+            let Ok(report) = self.lint(input, &src, &options) else {
+                continue;
+            };
+            let (new, applied) = fixed(&src, &report, self.allowed(), |t| {
+                self.lint(input, t, &options)
+            });
+            if applied == 0 {
+                continue;
+            }
+            changed += 1;
+            let name = crate::render::escape(&input.name);
+            if std::io::Write::write_all(
+                &mut out,
+                crate::render::escape(&unified(&name, &src, &new)).as_bytes(),
+            )
+            .is_err()
+            {
+                return 2;
+            }
+        }
+        say!(
+            "{changed} {} would change",
+            if changed == 1 { "file" } else { "files" }
+        );
+        u8::from(changed > 0)
+    }
+}
 
 /// How many rounds of fixes a file gets: a fix can uncover another (an emptied map).
 const ROUNDS: usize = 4;

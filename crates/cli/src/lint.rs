@@ -324,8 +324,8 @@ impl Out<'_> {
 }
 
 /// Reads and lints files: every step of the upgrade, with the run's options.
-struct Linter<'a> {
-    args: &'a LintArgs,
+pub(crate) struct Linter<'a> {
+    pub(crate) args: &'a LintArgs,
     target: Version,
     patch: Option<u16>,
     steps: &'a [Version],
@@ -336,7 +336,7 @@ struct Linter<'a> {
 type Linted = Result<(String, Result<gatecheck_lint::Report, InputError>), InputError>;
 
 impl Linter<'_> {
-    fn options(&self, input: &Input, src: &str) -> Options {
+    pub(crate) fn options(&self, input: &Input, src: &str) -> Options {
         Options {
             target: self.target,
             patch: self.patch,
@@ -348,7 +348,7 @@ impl Linter<'_> {
     }
 
     /// One report per step; a finding already made at an earlier step is not repeated.
-    fn lint(
+    pub(crate) fn lint(
         &self,
         input: &Input,
         src: &str,
@@ -418,78 +418,6 @@ impl Linter<'_> {
             }
         }
         Ok((self.keep_text(src), report))
-    }
-
-    /// The fixes --fix (and --unsafe-fixes) allow.
-    fn allowed(&self) -> gatecheck_lint::Applicability {
-        if self.args.unsafe_fixes {
-            gatecheck_lint::Applicability::Unsafe
-        } else {
-            gatecheck_lint::Applicability::Safe
-        }
-    }
-
-    /// --fix: applies the allowed fixes to the file and writes it back; the new text and its
-    /// report, or `None` when nothing changed (or the file could not be written, which is said).
-    fn fix(
-        &self,
-        input: &Input,
-        src: &str,
-        report: &gatecheck_lint::Report,
-        options: &Options,
-    ) -> Option<(String, Result<gatecheck_lint::Report, InputError>)> {
-        let (new, applied) = crate::fixing::fixed(src, report, self.allowed(), |t| {
-            self.lint(input, t, options)
-        });
-        if applied == 0 {
-            return None;
-        }
-        if let Err(e) = crate::fixing::write(input, src, &new) {
-            say!("{}: {e}", input.name);
-            return None;
-        }
-        say!(
-            "fixed: {} ({applied} {})",
-            input.name,
-            if applied == 1 { "setting" } else { "settings" }
-        );
-        let report = self.lint(input, &new, options);
-        Some((new, report))
-    }
-
-    /// --diff: prints what --fix would change in each file; the exit status is 1 when anything
-    /// would change.
-    fn diff(&self, inputs: &[Input]) -> u8 {
-        let mut changed = 0;
-        let mut out = std::io::stdout().lock();
-        for input in inputs {
-            let Ok(src) = read(input) else { continue };
-            let options = self.options(input, &src);
-            let Ok(report) = self.lint(input, &src, &options) else {
-                continue;
-            };
-            let (new, applied) = crate::fixing::fixed(&src, &report, self.allowed(), |t| {
-                self.lint(input, t, &options)
-            });
-            if applied == 0 {
-                continue;
-            }
-            changed += 1;
-            let name = crate::render::escape(&input.name);
-            if std::io::Write::write_all(
-                &mut out,
-                crate::render::escape(&crate::fixing::unified(&name, &src, &new)).as_bytes(),
-            )
-            .is_err()
-            {
-                return 2;
-            }
-        }
-        say!(
-            "{changed} {} would change",
-            if changed == 1 { "file" } else { "files" }
-        );
-        u8::from(changed > 0)
     }
 
     /// --node: reads every file on every core, then lints each with the other files' kubelet
