@@ -516,6 +516,42 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
         Registry::Kubernetes,
     );
     registry::attach_patches(&mut records, &all_registries, &rename, Registry::Kubernetes);
+    // kubeadm's own registry, where a dumped registry records it (its InitFeatureGates): the
+    // same rules as for the core gates. A gate only the registries know gets its record here.
+    let kubeadm_regs = registry::kubeadm_view(&all_registries);
+    for r in kubeadm_regs.iter().filter(|r| r.release <= newest) {
+        for name in r.gates.keys() {
+            if !records
+                .iter()
+                .any(|g| g.registry == Registry::Kubeadm && &g.name == name)
+            {
+                records.push(GateRecord {
+                    name: name.clone(),
+                    registry: Registry::Kubeadm,
+                    components: vec![Component::Kubeadm],
+                    kep: None,
+                    removed_in: None,
+                    stages: Vec::new(),
+                    note: None,
+                    depends_on: Vec::new(),
+                    package: None,
+                    evidence: Vec::new(),
+                    patches: Vec::new(),
+                    sources: Vec::new(),
+                });
+            }
+        }
+    }
+    let same = |n: &str| n.to_string();
+    registry::apply(
+        &mut records,
+        &kubeadm_regs,
+        newest,
+        &same,
+        &mut problems,
+        Registry::Kubeadm,
+    );
+    registry::attach_patches(&mut records, &kubeadm_regs, &same, Registry::Kubeadm);
     // A hand correction must not restate what a release's own registry settles: it would be
     // dead at best, and wrong where the registry disagrees.
     for r in &records {

@@ -7165,7 +7165,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(0, "override")],
+        evidence: &[e(31, "registry")],
         patches: &[],
     },
     Gate {
@@ -7178,7 +7178,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(0, "override")],
+        evidence: &[e(27, "registry")],
         patches: &[],
     },
     Gate {
@@ -7191,7 +7191,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(0, "kubeadm-docs-1.31")],
+        evidence: &[e(16, "kubeadm-docs-1.31"), e(24, "registry")],
         patches: &[],
     },
     Gate {
@@ -7204,7 +7204,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(0, "override")],
+        evidence: &[e(32, "registry")],
         patches: &[],
     },
     Gate {
@@ -7213,11 +7213,11 @@ pub(crate) static GATES: &[Gate] = &[
         components: &[Kubeadm],
         kep: None,
         removed_in: Some(Version::new(1, 37)),
-        stages: &[s(19, Alpha, false, false)],
+        stages: &[s(19, Alpha, false, false), s(29, Deprecated, false, false)],
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(0, "kubeadm-docs-1.31")],
+        evidence: &[e(19, "kubeadm-docs-1.31"), e(24, "registry")],
         patches: &[],
     },
     Gate {
@@ -7230,7 +7230,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(0, "kubeadm-docs-1.31")],
+        evidence: &[e(22, "kubeadm-docs-1.31"), e(24, "registry"), e(38, "registry-pre")],
         patches: &[],
     },
     Gate {
@@ -7243,7 +7243,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(0, "kubeadm-docs-1.31")],
+        evidence: &[e(22, "kubeadm-docs-1.31"), e(24, "registry")],
         patches: &[],
     },
     Gate {
@@ -7252,11 +7252,11 @@ pub(crate) static GATES: &[Gate] = &[
         components: &[Kubeadm],
         kep: None,
         removed_in: Some(Version::new(1, 31)),
-        stages: &[s(28, Alpha, false, false)],
+        stages: &[s(28, Deprecated, false, false)],
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(0, "kubeadm-docs-1.31")],
+        evidence: &[e(28, "registry")],
         patches: &[],
     },
     Gate {
@@ -7269,7 +7269,7 @@ pub(crate) static GATES: &[Gate] = &[
         note: None,
         depends_on: &[],
         package: None,
-        evidence: &[e(0, "override")],
+        evidence: &[e(30, "registry")],
         patches: &[],
     },
 ];
