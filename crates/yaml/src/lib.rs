@@ -33,6 +33,9 @@ pub const MAX_DEPTH: usize = 128;
 /// Most nodes a stream may hold, counting every alias expansion. It stops "billion laughs"
 /// alias bombs long before they cost real memory, and bounds the tree of any file to about
 /// 32 MB (a node is 64 bytes; verbatim text is borrowed from the source).
+mod positions;
+use positions::Positions;
+
 pub const MAX_NODES: usize = 500_000;
 /// Most nodes that aliases may copy in one stream. Real configuration files use few aliases;
 /// this keeps an alias bomb's memory to a few megabytes, far below what [`MAX_NODES`] allows.
@@ -265,76 +268,6 @@ pub fn parse_with_budget<'a>(
     let (docs, spent) = b.run_counted();
     *budget = spent;
     docs
-}
-
-/// Turns saphyr's character-based markers into line/column/byte positions.
-struct Positions<'a> {
-    src: &'a str,
-    /// Byte offset of the start of each line (index 0 is line 1); `parse` refuses sources of
-    /// 4 GiB or more.
-    line_starts: Vec<u32>,
-    /// The last position converted (line, 0-based column, byte offset): parser events move
-    /// forward, so the next one on the same line walks on from there instead of from the start
-    /// of the line (a long flow map on one line would otherwise be quadratic).
-    cursor: std::cell::Cell<(usize, usize, usize)>,
-}
-
-impl<'a> Positions<'a> {
-    fn new(src: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| (i + 1) as u32));
-        Positions {
-            src,
-            line_starts,
-            cursor: std::cell::Cell::new((0, 0, 0)),
-        }
-    }
-
-    /// `line` is 1-based, `col` is a 0-based character count within the line.
-    fn pos(&self, line: usize, col: usize) -> Pos {
-        let line = line.max(1);
-        let start = self
-            .line_starts
-            .get(line - 1)
-            .map_or(self.src.len(), |&s| s as usize);
-        let (c_line, c_col, c_off) = self.cursor.get();
-        let (from_col, from_off) = if c_line == line && c_col <= col {
-            (c_col, c_off)
-        } else {
-            (0, start)
-        };
-        let rest = self.src.get(from_off..).unwrap_or("");
-        let offset = from_off
-            + rest
-                .char_indices()
-                .nth(col - from_col)
-                .map(|(i, _)| i)
-                .unwrap_or(rest.len());
-        self.cursor.set((line, col, offset));
-        Pos {
-            line,
-            column: col + 1,
-            offset,
-        }
-    }
-
-    fn marker(&self, m: &saphyr_parser::Marker) -> Pos {
-        self.pos(m.line(), m.col())
-    }
-
-    fn span(&self, s: &saphyr_parser::Span) -> (Pos, Span) {
-        let start = self.marker(&s.start);
-        let end = self.marker(&s.end);
-        (
-            start,
-            Span {
-                start: Mark {
-                    offset: start.offset,
-                },
-                end: Mark { offset: end.offset },
-            },
-        )
-    }
 }
 
 /// A collection under construction.
@@ -616,128 +549,4 @@ fn apply_merge_keys<'a>(entries: Vec<(Node<'a>, Node<'a>)>) -> Vec<(Node<'a>, No
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn positions_are_one_based_and_byte_offsets_exact() {
-        let src = "a: 1\nfeatureGates:\n  Ünïcode: true\n  Next: off\n";
-        let docs = parse(src).unwrap();
-        let gates = docs[0].root.get("featureGates").unwrap().as_map().unwrap();
-        let (k, v) = &gates[1];
-        assert_eq!(k.as_str(), Some("Next"));
-        assert_eq!(k.span.start.offset, src.find("Next").unwrap());
-        // Verbatim scalars borrow from the source; escaped ones own their text.
-        assert!(matches!(k.as_scalar().unwrap().text, Cow::Borrowed(_)));
-        let d = parse("a: \"x\\ty\"\n").unwrap();
-        assert_eq!(d[0].root.get("a").unwrap().as_str(), Some("x\ty"));
-        assert_eq!(&src[k.span.start.offset..k.span.end.offset], "Next");
-        assert_eq!(&src[v.span.start.offset..v.span.end.offset], "off");
-        assert_eq!(v.as_yaml11_bool(), Some(false));
-    }
-
-    #[test]
-    fn quoted_booleans_are_strings() {
-        let docs = parse("a: \"true\"\nb: 'yes'\nc: !!bool true\nd: yes\n").unwrap();
-        let r = &docs[0].root;
-        assert_eq!(r.get("a").unwrap().as_yaml11_bool(), None);
-        assert_eq!(r.get("b").unwrap().as_yaml11_bool(), None);
-        assert_eq!(r.get("c").unwrap().as_yaml11_bool(), Some(true));
-        assert_eq!(r.get("d").unwrap().as_yaml11_bool(), Some(true));
-    }
-
-    #[test]
-    fn multi_document_streams_and_empty_input() {
-        assert!(parse("").unwrap().is_empty());
-        assert!(parse("# only a comment\n").unwrap().is_empty());
-        let docs = parse("a: 1\n---\nb: 2\n---\n").unwrap();
-        assert_eq!(docs.len(), 3);
-        assert!(docs[2].root.is_null());
-        assert_eq!(docs[1].root.get("b").unwrap().span.start.offset, 12);
-    }
-
-    #[test]
-    fn malformed_yaml_reports_a_position() {
-        let err = parse("a: [1, 2\nb: 3\n").unwrap_err();
-        assert!(err.pos.line >= 1, "{err}");
-        let err = parse("a:\n\t- b\n").unwrap_err();
-        assert_eq!(err.pos.line, 2, "{err}");
-    }
-
-    #[test]
-    fn deep_nesting_is_refused() {
-        let src = "[".repeat(MAX_DEPTH + 5);
-        let err = parse(&src).unwrap_err();
-        assert!(err.message.contains("nesting"), "{err}");
-    }
-
-    #[test]
-    fn a_huge_document_is_refused_without_blaming_aliases() {
-        let src: String = (0..MAX_NODES).map(|i| format!("k{i}: v\n")).collect();
-        let err = parse(&src).unwrap_err();
-        assert!(err.message.contains("more than 500000 nodes"), "{err}");
-        assert!(!err.message.contains("alias"), "{err}");
-    }
-
-    #[test]
-    fn alias_bombs_are_refused() {
-        let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
-        for i in 1..10 {
-            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
-            src.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
-        }
-        let err = parse(&src).unwrap_err();
-        assert!(err.message.contains("alias bomb"), "{err}");
-    }
-
-    #[test]
-    fn a_shared_budget_is_spent_once() {
-        // Ten streams of 9,000 alias copies each: fine alone, refused together.
-        let one = "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n";
-        assert!(parse(one).is_ok());
-        let mut budget = Budget::default();
-        let results: Vec<bool> = (0..20)
-            .map(|_| parse_with_budget(one, &mut budget).is_ok())
-            .collect();
-        assert!(results[0]);
-        assert!(!results[19], "the shared budget runs out");
-    }
-
-    #[test]
-    fn aliases_have_their_own_smaller_budget() {
-        // 5 levels of 10 copies: 111,111 nodes, well under MAX_NODES, over MAX_ALIASED_NODES.
-        let mut src = String::from("a0: &a0 x\n");
-        for i in 1..=5 {
-            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
-            src.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
-        }
-        let err = parse(&src).unwrap_err();
-        assert!(err.message.contains("aliases expand"), "{err}");
-        assert_eq!(
-            err.pos.line, 6,
-            "reported at the alias that crosses the budget"
-        );
-        // Ordinary use of aliases is fine.
-        let docs = parse("base: &b {A: true}\nx: *b\ny: *b\n").unwrap();
-        assert_eq!(
-            docs[0].root.get("y").unwrap().get("A").unwrap().as_str(),
-            Some("true")
-        );
-    }
-
-    #[test]
-    fn merge_keys_follow_go_yaml() {
-        let docs = parse("base: &b {A: true, B: false}\nm:\n  <<: *b\n  B: true\n").unwrap();
-        let m = docs[0].root.get("m").unwrap();
-        assert_eq!(m.get("A").unwrap().as_yaml11_bool(), Some(true));
-        assert_eq!(m.get("B").unwrap().as_yaml11_bool(), Some(true));
-        assert_eq!(m.as_map().unwrap().len(), 2);
-    }
-
-    #[test]
-    fn duplicate_keys_are_kept_and_last_wins() {
-        let docs = parse("a: 1\na: 2\n").unwrap();
-        assert_eq!(docs[0].root.as_map().unwrap().len(), 2);
-        assert_eq!(docs[0].root.get("a").unwrap().as_str(), Some("2"));
-    }
-}
+mod tests;
