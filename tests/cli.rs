@@ -1665,12 +1665,16 @@ fn sarif_markdown_and_junit() {
         .unwrap();
     let md = String::from_utf8_lossy(&out.stdout);
     assert!(md.starts_with("## ❌ gatecheck 1.33: 5 errors"), "{md}");
+    // An upgrade's comment is a plan: by step, then component, a checklist item per finding.
     assert!(
-        md.contains(
-            "| ❌ | `fixtures/upgrade/kubeadm-1.30.yaml:16:3` | `AppArmor` | GC004 `locked` |"
-        ),
+        md.contains("#### Upgrading to 1.31\n\n**kube-apiserver**\n\n- [ ] ⚠️ `fixtures/upgrade/kubeadm-1.30.yaml:7:21` GC008:"),
         "{md}"
     );
+    assert!(
+        md.contains("- [ ] ❌ `fixtures/upgrade/kubeadm-1.30.yaml:16:3` GC004: kubelet fails"),
+        "{md}"
+    );
+    assert!(md.find("Upgrading to 1.31") < md.find("Upgrading to 1.32"));
     assert!(md.contains("### Upgrade notes 1.30 → 1.33"), "{md}");
     assert!(md.contains("- **1.31**:"), "{md}");
 

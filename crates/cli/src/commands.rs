@@ -279,16 +279,27 @@ pub fn diff(
         changes.retain(|ch| ch.gate.components.contains(&c));
     }
     if !only_affecting.is_empty() {
-        // The gates the files set, as gatecheck reads them.
+        // The gates the files set, as gatecheck reads them; directories are searched as a
+        // run searches them.
         let mut set: Vec<String> = Vec::new();
-        for path in only_affecting {
-            let text = match std::fs::read_to_string(path) {
+        let excludes = crate::discover::Excludes::new(&[]).expect("no globs");
+        let (inputs, errors) = crate::discover::inputs(only_affecting, excludes, false);
+        if let Some((name, e)) = errors.first() {
+            say!("error: {name}: {e}");
+            return 2;
+        }
+        for input in &inputs {
+            let text = match crate::discover::read_wanted(input) {
                 Ok(t) => t,
                 Err(e) => {
-                    say!("error: {}: {e}", path.display());
+                    if crate::discover::skipped(input, &Err::<String, _>(e.clone())).is_some() {
+                        continue;
+                    }
+                    say!("error: {}: {e}", input.name);
                     return 2;
                 }
             };
+            let path = input.path.clone().unwrap_or_default();
             let flags = !matches!(
                 path.extension().and_then(|e| e.to_str()),
                 Some("yaml" | "yml" | "json")
@@ -297,10 +308,12 @@ pub fn diff(
                 flags_file: flags,
                 ..gatecheck_lint::Options::new(to.max(from))
             };
-            match gatecheck_lint::settings(&path.display().to_string(), &text, &options) {
+            match gatecheck_lint::settings(&input.name, &text, &options) {
                 Ok(s) => set.extend(s.into_iter().map(|s| s.gate)),
+                // A file of the directory that is not a configuration: not this command's concern.
+                Err(_) if input.found => {}
                 Err(e) => {
-                    say!("error: {}: {e}", path.display());
+                    say!("error: {}: {e}", input.name);
                     return 2;
                 }
             }

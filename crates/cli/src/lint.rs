@@ -166,7 +166,7 @@ pub fn run(mut args: LintArgs) -> u8 {
         patch,
     }
     .to_string();
-    let emitter = render::emitter(args.format, &target_text);
+    let emitter = render::emitter(args.format, &target_text, args.from.is_some());
     let mut emitter = match emitter {
         Ok(e) => e,
         Err(e) => {
@@ -231,7 +231,7 @@ pub fn run(mut args: LintArgs) -> u8 {
         from: from.to_string(),
         to: target.to_string(),
         components: tally.components.iter().map(|c| c.as_str()).collect(),
-        steps: crate::notes::upgrade_notes(from, &steps, &tally.components),
+        steps: crate::notes::upgrade_notes(from, &steps, &tally.components, &tally.gates),
     });
     let summary = render::Summary {
         checked: inputs.len(),
@@ -474,6 +474,8 @@ struct Tally {
     recognised: usize,
     with_settings: usize,
     unrecognised: Vec<String>,
+    /// The gates the files set, for the upgrade notes.
+    gates: std::collections::BTreeSet<String>,
     /// Files a directory search found and left unread, and why (binary, encrypted, JSON that
     /// is no Kubernetes object).
     skipped: Vec<(String, &'static str)>,
@@ -501,6 +503,7 @@ impl Tally {
                 self.declared.push((*v, format!("{name}: {at}")));
             }
         }
+        self.gates.extend(report.gates.iter().cloned());
         for c in &report.components {
             if !self.components.contains(c) {
                 self.components.push(*c);

@@ -7,10 +7,14 @@ use crate::render;
 use gatecheck_lint::{lint_source, Options};
 use gatecheck_rules::Version;
 
+/// What changes at each step for the components the files configure: defaults that flip (the
+/// components run with them, set or not), and, for the gates the files set, new locks,
+/// deprecations and removals (a gate nobody set changes nothing when it goes).
 pub fn upgrade_notes(
     from: Version,
     steps: &[Version],
     components: &[gatecheck_rules::Component],
+    set: &std::collections::BTreeSet<String>,
 ) -> Vec<render::Step> {
     use gatecheck_rules::ChangeKind;
     let rules = gatecheck_rules::Rules::embedded();
@@ -36,6 +40,7 @@ pub fn upgrade_notes(
             if !concerns {
                 continue;
             }
+            let is_set = set.contains(c.gate.name);
             for kind in &c.kinds {
                 match kind {
                     ChangeKind::DefaultFlipped => match c.after.map(|a| a.default) {
@@ -43,9 +48,9 @@ pub fn upgrade_notes(
                         Some(false) => notes.default_off.push(c.gate.name),
                         None => {}
                     },
-                    ChangeKind::Locked => notes.locked.push(c.gate.name),
-                    ChangeKind::Deprecated => notes.deprecated.push(c.gate.name),
-                    ChangeKind::Removed => notes.removed.push(c.gate.name),
+                    ChangeKind::Locked if is_set => notes.locked.push(c.gate.name),
+                    ChangeKind::Deprecated if is_set => notes.deprecated.push(c.gate.name),
+                    ChangeKind::Removed if is_set => notes.removed.push(c.gate.name),
                     _ => {}
                 }
             }

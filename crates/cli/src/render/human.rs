@@ -177,18 +177,36 @@ pub fn error(name: &str, src: Option<&str>, e: &InputError) -> String {
 pub struct Human<W: std::io::Write, E: std::io::Write> {
     out: W,
     err: E,
+    /// With --from: the findings as a plan, written at the end instead of excerpts.
+    plan: Option<super::plan::Plan>,
 }
 
 impl<W: std::io::Write, E: std::io::Write> Human<W, E> {
     /// Diagnostics on `out`, inputs that could not be read on `err`.
     pub fn new(out: W, err: E) -> Human<W, E> {
-        Human { out, err }
+        Human {
+            out,
+            err,
+            plan: None,
+        }
+    }
+
+    /// An upgrade's report: a checklist by step and component (see [`super::plan`]).
+    pub fn planned(self) -> Human<W, E> {
+        Human {
+            plan: Some(super::plan::Plan::default()),
+            ..self
+        }
     }
 }
 
 impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
         match outcome {
+            super::Outcome::Linted { findings, .. } if self.plan.is_some() => {
+                let plan = self.plan.as_mut().expect("checked");
+                findings.iter().for_each(|f| plan.add(name, f));
+            }
             super::Outcome::Linted { src, findings } => {
                 for f in findings.iter().take(super::MAX_SHOWN) {
                     writeln!(self.out, "{}", finding(name, src, f))?;
@@ -210,6 +228,9 @@ impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
     }
 
     fn finish(&mut self, s: &super::Summary<'_>) -> std::io::Result<()> {
+        if let (Some(plan), Some(u)) = (self.plan.as_mut(), s.upgrade) {
+            write!(self.out, "{}", plan.human(&u.from, &u.to))?;
+        }
         if let Some(u) = s.upgrade {
             writeln!(
                 self.out,

@@ -17,6 +17,8 @@ pub struct Markdown<W: std::io::Write> {
     target: String,
     rows: String,
     counts: super::Counts,
+    /// With --from: the findings as a plan by step and component instead of one table.
+    plan: Option<super::plan::Plan>,
 }
 
 impl<W: std::io::Write> Markdown<W> {
@@ -26,6 +28,15 @@ impl<W: std::io::Write> Markdown<W> {
             target: target.to_string(),
             rows: String::new(),
             counts: super::Counts::default(),
+            plan: None,
+        }
+    }
+
+    /// An upgrade's comment: a checklist by step and component (see [`super::plan`]).
+    pub fn planned(self) -> Markdown<W> {
+        Markdown {
+            plan: Some(super::plan::Plan::default()),
+            ..self
         }
     }
 
@@ -55,8 +66,10 @@ impl<W: std::io::Write> super::Emitter for Markdown<W> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
         if let super::Outcome::Linted { findings, .. } = outcome {
             for f in findings {
-                if self.counts.total() < super::MAX_SHOWN {
-                    self.row(name, f);
+                match self.plan.as_mut() {
+                    Some(plan) => plan.add(name, f),
+                    None if self.counts.total() < super::MAX_SHOWN => self.row(name, f),
+                    None => {}
                 }
                 self.counts.add(f.severity);
             }
@@ -81,7 +94,9 @@ impl<W: std::io::Write> super::Emitter for Markdown<W> {
             "## {verdict} gatecheck {}: {e} errors, {w} warnings, {i} notices\n\n",
             self.target
         );
-        if e + w + i > 0 {
+        if let Some(plan) = self.plan.as_mut() {
+            out.push_str(&plan.markdown(cell));
+        } else if e + w + i > 0 {
             out.push_str(
                 "| | File | Gate | Finding | What happens | Fix |\n|---|---|---|---|---|---|\n",
             );
@@ -114,6 +129,15 @@ impl<W: std::io::Write> super::Emitter for Markdown<W> {
                 u.to,
                 u.components_or("these files")
             ));
+            // A long list is folded: the plan above is what the comment is for.
+            let names: usize = u.steps.iter().map(|n| n.parts().len()).sum::<usize>()
+                + u.steps
+                    .iter()
+                    .map(|n| n.default_on.len() + n.default_off.len())
+                    .sum::<usize>();
+            if names > 20 {
+                out.push_str("<details><summary>Every step's changes</summary>\n\n");
+            }
             for n in &u.steps {
                 let parts = n.parts();
                 out.push_str(&if parts.is_empty() {
@@ -121,6 +145,9 @@ impl<W: std::io::Write> super::Emitter for Markdown<W> {
                 } else {
                     format!("- **{}**: {}\n", n.version, parts.join("; "))
                 });
+            }
+            if names > 20 {
+                out.push_str("\n</details>\n");
             }
         }
         self.out.write_all(out.as_bytes())?;

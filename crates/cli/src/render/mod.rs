@@ -13,6 +13,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod plan;
 pub mod sarif;
 
 use gatecheck_lint::{Finding, InputError, Severity};
@@ -270,6 +271,7 @@ pub fn mask(s: &str) -> Cow<'_, str> {
 pub fn emitter(
     format: crate::LintFormat,
     target_text: &str,
+    upgrade: bool,
 ) -> std::io::Result<Box<dyn Emitter + Send>> {
     use crate::LintFormat as Format;
     // Unlocked handles: whichever worker finishes the next file in order writes it.
@@ -277,14 +279,24 @@ pub fn emitter(
     let buffered = || std::io::BufWriter::new(std::io::stdout());
     match format {
         // Human output goes out line by line, as each file is done.
-        Format::Human => Ok(Box::new(human::Human::new(stdout, std::io::stderr()))),
+        Format::Human => {
+            let human = human::Human::new(stdout, std::io::stderr());
+            Ok(Box::new(if upgrade { human.planned() } else { human }))
+        }
         Format::Json => {
             json::Json::new(buffered(), target_text).map(|e| Box::new(e) as Box<dyn Emitter + Send>)
         }
         Format::Github => Ok(Box::new(github::Github::new(buffered()))),
         Format::Sarif => sarif::Sarif::new(buffered(), target_text)
             .map(|e| Box::new(e) as Box<dyn Emitter + Send>),
-        Format::Markdown => Ok(Box::new(markdown::Markdown::new(buffered(), target_text))),
+        Format::Markdown => {
+            let markdown = markdown::Markdown::new(buffered(), target_text);
+            Ok(Box::new(if upgrade {
+                markdown.planned()
+            } else {
+                markdown
+            }))
+        }
         Format::Junit => Ok(Box::new(junit::Junit::new(buffered()))),
     }
 }

@@ -103,6 +103,8 @@ pub struct Report {
     /// `kubernetes_build_info`, a mirror Pod's image (kubectl's dump of a static Pod), the
     /// `kubernetesVersion` of a cluster's `kubeadm-config` ConfigMap.
     pub running: Vec<(Version, String)>,
+    /// The names of the gates the file sets (each once).
+    pub gates: Vec<String>,
 }
 
 /// Lints one file's text. `name` is only used in messages.
@@ -499,5 +501,11 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
         components,
         declared,
         running: std::mem::take(&mut sink.running),
+        gates: {
+            let mut gates: Vec<String> = sink.settings.iter().map(|s| s.gate.clone()).collect();
+            gates.sort_unstable();
+            gates.dedup();
+            gates
+        },
     }
 }
