@@ -78,8 +78,33 @@ pub fn mask(src: &str) -> Option<Masked> {
     let mut changed = false;
     let (mut line_start, mut next_nl) = (0, 0);
     let mut i = 0;
-    while let Some(k) = memchr::memchr2(b'{', b'%', &b[i..]) {
+    while let Some(k) = memchr::memchr3(b'{', b'%', b'$', &b[i..]) {
         let at = i + k;
+        if b[at] == b'$' {
+            // A Terraform interpolation alone on a line where no value is expected inserts a
+            // block (`${indent(4, kubelet)}`): set aside like a Helm include. Any other `${..}`
+            // is already a placeholder readers know.
+            if let Some(end) = interpolation(b, at) {
+                if let Some(n) = memchr::memrchr(b'\n', &b[i..at]) {
+                    line_start = i + n + 1;
+                }
+                let line_end = memchr::memchr(b'\n', &b[end..]).map_or(b.len(), |n| end + n);
+                let alone =
+                    src[line_start..at].trim().is_empty() && src[end..line_end].trim().is_empty();
+                if alone && !src[..at].trim_end().ends_with(':') {
+                    if out.is_empty() {
+                        out = b.to_vec();
+                    }
+                    blank(&mut out[at..end]);
+                    out[at] = b'#';
+                    changed = true;
+                }
+                i = end;
+            } else {
+                i = at + 1;
+            }
+            continue;
+        }
         let (close, statement) = match (b[at], b.get(at + 1)) {
             (b'{', Some(b'{')) => ("}}", false),
             (b'{', Some(b'%')) => ("%}", true),
@@ -178,6 +203,28 @@ pub fn mask(src: &str) -> Option<Masked> {
         conditionals,
         placeholders,
     })
+}
+
+/// The end of the `${...}` interpolation at `at`, its braces balanced on one line.
+fn interpolation(b: &[u8], at: usize) -> Option<usize> {
+    if b.get(at + 1) != Some(&b'{') {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (k, c) in b[at + 1..].iter().enumerate() {
+        match c {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at + 1 + k + 1);
+                }
+            }
+            b'\n' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 fn blank(slot: &mut [u8]) {
@@ -299,6 +346,14 @@ mod tests {
         assert!(gates.starts_with("${"), "{gates}");
         assert!(find(gates).len() == 1);
         assert!(mask("a: b\n").is_none());
+        // A Terraform interpolation that inserts a block; one that is a value stays.
+        let tf = "kubelet:\n  image: x:${v}\n  ${indent(4, kubelet)}\nfeatureGates:\n  ${gates}\n";
+        let m = mask(tf).unwrap();
+        assert_eq!(m.text.lines().nth(2).map(str::trim), Some("#"));
+        assert!(m.text.contains("x:${v}"));
+        assert!(m.text.contains("featureGates:\n  ${gates}\n"));
+        gatecheck_yaml::parse(&m.text).unwrap();
+        assert!(mask("a: ${b}\n").is_none());
         // Terraform directives.
         let tf = "%{ for g in gates ~}\n--feature-gates=${g}\n%{ endfor ~}\n";
         assert_eq!(

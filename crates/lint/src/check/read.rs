@@ -38,6 +38,12 @@ pub(super) fn read<'a>(
     } else {
         let docs = match gatecheck_yaml::parse(src) {
             Ok(docs) => docs,
+            // An envsubst or Terraform template (`${...}` only) that is not YAML until it is
+            // rendered: said where it mentions feature gates, never an error.
+            Err(e) if !e.limit && crate::template::has_markup(src) => {
+                not_yaml_yet(name, src, &e, &mut sink);
+                return Ok(sink);
+            }
             Err(e) => {
                 return Err(InputError {
                     message: format!("invalid YAML: {}", e.message),
@@ -93,20 +99,24 @@ fn read_template(
         // A shell script or flags file that is a template (cloud-init user data in a `.tftpl`):
         // its flags are judged where they are written.
         Err(_) if flag_lines(name, src, masked, sink) => {}
-        Err(e) if crate::embed::mentions_gates(src) => {
-            sink.problem(Problem::span(
-                FindingKind::Template,
-                None,
-                e.pos.offset.min(src.len()),
-                1,
-                format!("{name} is a template that is not YAML until it is rendered ({}): gatecheck cannot read its feature gates", e.message),
-                "render it and check the result (for example `helm template ... | gatecheck --target X -`)",
-            ));
-        }
-        // A template of an application that sets no gate: nothing to say.
-        Err(_) => {}
+        Err(e) => not_yaml_yet(name, src, &e, sink),
     }
     Ok(())
+}
+
+/// A template that is still not YAML: said where it mentions feature gates; a template of an
+/// application that sets no gate says nothing.
+fn not_yaml_yet(name: &str, src: &str, e: &gatecheck_yaml::Error, sink: &mut Sink<'_>) {
+    if crate::embed::mentions_gates(src) {
+        sink.problem(Problem::span(
+            FindingKind::Template,
+            None,
+            e.pos.offset.min(src.len()),
+            1,
+            format!("{name} is a template that is not YAML until it is rendered ({}): gatecheck cannot read its feature gates", e.message),
+            "render it and check the result (for example `helm template ... | gatecheck --target X -`)",
+        ));
+    }
 }
 
 /// Reads the `--feature-gates` flags on a template's lines; whether any were found.
