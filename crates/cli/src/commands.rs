@@ -49,7 +49,7 @@ fn describe(s: &StageSpec) -> String {
 }
 
 fn print_json(v: &Value) {
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    out!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 
 pub fn explain(name: &str, format: Format) -> u8 {
@@ -64,7 +64,7 @@ pub fn explain(name: &str, format: Format) -> u8 {
             }));
             return 0;
         }
-        println!(
+        out!(
             "{}  {} ({})\n\n{}\n\n{}",
             kind.code(),
             kind.name(),
@@ -78,9 +78,9 @@ pub fn explain(name: &str, format: Format) -> u8 {
     let Some(gate) = rules.find(name) else {
         let mut suggestions = rules.suggest(Registry::Kubernetes, name);
         suggestions.extend(rules.suggest(Registry::Kubeadm, name));
-        eprintln!("error: no feature gate is named {name:?} (names are case-sensitive)");
+        say!("error: no feature gate is named {name:?} (names are case-sensitive)");
         if !suggestions.is_empty() {
-            eprintln!("  did you mean: {}", suggestions.join(", "));
+            say!("  did you mean: {}", suggestions.join(", "));
         }
         return 2;
     };
@@ -88,9 +88,9 @@ pub fn explain(name: &str, format: Format) -> u8 {
         print_json(&gate_json(gate));
         return 0;
     }
-    println!("{} ({} gate)", gate.name, gate.registry);
+    out!("{} ({} gate)", gate.name, gate.registry);
     let comps: Vec<&str> = gate.components.iter().map(|c| c.as_str()).collect();
-    println!(
+    out!(
         "  components: {}",
         if comps.is_empty() {
             "unknown".into()
@@ -99,24 +99,24 @@ pub fn explain(name: &str, format: Format) -> u8 {
         }
     );
     match gate.kep {
-        Some(k) => println!("  KEP:        {k} (https://kep.k8s.io/{k})"),
-        None => println!("  KEP:        unknown"),
+        Some(k) => out!("  KEP:        {k} (https://kep.k8s.io/{k})"),
+        None => out!("  KEP:        unknown"),
     }
     if let Some(p) = gate.package {
-        println!("  declared:   {}", p.path());
+        out!("  declared:   {}", p.path());
     }
     for d in gate.depends_on {
         // Kubernetes checks dependencies from 1.35 only.
         let since = d.since.max(gatecheck_rules::DEPENDENCIES_CHECKED_FROM);
         match d.gates {
-            [] => println!("  needs:      nothing from {since}"),
-            gates => println!(
+            [] => out!("  needs:      nothing from {since}"),
+            gates => out!(
                 "  needs:      {} enabled too, from {since}",
                 gates.join(", ")
             ),
         }
     }
-    println!();
+    out!();
     let end = gate.removed_in.unwrap_or(rules.newest().next());
     for (i, s) in gate.stages.iter().enumerate() {
         let until = gate.stages.get(i + 1).map(|n| n.since).unwrap_or(end);
@@ -128,19 +128,19 @@ pub fn explain(name: &str, format: Format) -> u8 {
             Some(last) => format!("{}–{}", s.since, last),
             None => s.since.to_string(),
         };
-        println!("  {:<11} {}", range, describe(s));
+        out!("  {:<11} {}", range, describe(s));
     }
     if let Some(r) = gate.removed_in {
-        println!("  {:<11} removed: no longer recognised", r.to_string());
+        out!("  {:<11} removed: no longer recognised", r.to_string());
     }
     if !gate.patches.is_empty() {
-        println!("\n  patch releases (the rows above are each minor's first patch release read):");
+        out!("\n  patch releases (the rows above are each minor's first patch release read):");
         for p in gate.patches {
             let state = match &p.spec {
                 Some(s) => describe(s),
                 None => "not registered".into(),
             };
-            println!(
+            out!(
                 "  {:<11} {state}  (after {}.{}, which had the earlier state)",
                 format!("{}.{}+", p.release, p.from),
                 p.release,
@@ -149,7 +149,7 @@ pub fn explain(name: &str, format: Format) -> u8 {
         }
     }
     if !gate.evidence.is_empty() {
-        println!("\n  evidence:");
+        out!("\n  evidence:");
         let last = gate.removed_in.unwrap_or(rules.newest());
         for (i, e) in gate.evidence.iter().enumerate() {
             let until = gate
@@ -162,11 +162,11 @@ pub fn explain(name: &str, format: Format) -> u8 {
             } else {
                 format!("{}–{}", e.since, until)
             };
-            println!("  {:<11} {}", range, source_text(e.source));
+            out!("  {:<11} {}", range, source_text(e.source));
         }
     }
     if let Some(note) = gate.note {
-        println!("\n  note: {note}");
+        out!("\n  note: {note}");
     }
     0
 }
@@ -222,7 +222,7 @@ pub fn list(
     let gates = match rules.known_at(registry(kubeadm), version) {
         Ok(g) => g,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return 2;
         }
     };
@@ -249,9 +249,9 @@ pub fn list(
             .removed_in
             .map(|r| format!("  (removed in {r})"))
             .unwrap_or_default();
-        println!("{:<52} {}{}", g.name, describe(s), removal);
+        out!("{:<52} {}{}", g.name, describe(s), removal);
     }
-    eprintln!(
+    say!(
         "{} gates recognised by {} {version}",
         gates.len(),
         if kubeadm { "kubeadm" } else { "Kubernetes" }
@@ -271,7 +271,7 @@ pub fn diff(
     let mut changes = match rules.diff(registry(kubeadm), from, to) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return 2;
         }
     };
@@ -346,7 +346,7 @@ pub fn diff(
     // newer release removed, and so on. Say it in those words.
     let downgrade = to < from;
     if downgrade {
-        eprintln!("note: {from} → {to} is a downgrade: the changes are read from the newer release back to the older one");
+        say!("note: {from} → {to} is a downgrade: the changes are read from the newer release back to the older one");
     }
     let word = |k: gatecheck_rules::ChangeKind| -> &'static str {
         use gatecheck_rules::ChangeKind::*;
@@ -361,7 +361,7 @@ pub fn diff(
     };
     for c in &changes {
         let kinds: Vec<&str> = c.kinds.iter().map(|k| word(*k)).collect();
-        println!(
+        out!(
             "{:<52} {:<24} {}  →  {}",
             c.gate.name,
             kinds.join(","),
@@ -369,6 +369,6 @@ pub fn diff(
             show(&c.after)
         );
     }
-    eprintln!("{} gates change from {from} to {to}", changes.len());
+    say!("{} gates change from {from} to {to}", changes.len());
     0
 }

@@ -65,14 +65,15 @@ impl Linter<'_> {
             }
             changed += 1;
             let name = crate::render::escape(&input.name);
-            if std::io::Write::write_all(
-                &mut out,
-                crate::render::escape(&unified(&name, &src, &new)).as_bytes(),
-            )
-            .is_err()
-            {
+            let diff = crate::render::escape(&unified(&name, &src, &new)).into_owned();
+            if let Err(e) = std::io::Write::write_all(&mut out, diff.as_bytes()) {
+                say!("error: cannot write the diff: {e}");
                 return 2;
             }
+        }
+        if let Err(e) = std::io::Write::flush(&mut out) {
+            say!("error: cannot write the diff: {e}");
+            return 2;
         }
         say!(
             "{changed} {} would change",

@@ -4,8 +4,22 @@
 /// `eprintln!` with control characters escaped: these messages name files and quote the
 /// configuration, which a pull request controls, and must not act on a terminal or a CI log.
 macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        // Standard error that cannot be written (full, closed) cannot be told so: never a panic.
+        let _ = writeln!(std::io::stderr(), "{}", crate::render::escape(&format!($($arg)*)));
+    }};
+}
+
+/// A line of a subcommand's output (`explain`, `list`, `diff`), kept until the command is done
+/// and then written at once: a failed write (a full disk, a closed pipe) is an error with exit 2,
+/// never a panic.
+macro_rules! out {
+    () => {
+        crate::output::line(String::new())
+    };
     ($($arg:tt)*) => {
-        eprintln!("{}", crate::render::escape(&format!($($arg)*)))
+        crate::output::line(format!($($arg)*))
     };
 }
 
@@ -15,6 +29,7 @@ mod discover;
 mod fixing;
 mod lint;
 mod notes;
+mod output;
 mod parallel;
 mod render;
 
@@ -288,7 +303,7 @@ fn subcommand_typo(paths: &[PathBuf]) -> Option<u8> {
     let name = ["explain", "list", "diff", "completions", "man"]
         .into_iter()
         .find(|s| close(first, s))?;
-    eprintln!("error: unrecognized subcommand '{first}'\n\n  tip: a similar subcommand exists: '{name}'\n\nFor more information, try '--help'.");
+    say!("error: unrecognized subcommand '{first}'\n\n  tip: a similar subcommand exists: '{name}'\n\nFor more information, try '--help'.");
     Some(2)
 }
 
@@ -346,7 +361,9 @@ fn main() -> ExitCode {
         }) => commands::diff(from, to, kubeadm, component, &only_affecting, format),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "gatecheck", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "gatecheck", &mut script);
+            output::line(String::from_utf8_lossy(&script).trim_end().to_string());
             0
         }
         Some(Command::Man) => {
@@ -354,12 +371,12 @@ fn main() -> ExitCode {
             match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
                 Ok(()) => 0,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    say!("error: {e}");
                     2
                 }
             }
         }
         None => lint::run(cli.lint),
     };
-    ExitCode::from(code)
+    ExitCode::from(output::flush(code))
 }
