@@ -4,7 +4,8 @@
 // It is built against Kubernetes' modules pinned at one exact release (see pin.sh, which
 // writes go.mod and runs it). Nothing is read from source files: the gates are what the
 // features packages register when their init functions run, read back through the feature
-// gate's own API (GetAllVersioned from 1.31, GetAll before), and kubeadm's gates are its
+// gate's own API (GetAllVersioned from 1.31, GetAll 1.22-1.30; before 1.22, which has neither, the
+// maps the packages registered, as recorded when they did), and kubeadm's gates are its
 // exported InitFeatureGates table.
 //
 // Which packages register a gate: k8s.io/apiserver, k8s.io/apiextensions-apiserver and
@@ -129,9 +130,12 @@ func versionString(v reflect.Value) string {
 
 func specOf(v reflect.Value) Spec {
 	s := Spec{
-		Default:       v.FieldByName("Default").Bool(),
-		LockToDefault: v.FieldByName("LockToDefault").Bool(),
-		PreRelease:    v.FieldByName("PreRelease").String(),
+		Default:    v.FieldByName("Default").Bool(),
+		PreRelease: v.FieldByName("PreRelease").String(),
+	}
+	// (FeatureSpec has no LockToDefault before 1.14: nothing could be locked.)
+	if l := v.FieldByName("LockToDefault"); l.IsValid() {
+		s.LockToDefault = l.Bool()
 	}
 	s.Version = versionString(v.FieldByName("Version"))
 	s.MinCompatibilityVersion = versionString(v.FieldByName("MinCompatibilityVersion"))
@@ -278,6 +282,11 @@ func main() {
 			continue
 		}
 		v := m.Version
+		if m.Replace != nil && m.Replace.Path == "./staging/"+strings.TrimPrefix(m.Path, "k8s.io/") {
+			// Before 1.15: the release's own staging/src copy of the module (pin.sh).
+			d.Modules[m.Path] = "staging/src/" + m.Path + " of k8s.io/kubernetes " + os.Args[1]
+			continue
+		}
 		if m.Replace != nil {
 			if m.Replace.Path != m.Path {
 				fail("%s is replaced by %s", m.Path, m.Replace.Path)
@@ -291,7 +300,7 @@ func main() {
 	}
 	staging := "v0." + strings.TrimPrefix(d.Kubernetes, "v1.")
 	for m, v := range d.Modules {
-		if m != "k8s.io/kubernetes" && v != staging {
+		if m != "k8s.io/kubernetes" && v != staging && !strings.HasPrefix(v, "staging/src/") {
 			fail("%s is at %s, not %s", m, v, staging)
 		}
 	}

@@ -49,24 +49,58 @@ if [ -n "$needs_go" ] && [ "$(printf '%s\n%s\n' "$needs_go" "$(go env GOVERSION 
   echo "pin.sh: $version needs go $needs_go: GOTOOLCHAIN=$GOTOOLCHAIN" >&2
   go mod edit -go="$needs_go"
 fi
-for m in $modules; do
-  go mod edit -replace "$m=$m@$staging"
-done
+if [ -z "$modules" ] && ! grep -q '^require' "$gomod"; then
+  # Before 1.15 k8s.io/kubernetes has no go.mod of its own and its staging modules were not
+  # published for the release: their code is inside the release's own module, under
+  # staging/src/k8s.io/. Each is copied beside this go.mod with a go.mod naming it and used
+  # through a directory replace, so the code built is the release's own. (Third-party modules
+  # that code imports, such as pflag and klog, are resolved by the go command; they carry no
+  # gate facts.)
+  go mod download "k8s.io/kubernetes@$version"
+  dir="$(go list -m -f '{{.Dir}}' "k8s.io/kubernetes@$version" 2>/dev/null || true)"
+  [ -n "$dir" ] || dir="$(go env GOMODCACHE)/k8s.io/kubernetes@$version"
+  [ -d "$dir/staging/src/k8s.io" ] || { echo "pin.sh: $version has neither a go.mod nor staging/src/k8s.io" >&2; exit 1; }
+  mkdir -p staging
+  for d in "$dir"/staging/src/k8s.io/*/; do
+    m="k8s.io/$(basename "$d")"
+    cp -r "$d" "staging/$(basename "$d")"; chmod -R u+w "staging/$(basename "$d")"
+    printf 'module %s\n' "$m" > "staging/$(basename "$d")/go.mod"
+    go mod edit -replace "$m=./staging/$(basename "$d")" -require "$m@v0.0.0"
+    modules="$modules $m"
+  done
+  echo "pin.sh: $version has no go.mod: its staging modules are taken from its own staging/src/k8s.io" >&2
+else
+  for m in $modules; do
+    go mod edit -replace "$m=$m@$staging"
+  done
+fi
 # The optional packages (and functions) this release has: each optional_*.go file is built only
 # where its function exists (checked with `go doc`, which resolves the API, not gate facts).
 tags=""
-have() { go doc "$1" "$2" >/dev/null 2>&1; }
+# (Only in a staging module of this release: the go command would otherwise resolve a module the
+# release does not have at its latest version.)
+have() {
+  case " $(echo $modules) " in *" $(echo "$1" | cut -d/ -f1-2) "*) ;; *) return 1;; esac
+  go doc "$1" "$2" >/dev/null 2>&1
+}
 # (tidy considers every build tag, so -e: an optional package a release lacks is not an error.)
 # A module the proxy refuses (403: "not available", e.g. the dead vanity host vbom.ml) that only
 # the module graph names (older releases' go.mod files, which are not pruned) is replaced by an
 # empty local module: that satisfies the graph, and a package really built from it would fail
 # to compile, so nothing is silently substituted. Each is said on stderr.
 for _ in $(seq 1 20); do
-  go mod tidy -e > tidy.log 2>&1 && break
-  refused="$(grep -oE '[^ 	]+@v[^ :]+: reading https?://[^ ]+: 403' tidy.log | sed 's/: reading.*//' | sort -u || true)"
-  [ -n "$refused" ] || { cat tidy.log >&2; exit 1; }
+  ok=0; go mod tidy -e > tidy.log 2>&1 || ok=$?
+  # (Only module files (.mod) the graph needs; a refused .zip is a package that cannot be loaded,
+  # which matters only if the build needs it: an optional package then stays off.)
+  refused="$(grep -oE '[^ 	]+@v[^ :]+: reading https?://[^ ]+\.(mod|info): 403' tidy.log | sed 's/: reading.*//' | sort -u || true)"
+  grep -oE '[^ 	]+@v[^ :]+: reading https?://[^ ]+\.zip: 403' tidy.log | sed 's/: reading.*/: the proxy refuses its zip/' | sort -u | sed 's/^/pin.sh: /' >&2 || true
+  if [ -z "$refused" ]; then
+    [ "$ok" = 0 ] || { cat tidy.log >&2; exit 1; }
+    break
+  fi
   for mv in $refused; do
     m="${mv%@*}"
+    case "$m" in k8s.io/*) echo "pin.sh: the proxy refuses $mv, a Kubernetes module $version needs" >&2; cat tidy.log >&2; exit 1;; esac
     echo "pin.sh: the proxy refuses $mv, which only the module graph needs: replaced by an empty module" >&2
     mkdir -p "stub/$m"; echo "module $m" > "stub/$m/go.mod"
     go mod edit -replace "$mv=./stub/$m"

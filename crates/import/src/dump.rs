@@ -240,7 +240,9 @@ pub fn to_registry(d: &Dump) -> Result<String> {
         "# The feature gates Kubernetes v{version} registers, as its own featuregate code evaluates them.\n\
          # Dumped by tools/registry-dump ({}), built against Kubernetes' published modules at this release\n\
          # (listed under `source`) and run: each gate is read back from the feature gate the features packages\n\
-         # register into (GetAllVersioned from 1.31, GetAll before). Nothing is transcribed from source files.\n\
+         # register into (GetAllVersioned from 1.31, GetAll 1.22-1.30; before 1.22, where the gate has neither,\n\
+         # the maps the packages registered, as recorded when they did). Nothing is transcribed from\n\
+         # source files. Before 1.15 the staging modules are the release's own staging/src copies.\n\
          # stage/default/locked: the spec in force at {}{}; `specs`: every spec the gate\n\
          # carries (\"<version> <stage> <default> <locked>\"). `declared_by`: every features package whose own\n\
          # registration, run into a fresh gate of its own, declares the gate (where more than one); `package`:\n\

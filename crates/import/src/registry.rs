@@ -24,8 +24,11 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Registered {
     pub name: String,
-    /// The Go package that declares the gate's constant.
+    /// The package the gate is attributed to ([`attribute`]).
     pub package: String,
+    /// Every package whose own registration declares the gate (`declared_by` in a registry
+    /// file; where a file does not say, `package` alone).
+    pub declared_by: Vec<String>,
     /// `Alpha`, `Beta`, `GA`, `Deprecated` (or `PreAlpha`), lower-cased.
     pub stage: String,
     pub default: bool,
@@ -411,6 +414,7 @@ pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>>
             let reg = Registered {
                 name: name.clone(),
                 package: String::new(),
+                declared_by: Vec::new(),
                 stage: s.stage.clone(),
                 default: s.default,
                 locked: s.locked,
@@ -430,6 +434,7 @@ pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>>
         let by: Vec<&String> = declared[name].iter().collect();
         g.package =
             attribute(&by).ok_or_else(|| Error(format!("{name}: no attribution among {by:?}")))?;
+        g.declared_by = by.into_iter().cloned().collect();
     }
     for (f, src, _) in &stripped {
         for (ident, deps) in dependency_entries(src)? {
@@ -501,8 +506,16 @@ pub fn render(release: Version, patch: &str, prov: &Provenance, gates: &[Registe
             false => format!(", depends_on: [{}]", g.depends_on.join(", ")),
         };
         s.push_str(&format!(
-            "  - {{name: {}, stage: {}, default: {}, locked: {}, package: {}{deps}}}\n",
-            g.name, g.stage, g.default, g.locked, g.package
+            "  - {{name: {}, stage: {}, default: {}, locked: {}, package: {}{by}{deps}}}\n",
+            g.name,
+            g.stage,
+            g.default,
+            g.locked,
+            g.package,
+            by = match g.declared_by.len() > 1 {
+                true => format!(", declared_by: [{}]", g.declared_by.join(", ")),
+                false => String::new(),
+            }
         ));
     }
     s
@@ -605,9 +618,21 @@ pub fn read(text: &str, what: &str) -> Result<Registry> {
     }
     let mut gates = BTreeMap::new();
     for g in root.get("gates").and_then(Node::as_seq).unwrap_or_default() {
+        let package = s(g, "package")?;
+        let mut declared_by: Vec<String> = g
+            .get("declared_by")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|d| d.as_str().map(str::to_string))
+            .collect();
+        if declared_by.is_empty() {
+            declared_by.push(package.clone());
+        }
         let r = Registered {
             name: s(g, "name")?,
-            package: s(g, "package")?,
+            package,
+            declared_by,
             stage: s(g, "stage")?,
             default: b(g, "default")?,
             locked: b(g, "locked")?,
@@ -645,6 +670,7 @@ pub fn read(text: &str, what: &str) -> Result<Registry> {
                 let r = Registered {
                     name: s(g, "name")?,
                     package: KUBEADM_PACKAGE.to_string(),
+                    declared_by: vec![KUBEADM_PACKAGE.to_string()],
                     stage,
                     default: b(g, "default")?,
                     locked: b(g, "locked")?,
@@ -1001,6 +1027,15 @@ pub fn apply(
                     .then(|| "k8s.io/kubernetes/pkg/features".to_string())
             })
             .unwrap_or_default();
+        // A registry proves the gate absent only if it read every package whose registration
+        // declared it where it was last seen (Kubernetes' own package relists the others' gates,
+        // but one may keep a gate the other dropped: IPv6DualStack in 1.25-1.26).
+        let needed: Vec<String> = by_release
+            .values()
+            .flatten()
+            .rev()
+            .find_map(|(_, g)| g.get(&rec.name).map(|g| g.declared_by.clone()))
+            .unwrap_or_else(|| vec![package.clone()]);
         let base_at = |v: Version| -> Option<StageSpec> {
             if rec.stages.first().is_none_or(|f| v < f.since)
                 || rec.removed_in.is_some_and(|r| v >= r)
@@ -1024,7 +1059,7 @@ pub fn apply(
             let v = Version::new(1, minor);
             let decider = by_release.get(&minor).and_then(|regs| {
                 regs.iter().find(|(reg, gates)| {
-                    gates.contains_key(&rec.name) || reg.packages.contains(&package)
+                    gates.contains_key(&rec.name) || needed.iter().all(|p| reg.packages.contains(p))
                 })
             });
             let cell = decider.map(|(reg, gates)| {

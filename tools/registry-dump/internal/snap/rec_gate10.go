@@ -17,7 +17,7 @@ type recGate struct {
 
 func (r recGate) Add(m map[utilfeature.Feature]utilfeature.FeatureSpec) error {
 	record(m)
-	return r.MutableFeatureGate.Add(m)
+	return r.FeatureGate.Add(m)
 }
 
 func install() {
