@@ -160,6 +160,12 @@ pub(crate) fn read_region(src: &str, start: usize, end: usize, name: &str, sink:
     read_nested(sink, &src[start..end], name, 1, |o| o + start);
 }
 
+/// Reads `text`, which is not written in the file as it is (a decoded base64 part), as embedded
+/// documents; whatever it holds points at `at`.
+pub(crate) fn read_text_at(text: &str, at: usize, sink: &mut Sink<'_>) {
+    read_nested(sink, text, "", 1, |_| at);
+}
+
 /// Reads `text` in a sink of its own, then takes what it found with positions moved by `remap`.
 fn read_nested(
     sink: &mut Sink<'_>,
@@ -210,9 +216,26 @@ fn read_text(sink: &mut Sink<'_>, name: &str, depth: usize) {
             "check them by hand",
         )),
         // A flags file, a systemd unit, a shell script or an environment file kept in a string.
-        _ => {
+        other => {
             let component = flags_component(name, text, None).ok();
+            let before = sink.settings.len();
             read_flag_lines(text, component, sink);
+            // YAML that does not parse and names feature gates: said, never passed.
+            if let Err(e) = other {
+                if sink.settings.len() == before
+                    && !text.contains("feature-gates")
+                    && mentions_gates(text)
+                {
+                    sink.problem(Problem::span(
+                        FindingKind::NotRead,
+                        None,
+                        e.pos.offset.min(text.len()),
+                        1,
+                        format!("this document is not valid YAML ({}): its feature gates were not checked", e.message),
+                        "fix the document",
+                    ));
+                }
+            }
         }
     }
 }

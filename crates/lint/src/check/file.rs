@@ -115,6 +115,7 @@ pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, S
 /// finding itself (GC021).
 pub(super) fn apply_inline_ignores(src: &str, make: &Make<'_>, findings: &mut Vec<Finding>) {
     const MARK: &str = "gatecheck: ignore[";
+    const MAX_CODES: usize = 64;
     if !src.contains(MARK) {
         return;
     }
@@ -133,13 +134,20 @@ pub(super) fn apply_inline_ignores(src: &str, make: &Make<'_>, findings: &mut Ve
             if before.trim_end().ends_with('#') {
                 let rest = &text[at + MARK.len()..];
                 if let Some(close) = rest.find(']') {
+                    // Each code once, at most MAX_CODES of them: a comment listing a million
+                    // costs its length to read and no more to keep.
+                    let mut codes: Vec<String> = Vec::new();
+                    for c in rest[..close].split(',').map(str::trim) {
+                        if codes.len() == MAX_CODES {
+                            break;
+                        }
+                        if !c.is_empty() && !codes.iter().any(|k| k.eq_ignore_ascii_case(c)) {
+                            codes.push(c.to_ascii_uppercase());
+                        }
+                    }
                     ignores.push(Ignore {
                         line: i + 1,
-                        codes: rest[..close]
-                            .split(',')
-                            .map(|c| c.trim().to_ascii_uppercase())
-                            .filter(|c| !c.is_empty())
-                            .collect(),
+                        codes,
                         offset: start + before.trim_end().len() - 1,
                         len: text.trim_end().len() - (before.trim_end().len() - 1),
                         used: false,
@@ -149,13 +157,17 @@ pub(super) fn apply_inline_ignores(src: &str, make: &Make<'_>, findings: &mut Ve
         }
         start += text.len();
     }
+    // Ignores come in line order: a finding looks only at the one or two that can reach it.
     findings.retain(|f| {
-        let hit = ignores.iter_mut().find(|ig| {
-            (ig.line == f.line || ig.line + 1 == f.line)
-                && ig.codes.iter().any(|c| {
+        let first = ignores.partition_point(|ig| ig.line + 1 < f.line);
+        let hit = ignores[first..]
+            .iter_mut()
+            .take_while(|ig| ig.line <= f.line)
+            .find(|ig| {
+                ig.codes.iter().any(|c| {
                     c.eq_ignore_ascii_case(f.kind.code()) || c.eq_ignore_ascii_case(f.kind.name())
                 })
-        });
+            });
         match hit {
             Some(ig) => {
                 ig.used = true;

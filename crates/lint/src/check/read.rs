@@ -13,20 +13,8 @@ pub(super) fn read<'a>(
     options: &Options,
 ) -> Result<Sink<'a>, InputError> {
     let mut sink = Sink::new(src);
-    if let Some(parts) = crate::mime::yaml_parts(src) {
-        // MIME multipart user data: each YAML part is read where it is in the file.
-        for (start, end) in parts {
-            let body = &src[start..end];
-            let Ok(docs) = gatecheck_yaml::parse(body) else {
-                continue;
-            };
-            let mut nested = sink.nested(body);
-            for doc in &docs {
-                crate::embed::read_doc(&doc.root, &mut nested, 0);
-            }
-            sink.recognised |= nested.recognised;
-            sink.absorb(nested, |o| o + start);
-        }
+    if let Some(parts) = crate::mime::parts(src) {
+        read_mime(src, &parts, &mut sink);
     } else if formats::heredoc::is_hcl(name) || formats::heredoc::is_shell(name, src) {
         formats::heredoc::read(name, src, &mut sink);
     } else if formats::metrics::looks_like(src) {
@@ -58,6 +46,40 @@ pub(super) fn read<'a>(
     }
     not_read(src, &mut sink);
     Ok(sink)
+}
+
+/// MIME multipart user data: each part read where it is, with one budget for all of them; a
+/// part that cannot be read is said, never passed.
+fn read_mime(src: &str, parts: &[(crate::mime::Part, usize, usize)], sink: &mut Sink<'_>) {
+    use crate::mime::Part;
+    for &(kind, start, end) in parts {
+        let body = &src[start..end];
+        // What cannot be placed inside the part points at its first character.
+        let first = start + (body.len() - body.trim_start().len());
+        let unreadable = |sink: &mut Sink<'_>, why: &str| {
+            sink.problem(Problem::span(
+                FindingKind::NotRead,
+                None,
+                first,
+                1,
+                format!("this MIME part {why}: its feature gates were not checked"),
+                "check it by hand, or keep the part uncompressed",
+            ));
+        };
+        match kind {
+            Part::Gzip => unreadable(sink, "is compressed (gzip), which gatecheck does not read"),
+            Part::Base64 => {
+                let decoded = crate::mime::base64(body).and_then(|b| String::from_utf8(b).ok());
+                let Some(text) = decoded else {
+                    unreadable(sink, "is not valid base64 text");
+                    continue;
+                };
+                // Positions inside the decoded text have no place in the file: the part's.
+                crate::embed::read_text_at(&text, first, sink);
+            }
+            Part::Yaml | Part::Script => crate::embed::read_region(src, start, end, "", sink),
+        }
+    }
 }
 
 /// A Go, Helm, Jinja or Terraform template, read around its markup (see [`template::mask`]):
