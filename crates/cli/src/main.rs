@@ -284,25 +284,9 @@ fn subcommand_typo(paths: &[PathBuf]) -> Option<u8> {
     if std::path::Path::new(first).exists() || first == "-" || first.contains(['/', '.']) {
         return None;
     }
-    let close = |a: &str, b: &str| {
-        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-        let mut row: Vec<usize> = (0..=b.len()).collect();
-        for i in 1..=a.len() {
-            let mut prev = row[0];
-            row[0] = i;
-            for j in 1..=b.len() {
-                let cur = row[j];
-                row[j] = (row[j] + 1)
-                    .min(row[j - 1] + 1)
-                    .min(prev + usize::from(a[i - 1] != b[j - 1]));
-                prev = cur;
-            }
-        }
-        row[b.len()] <= 2
-    };
     let name = ["explain", "list", "diff", "completions", "man"]
         .into_iter()
-        .find(|s| close(first, s))?;
+        .find(|s| gatecheck_rules::within_edits(first, s, 2))?;
     say!("error: unrecognized subcommand '{first}'\n\n  tip: a similar subcommand exists: '{name}'\n\nFor more information, try '--help'.");
     Some(2)
 }

@@ -257,9 +257,7 @@ pub(crate) fn flags_component(
         // `ExecStart=/usr/bin/kubelet ...` names its program after the `=`.
         let l = l.trim_start();
         let l = l.strip_prefix("ExecStart=").unwrap_or(l);
-        let first = l.split_whitespace().next()?;
-        let base = first.rsplit('/').next().unwrap_or(first);
-        Component::ALL.into_iter().find(|c| c.as_str() == base)
+        formats::component_of_program(l.split_whitespace().next()?)
     });
     let base = name.rsplit('/').next().unwrap_or(name);
     let named = Component::ALL

@@ -44,8 +44,14 @@ macro_rules! finding_kinds {
             pub const fn summary(self) -> &'static str { match self { $( FindingKind::$variant => $summary, )* } }
             /// A paragraph: why it matters and what the component does.
             pub const fn explanation(self) -> &'static str { match self { $( FindingKind::$variant => $explain, )* } }
+            /// Whether `text` names this kind, by code (`GC003`) or name (`removed`), in any case:
+            /// how ignore comments, the config and the command line name findings.
+            pub fn matches(self, text: &str) -> bool {
+                self.code().eq_ignore_ascii_case(text) || self.name().eq_ignore_ascii_case(text)
+            }
+
             pub fn from_code(code: &str) -> Option<FindingKind> {
-                FindingKind::ALL.iter().copied().find(|k| k.code().eq_ignore_ascii_case(code) || k.name() == code)
+                FindingKind::ALL.iter().copied().find(|k| k.matches(code))
             }
         }
     };

@@ -30,5 +30,5 @@ pub use model::{
     Component, Dependency, Evidence, Gate, Package, PatchChange, Registry, Stage, StageSpec,
     DEPENDENCIES_CHECKED_FROM,
 };
-pub use query::{Change, ChangeKind, QueryError, Rules, Status};
+pub use query::{within_edits, Change, ChangeKind, QueryError, Rules, Status};
 pub use version::{Target, Version, VersionError};

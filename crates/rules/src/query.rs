@@ -333,9 +333,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
     edit_distance_within(a.as_bytes(), b.as_bytes(), usize::MAX, &mut rows).unwrap_or(usize::MAX)
 }
 
-/// Levenshtein distance over bytes, ignoring ASCII case, or `None` as soon as it must exceed
-/// `bound` (every value in a row of the table is a lower bound of the result), so that far-off
-/// names cost little. `rows` is scratch space, reused across calls.
+/// Whether `a` is at most `bound` edits from `b` (bytes, ASCII case ignored): the one edit
+/// distance of the workspace, for gate names here and for subcommand names in the CLI.
+pub fn within_edits(a: &str, b: &str, bound: usize) -> bool {
+    let mut rows = (Vec::new(), Vec::new());
+    edit_distance_within(a.as_bytes(), b.as_bytes(), bound, &mut rows).is_some()
+}
+
 /// Letter counts of a name, case folded, in 32 buckets (digits share buckets with letters).
 fn letter_counts(name: &[u8]) -> [i16; 32] {
     let mut counts = [0i16; 32];
@@ -372,6 +376,9 @@ fn same_letters(a: &[u8], b: &[u8]) -> bool {
     count.iter().all(|&n| n == 0)
 }
 
+/// Levenshtein distance over bytes, ignoring ASCII case, or `None` as soon as it must exceed
+/// `bound` (every value in a row of the table is a lower bound of the result), so that far-off
+/// names cost little. `rows` is scratch space, reused across calls.
 fn edit_distance_within(
     a: &[u8],
     b: &[u8],

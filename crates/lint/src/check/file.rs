@@ -163,11 +163,7 @@ pub(super) fn apply_inline_ignores(src: &str, make: &Make<'_>, findings: &mut Ve
         let hit = ignores[first..]
             .iter_mut()
             .take_while(|ig| ig.line <= f.line)
-            .find(|ig| {
-                ig.codes.iter().any(|c| {
-                    c.eq_ignore_ascii_case(f.kind.code()) || c.eq_ignore_ascii_case(f.kind.name())
-                })
-            });
+            .find(|ig| ig.codes.iter().any(|c| f.kind.matches(c)));
         match hit {
             Some(ig) => {
                 ig.used = true;
