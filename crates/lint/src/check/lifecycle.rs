@@ -11,16 +11,6 @@ use gatecheck_rules::{PatchChange, Registry, Rules, Status, Target, Version};
 /// How many unknown names per file get "did you mean" suggestions.
 const SUGGEST_FOR: usize = 200;
 
-thread_local! {
-    /// Unknown names met so far in the file being judged (reset per file by `new_file`).
-    static UNKNOWN_SEEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// Starts a file: suggestions are counted per file.
-pub(super) fn new_file() {
-    UNKNOWN_SEEN.with(|n| n.set(0));
-}
-
 pub(super) fn judge_gate(
     rules: &Rules,
     at: Version,
@@ -34,13 +24,13 @@ pub(super) fn judge_gate(
     let who = who.as_str();
     // Suggestions for the first unknown names of a file; past that, none (a generated list of
     // thousands of unknown gates would otherwise cost a second or more).
-    let suggest = UNKNOWN_SEEN.with(|n| n.get() < SUGGEST_FOR);
+    let suggest = make.unknown_seen.get() < SUGGEST_FOR;
     let status = match rules.status_with(s.registry, &s.gate, at, suggest) {
         Ok(st) => st,
-        Err(_) => return, // the CLI refuses targets newer than the data before reading files
+        Err(_) => return, // lint_source refuses targets newer than the data before reading
     };
     if matches!(status, Status::Unknown { .. }) {
-        UNKNOWN_SEEN.with(|n| n.set(n.get() + 1));
+        make.unknown_seen.set(make.unknown_seen.get() + 1);
     }
     let target = Target { version: at, patch };
     let (status, patch_note) = patch_status(rules, s, target, status);

@@ -275,8 +275,11 @@ fn on_off(b: bool) -> &'static str {
 pub use crate::formats::MAX_SETTINGS_PER_FILE;
 
 /// Builds findings with their positions: one per file, sharing the file's line starts.
+/// What judging one file needs besides its settings: its lines (for positions) and how many
+/// unknown names it has met (the first ones get suggestions).
 struct Make<'a> {
     lines: Lines<'a>,
+    unknown_seen: std::cell::Cell<usize>,
 }
 
 impl Make<'_> {
@@ -405,9 +408,9 @@ fn in_conditionals(conditionals: &[(usize, usize)], findings: &mut [Finding]) {
 
 fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
     let rules = Rules::embedded();
-    lifecycle::new_file();
     let make = Make {
         lines: Lines::new(src),
+        unknown_seen: std::cell::Cell::new(0),
     };
     let target = options.target;
     decide_deferred(&mut sink, target);
