@@ -51,6 +51,21 @@ fn noise(n: usize) -> Vec<u8> {
         .collect()
 }
 
+/// `featureGates: &a0 [x, x, ..., &a1 [x, ..., &a2 [...]]]`, 120 levels of wide lists.
+fn nested_anchor_definitions(size: usize) -> Vec<u8> {
+    let depth = 120;
+    let width = (size / depth / 3).max(1);
+    let mut s = format!("{HEAD}featureGates: ");
+    for i in 0..depth {
+        s.push_str(&format!("&a{i} ["));
+        s.push_str(&"x, ".repeat(width));
+    }
+    s.push('y');
+    s.push_str(&"]".repeat(depth));
+    s.push('\n');
+    s.into_bytes()
+}
+
 /// A document whose string holds a document whose string holds one, `depth` levels deep, and
 /// beside it one level deep a gate that no release has.
 fn nested_strings(depth: usize) -> String {
@@ -148,6 +163,8 @@ fn inputs(size: usize) -> Vec<(&'static str, Vec<u8>)> {
             ),
         ),
         ("nested-strings.yaml", nested_strings(60).into_bytes()),
+        // Anchors defined inside anchors, no alias at all: each level's copy was kept.
+        ("nested-anchor-definitions.yaml", nested_anchor_definitions(size)),
         (
             "kubectl-list.yaml",
             fill(

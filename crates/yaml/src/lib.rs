@@ -262,6 +262,9 @@ pub fn parse_with_budget<'a>(
             },
         });
     }
+    if let Some(e) = nested_flow_on_a_long_line(src) {
+        return Err(e);
+    }
     let mut b = Builder::new(src);
     b.nodes = budget.nodes;
     b.aliased = budget.aliased;
@@ -447,6 +450,10 @@ impl<'a> Builder<'a> {
             };
             if let Some((node, anchor)) = finished {
                 if anchor != 0 {
+                    // The copy kept for aliases is charged like the nodes it copies: anchors
+                    // nested in anchors would otherwise keep a copy of each level's subtree,
+                    // quadratic in the depth, without aliases ever being used.
+                    self.count(node_count(&node), at)?;
                     self.anchors.insert(anchor, node.clone());
                 }
                 match stack.last_mut() {
@@ -508,6 +515,44 @@ fn expand_handle(handle: &str) -> &str {
     } else {
         handle
     }
+}
+
+/// Flow collections nested deeper than this on one line longer than [`LONG_LINE`] are refused:
+/// the scanner keeps every token of such a line until it ends (any of them may still turn out to
+/// be a key), 245 MiB for 2 MiB of wide lists 120 deep, before a node is built or counted.
+pub const MAX_FLOW_DEPTH_ON_LONG_LINE: usize = 16;
+/// See [`MAX_FLOW_DEPTH_ON_LONG_LINE`].
+pub const LONG_LINE: usize = 64 * 1024;
+
+fn nested_flow_on_a_long_line(src: &str) -> Option<Error> {
+    let b = src.as_bytes();
+    let mut start = 0;
+    let mut line = 1;
+    while start < b.len() {
+        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |n| start + n);
+        if end - start > LONG_LINE {
+            let mut depth = 0usize;
+            for (i, &c) in b[start..end].iter().enumerate() {
+                match c {
+                    b'[' | b'{' => {
+                        depth += 1;
+                        if depth > MAX_FLOW_DEPTH_ON_LONG_LINE {
+                            return Some(Error {
+                                message: format!("flow collections nested more than {MAX_FLOW_DEPTH_ON_LONG_LINE} deep on a line of more than {} KiB, which gatecheck does not read", LONG_LINE >> 10),
+                                limit: true,
+                                pos: Pos { line, column: i + 1, offset: start + i },
+                            });
+                        }
+                    }
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+        }
+        start = end + 1;
+        line += 1;
+    }
+    None
 }
 
 fn node_count(node: &Node<'_>) -> usize {
