@@ -209,6 +209,8 @@ pub enum LintFormat {
     Markdown,
     /// JUnit XML, one test case per file, for CI test tabs.
     Junit,
+    /// GitLab Code Quality JSON (`artifacts: reports: codequality`), for the merge request widget.
+    Gitlab,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
