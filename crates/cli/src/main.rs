@@ -73,7 +73,8 @@ pub struct LintArgs {
     /// Files or directories to check (directories are searched recursively); `-` reads stdin.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Skip paths matching this glob, against the whole path or the file or directory name
+    /// Skip paths matching this glob, against the path relative to the directory searched
+    /// (`charts/*` skips ./charts/x.yaml), the path as given, or the file or directory name
     /// (`*`, `**`, `?`, `[abc]`, `{yaml,yml}`; may be repeated).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
