@@ -309,3 +309,275 @@ fn install_from_a_local_server_verifies_and_runs() {
     drop(server);
     std::fs::remove_dir_all(&srv).ok();
 }
+
+/// A composite action's step, as the runner would run it: its script and its environment with
+/// the `${{ … }}` expressions resolved.
+struct Step {
+    id: Option<String>,
+    run: String,
+    env: Vec<(String, String)>,
+}
+
+/// action.yml's steps, with `inputs.*` from `inputs` (else the input's default) and the github
+/// context from `github`.
+fn action_steps(inputs: &[(&str, &str)], github: &[(&str, &str)]) -> Vec<Step> {
+    let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    let docs = gatecheck_yaml::parse(&text).unwrap();
+    let action = &docs[0].root;
+    let resolve = |expr: &str| -> String {
+        let expr = expr.trim();
+        if let Some(name) = expr.strip_prefix("inputs.") {
+            if let Some((_, v)) = inputs.iter().find(|(k, _)| *k == name) {
+                return v.to_string();
+            }
+            let input = action
+                .path(&["inputs", name])
+                .unwrap_or_else(|| panic!("action.yml has no input {name}"));
+            return input
+                .get("default")
+                .and_then(|d| d.as_str())
+                .unwrap_or("")
+                .to_string();
+        }
+        if let Some(name) = expr.strip_prefix("github.") {
+            if let Some((_, v)) = github.iter().find(|(k, _)| *k == name) {
+                return v.to_string();
+            }
+        }
+        panic!("the test does not resolve ${{{{ {expr} }}}}");
+    };
+    let substitute = |s: &str| -> String {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(at) = rest.find("${{") {
+            out.push_str(&rest[..at]);
+            let end = rest[at..].find("}}").expect("closed expression") + at;
+            out.push_str(&resolve(&rest[at + 3..end]));
+            rest = &rest[end + 2..];
+        }
+        out.push_str(rest);
+        out
+    };
+    let runs = action.get("runs").unwrap();
+    assert_eq!(
+        runs.get("using").and_then(|u| u.as_str()),
+        Some("composite")
+    );
+    runs.get("steps")
+        .and_then(|s| s.as_seq())
+        .unwrap()
+        .iter()
+        .map(|step| {
+            assert_eq!(step.get("shell").and_then(|s| s.as_str()), Some("bash"));
+            let run = step.get("run").and_then(|r| r.as_str()).unwrap();
+            assert!(
+                !run.contains("${{"),
+                "inputs reach scripts through env, never spliced into them"
+            );
+            Step {
+                id: step.get("id").and_then(|i| i.as_str()).map(str::to_string),
+                run: run.to_string(),
+                env: step
+                    .get("env")
+                    .and_then(|e| e.as_map())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().unwrap().to_string(),
+                            substitute(v.as_str().unwrap_or("")),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// What a run of the action did: each step's exit code and output, the outputs it set, and the
+/// directories it added to PATH.
+struct ActionRun {
+    codes: Vec<i32>,
+    log: String,
+    outputs: String,
+    path: Vec<PathBuf>,
+}
+
+/// Runs action.yml's steps in order as the runner does (bash -eo pipefail, GITHUB_OUTPUT,
+/// GITHUB_PATH prepended to PATH for the steps after), in the repository root, stopping at the
+/// first that fails.
+fn run_action(server: &Server, work: &Path, ref_: &str, inputs: &[(&str, &str)]) -> ActionRun {
+    let url = server.url();
+    let github = [
+        ("action_ref", ref_),
+        ("action_repository", "o/r"),
+        ("server_url", url.as_str()),
+    ];
+    let steps = action_steps(inputs, &github);
+    let output = work.join("github-output");
+    let path_file = work.join("github-path");
+    std::fs::write(&output, "").unwrap();
+    std::fs::write(&path_file, "").unwrap();
+    let mut run = ActionRun {
+        codes: Vec::new(),
+        log: String::new(),
+        outputs: String::new(),
+        path: Vec::new(),
+    };
+    for step in steps {
+        let script = work.join("step.sh");
+        std::fs::write(&script, &step.run).unwrap();
+        let added: Vec<PathBuf> = std::fs::read_to_string(&path_file)
+            .unwrap()
+            .lines()
+            .map(PathBuf::from)
+            .collect();
+        let path = std::env::join_paths(
+            added
+                .iter()
+                .rev()
+                .cloned()
+                .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+        )
+        .unwrap();
+        let out = Command::new("bash")
+            .args(["--noprofile", "--norc", "-eo", "pipefail"])
+            .arg(&script)
+            .current_dir(root())
+            .env_clear()
+            .env("PATH", path)
+            .env("HOME", work)
+            .env("GITHUB_ACTION_PATH", root())
+            .env("RUNNER_TEMP", work)
+            .env("GITHUB_OUTPUT", &output)
+            .env("GITHUB_PATH", &path_file)
+            .envs(step.env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .unwrap();
+        run.log.push_str(&format!(
+            "--- step {}\n{}",
+            step.id.as_deref().unwrap_or("-"),
+            said(&out)
+        ));
+        run.codes.push(out.status.code().unwrap_or(-1));
+        if !out.status.success() {
+            break;
+        }
+    }
+    run.outputs = std::fs::read_to_string(&output).unwrap();
+    run.path = std::fs::read_to_string(&path_file)
+        .unwrap()
+        .lines()
+        .map(PathBuf::from)
+        .collect();
+    run
+}
+
+/// action.yml end to end, without GitHub: its steps run as a runner runs them, install the
+/// release from a local server (the one the action's ref names, or the latest), put gatecheck on
+/// PATH, write SARIF whatever the findings, pass the exit code on, and refuse a bad input.
+#[test]
+fn the_action_installs_and_runs() {
+    let v = version();
+    let target = detected();
+    let srv = temp("action-srv");
+    let releases = srv.join("o/r/releases");
+    package(&target, &releases.join(format!("download/v{v}")));
+    std::fs::create_dir_all(releases.join("latest/download")).unwrap();
+    std::fs::write(releases.join("latest/download/VERSION"), format!("v{v}\n")).unwrap();
+    let server = Server::start(&srv);
+    let work = temp("action-work");
+    let sarif = work.join("gatecheck.sarif");
+    let sarif_text = sarif.to_str().unwrap();
+
+    // Findings: the step fails with gatecheck's exit code, and the SARIF is written anyway.
+    let run = run_action(
+        &server,
+        &work,
+        &format!("v{v}"),
+        &[
+            ("target", "1.33"),
+            ("paths", "fixtures/bad/kubelet-config.yaml\n  fixtures/good"),
+            ("sarif", sarif_text),
+        ],
+    );
+    assert_eq!(run.codes, [0, 1], "{}", run.log);
+    assert!(
+        run.log.contains(&format!("installed gatecheck {v}")),
+        "{}",
+        run.log
+    );
+    assert!(
+        run.log
+            .contains("::error file=fixtures/bad/kubelet-config.yaml,line=5"),
+        "{}",
+        run.log
+    );
+    assert!(run.outputs.contains("exit-code=1\n"), "{}", run.outputs);
+    assert!(
+        run.outputs.contains(&format!("sarif={sarif_text}\n")),
+        "{}",
+        run.outputs
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert!(!report["runs"][0]["results"].as_array().unwrap().is_empty());
+    assert_eq!(run.path.len(), 1);
+    assert!(run.path[0].join("gatecheck").is_file());
+
+    // No findings at fail-on: success; from a branch (no version in the ref), the latest
+    // release; --from and config: false are passed on.
+    std::fs::remove_file(&sarif).unwrap();
+    let run = run_action(
+        &server,
+        &work,
+        "main",
+        &[
+            ("target", "1.33"),
+            ("from", "1.32"),
+            ("paths", "fixtures/good"),
+            ("config", "false"),
+            ("format", "json"),
+        ],
+    );
+    assert_eq!(run.codes, [0, 0], "{}", run.log);
+    assert!(
+        run.log.contains(&format!("installed gatecheck {v}")),
+        "{}",
+        run.log
+    );
+    assert!(
+        run.log.contains("\"upgrade\":{\"from\":\"1.32\""),
+        "{}",
+        run.log
+    );
+    assert!(run.outputs.contains("exit-code=0\n"), "{}", run.outputs);
+    assert!(!run.outputs.contains("sarif="), "{}", run.outputs);
+    assert!(!sarif.exists());
+
+    // fail-on info turns the notices of the good fixtures (a pass above) into a failure; a bad
+    // config input and a release that does not exist are errors.
+    let run = run_action(
+        &server,
+        &work,
+        "main",
+        &[
+            ("target", "1.33"),
+            ("paths", "fixtures/good"),
+            ("fail-on", "info"),
+        ],
+    );
+    assert_eq!(run.codes, [0, 1], "{}", run.log);
+    let run = run_action(
+        &server,
+        &work,
+        "main",
+        &[("target", "1.33"), ("config", "maybe")],
+    );
+    assert_eq!(run.codes, [0, 2], "{}", run.log);
+    let run = run_action(&server, &work, "v9.9.9", &[("target", "1.33")]);
+    assert_eq!(run.codes, [1], "{}", run.log);
+    drop(server);
+    std::fs::remove_dir_all(&srv).ok();
+    std::fs::remove_dir_all(&work).ok();
+}
