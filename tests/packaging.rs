@@ -581,3 +581,98 @@ fn the_action_installs_and_runs() {
     std::fs::remove_dir_all(&srv).ok();
     std::fs::remove_dir_all(&work).ok();
 }
+
+/// Where the README and the docs send people: this repository (Cargo.toml's `repository`, which
+/// cargo binstall's templates use too) at the release of this version, never another project's.
+#[test]
+fn references_name_this_repository_and_version() {
+    let toml = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let repo = toml
+        .lines()
+        .find_map(|l| l.strip_prefix("repository = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap();
+    let slug = repo.strip_prefix("https://github.com/").unwrap();
+    let v = version();
+    let mut files = vec![
+        "README.md".to_string(),
+        "docs/ci.md".into(),
+        "action.yml".into(),
+        "scripts/install.sh".into(),
+        "crates/cli/src/render/sarif.rs".into(),
+    ];
+    for e in std::fs::read_dir(root().join(".github/workflows")).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        files.push(format!(".github/workflows/{name}"));
+    }
+    let mut seen = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        for (at, _) in text.match_indices("github.com/") {
+            let rest = &text[at + "github.com/".len()..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "-_./".contains(c)))
+                .unwrap_or(rest.len());
+            let path = &rest[..end];
+            let owner_repo: Vec<&str> = path.splitn(3, '/').take(2).collect();
+            let named = owner_repo.join("/");
+            if named.contains("gatecheck") {
+                assert_eq!(named, slug, "{file}: github.com/{path}");
+                seen += 1;
+            }
+        }
+        // The action and the pre-commit hook at the release of this version.
+        for (at, _) in text.match_indices(&format!("{slug}@")) {
+            let tag: String = text[at + slug.len() + 1..]
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .collect();
+            assert_eq!(tag, format!("v{v}"), "{file}");
+            seen += 1;
+        }
+        for line in text.lines().filter(|l| l.trim_start().starts_with("rev: ")) {
+            assert_eq!(line.trim(), format!("rev: v{v}"), "{file}");
+            seen += 1;
+        }
+    }
+    assert!(seen >= 10, "{seen} references checked");
+    assert!(!toml.contains("name = \"gatecheck\"\nversion"));
+    assert!(toml.contains("[package]\nname = \"gatecheck-k8s\""));
+}
+
+/// The README's first run works as written from a clone, with the exit codes it says.
+#[test]
+fn readme_first_run_runs_as_written() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let install = readme
+        .split("\n## Install\n")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("an Install section");
+    let block = install
+        .split("A first run")
+        .nth(1)
+        .and_then(|s| s.split("```sh\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("the first run's commands");
+    let mut ran = 0;
+    for line in block.lines() {
+        let (command, comment) = line.split_once('#').unwrap_or((line, ""));
+        let words: Vec<&str> = command.split_whitespace().collect();
+        assert_eq!(words[0], "gatecheck", "{line}");
+        let want = comment
+            .trim()
+            .strip_prefix("exits ")
+            .and_then(|r| r.chars().next())
+            .and_then(|c| c.to_digit(10))
+            .unwrap_or(0) as i32;
+        let out = Command::new(env!("CARGO_BIN_EXE_gatecheck"))
+            .args(&words[1..])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(want), "{line}\n{}", said(&out));
+        ran += 1;
+    }
+    assert!(ran >= 3);
+}
