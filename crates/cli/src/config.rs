@@ -33,8 +33,9 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// The directory that holds the config, resolved: its paths are relative to it.
     pub dir: Option<PathBuf>,
-    /// The last file asked about and its path from `dir` (findings come file by file).
-    relative: Option<(String, String)>,
+    /// The last file asked about and its path from `dir`, if it is there (findings come file
+    /// by file).
+    relative: Option<(String, Option<String>)>,
     pub target: Option<String>,
     pub exclude: Vec<String>,
     /// Code or name → severity (`None`: the finding is dropped).
@@ -177,21 +178,18 @@ fn anchored(dir: Option<&Path>, glob: &str) -> String {
 impl Config {
     /// The path of `file` (as the run names it) from the config's directory, when it is there:
     /// as typed from the working directory (a symlinked directory keeps its name), else
-    /// resolved.
+    /// resolved. Worked out once per file.
     fn relative(&mut self, file: &str) -> Option<&str> {
         let dir = self.dir.as_ref()?;
         if self.relative.as_ref().is_none_or(|(f, _)| f != file) {
             let path = Path::new(file);
-            let rel = [
-                crate::discover::absolute(path),
-                std::fs::canonicalize(path).ok(),
-            ]
-            .into_iter()
-            .flatten()
-            .find_map(|abs| abs.strip_prefix(dir).ok().map(slashed))?;
+            let from = |abs: PathBuf| abs.strip_prefix(dir).ok().map(slashed);
+            let rel = crate::discover::absolute(path)
+                .and_then(from)
+                .or_else(|| std::fs::canonicalize(path).ok().and_then(from));
             self.relative = Some((file.to_string(), rel));
         }
-        self.relative.as_ref().map(|(_, r)| r.as_str())
+        self.relative.as_ref().and_then(|(_, r)| r.as_deref())
     }
 
     /// Applies severities and accepted findings; returns whether the finding stays.
