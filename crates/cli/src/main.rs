@@ -204,7 +204,7 @@ pub enum LintFormat {
     Json,
     /// GitHub Actions workflow commands: each finding becomes an annotation on the file and line.
     Github,
-    /// SARIF 2.1.0, for GitHub code scanning and GitLab.
+    /// SARIF 2.1.0, for GitHub code scanning.
     Sarif,
     /// A Markdown pull-request comment: a table of findings, and the upgrade notes with --from.
     Markdown,

@@ -1,4 +1,4 @@
-//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and GitLab: one run, a rule per finding
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning: one run, a rule per finding
 //! kind (with help text and a help URI), a result per finding with its start and end position.
 
 use gatecheck_lint::{Finding, FindingKind, Severity};
