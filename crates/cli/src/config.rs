@@ -7,6 +7,11 @@
 //! accept:                        # findings the team has accepted, each with its reason
 //!   - {file: clusters/prod/kubelet.yaml, code: GC005, gate: SidecarContainers, reason: "..."}
 //! ```
+//!
+//! Paths in the file are relative to the directory that holds it, wherever gatecheck runs
+//! from: an `exclude` glob with a `/` in it is anchored there (as in a .gitignore; one without,
+//! such as `*.tmpl`, matches a name at any depth), and an `accept` entry's `file` is the file's
+//! path from there.
 
 use gatecheck_lint::{Finding, FindingKind, Severity};
 use gatecheck_yaml::Node;
@@ -14,7 +19,8 @@ use std::path::{Path, PathBuf};
 
 pub const FILE_NAME: &str = ".gatecheck.yaml";
 
-/// One accepted finding: a file (matched as a path suffix), a code, and optionally a gate.
+/// One accepted finding: a file (its path from the config's directory), a code, and optionally
+/// a gate.
 pub struct Accept {
     pub file: String,
     pub code: String,
@@ -25,6 +31,11 @@ pub struct Accept {
 #[derive(Default)]
 pub struct Config {
     pub path: Option<PathBuf>,
+    /// The directory that holds the config, resolved: its paths are relative to it.
+    pub dir: Option<PathBuf>,
+    /// The last file asked about and its path from `dir`, if it is there (findings come file
+    /// by file).
+    relative: Option<(String, Option<String>)>,
     pub target: Option<String>,
     pub exclude: Vec<String>,
     /// Code or name → severity (`None`: the finding is dropped).
@@ -52,8 +63,19 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 pub fn load(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let docs = gatecheck_yaml::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let dir = path
+        .parent()
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            }
+        })
+        .and_then(|d| std::fs::canonicalize(d).ok());
     let mut config = Config {
         path: Some(path.to_path_buf()),
+        dir,
         ..Config::default()
     };
     let Some(root) = docs.first().map(|d| &d.root) else {
@@ -68,9 +90,8 @@ pub fn load(path: &Path) -> Result<Config, String> {
                     .as_seq()
                     .ok_or_else(|| err("exclude must be a list"))?
                 {
-                    config
-                        .exclude
-                        .push(g.as_str().unwrap_or_default().to_string());
+                    let glob = g.as_str().unwrap_or_default();
+                    config.exclude.push(anchored(config.dir.as_deref(), glob));
                 }
             }
             "severity" => {
@@ -108,7 +129,7 @@ pub fn load(path: &Path) -> Result<Config, String> {
                         )));
                     }
                     config.accept.push(Accept {
-                        file,
+                        file: slashed(&crate::discover::clean(Path::new(&file))),
                         code,
                         gate: s("gate"),
                         used: false,
@@ -121,7 +142,56 @@ pub fn load(path: &Path) -> Result<Config, String> {
     Ok(config)
 }
 
+/// A path written with `/` between its parts, as the config writes them.
+fn slashed(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
+}
+
+/// A config `exclude` glob as the glob matched against absolute paths: one with a `/` in it
+/// (other than at its end) is anchored at the config's directory, as a .gitignore's patterns
+/// are; one without is kept, and matches a name at any depth.
+fn anchored(dir: Option<&Path>, glob: &str) -> String {
+    let Some(dir) = dir else {
+        return glob.to_string();
+    };
+    let inner = glob.trim_end_matches('/');
+    if !inner.contains('/') {
+        return inner.to_string();
+    }
+    let mut rest = inner.trim_start_matches('/');
+    while let Some(r) = rest.strip_prefix("./") {
+        rest = r;
+    }
+    let mut dir = slashed(dir);
+    // A resolved Windows path starts with \\?\, which a glob does not match.
+    if let Some(d) = dir.strip_prefix("//?/") {
+        dir = d.to_string();
+    }
+    format!("{}/{rest}", globset::escape(dir.trim_end_matches('/')))
+}
+
 impl Config {
+    /// The path of `file` (as the run names it) from the config's directory, when it is there:
+    /// as typed from the working directory (a symlinked directory keeps its name), else
+    /// resolved. Worked out once per file.
+    fn relative(&mut self, file: &str) -> Option<&str> {
+        let dir = self.dir.as_ref()?;
+        if self.relative.as_ref().is_none_or(|(f, _)| f != file) {
+            let path = Path::new(file);
+            let from = |abs: PathBuf| abs.strip_prefix(dir).ok().map(slashed);
+            let rel = crate::discover::absolute(path)
+                .and_then(from)
+                .or_else(|| std::fs::canonicalize(path).ok().and_then(from));
+            self.relative = Some((file.to_string(), rel));
+        }
+        self.relative.as_ref().and_then(|(_, r)| r.as_deref())
+    }
+
     /// Applies severities and accepted findings; returns whether the finding stays.
     pub fn keep(&mut self, file: &str, f: &mut Finding) -> bool {
         let named = |c: &str| c.eq_ignore_ascii_case(f.kind.code()) || c == f.kind.name();
@@ -131,8 +201,17 @@ impl Config {
                 None => return false,
             }
         }
+        if self.accept.is_empty() {
+            return true;
+        }
+        // Accepted files are named from the config's directory; standard input, or a file
+        // outside it, by its name as given.
+        let name = match self.relative(file) {
+            Some(rel) => rel.to_string(),
+            None => slashed(&crate::discover::clean(Path::new(file))),
+        };
         let accepted = self.accept.iter_mut().find(|a| {
-            file.ends_with(a.file.as_str())
+            a.file == name
                 && (a.code.eq_ignore_ascii_case(f.kind.code()) || a.code == f.kind.name())
                 && a.gate
                     .as_deref()
@@ -179,8 +258,12 @@ impl Baseline {
             .map_err(|e| format!("{}: not a gatecheck JSON report: {e}", path.display()))?;
         let mut entries = std::collections::HashMap::new();
         for f in report.findings {
+            // Reports written before paths lost their `./` still match.
+            let file = crate::discover::clean(Path::new(&f.file))
+                .display()
+                .to_string();
             *entries
-                .entry((f.file, f.code, f.gate.unwrap_or_default()))
+                .entry((file, f.code, f.gate.unwrap_or_default()))
                 .or_insert(0) += 1;
         }
         Ok(Baseline { entries })
@@ -200,5 +283,25 @@ impl Baseline {
             }
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::anchored;
+    use std::path::Path;
+
+    #[test]
+    #[cfg(unix)]
+    fn excludes_with_a_slash_are_anchored_at_the_config() {
+        let dir = Some(Path::new("/repo/a[1]"));
+        assert_eq!(anchored(dir, "charts/*"), "/repo/a[[]1[]]/charts/*");
+        assert_eq!(anchored(dir, "./charts/**"), "/repo/a[[]1[]]/charts/**");
+        assert_eq!(anchored(dir, "/charts"), "/repo/a[[]1[]]/charts");
+        assert_eq!(anchored(dir, "*.tmpl"), "*.tmpl");
+        assert_eq!(anchored(dir, "charts/"), "charts");
+        assert_eq!(anchored(None, "charts/*"), "charts/*");
+        let glob = globset::Glob::new(&anchored(dir, "charts/*")).unwrap();
+        assert!(glob.compile_matcher().is_match("/repo/a[1]/charts/x.yaml"));
     }
 }

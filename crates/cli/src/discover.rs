@@ -18,30 +18,116 @@ pub struct Input {
     pub found: bool,
 }
 
-/// `--exclude` globs (and the config's `exclude`). A glob is matched against the whole path as
-/// given and against the file or directory name; `*` also matches `/`, `**`, `?`, `[abc]` and
+/// `--exclude` globs (and the config's `exclude`). A relative glob is matched against the path
+/// relative to the directory being searched (searching `.` with `charts/*` leaves out
+/// `./charts/x.yaml`), against the path as given, and against the file or directory name; an
+/// absolute glob (the config's excludes are made so, anchored at the config's directory: see
+/// `config::load`) against the absolute path. `*` also matches `/`; `**`, `?`, `[abc]` and
 /// `{a,b}` work as in gitignore-style globs. Matching is linear in the path: globset compiles
-/// the globs into one automaton.
+/// the globs into one automaton per kind.
 pub struct Excludes {
-    set: globset::GlobSet,
+    relative: globset::GlobSet,
+    absolute: globset::GlobSet,
 }
 
 impl Excludes {
     pub fn new(globs: &[String]) -> Result<Excludes, String> {
-        let mut set = globset::GlobSetBuilder::new();
+        let mut relative = globset::GlobSetBuilder::new();
+        let mut absolute = globset::GlobSetBuilder::new();
         for g in globs {
-            set.add(globset::Glob::new(g).map_err(|e| format!("exclude glob {g:?}: {e}"))?);
+            // Paths are matched without their `./`, so globs are too.
+            let mut bare = g.as_str();
+            while let Some(rest) = bare.strip_prefix("./") {
+                bare = rest;
+            }
+            let glob = globset::Glob::new(bare).map_err(|e| format!("exclude glob {g:?}: {e}"))?;
+            if Path::new(g).is_absolute() || g.starts_with('/') {
+                absolute.add(glob);
+            } else {
+                relative.add(glob);
+            }
         }
-        let set = set.build().map_err(|e| format!("exclude globs: {e}"))?;
-        Ok(Excludes { set })
+        let build =
+            |set: globset::GlobSetBuilder| set.build().map_err(|e| format!("exclude globs: {e}"));
+        Ok(Excludes {
+            relative: build(relative)?,
+            absolute: build(absolute)?,
+        })
     }
 
-    pub fn matches(&self, path: &Path) -> bool {
-        if self.set.is_empty() {
+    /// Whether `path`, found under `root` (the directory searched, or the working directory for
+    /// a path named on the command line), is left out. `root_abs` is `root` as an absolute path,
+    /// asked only when there are absolute globs.
+    pub fn matches_under(
+        &self,
+        path: &Path,
+        root: &Path,
+        root_abs: &dyn Fn() -> Option<PathBuf>,
+    ) -> bool {
+        if self.relative.is_empty() && self.absolute.is_empty() {
             return false;
         }
-        self.set.is_match(path) || path.file_name().is_some_and(|n| self.set.is_match(n))
+        let below = path.strip_prefix(root).map(clean).ok();
+        let as_given = clean(path);
+        if !self.relative.is_empty()
+            && (self.relative.is_match(&as_given)
+                || below.as_ref().is_some_and(|b| self.relative.is_match(b))
+                || path.file_name().is_some_and(|n| self.relative.is_match(n)))
+        {
+            return true;
+        }
+        if self.absolute.is_empty() {
+            return false;
+        }
+        let abs = match (&below, root_abs()) {
+            (Some(b), Some(r)) => Some(r.join(b)),
+            _ => absolute(path),
+        };
+        abs.is_some_and(|a| self.absolute.is_match(a))
     }
+
+    /// Whether `path`, named on the command line, is left out: its path as given and its name
+    /// (relative to the working directory), or its absolute path, lexical or resolved.
+    pub fn matches(&self, path: &Path) -> bool {
+        self.matches_under(path, Path::new(""), &|| None)
+            || (!self.absolute.is_empty()
+                && std::fs::canonicalize(path).is_ok_and(|c| self.absolute.is_match(c)))
+    }
+}
+
+/// `path` without the `./` it may start with (`./charts/x.yaml` is `charts/x.yaml`): how every
+/// output format names a file, and what globs and accepted findings are matched against.
+pub fn clean(path: &Path) -> PathBuf {
+    let clean: PathBuf = path
+        .components()
+        .skip_while(|c| matches!(c, std::path::Component::CurDir))
+        .collect();
+    if clean.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        clean
+    }
+}
+
+/// `path` as an absolute path, worked out from the working directory without following
+/// symlinks (`a/../b` is `b`; a symlinked directory keeps its name).
+pub fn absolute(path: &Path) -> Option<PathBuf> {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// Files a directory search picks up: YAML and JSON, the usual names of flag files and systemd
@@ -186,6 +272,10 @@ fn walk(
     let linked = std::sync::atomic::AtomicBool::new(false);
     let errors = Mutex::new(Vec::new());
     let excludes = excludes.clone();
+    let root = dir.to_path_buf();
+    // The searched directory as an absolute path, for absolute globs: resolved once, then each
+    // entry is that joined with its path below the directory.
+    let root_abs = std::sync::OnceLock::new();
     ignore::WalkBuilder::new(dir)
         .standard_filters(false)
         .hidden(false)
@@ -196,7 +286,17 @@ fn walk(
         .parents(gitignore)
         .require_git(false)
         .filter_entry(move |e| {
-            e.depth() == 0 || (e.file_name() != ".git" && !excludes.matches(e.path()))
+            e.depth() == 0
+                || (e.file_name() != ".git"
+                    && !excludes.matches_under(e.path(), &root, &|| {
+                        root_abs
+                            .get_or_init(|| {
+                                std::fs::canonicalize(&root)
+                                    .ok()
+                                    .or_else(|| absolute(&root))
+                            })
+                            .clone()
+                    }))
         })
         .build_parallel()
         .run(|| {
@@ -224,7 +324,7 @@ fn walk(
                                 "cannot read file"
                             };
                             errors.lock().unwrap_or_else(|p| p.into_inner()).push((
-                                name.display().to_string(),
+                                clean(&name).display().to_string(),
                                 plain(format!("{what}: {message}")),
                             ));
                         }
@@ -266,17 +366,21 @@ pub fn inputs(
             });
         } else if p.is_dir() {
             let (found, errs) = walk(p, &excludes, gitignore);
-            inputs.extend(found.into_iter().map(|path| Input {
-                name: path.display().to_string(),
-                path: Some(path),
-                found: true,
+            inputs.extend(found.into_iter().map(|path| {
+                let path = clean(&path);
+                Input {
+                    name: path.display().to_string(),
+                    path: Some(path),
+                    found: true,
+                }
             }));
             errors.extend(errs);
         } else if !excludes.matches(p) {
             // Named on the command line: read even when git ignores it.
+            let path = clean(p);
             inputs.push(Input {
-                name: p.display().to_string(),
-                path: Some(p.clone()),
+                name: path.display().to_string(),
+                path: Some(path),
                 found: false,
             });
         }
@@ -408,6 +512,37 @@ mod tests {
         assert!(!ex.matches(Path::new("a/kubelet.yaml")));
         assert!(Excludes::new(&["[".into()]).is_err());
         assert!(!Excludes::new(&[]).unwrap().matches(Path::new("x.yaml")));
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn excludes_are_relative_to_the_searched_directory() {
+        let ex = Excludes::new(&["charts/*".into(), "./b/*".into(), "/abs/c/*".into()]).unwrap();
+        let none = || None;
+        let abs = || Some(PathBuf::from("/abs"));
+        assert!(ex.matches_under(Path::new("./charts/x.yaml"), Path::new("."), &none));
+        assert!(ex.matches_under(Path::new("repo/charts/x.yaml"), Path::new("repo"), &none));
+        assert!(ex.matches_under(Path::new("./b/x.yaml"), Path::new("./"), &none));
+        assert!(!ex.matches_under(Path::new("./a/x.yaml"), Path::new("."), &none));
+        // An absolute glob: the searched directory's absolute path joined with the rest.
+        assert!(ex.matches_under(Path::new("./c/x.yaml"), Path::new("."), &abs));
+        assert!(!ex.matches_under(Path::new("./d/c/x.yaml"), Path::new("."), &abs));
+        assert!(ex.matches(Path::new("./charts/x.yaml")));
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn clean_and_absolute_paths() {
+        assert_eq!(clean(Path::new("./a/./b.yaml")), Path::new("a/b.yaml"));
+        assert_eq!(clean(Path::new("././a")), Path::new("a"));
+        assert_eq!(clean(Path::new(".")), Path::new("."));
+        assert_eq!(clean(Path::new("../a")), Path::new("../a"));
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(absolute(Path::new("./x/../y")).unwrap(), cwd.join("y"));
+        assert_eq!(
+            absolute(Path::new("/a/./b/../c")).unwrap(),
+            Path::new("/a/c")
+        );
     }
 
     /// The cheap order is the component-wise order of paths.

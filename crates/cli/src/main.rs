@@ -73,7 +73,8 @@ pub struct LintArgs {
     /// Files or directories to check (directories are searched recursively); `-` reads stdin.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Skip paths matching this glob, against the whole path or the file or directory name
+    /// Skip paths matching this glob, against the path relative to the directory searched
+    /// (`charts/*` skips ./charts/x.yaml), the path as given, or the file or directory name
     /// (`*`, `**`, `?`, `[abc]`, `{yaml,yml}`; may be repeated).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
@@ -203,12 +204,14 @@ pub enum LintFormat {
     Json,
     /// GitHub Actions workflow commands: each finding becomes an annotation on the file and line.
     Github,
-    /// SARIF 2.1.0, for GitHub code scanning and GitLab.
+    /// SARIF 2.1.0, for GitHub code scanning.
     Sarif,
     /// A Markdown pull-request comment: a table of findings, and the upgrade notes with --from.
     Markdown,
     /// JUnit XML, one test case per file, for CI test tabs.
     Junit,
+    /// GitLab Code Quality JSON (`artifacts: reports: codequality`), for the merge request widget.
+    Gitlab,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

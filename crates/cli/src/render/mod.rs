@@ -9,6 +9,7 @@
 //! memory does not grow with the number of findings.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -298,6 +299,7 @@ pub fn emitter(
             }))
         }
         Format::Junit => Ok(Box::new(junit::Junit::new(buffered()))),
+        Format::Gitlab => Ok(Box::new(gitlab::Gitlab::new(buffered()))),
     }
 }
 

@@ -1,10 +1,10 @@
-//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and GitLab: one run, a rule per finding
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning: one run, a rule per finding
 //! kind (with help text and a help URI), a result per finding with its start and end position.
 
 use gatecheck_lint::{Finding, FindingKind, Severity};
 use serde_json::{json, Value};
 
-const HELP_BASE: &str = "https://github.com/gatecheck/gatecheck/blob/main/docs/findings.md";
+const HELP_BASE: &str = "https://github.com/gatecheck-k8s/gatecheck/blob/main/docs/findings.md";
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -141,7 +141,7 @@ fn tool() -> Value {
     json!({"driver": {
         "name": "gatecheck",
         "version": env!("CARGO_PKG_VERSION"),
-        "informationUri": "https://github.com/gatecheck/gatecheck",
+        "informationUri": "https://github.com/gatecheck-k8s/gatecheck",
         "rules": rules,
     }})
 }

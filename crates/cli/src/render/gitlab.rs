@@ -1,0 +1,206 @@
+//! `--format gitlab`: a GitLab Code Quality report (`artifacts: reports: codequality`), the
+//! subset of the Code Climate issue format GitLab reads: a JSON array of issues, each with a
+//! description, a check name (the finding's code), a fingerprint, a severity (one of GitLab's
+//! five) and a location (the file's path and its first line).
+//!
+//! The fingerprint is what GitLab compares between the merge request's report and the target
+//! branch's to say which findings are new and which are fixed, so it leaves out what moves when
+//! unrelated lines change (the line and column): it hashes the file, the code, the registry, the
+//! component, the gate and its value, and how many findings with the same of those came before
+//! in the file (a gate set twice keeps two fingerprints).
+
+use gatecheck_lint::{Finding, InputError, Severity, Value};
+use std::collections::HashMap;
+
+/// GitLab's severity for a finding: an error (the component fails or ignores the setting) is
+/// critical, a warning minor, a notice info. `blocker` is kept for an input that could not be
+/// read, which leaves the report incomplete.
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "critical",
+        Severity::Warning => "minor",
+        Severity::Info => "info",
+    }
+}
+
+/// The check name of an input that could not be read.
+const INPUT_ERROR: &str = "input-error";
+
+#[derive(serde::Serialize)]
+struct Issue<'a> {
+    description: String,
+    check_name: &'a str,
+    fingerprint: String,
+    severity: &'static str,
+    location: Location<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct Location<'a> {
+    path: &'a str,
+    lines: Lines,
+}
+
+#[derive(serde::Serialize)]
+struct Lines {
+    begin: usize,
+}
+
+/// FNV-1a, 128 bits: a hash that is the same on every platform, Rust release and run (the
+/// standard library's hasher promises none of that), written as 32 hex digits like the MD5
+/// fingerprints GitLab's documentation shows.
+fn fingerprint(parts: &[&str]) -> String {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013b;
+    let mut hash = OFFSET;
+    for part in parts {
+        // Each part followed by a NUL, so ("ab", "c") and ("a", "bc") differ.
+        for &b in part.as_bytes().iter().chain(&[0]) {
+            hash ^= u128::from(b);
+            hash = hash.wrapping_mul(PRIME);
+        }
+    }
+    format!("{hash:032x}")
+}
+
+/// A repository-relative path as GitLab matches it against the merge request's files: no
+/// leading `./`, and forward slashes on Windows (elsewhere a backslash is part of a name).
+fn path(file: &str) -> std::borrow::Cow<'_, str> {
+    let windows = cfg!(windows);
+    let mut p = file;
+    while let Some(rest) = p
+        .strip_prefix("./")
+        .or_else(|| p.strip_prefix(".\\").filter(|_| windows))
+    {
+        p = rest;
+    }
+    if windows && p.contains('\\') {
+        std::borrow::Cow::Owned(p.replace('\\', "/"))
+    } else {
+        std::borrow::Cow::Borrowed(p)
+    }
+}
+
+/// The report, streamed: `[`, an issue per line as each file is done, `]`.
+pub struct Gitlab<W: std::io::Write> {
+    stream: super::JsonStream<W>,
+}
+
+impl<W: std::io::Write> Gitlab<W> {
+    pub fn new(out: W) -> Gitlab<W> {
+        Gitlab {
+            stream: super::JsonStream::new(out, "[".into()),
+        }
+    }
+}
+
+/// What identifies a finding in its file, whatever its line: the parts its fingerprint hashes
+/// (less the file and the occurrence).
+fn identity(f: &Finding) -> [String; 5] {
+    let value = match &f.value {
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Invalid(s)) => format!("{s:?}"),
+        None => String::new(),
+    };
+    // A finding about no gate (a template, a shape not read) is told apart by what it says,
+    // less the step of an upgrade it was found at.
+    let what = match &f.gate {
+        Some(g) => g.clone(),
+        None => {
+            let m = f.message.as_str();
+            match m
+                .strip_prefix("upgrading to ")
+                .and_then(|r| r.split_once(": "))
+            {
+                Some((_, rest)) => rest.to_string(),
+                None => m.to_string(),
+            }
+        }
+    };
+    [
+        f.kind.code().to_string(),
+        f.registry.as_str().to_string(),
+        f.component.map_or("", |c| c.as_str()).to_string(),
+        what,
+        value,
+    ]
+}
+
+impl<W: std::io::Write> super::Emitter for Gitlab<W> {
+    fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
+        let file = path(name);
+        match outcome {
+            super::Outcome::Linted { findings, .. } => {
+                let mut seen: HashMap<[String; 5], usize> = HashMap::new();
+                for f in findings {
+                    let id = identity(f);
+                    let n = seen.entry(id.clone()).or_insert(0);
+                    *n += 1;
+                    let occurrence = n.to_string();
+                    let mut parts: Vec<&str> = vec![&file];
+                    parts.extend(id.iter().map(String::as_str));
+                    parts.push(&occurrence);
+                    self.stream.element(&Issue {
+                        description: format!("{} ({})", f.message, f.help),
+                        check_name: f.kind.code(),
+                        fingerprint: fingerprint(&parts),
+                        severity: severity(f.severity),
+                        location: Location {
+                            path: &file,
+                            lines: Lines { begin: f.line },
+                        },
+                    })?;
+                }
+                Ok(())
+            }
+            super::Outcome::Failed { error, .. } => self.stream.element(&input_error(&file, error)),
+        }
+    }
+
+    fn finish(&mut self, _: &super::Summary<'_>) -> std::io::Result<()> {
+        self.stream.close("]")
+    }
+}
+
+/// An input that could not be read, as an issue on its first line (or where reading stopped):
+/// the report must not look clean because a file was not judged.
+fn input_error<'a>(file: &'a str, e: &InputError) -> Issue<'a> {
+    Issue {
+        description: format!("gatecheck could not read this file: {}", e.message),
+        check_name: INPUT_ERROR,
+        fingerprint: fingerprint(&[file, INPUT_ERROR, &e.message]),
+        severity: "blocker",
+        location: Location {
+            path: file,
+            lines: Lines {
+                begin: e.line.unwrap_or(1),
+            },
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_fixed_and_distinct() {
+        // FNV-1a 128 of the empty input is its offset basis: the constants are the published ones.
+        assert_eq!(fingerprint(&[]), "6c62272e07bb014262b821756295c58d");
+        assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
+        assert_eq!(fingerprint(&["a", "b"]).len(), 32);
+    }
+
+    #[test]
+    fn paths_lose_the_leading_dot() {
+        assert_eq!(path("./a/b.yaml"), "a/b.yaml");
+        assert_eq!(path("././a.yaml"), "a.yaml");
+        if cfg!(windows) {
+            assert_eq!(path(".\\a\\b.yaml"), "a/b.yaml");
+        } else {
+            assert_eq!(path("a\\b.yaml"), "a\\b.yaml");
+        }
+        assert_eq!(path("../a.yaml"), "../a.yaml");
+        assert_eq!(path(".hidden/a.yaml"), ".hidden/a.yaml");
+    }
+}
