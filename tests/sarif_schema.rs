@@ -27,25 +27,11 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         ])
         .output()
         .unwrap();
-    let report = std::env::temp_dir().join(format!("gatecheck-{}.sarif", std::process::id()));
-    std::fs::write(&report, &out.stdout).unwrap();
-    let check = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import json, sys, jsonschema\nreport = json.load(open(sys.argv[1]))\njsonschema.validate(report, json.load(open(sys.argv[2])))\nassert report['runs'][0]['invocations'][0]['toolExecutionNotifications'], 'fixtures/bad has an unreadable file: its notification is validated too'\nprint(len(report['runs'][0]['results']), 'results valid')",
-        ])
-        .arg(&report)
-        .arg(&schema)
-        .output()
-        .expect("python3");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&check.stdout),
-        String::from_utf8_lossy(&check.stderr)
+    validate(
+        &out.stdout,
+        &schema,
+        "jsonschema.validate(report, schema)\nassert report['runs'][0]['invocations'][0]['toolExecutionNotifications'], 'fixtures/bad has an unreadable file: its notification is validated too'\nprint(len(report['runs'][0]['results']), 'valid')",
     );
-    assert!(check.status.success(), "{said}");
-    assert!(said.contains("results valid"), "{said}");
-    std::fs::remove_file(&report).ok();
 }
 
 /// The JSON report validated against docs/report.schema.json (Draft 2020-12), with Python's
@@ -67,23 +53,35 @@ fn json_report_is_valid_against_its_schema() {
         ])
         .output()
         .unwrap();
-    let report = std::env::temp_dir().join(format!("gatecheck-{}.json", std::process::id()));
-    std::fs::write(&report, &out.stdout).unwrap();
-    let check = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import json, sys, jsonschema\nreport = json.load(open(sys.argv[1]))\njsonschema.Draft202012Validator(json.load(open(sys.argv[2]))).validate(report)\nfs = report['findings']\nassert any(f['fix'] and f['fix']['applicability'] == 'safe' for f in fs)\nassert any(f['fix'] and f['fix']['applicability'] == 'unsafe' for f in fs)\nassert any(f['step'] for f in fs) and any(f['facts'] for f in fs)\nassert report['errors'] and report['upgrade']\nprint(len(fs), 'findings valid')",
-        ])
+    validate(
+        &out.stdout,
+        &root.join("docs/report.schema.json"),
+        "jsonschema.Draft202012Validator(schema).validate(report)\nfs = report['findings']\nassert any(f['fix'] and f['fix']['applicability'] == 'safe' for f in fs)\nassert any(f['fix'] and f['fix']['applicability'] == 'unsafe' for f in fs)\nassert any(f['step'] for f in fs) and any(f['facts'] for f in fs)\nassert report['errors'] and report['upgrade']\nprint(len(fs), 'valid')",
+    );
+}
+
+/// Runs `check` in Python with `report` (the output, parsed) and `schema` (the schema file,
+/// parsed) and jsonschema imported; it must print `valid`.
+fn validate(output: &[u8], schema: &std::path::Path, check: &str) {
+    assert!(schema.is_file(), "{} is missing", schema.display());
+    let report = std::env::temp_dir().join(format!(
+        "gatecheck-{}-{}.json",
+        std::process::id(),
+        schema.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&report, output).unwrap();
+    let script = format!("import json, sys, jsonschema\nreport = json.load(open(sys.argv[1]))\nschema = json.load(open(sys.argv[2]))\n{check}");
+    let out = std::process::Command::new("python3")
+        .args(["-c", &script])
         .arg(&report)
-        .arg(root.join("docs/report.schema.json"))
+        .arg(schema)
         .output()
         .expect("python3");
     let said = format!(
         "{}{}",
-        String::from_utf8_lossy(&check.stdout),
-        String::from_utf8_lossy(&check.stderr)
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert!(check.status.success(), "{said}");
-    assert!(said.contains("findings valid"), "{said}");
+    assert!(out.status.success() && said.contains("valid"), "{said}");
     std::fs::remove_file(&report).ok();
 }

@@ -96,7 +96,7 @@ pub fn fixed(
 ) -> (String, usize) {
     let mut text = src.to_string();
     let mut total = 0;
-    let mut fixes: Vec<Fix> = wanted(report, allowed);
+    let mut fixes: Vec<Fix> = report.fixes(allowed);
     for _ in 0..ROUNDS {
         if fixes.is_empty() {
             break;
@@ -111,18 +111,9 @@ pub fn fixed(
         };
         total += applied;
         text = next;
-        fixes = wanted(&report, allowed);
+        fixes = report.fixes(allowed);
     }
     (text, total)
-}
-
-fn wanted(report: &Report, allowed: Applicability) -> Vec<Fix> {
-    report
-        .findings
-        .iter()
-        .filter_map(|f| f.fix.as_deref().cloned())
-        .filter(|f| f.applicability <= allowed)
-        .collect()
 }
 
 /// Replaces the file with `new` if it still holds `old`: a temporary file beside it, renamed

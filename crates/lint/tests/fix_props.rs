@@ -3,7 +3,7 @@
 //! after applying every fix the file still reads, holds no fixable finding, keeps every comment
 //! and every other line, and a second round changes nothing.
 
-use gatecheck_lint::{fix, lint_source, Applicability, Fix, Options, Report};
+use gatecheck_lint::{fix, lint_source, Applicability, Options};
 use proptest::prelude::*;
 
 const GATES: &[&str] = &[
@@ -23,21 +23,12 @@ fn options() -> Options {
     Options::new("1.34".parse().unwrap())
 }
 
-fn fixes(report: &Report, allowed: Applicability) -> Vec<Fix> {
-    report
-        .findings
-        .iter()
-        .filter_map(|f| f.fix.as_deref().cloned())
-        .filter(|f| f.applicability <= allowed)
-        .collect()
-}
-
 /// Every fix allowed, round after round, as `--fix` applies them.
 fn fix_all(name: &str, src: &str, allowed: Applicability) -> String {
     let mut text = src.to_string();
     for _ in 0..4 {
         let report = lint_source(name, &text, &options()).expect("still reads");
-        let fixes = fixes(&report, allowed);
+        let fixes = report.fixes(allowed);
         if fixes.is_empty() {
             break;
         }
@@ -132,7 +123,7 @@ fn check(name: &str, src: &str, allowed: Applicability) {
     }
     let report = lint_source(name, &fixed, &options()).expect("the fixed file reads");
     assert!(
-        fixes(&report, allowed).is_empty(),
+        report.fixes(allowed).is_empty(),
         "a fixable finding is left:\n{fixed}"
     );
     assert_eq!(

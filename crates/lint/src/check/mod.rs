@@ -107,6 +107,19 @@ pub struct Report {
     pub gates: Vec<String>,
 }
 
+impl Report {
+    /// The fixes of the report's findings that `allowed` permits (`Safe`: only those that keep
+    /// what runs), as `--fix` applies them.
+    pub fn fixes(&self, allowed: crate::fix::Applicability) -> Vec<crate::fix::Fix> {
+        self.findings
+            .iter()
+            .filter_map(|f| f.fix.as_deref())
+            .filter(|f| f.applicability <= allowed)
+            .cloned()
+            .collect()
+    }
+}
+
 /// Lints one file's text. `name` is only used in messages.
 pub fn lint_source(name: &str, src: &str, options: &Options) -> Result<Report, InputError> {
     known_target(options.target)?;

@@ -194,22 +194,13 @@ impl<'a> Sink<'a> {
         }
     }
 
-    /// A sink for YAML embedded in a string of this file (kind's `kubeadmConfigPatches`).
+    /// A sink for a document embedded in this file (a string, a heredoc, a List item's value):
+    /// empty, but numbering its groups on from this one's and reading as a template if this is.
     pub fn nested<'b>(&self, src: &'b str) -> Sink<'b> {
         Sink {
-            src,
-            settings: Vec::new(),
-            deferred: Vec::new(),
-            problems: Vec::new(),
-            ignored_groups: Vec::new(),
-            recognised: false,
             template: self.template,
-            conditionals: Vec::new(),
-            running: Vec::new(),
-            fallback: generic::Found::default(),
-            yaml_budget: gatecheck_yaml::Budget::default(),
-            overflow: Overflow::default(),
             next_group: self.next_group,
+            ..Sink::new(src)
         }
     }
 
