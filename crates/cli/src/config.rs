@@ -53,15 +53,24 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     };
     loop {
         let candidate = dir.join(FILE_NAME);
-        if candidate.is_file() {
+        // Anything by that name is the config: one that is not a regular file is refused when
+        // it is read, not passed over.
+        if std::fs::symlink_metadata(&candidate).is_ok() {
             return Some(candidate);
         }
         dir = dir.parent()?.to_path_buf();
     }
 }
 
+/// The most a config holds: a real one has a few dozen entries.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+const MAX_ENTRIES: usize = 10_000;
+/// The most a baseline holds: a report of a whole repository's findings.
+const MAX_BASELINE_BYTES: u64 = 256 << 20;
+const MAX_BASELINE_ENTRIES: usize = 2_000_000;
+
 pub fn load(path: &Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = crate::discover::read_aux(path, MAX_CONFIG_BYTES, "gatecheck config")?;
     let docs = gatecheck_yaml::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let dir = path
         .parent()
@@ -84,13 +93,26 @@ pub fn load(path: &Path) -> Result<Config, String> {
     let err = |what: &str| format!("{}: {what}", path.display());
     for (key, value) in root.as_map().unwrap_or_default() {
         match key.as_str().unwrap_or_default() {
-            "target" => config.target = value.as_str().map(str::to_string),
+            "target" => {
+                let t = value
+                    .as_str()
+                    .ok_or_else(|| err("target must be a version, such as 1.33"))?;
+                config.target = Some(t.to_string());
+            }
             "exclude" => {
-                for g in value
+                let globs = value
                     .as_seq()
-                    .ok_or_else(|| err("exclude must be a list"))?
-                {
-                    let glob = g.as_str().unwrap_or_default();
+                    .ok_or_else(|| err("exclude must be a list"))?;
+                if globs.len() > MAX_ENTRIES {
+                    return Err(err(&format!(
+                        "exclude has {} globs; gatecheck takes at most {MAX_ENTRIES}",
+                        globs.len()
+                    )));
+                }
+                for g in globs {
+                    let glob = g
+                        .as_str()
+                        .ok_or_else(|| err("each exclude entry must be a string (a glob)"))?;
                     config.exclude.push(anchored(config.dir.as_deref(), glob));
                 }
             }
@@ -118,7 +140,21 @@ pub fn load(path: &Path) -> Result<Config, String> {
                 }
             }
             "accept" => {
-                for item in value.as_seq().ok_or_else(|| err("accept must be a list"))? {
+                let items = value.as_seq().ok_or_else(|| err("accept must be a list"))?;
+                if items.len() > MAX_ENTRIES {
+                    return Err(err(&format!(
+                        "accept has {} entries; gatecheck takes at most {MAX_ENTRIES}",
+                        items.len()
+                    )));
+                }
+                for item in items {
+                    // A field of another type (a list of gates) is refused, never read as absent:
+                    // an absent gate accepts the finding whatever its gate.
+                    for k in ["file", "code", "gate", "reason"] {
+                        if item.get(k).is_some_and(|v| v.as_str().is_none()) {
+                            return Err(err(&format!("accept: {k} must be a string")));
+                        }
+                    }
                     let s = |k: &str| item.get(k).and_then(Node::as_str).map(str::to_string);
                     let (Some(file), Some(code)) = (s("file"), s("code")) else {
                         return Err(err("each accept entry needs file and code"));
@@ -253,9 +289,16 @@ struct Entry {
 
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::discover::read_aux(path, MAX_BASELINE_BYTES, "baseline")?;
         let report: Report = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a gatecheck JSON report: {e}", path.display()))?;
+        if report.findings.len() > MAX_BASELINE_ENTRIES {
+            return Err(format!(
+                "{}: a baseline of {} findings; gatecheck takes at most {MAX_BASELINE_ENTRIES}",
+                path.display(),
+                report.findings.len()
+            ));
+        }
         let mut entries = std::collections::HashMap::new();
         for f in report.findings {
             // Reports written before paths lost their `./` still match.

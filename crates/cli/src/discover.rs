@@ -401,6 +401,39 @@ pub fn read_wanted(input: &Input) -> Result<String, InputError> {
     }
 }
 
+/// Reads an input that is not a configuration to check (`.gatecheck.yaml`, a `--baseline`
+/// report): a regular file only (a FIFO, device or `/proc` entry is refused, never waited on),
+/// at most `limit` bytes, UTF-8. The error names the file and what it is.
+pub fn read_aux(path: &Path, limit: u64, what: &str) -> Result<String, String> {
+    let fail = |e: String| format!("{}: {what}: {e}", path.display());
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, libc::O_NONBLOCK);
+    let file = open.open(path).map_err(|e| fail(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    if meta.len() > limit {
+        return Err(fail(format!(
+            "larger than {} KiB, the most gatecheck reads",
+            limit >> 10
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > limit {
+        return Err(fail(format!(
+            "larger than {} KiB, the most gatecheck reads",
+            limit >> 10
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".into()))
+}
+
 /// Reads a file as text, refusing binary, huge and non-UTF-8 input with a position.
 pub fn read(input: &Input) -> Result<String, InputError> {
     let mut bytes = Vec::new();
