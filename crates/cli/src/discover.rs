@@ -324,7 +324,7 @@ fn walk(
                                 "cannot read file"
                             };
                             errors.lock().unwrap_or_else(|p| p.into_inner()).push((
-                                clean(&name).display().to_string(),
+                                name_of(&clean(&name)),
                                 plain(format!("{what}: {message}")),
                             ));
                         }
@@ -369,7 +369,7 @@ pub fn inputs(
             inputs.extend(found.into_iter().map(|path| {
                 let path = clean(&path);
                 Input {
-                    name: path.display().to_string(),
+                    name: name_of(&path),
                     path: Some(path),
                     found: true,
                 }
@@ -379,7 +379,7 @@ pub fn inputs(
             // Named on the command line: read even when git ignores it.
             let path = clean(p);
             inputs.push(Input {
-                name: path.display().to_string(),
+                name: name_of(&path),
                 path: Some(path),
                 found: false,
             });
@@ -398,6 +398,35 @@ pub fn read_wanted(input: &Input) -> Result<String, InputError> {
     match skipped(input, &Ok::<_, InputError>(text.as_str())) {
         Some(why) => Err(plain(why.to_string())),
         None => Ok(text),
+    }
+}
+
+/// A path as every output names it: its text where it is UTF-8, and each byte that is not
+/// written `\xNN`, so two names that differ stay different (a lossy conversion would make both
+/// `?`), as ripgrep's JSON does.
+pub fn name_of(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        // A name that needs no escape is written as it is; one that does escapes its
+        // backslashes too, so that no name can spell another's escape.
+        match std::str::from_utf8(bytes) {
+            Ok(s) if !s.contains('\\') => return s.to_string(),
+            _ => {}
+        }
+        let mut out = String::new();
+        for chunk in bytes.utf8_chunks() {
+            out.push_str(&chunk.valid().replace('\\', "\\\\"));
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
     }
 }
 

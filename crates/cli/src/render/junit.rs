@@ -3,8 +3,12 @@
 
 use gatecheck_lint::{Finding, Severity};
 
+/// Text as XML character data: markup escaped, and the characters XML 1.0 forbids (U+FFFE,
+/// U+FFFF; control characters are already escaped) written as `\u{..}`.
 fn xml(s: &str) -> String {
     super::escape(s)
+        .replace('\u{FFFE}', "\\u{fffe}")
+        .replace('\u{FFFF}', "\\u{ffff}")
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -3,11 +3,22 @@
 
 use gatecheck_lint::{Finding, Severity};
 
-/// Text for a table cell: no line breaks, pipes escaped, control characters escaped.
-fn cell(s: &str) -> String {
-    super::escape(s)
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+/// Text for a table cell or a list item: no line breaks, control characters escaped, and every
+/// character Markdown could read as markup (links, images, HTML, emphasis, pipes) escaped, since
+/// messages quote gate names and values from the files.
+pub(super) fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in super::escape(s).chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '\\' | '|' | '[' | ']' | '<' | '>' | '!' | '*' | '_' | '#' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The comment: its headline counts every finding, so the table is kept until the end, capped at
@@ -47,13 +58,11 @@ impl<W: std::io::Write> Markdown<W> {
             Severity::Info => "ℹ️",
         };
         self.rows.push_str(&format!(
-            "| {icon} | `{}:{}:{}` | {} | {} `{}` | {} | {} |\n",
-            cell(file),
-            f.line,
-            f.column,
+            "| {icon} | {} | {} | {} `{}` | {} | {} |\n",
+            super::code_span(&format!("{file}:{}:{}", f.line, f.column)).replace('|', "\\|"),
             f.gate
                 .as_deref()
-                .map_or(String::new(), |g| format!("`{}`", cell(g))),
+                .map_or(String::new(), |g| super::code_span(g).replace('|', "\\|")),
             f.kind.code(),
             f.kind.name(),
             cell(&f.message),
@@ -111,8 +120,8 @@ impl<W: std::io::Write> super::Emitter for Markdown<W> {
         }
         for (file, error) in s.errors {
             out.push_str(&format!(
-                "- ❌ `{}` could not be read: {}\n",
-                cell(file),
+                "- ❌ {} could not be read: {}\n",
+                super::code_span(file),
                 cell(&error.to_string())
             ));
         }

@@ -149,6 +149,26 @@ fn is_control(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
 }
 
+/// Text from a file as a Markdown code span: control characters escaped, line breaks folded, and
+/// fenced with more backticks than any run inside it, so nothing in it is read as markup.
+pub fn code_span(s: &str) -> String {
+    let text = escape(s).replace(['\n', '\r'], " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    // A span that starts or ends with a backtick needs a space inside its fence.
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 /// Text with every C0/C1 control character (but newline and tab) written as `\u{..}`.
 pub fn escape(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_control) {

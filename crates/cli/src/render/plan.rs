@@ -139,11 +139,9 @@ impl Plan {
                 out.push_str(&format!("**{}**\n\n", cell(component)));
                 for i in items {
                     out.push_str(&format!(
-                        "- [ ] {} `{}:{}:{}` {}: {} — {}\n",
+                        "- [ ] {} {} {}: {} — {}\n",
                         icon(i.severity),
-                        cell(&i.file),
-                        i.line,
-                        i.column,
+                        super::code_span(&format!("{}:{}:{}", i.file, i.line, i.column)),
                         i.code,
                         cell(&i.message),
                         cell(&i.help)

@@ -14,6 +14,21 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// A file's name as a SARIF URI: a relative reference, every byte outside RFC 3986's
+/// unreserved characters and `/` percent-encoded (a space, `#`, `?` or `%` in a name would
+/// otherwise be read as the URI's syntax).
+fn uri(file: &str) -> String {
+    let mut out = String::with_capacity(file.len());
+    for b in file.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// One result, written as it is serialised (the document is streamed: memory does not grow with
 /// the number of findings).
 fn result(file: &str, f: &Finding, target: gatecheck_rules::Version) -> Value {
@@ -27,7 +42,7 @@ fn result(file: &str, f: &Finding, target: gatecheck_rules::Version) -> Value {
         "level": level(f.severity),
         "message": {"text": format!("{} ({})", f.message, f.help)},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": file},
+            "artifactLocation": {"uri": uri(file)},
             "region": {
                 "startLine": f.line, "startColumn": f.column,
                 "endLine": f.end_line, "endColumn": f.end_column,
@@ -57,7 +72,7 @@ fn result(file: &str, f: &Finding, target: gatecheck_rules::Version) -> Value {
             .collect();
         result["fixes"] = json!([{
             "description": {"text": format!("{} ({})", fix.description, fix.applicability.as_str())},
-            "artifactChanges": [{"artifactLocation": {"uri": file}, "replacements": replacements}],
+            "artifactChanges": [{"artifactLocation": {"uri": uri(file)}, "replacements": replacements}],
         }]);
     }
     result
@@ -101,7 +116,7 @@ impl<W: std::io::Write> super::Emitter for Sarif<W> {
             .errors
             .iter()
             .map(|(file, e)| {
-                let mut location = json!({"artifactLocation": {"uri": file}});
+                let mut location = json!({"artifactLocation": {"uri": uri(file)}});
                 if let (Some(line), Some(column)) = (e.line, e.column) {
                     location["region"] = json!({"startLine": line, "startColumn": column});
                 }
