@@ -12,6 +12,20 @@ use std::sync::Once;
 #[allow(dead_code)]
 #[path = "../../crates/cli/src/render/mod.rs"]
 mod render;
+
+/// The binary's output formats, as `render::emitter` names them (the binary's enum lives in its
+/// main.rs; a format added there and not here stops this target building, as it should).
+#[allow(dead_code)]
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum LintFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
+    Markdown,
+    Junit,
+    Gitlab,
+}
 use render::{Emitter, Outcome, Summary};
 
 #[allow(dead_code)]
@@ -61,6 +75,7 @@ fuzz_target!(|data: &[u8]| {
             recognised: 0,
             with_settings: 0,
             unrecognised: &unrecognised,
+            skipped: &[],
             errors: &errors,
             development: Some(&name),
             versions: None,
@@ -68,27 +83,33 @@ fuzz_target!(|data: &[u8]| {
         };
         // Every format, through the binary's own emitters, as the binary drives them.
         let target_text = target.to_string();
-        let mut bufs: [Vec<u8>; 7] = Default::default();
+        let mut bufs: [Vec<u8>; 9] = Default::default();
         {
-            let [human, human_err, json, github, sarif, markdown, junit] = &mut bufs;
-            let mut emitters: [Box<dyn Emitter + '_>; 6] = [
+            let [human, human_err, json, github, sarif, markdown, junit, gitlab, plan] = &mut bufs;
+            let mut emitters: [Box<dyn Emitter + '_>; 8] = [
                 Box::new(render::human::Human::new(human, human_err)),
                 Box::new(render::json::Json::new(json, &target_text).unwrap()),
                 Box::new(render::github::Github::new(github)),
                 Box::new(render::sarif::Sarif::new(sarif, &target_text).unwrap()),
                 Box::new(render::markdown::Markdown::new(markdown, &target_text)),
                 Box::new(render::junit::Junit::new(junit)),
+                Box::new(render::gitlab::Gitlab::new(gitlab)),
+                // An upgrade's plan (no upgrade in the summary: the plan's items are still held).
+                Box::new(render::markdown::Markdown::new(plan, &target_text).planned()),
             ];
             for e in &mut emitters {
                 e.file(&name, outcome()).unwrap();
                 e.finish(&summary).unwrap();
             }
         }
-        let formats = ["human", "human errors", "json", "github", "sarif", "markdown", "junit"];
+        let formats = [
+            "human", "human errors", "json", "github", "sarif", "markdown", "junit", "gitlab",
+            "markdown plan",
+        ];
         for (format, out) in formats.into_iter().zip(bufs) {
             let out = String::from_utf8(out).unwrap();
             clean(format, &out);
-            if format == "json" || format == "sarif" {
+            if matches!(format, "json" | "sarif" | "gitlab") {
                 serde_json::from_str::<serde_json::Value>(&out).unwrap();
             }
         }
