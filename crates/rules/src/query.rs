@@ -242,7 +242,9 @@ impl Rules {
                     if a.default != b.default {
                         kinds.push(ChangeKind::DefaultFlipped);
                     }
-                    if a.locked != b.locked {
+                    // A lock changes only between two releases that both settle it: where
+                    // one does not (no source records it), only the evidence changed.
+                    if a.lock_known && b.lock_known && a.locked != b.locked {
                         kinds.push(if a.locked {
                             ChangeKind::Locked
                         } else {
@@ -506,6 +508,23 @@ mod tests {
             Some(0),
             "case is ignored"
         );
+    }
+
+    #[test]
+    fn a_lock_that_only_becomes_known_is_no_change() {
+        use crate::{ChangeKind, Registry, Rules, Version};
+        let rules = Rules::embedded();
+        // Every release pair: a `locked` change is between two settled locks.
+        for minor in 11..rules.newest().minor {
+            let (from, to) = (Version::new(1, minor), Version::new(1, minor + 1));
+            for c in rules.diff(Registry::Kubernetes, from, to).unwrap() {
+                if c.kinds.contains(&ChangeKind::Locked) || c.kinds.contains(&ChangeKind::Unlocked)
+                {
+                    let (b, a) = (c.before.unwrap(), c.after.unwrap());
+                    assert!(b.lock_known && a.lock_known, "{} {from}->{to}", c.gate.name);
+                }
+            }
+        }
     }
 
     #[test]
