@@ -82,3 +82,28 @@ fn config_values_of_the_wrong_type_are_errors() {
     }
     std::fs::remove_dir_all(&d).ok();
 }
+
+#[test]
+fn a_gitignore_that_is_no_regular_file_is_reported_not_waited_on() {
+    let d = dir("gitignore");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::copy(d.join("kubelet.yaml"), d.join("sub/kubelet.yaml")).unwrap();
+    assert!(std::process::Command::new("mkfifo")
+        .arg(d.join("sub/.gitignore"))
+        .status()
+        .unwrap()
+        .success());
+    let out = Command::cargo_bin("gatecheck")
+        .unwrap()
+        .current_dir(&d)
+        .args(["--target", "1.33", "--format", "json", "--gitignore", "."])
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"][0]["file"], "sub/.gitignore", "{v}");
+    // The rest of the tree is still checked.
+    assert_eq!(v["findings"][0]["file"], "kubelet.yaml", "{v}");
+    std::fs::remove_dir_all(&d).ok();
+}

@@ -276,6 +276,23 @@ fn walk(
     // The searched directory as an absolute path, for absolute globs: resolved once, then each
     // entry is that joined with its path below the directory.
     let root_abs = std::sync::OnceLock::new();
+    // With --gitignore, a directory whose .gitignore is not a regular file of at most 1 MiB is
+    // not entered (the walker would wait on a FIFO forever) and is reported.
+    let bad_ignores: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+    let unreadable_ignore = {
+        let bad = bad_ignores.clone();
+        move |d: &Path| -> bool {
+            let f = d.join(".gitignore");
+            let bad_file = std::fs::metadata(&f).is_ok_and(|m| !m.is_file() || m.len() > 1 << 20);
+            if bad_file {
+                bad.lock().unwrap_or_else(|p| p.into_inner()).push(f);
+            }
+            bad_file
+        }
+    };
+    if gitignore && unreadable_ignore(dir) {
+        return (Vec::new(), ignore_errors(&bad_ignores));
+    }
     ignore::WalkBuilder::new(dir)
         .standard_filters(false)
         .hidden(false)
@@ -286,6 +303,10 @@ fn walk(
         .parents(gitignore)
         .require_git(false)
         .filter_entry(move |e| {
+            let dir_entry = e.file_type().is_some_and(|t| t.is_dir());
+            if gitignore && e.depth() > 0 && dir_entry && unreadable_ignore(e.path()) {
+                return false;
+            }
             e.depth() == 0
                 || (e.file_name() != ".git"
                     && !excludes.matches_under(e.path(), &root, &|| {
@@ -343,8 +364,24 @@ fn walk(
         once_each(&mut found);
     }
     let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    errors.extend(ignore_errors(&bad_ignores));
     errors.sort_by(|a, b| a.0.cmp(&b.0));
     (found, errors)
+}
+
+/// The .gitignore files that could not be read, as input errors: their directories were not
+/// searched.
+fn ignore_errors(bad: &Mutex<Vec<PathBuf>>) -> Vec<(String, InputError)> {
+    bad.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .map(|f| {
+            (
+                name_of(&clean(f)),
+                plain("not a regular file of at most 1 MiB: the directory was not searched".into()),
+            )
+        })
+        .collect()
 }
 
 /// The inputs named by `paths` (`-` is standard input), in order, each directory's files in
