@@ -163,6 +163,11 @@ fn inputs(size: usize) -> Vec<(&'static str, Vec<u8>)> {
             ),
         ),
         ("nested-strings.yaml", nested_strings(60).into_bytes()),
+        // A flags value of unclosed template braces: each was a search to the end.
+        (
+            "braces.env",
+            fill(size, "KUBELET_EXTRA_ARGS=--feature-gates=NoSuchGate=true,", |_| "{".to_string(), "", "\n"),
+        ),
         // Anchors defined inside anchors, no alias at all: each level's copy was kept.
         ("nested-anchor-definitions.yaml", nested_anchor_definitions(size)),
         (

@@ -237,19 +237,27 @@ fn blank(slot: &mut [u8]) {
 pub fn find(text: &str) -> Vec<Placeholder> {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    // A closing mark not found after one opening is not found after any later one: each kind
+    // is searched for to the end once at most (a value of a million `{` was quadratic).
+    let mut unclosed = [false; 3];
     let mut i = 0;
     while i < b.len() {
         let rest = &text[i..];
-        let pair = |open: &str, close: &str| -> Option<usize> {
+        let mut pair = |k: usize, open: &str, close: &str| -> Option<usize> {
             rest.strip_prefix(open)?;
-            rest[open.len()..]
+            if unclosed[k] {
+                return None;
+            }
+            let found = rest[open.len()..]
                 .find(close)
-                .map(|e| i + open.len() + e + close.len())
+                .map(|e| i + open.len() + e + close.len());
+            unclosed[k] = found.is_none();
+            found
         };
-        if let Some(end) = pair("{{", "}}")
-            .or_else(|| pair("{%", "%}"))
-            .or_else(|| pair("{#", "#}"))
-        {
+        let tag = pair(0, "{{", "}}");
+        let tag = tag.or_else(|| pair(1, "{%", "%}"));
+        let tag = tag.or_else(|| pair(2, "{#", "#}"));
+        if let Some(end) = tag {
             out.push(Placeholder {
                 start: i,
                 end,

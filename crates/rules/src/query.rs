@@ -346,7 +346,8 @@ pub fn within_edits(a: &str, b: &str, bound: usize) -> bool {
 fn letter_counts(name: &[u8]) -> [i16; 32] {
     let mut counts = [0i16; 32];
     for c in name {
-        counts[usize::from(c.to_ascii_lowercase() & 31)] += 1;
+        let n = &mut counts[usize::from(c.to_ascii_lowercase() & 31)];
+        *n = n.saturating_add(1);
     }
     counts
 }
@@ -357,7 +358,8 @@ fn letter_counts(name: &[u8]) -> [i16; 32] {
 fn letter_bound(counts: &[i16; 32], candidate: &[u8]) -> usize {
     let mut diff = *counts;
     for c in candidate {
-        diff[usize::from(c.to_ascii_lowercase() & 31)] -= 1;
+        let d = &mut diff[usize::from(c.to_ascii_lowercase() & 31)];
+        *d = d.saturating_sub(1);
     }
     let (surplus, shortfall) = diff.iter().fold((0, 0), |(p, n), &d| {
         (p + d.max(0) as usize, n + (-d).max(0) as usize)

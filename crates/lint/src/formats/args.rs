@@ -128,7 +128,7 @@ impl Sink<'_> {
             self.settings.push(Setting {
                 components: components.to_vec(),
                 registry: Registry::Kubernetes,
-                gate: item.key.to_string(),
+                gate: super::sink::gate_name(item.key),
                 value,
                 offset,
                 len,

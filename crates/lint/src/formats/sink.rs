@@ -164,6 +164,16 @@ pub(super) fn invalid(raw: &str) -> Value {
     }
 }
 
+/// A gate name as kept: at most [`INVALID_KEPT`] characters. Kubernetes' names are a few dozen;
+/// a longer "name" (a value of a million `{`) is no gate, and is not copied whole into its
+/// setting and every finding about it.
+pub(super) fn gate_name(raw: &str) -> String {
+    match raw.char_indices().nth(INVALID_KEPT) {
+        None => raw.to_string(),
+        Some((end, _)) => format!("{}…", &raw[..end]),
+    }
+}
+
 /// How many characters of a value that is not a boolean are kept.
 pub const INVALID_KEPT: usize = 120;
 
@@ -383,7 +393,7 @@ impl<'a> Sink<'a> {
         self.settings.push(Setting {
             components: components.to_vec(),
             registry,
-            gate: gate.to_string(),
+            gate: gate_name(gate),
             value: parsed.map(Value::Bool).unwrap_or_else(raw),
             offset,
             len,
@@ -412,7 +422,7 @@ impl<'a> Sink<'a> {
         self.settings.push(Setting {
             components: components.to_vec(),
             registry: Registry::Kubernetes,
-            gate: gate.to_string(),
+            gate: gate_name(gate),
             value,
             offset,
             len,
