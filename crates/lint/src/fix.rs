@@ -52,6 +52,9 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+/// The most fixes attached to one file's findings in one round.
+pub const MAX_FIXES_PER_FILE: usize = 1_000;
+
 /// Attaches a fix to each finding that a removal settles. `running` is the version the cluster
 /// runs now, where known.
 pub(crate) fn attach(
@@ -62,17 +65,23 @@ pub(crate) fn attach(
     running: Option<Version>,
 ) {
     let rules = Rules::embedded();
+    // Each finding finds its setting in one look-up, not a search of the file's settings.
+    let by_offset: std::collections::HashMap<usize, &Setting> =
+        settings.iter().map(|s| (s.offset, s)).collect();
+    let mut attached = 0;
     for f in findings.iter_mut() {
+        // Past this many, the next --fix round takes the rest: a file's fixes cost a bounded
+        // amount of work however many settings it repeats.
+        if attached == MAX_FIXES_PER_FILE {
+            break;
+        }
         let Some(gate) = f.gate.as_deref() else {
             continue;
         };
         let Some(Value::Bool(value)) = f.value else {
             continue;
         };
-        let Some(setting) = settings
-            .iter()
-            .find(|s| s.offset == f.offset && s.gate == gate)
-        else {
+        let Some(setting) = by_offset.get(&f.offset).filter(|s| s.gate == gate) else {
             continue;
         };
         if setting.elsewhere.is_some() || f.kind == FindingKind::UnusedIgnore {
@@ -105,6 +114,7 @@ pub(crate) fn attach(
             description: format!("remove {gate}"),
             edits,
         }));
+        attached += 1;
     }
 }
 
@@ -198,6 +208,14 @@ fn flag_item(src: &str, at: usize) -> Option<Vec<Edit>> {
 
 /// Removes a block map entry written on its own line; the map goes too when this empties it.
 fn map_entry(src: &str, at: usize) -> Option<Vec<Edit>> {
+    // An entry that does not start its line is a flow map's item: told by looking back over
+    // its quote and indentation only, not by a search of its line.
+    let lead = src[..at]
+        .trim_end_matches(['"', '\''])
+        .trim_end_matches(' ');
+    if !(lead.is_empty() || lead.ends_with('\n')) {
+        return flow_item(src, at);
+    }
     let (ls, le) = line_of(src, at);
     let line = &src[ls..le];
     let content = line.trim_start_matches(' ');
@@ -244,7 +262,9 @@ fn map_entry(src: &str, at: usize) -> Option<Vec<Edit>> {
             break;
         }
         if pos != ls && !t.is_empty() && !t.starts_with('#') {
+            // One other entry is enough to know the map stays.
             others += 1;
+            break;
         }
         pos += l.len();
     }
@@ -256,24 +276,25 @@ fn map_entry(src: &str, at: usize) -> Option<Vec<Edit>> {
 
 /// Removes `Gate: value` from a flow map (`featureGates: {A: true, B: false}`).
 fn flow_item(src: &str, at: usize) -> Option<Vec<Edit>> {
-    let (ls, le) = line_of(src, at);
-    let open = src[ls..at].rfind('{')? + ls;
-    let close = src[at..le].find('}')? + at;
-    let end = src[at..close].find(',').map_or(close, |n| at + n);
+    // Everything is found next to the item, never by a search of its line: the items of a
+    // long flow map each cost their own length.
+    let b = src.as_bytes();
+    let end = at + src[at..].find([',', '}', '\n'])?;
     let item = src[at..end].trim_end();
-    if item.contains(['{', '[', '"', '\'']) {
+    if b[end] == b'\n' || item.contains(['{', '[', '"', '\'']) {
         return None;
     }
-    if src.as_bytes().get(end) == Some(&b',') {
-        let next = end + 1 + (src[end + 1..close].len() - src[end + 1..close].trim_start().len());
+    if b[end] == b',' {
+        let rest = &src[end + 1..];
+        let next = end + 1 + (rest.len() - rest.trim_start().len());
         return Some(vec![edit(at, next)]);
     }
-    let before = src[open + 1..at].trim_end();
-    if let Some(comma) = before.strip_suffix(',') {
-        let from = open + 1 + comma.len();
-        return Some(vec![edit(from, at + item.len())]);
+    // The last item: the comma before it goes with it; the only one leaves `{}`.
+    let before = memchr::memrchr2(b',', b'{', &b[..at])?;
+    if b[before] == b',' {
+        return Some(vec![edit(before, at + item.len())]);
     }
-    Some(vec![edit(open + 1, close)])
+    Some(vec![edit(before + 1, end)])
 }
 
 fn edit(start: usize, end: usize) -> Edit {

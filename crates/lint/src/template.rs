@@ -211,7 +211,10 @@ fn interpolation(b: &[u8], at: usize) -> Option<usize> {
         return None;
     }
     let mut depth = 0usize;
-    for (k, c) in b[at + 1..].iter().enumerate() {
+    // An interpolation is a short expression: looking no further than this keeps a line of
+    // unclosed `${` linear.
+    let window = &b[at + 1..b.len().min(at + 1 + 256)];
+    for (k, c) in window.iter().enumerate() {
         match c {
             b'{' => depth += 1,
             b'}' => {
