@@ -289,10 +289,10 @@ pub fn diff(
             return 2;
         }
         for input in &inputs {
-            let text = match crate::discover::read_wanted(input) {
+            let text = match crate::input::read_wanted(input) {
                 Ok(t) => t,
                 Err(e) => {
-                    if crate::discover::skipped(input, &Err::<String, _>(e.clone())).is_some() {
+                    if crate::input::skipped(input, &Err::<String, _>(e.clone())).is_some() {
                         continue;
                     }
                     say!("error: {}: {e}", input.name);

@@ -70,7 +70,7 @@ const MAX_BASELINE_BYTES: u64 = 256 << 20;
 const MAX_BASELINE_ENTRIES: usize = 2_000_000;
 
 pub fn load(path: &Path) -> Result<Config, String> {
-    let text = crate::discover::read_aux(path, MAX_CONFIG_BYTES, "gatecheck config")?;
+    let text = crate::input::read_aux(path, MAX_CONFIG_BYTES, "gatecheck config")?;
     let docs = gatecheck_yaml::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let dir = path
         .parent()
@@ -289,7 +289,7 @@ struct Entry {
 
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = crate::discover::read_aux(path, MAX_BASELINE_BYTES, "baseline")?;
+        let text = crate::input::read_aux(path, MAX_BASELINE_BYTES, "baseline")?;
         let report: Report = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a gatecheck JSON report: {e}", path.display()))?;
         if report.findings.len() > MAX_BASELINE_ENTRIES {

@@ -1,7 +1,8 @@
 //! `--fix`, `--unsafe-fixes` and `--diff`: the linter's fixes applied to a file's text until
 //! none is left, written back atomically, or shown as a unified diff.
 
-use crate::discover::{read_wanted as read, Input};
+use crate::discover::Input;
+use crate::input::read_wanted as read;
 use crate::lint::Linter;
 use gatecheck_lint::Options;
 use gatecheck_lint::{Applicability, Fix, InputError, Report};

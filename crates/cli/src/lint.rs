@@ -1,6 +1,7 @@
 //! `gatecheck --target V PATH...`: find files, lint each, render findings.
 
-use crate::discover::{read_wanted as read, Input};
+use crate::discover::Input;
+use crate::input::read_wanted as read;
 use crate::parallel::{par_for_each_ordered, par_map};
 
 use crate::render;
@@ -308,7 +309,7 @@ impl Out<'_> {
             }
             Ok((src, Err(e))) => (Some(src), e),
             Err(e) => {
-                if let Some(why) = crate::discover::skipped(input, &Err::<String, _>(e.clone())) {
+                if let Some(why) = crate::input::skipped(input, &Err::<String, _>(e.clone())) {
                     self.tally.skipped.push((input.name.clone(), why));
                     return Ok(());
                 }

@@ -27,6 +27,7 @@ mod commands;
 mod config;
 mod discover;
 mod fixing;
+mod input;
 mod lint;
 mod notes;
 mod output;

@@ -2,7 +2,8 @@
 //! the cluster runs (and, for a dump of a running cluster, where `--from` comes from), the
 //! development-data note, and the summary line.
 
-use crate::discover::{read, Input};
+use crate::discover::Input;
+use crate::input::read;
 use crate::render;
 use gatecheck_lint::{lint_source, Options};
 use gatecheck_rules::Version;
