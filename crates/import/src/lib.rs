@@ -7,10 +7,12 @@
 //! * `render.rs` writes the outputs.
 
 pub mod dump;
+pub mod gosource;
 pub mod merge;
 pub mod registry;
 pub mod render;
 pub mod sources;
+pub mod timeline;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -507,7 +507,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
             });
         }
     }
-    registry::apply(
+    crate::timeline::apply(
         &mut records,
         &all_registries,
         newest,
@@ -515,7 +515,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
         &mut problems,
         Registry::Kubernetes,
     );
-    registry::attach_patches(&mut records, &all_registries, &rename, Registry::Kubernetes);
+    crate::timeline::attach_patches(&mut records, &all_registries, &rename, Registry::Kubernetes);
     // kubeadm's own registry, where a dumped registry records it (its InitFeatureGates): the
     // same rules as for the core gates. A gate only the registries know gets its record here.
     let kubeadm_regs = registry::kubeadm_view(&all_registries);
@@ -543,7 +543,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
         }
     }
     let same = |n: &str| n.to_string();
-    registry::apply(
+    crate::timeline::apply(
         &mut records,
         &kubeadm_regs,
         newest,
@@ -551,7 +551,7 @@ pub fn merge(inputs: &Inputs) -> Result<(Version, Vec<GateRecord>)> {
         &mut problems,
         Registry::Kubeadm,
     );
-    registry::attach_patches(&mut records, &kubeadm_regs, &same, Registry::Kubeadm);
+    crate::timeline::attach_patches(&mut records, &kubeadm_regs, &same, Registry::Kubeadm);
     // A hand correction must not restate what a release's own registry settles: it would be
     // dead at best, and wrong where the registry disagrees.
     for r in &records {

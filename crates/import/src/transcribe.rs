@@ -2,7 +2,8 @@
 //! pinned Kubernetes release (from a local git directory, with `git show`) and prints the
 //! registry data file for that release. The Go source itself is never written anywhere.
 
-use gatecheck_import::registry::{self, GoFile, Provenance};
+use gatecheck_import::gosource::{self, GoFile};
+use gatecheck_import::registry::{self, Provenance};
 use gatecheck_rules::Version;
 use std::process::{Command, ExitCode};
 
@@ -182,7 +183,7 @@ fn transcribe(args: Vec<String>) -> Result<String, String> {
     {
         return Err("the commit vendors no k8s.io/kubernetes/pkg/features".into());
     }
-    let gates = registry::transcribe(&files, release).map_err(|e| e.to_string())?;
+    let gates = gosource::transcribe(&files, release).map_err(|e| e.to_string())?;
     // A package whose file declares gates but registers none of them is listed all the same:
     // the packages list says what was read.
     Ok(registry::render(release, &patch, &prov, &gates))
