@@ -124,6 +124,18 @@ fn unsafe_fixes_need_their_flag_and_links_and_templates_are_left_alone() {
     assert!(std::fs::read_to_string(dir.join("kubelet.yaml"))
         .unwrap()
         .contains("NodeSwap"));
+    // Through a symlinked directory: refused too (the file may be outside the tree).
+    std::os::unix::fs::symlink(".", dir.join("linked")).unwrap();
+    let out = gatecheck(&dir, &["--fix", "--unsafe-fixes", "linked/kubelet.yaml"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("not fixed: reached through a symlinked directory"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read_to_string(dir.join("kubelet.yaml"))
+        .unwrap()
+        .contains("NodeSwap"));
     // With --unsafe-fixes, NodeSwap goes and the emptied map with it; nothing is left to fail.
     let out = gatecheck(&dir, &["--fix", "--unsafe-fixes", "kubelet.yaml"]);
     assert_eq!(

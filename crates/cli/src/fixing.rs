@@ -128,6 +128,16 @@ pub fn write(input: &Input, old: &str, new: &str) -> Result<(), String> {
     if meta.file_type().is_symlink() {
         return Err("not fixed: a symlink (fix the file it points to)".into());
     }
+    // Nor a file reached through a symlinked directory (the search follows them): its real
+    // place may be outside the tree.
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let real = std::fs::canonicalize(dir).ok();
+    if real.is_none() || real != crate::discover::absolute(dir) {
+        return Err("not fixed: reached through a symlinked directory (fix it where it is)".into());
+    }
     let now = std::fs::read(path).map_err(|e| format!("not fixed: {e}"))?;
     if now != old.as_bytes() {
         return Err("not fixed: the file changed since it was read".into());
