@@ -700,14 +700,18 @@ fn workloads_are_read_and_kube_proxy_flags_beside_config_are_not_judged() {
         [(21, 27, "GC004".to_string(), "NFTablesProxyMode".to_string())]
     );
 
-    // A Deployment that Kubernetes cannot decode is reported where it breaks.
-    let bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  selector: {}\n  template:\n    spec:\n      containers:\n      - name: kube-scheduler\n        args: [--v, 2]\n";
+    // A Deployment of a component that Kubernetes cannot decode is reported where it breaks;
+    // an application's is not gatecheck's business.
+    let bad = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  selector: {}\n  template:\n    spec:\n      containers:\n      - name: kube-scheduler\n        image: registry.k8s.io/kube-scheduler\n        args: [--v, 2]\n";
     let (_, v) = json_stdin(&["--target", "1.33"], bad);
     assert_eq!(
         summary(&v),
-        [(11, 21, "GC011".to_string(), String::new())],
+        [(12, 21, "GC011".to_string(), String::new())],
         "{v}"
     );
+    let app = bad.replace("kube-scheduler", "web");
+    let (code, v) = json_stdin(&["--target", "1.33"], &app);
+    assert_eq!((code, summary(&v)), (0, vec![]), "{v}");
 }
 
 #[test]
@@ -1097,14 +1101,15 @@ fn coverage_is_reported_and_unread_gates_are_never_silent() {
     let (rc, v) = json(&["--target", "1.33", dir.to_str().unwrap()]);
     assert_eq!(rc, 1, "{v}");
     assert_eq!(v["files"]["checked"], 3);
-    assert_eq!(v["files"]["recognised"], 1, "{v}");
+    // Read: the fallback placed both files' gate lists (another project's is read, and silent).
+    assert_eq!(v["files"]["recognised"], 2, "{v}");
     let unread: Vec<&str> = v["files"]["unrecognised"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| f.as_str().unwrap().rsplit('/').next().unwrap())
         .collect();
-    assert_eq!(unread, ["cert-manager.yaml", "tool.yaml"]);
+    assert_eq!(unread, ["tool.yaml"]);
     let by_file = |name: &str| -> Vec<String> {
         v["findings"]
             .as_array()

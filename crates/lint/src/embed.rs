@@ -38,7 +38,7 @@ pub(crate) fn read_doc(root: &Node, sink: &mut Sink<'_>, depth: usize) {
     repeated_gate_keys(root, sink, 0);
     match formats::ALL.iter().find(|f| f.detect(root)) {
         Some(format) => {
-            sink.recognised = true;
+            sink.recognised |= format.reads(root);
             format.extract(root, sink);
         }
         None => {

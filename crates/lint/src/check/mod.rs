@@ -441,7 +441,8 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
             "split the file, or check the rest by hand; a real configuration sets a few dozen gates",
         ));
     }
-    let recognised = sink.recognised || sink.fallback.kubernetes > 0;
+    // A gate list the fallback placed is read, whether it is Kubernetes' or another project's.
+    let recognised = sink.recognised || sink.fallback.kubernetes + sink.fallback.foreign > 0;
     let mut components: Vec<Component> = sink
         .settings
         .iter()

@@ -42,6 +42,12 @@ pub trait Format: Sync {
     fn name(&self) -> &'static str;
     /// Whether this format claims the document.
     fn detect(&self, doc: &Node) -> bool;
+    /// Whether a document this format claims is one it reads (counted as read). A workload
+    /// that runs no component is claimed, so that its flags are never taken for a component's,
+    /// but not read.
+    fn reads(&self, _doc: &Node) -> bool {
+        true
+    }
     /// Reports every setting and problem in the document.
     fn extract(&self, doc: &Node, sink: &mut Sink<'_>);
 }

@@ -77,8 +77,23 @@ impl Format for StaticPod {
         // A Pod without apiVersion is still a Pod to a reader; workloads need theirs.
         kind_of(doc).is_some() || type_of(doc) == ("", "Pod")
     }
+    fn reads(&self, doc: &Node) -> bool {
+        runs_component(doc)
+    }
     fn extract(&self, doc: &Node, sink: &mut Sink<'_>) {
         let kind = kind_of(doc).unwrap_or(&KINDS[0]);
+        // An application's workload is none of gatecheck's business, valid or not; the gates on
+        // its command line are its program's own.
+        if !runs_component(doc) {
+            let flags = containers(doc, kind)
+                .iter()
+                .flat_map(command_line)
+                .filter_map(Node::as_str)
+                .filter(|word| word.contains("-feature-gates"))
+                .count();
+            sink.fallback.foreign += flags;
+            return;
+        }
         // A template read around its markup has placeholders where numbers and maps go: only
         // a rendered manifest is decoded.
         if !sink.template {
@@ -99,40 +114,74 @@ impl Format for StaticPod {
                 return;
             }
         }
-        let nodes = doc
-            .path(kind.pod_spec)
-            .and_then(|s| s.get("containers"))
-            .and_then(Node::as_seq)
-            .unwrap_or_default();
+        let nodes = containers(doc, kind);
         // kubectl's dump of a static Pod (its mirror Pod) shows what the node runs.
         let mirror = doc
             .path(&["metadata", "annotations", "kubernetes.io/config.mirror"])
             .is_some();
         for node in nodes {
-            let mut args: Vec<&Node> = Vec::new();
-            for key in ["command", "args"] {
-                args.extend(node.get(key).and_then(Node::as_seq).unwrap_or_default());
-            }
-            // The program is the first word of the command (hyperkube's second: `/hyperkube
-            // apiserver`), or failing that the image name.
-            let word = |i: usize| args.get(i).and_then(|p| p.as_str());
-            let program = match word(0) {
-                Some(p) if p.rsplit('/').next() == Some("hyperkube") => {
-                    word(1).and_then(super::hyperkube_component)
-                }
-                p => p.and_then(component_of_program),
+            let Some(component) = container_component(node) else {
+                continue;
             };
-            let component = program.or_else(|| {
-                let image = node.get("image").and_then(Node::as_str)?;
-                component_of_program(image.rsplit('/').next()?)
-            });
-            let Some(component) = component else { continue };
             if mirror {
                 running_image(node, component, sink);
             }
-            sink.arg_list(&args, &[component]);
+            sink.arg_list(&command_line(node), &[component]);
         }
     }
+}
+
+/// Whether a container of the Pod or workload runs a Kubernetes component.
+fn runs_component(doc: &Node) -> bool {
+    let kind = kind_of(doc).unwrap_or(&KINDS[0]);
+    containers(doc, kind)
+        .iter()
+        .any(|c| container_component(c).is_some())
+}
+
+/// The containers of a Pod or workload's Pod spec.
+fn containers<'n, 'a>(doc: &'n Node<'a>, kind: &Kind) -> &'n [Node<'a>] {
+    doc.path(kind.pod_spec)
+        .and_then(|s| s.get("containers"))
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+}
+
+/// A container's `command` then `args`, word by word.
+fn command_line<'n, 'a>(container: &'n Node<'a>) -> Vec<&'n Node<'a>> {
+    let mut args: Vec<&Node> = Vec::new();
+    for key in ["command", "args"] {
+        args.extend(
+            container
+                .get(key)
+                .and_then(Node::as_seq)
+                .unwrap_or_default(),
+        );
+    }
+    args
+}
+
+/// The component a container runs: the first word of its command (hyperkube's second:
+/// `/hyperkube apiserver`), or failing that its image name.
+fn container_component(container: &Node) -> Option<Component> {
+    let args = command_line(container);
+    // A command written as one string (which Kubernetes refuses, and which is said when the
+    // manifest is decoded) still names its program.
+    let line: Vec<Option<&str>> = match container.get("command").and_then(Node::as_str) {
+        Some(command) => command.split_whitespace().map(Some).collect(),
+        None => args.iter().take(2).map(|a| a.as_str()).collect(),
+    };
+    let word = |i: usize| line.get(i).copied().flatten();
+    let program = match word(0) {
+        Some(p) if p.rsplit('/').next() == Some("hyperkube") => {
+            word(1).and_then(super::hyperkube_component)
+        }
+        p => p.and_then(component_of_program),
+    };
+    program.or_else(|| {
+        let image = container.get("image").and_then(Node::as_str)?;
+        component_of_program(image.rsplit('/').next()?)
+    })
 }
 
 /// A mirror Pod's component image tag (`registry.k8s.io/kube-apiserver:v1.32.4`): the version
