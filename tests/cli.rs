@@ -321,8 +321,10 @@ fn stdin_is_read() {
 fn bad_input_is_one_error_per_file_and_the_rest_is_checked() {
     let dir = std::env::temp_dir().join(format!("gatecheck-bad-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let deep = "a: ".to_string() + &"[".repeat(10_000);
-    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    // Each names feature gates, so that it is parsed (a file that names no gate and configures no
+    // component is passed over unread).
+    let deep = "featureGates: ".to_string() + &"[".repeat(10_000);
+    let mut bomb = String::from("featureGates: {}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..12 {
         bomb.push_str(&format!(
             "a{i}: &a{i} [{}]\n",

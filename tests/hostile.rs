@@ -115,7 +115,7 @@ fn inputs(size: usize) -> Vec<(&'static str, Vec<u8>)> {
         ),
         (
             "deep-block.yaml",
-            (0..1000).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect::<String>().into_bytes(),
+            (HEAD.to_string() + &(0..1000).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect::<String>()).into_bytes(),
         ),
         ("alias-bomb.yaml", format!("{HEAD}{}\nfeatureGates: *a11\n", lol.join("\n")).into_bytes()),
         (

@@ -170,7 +170,11 @@ fn exclude_globs_are_relative_to_the_searched_directory() {
 #[test]
 fn no_format_writes_a_leading_dot_slash() {
     let repo = Repo::new("formats");
-    std::fs::write(repo.0.join("clusters/broken.yaml"), "a: [unclosed\n").unwrap();
+    std::fs::write(
+        repo.0.join("clusters/broken.yaml"),
+        "featureGates: [unclosed\n",
+    )
+    .unwrap();
     for format in FORMATS {
         for paths in [&["."][..], &["./"], &["./clusters", "./charts/x.yaml"]] {
             let out = Command::cargo_bin("gatecheck")

@@ -27,6 +27,7 @@ pub mod flags;
 pub mod formats;
 mod merge;
 mod mime;
+mod prefilter;
 pub mod template;
 
 pub use check::{
@@ -35,6 +36,10 @@ pub use check::{
 pub use findings::{FindingKind, Severity};
 pub use fix::{Applicability, Edit, Fix};
 pub use formats::Setting;
+pub use prefilter::may_hold_settings;
+
+#[doc(hidden)]
+pub use check::lint_source_read_in_full;
 
 /// A file gatecheck could not read as configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -123,8 +123,38 @@ impl Report {
 /// Lints one file's text. `name` is only used in messages.
 pub fn lint_source(name: &str, src: &str, options: &Options) -> Result<Report, InputError> {
     known_target(options.target)?;
+    if passes_over(src, options) {
+        return Ok(passed_over(src));
+    }
     let sink = read(name, src, options)?;
     Ok(judge(src, options, sink))
+}
+
+/// [`lint_source`] without the prefilter: every file parsed and read (to test the prefilter).
+#[doc(hidden)]
+pub fn lint_source_read_in_full(
+    name: &str,
+    src: &str,
+    options: &Options,
+) -> Result<Report, InputError> {
+    known_target(options.target)?;
+    let sink = read(name, src, options)?;
+    Ok(judge(src, options, sink))
+}
+
+/// Whether the file is passed over unread: it holds nothing the readers act on (see
+/// [`crate::prefilter`]), and no other file's kubelet settings are merged into it.
+fn passes_over(src: &str, options: &Options) -> bool {
+    options.node.is_empty() && !crate::prefilter::may_hold_settings(src)
+}
+
+/// The report of a file passed over: no setting and no finding, as reading it would give; the
+/// versions it declares are found in its text as for every file.
+fn passed_over(src: &str) -> Report {
+    Report {
+        declared: file::declared_versions(src, &Lines::new(src)),
+        ..Report::default()
+    }
 }
 
 /// One report per entry of `each`, from one reading of the file: the options may differ in
@@ -140,12 +170,13 @@ pub fn lint_each<'a>(
         known_target(options.target)?;
     }
     let sink = match each.first() {
-        Some(first) => Some(read(name, src, first)?),
-        None => None,
+        Some(first) if !passes_over(src, first) => Some(read(name, src, first)?),
+        _ => None,
     };
-    Ok(each
-        .iter()
-        .filter_map(move |options| Some(judge(src, options, sink.clone()?))))
+    Ok(each.iter().map(move |options| match &sink {
+        Some(sink) => judge(src, options, sink.clone()),
+        None => passed_over(src),
+    }))
 }
 
 /// A target newer than the data is refused: gatecheck cannot know what it removes or locks,
@@ -168,6 +199,9 @@ fn known_target(target: Version) -> Result<(), InputError> {
 
 /// Every gate setting of one file, without judging them (`gatecheck diff --only-affecting`).
 pub fn settings(name: &str, src: &str, options: &Options) -> Result<Vec<Setting>, InputError> {
+    if passes_over(src, options) {
+        return Ok(Vec::new());
+    }
     let mut sink = read(name, src, options)?;
     decide_deferred(&mut sink, options.target);
     Ok(sink.settings)
@@ -180,6 +214,9 @@ pub fn kubelet_settings(
     src: &str,
     options: &Options,
 ) -> Result<Vec<Setting>, InputError> {
+    if passes_over(src, options) {
+        return Ok(Vec::new());
+    }
     let mut sink = read(name, src, options)?;
     decide_deferred(&mut sink, options.target);
     let lines = Lines::new(src);
