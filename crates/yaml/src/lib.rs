@@ -25,7 +25,7 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// Deepest nesting accepted. Real configuration files stay far below this.
@@ -273,6 +273,30 @@ pub fn parse_with_budget<'a>(
     docs
 }
 
+/// The anchors an alias refers to, from a first pass over the stream's events where it holds a
+/// `&` at all (the parser numbers anchors in the order they are defined, the same in both
+/// passes). An anchor no alias uses is never copied, so anchors nested in anchors cost what
+/// their nodes cost. A stream the first pass cannot read is left to the second to report.
+fn aliased_anchors(src: &str) -> HashSet<usize> {
+    let mut used = HashSet::new();
+    if memchr::memchr(b'&', src.as_bytes()).is_none()
+        || memchr::memchr(b'*', src.as_bytes()).is_none()
+    {
+        return used;
+    }
+    let mut parser = Parser::new_from_str(src);
+    while let Some(Ok((event, _))) = parser.next_event() {
+        match event {
+            Event::Alias(id) => {
+                used.insert(id);
+            }
+            Event::StreamEnd => break,
+            _ => {}
+        }
+    }
+    used
+}
+
 /// A collection under construction.
 enum Open<'a> {
     Seq(Vec<Node<'a>>, Span, usize),
@@ -284,6 +308,8 @@ struct Builder<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     positions: Positions<'a>,
     anchors: HashMap<usize, Node<'a>>,
+    /// The anchors some alias refers to: only these are copied when they are defined.
+    aliased_anchors: HashSet<usize>,
     /// Nodes built so far, counting alias expansions, against [`MAX_NODES`].
     nodes: usize,
     /// Nodes copied by aliases so far, against [`MAX_ALIASED_NODES`].
@@ -296,6 +322,7 @@ impl<'a> Builder<'a> {
             parser: Parser::new_from_str(src),
             positions: Positions::new(src),
             anchors: HashMap::new(),
+            aliased_anchors: aliased_anchors(src),
             nodes: 0,
             aliased: 0,
         }
@@ -449,7 +476,7 @@ impl<'a> Builder<'a> {
                 },
             };
             if let Some((node, anchor)) = finished {
-                if anchor != 0 {
+                if anchor != 0 && self.aliased_anchors.contains(&anchor) {
                     // The copy kept for aliases is charged like the nodes it copies: anchors
                     // nested in anchors would otherwise keep a copy of each level's subtree,
                     // quadratic in the depth, without aliases ever being used.
@@ -517,40 +544,62 @@ fn expand_handle(handle: &str) -> &str {
     }
 }
 
-/// Flow collections nested deeper than this on one line longer than [`LONG_LINE`] are refused:
-/// the scanner keeps every token of such a line until it ends (any of them may still turn out to
-/// be a key), 245 MiB for 2 MiB of wide lists 120 deep, before a node is built or counted.
+/// Flow collections nested deeper than this in one flow collection longer than [`LONG_LINE`]
+/// (on one line or across lines) are refused: the scanner keeps every token of such a
+/// collection until it ends (any of them may still turn out to be a key), 245 MiB for 2 MiB of
+/// wide lists 120 deep on one line, 170 MiB for 1.4 MB across lines, before a node is built or
+/// counted.
 pub const MAX_FLOW_DEPTH_ON_LONG_LINE: usize = 16;
 /// See [`MAX_FLOW_DEPTH_ON_LONG_LINE`].
 pub const LONG_LINE: usize = 64 * 1024;
 
+/// The first place where flow collections are nested more than [`MAX_FLOW_DEPTH_ON_LONG_LINE`]
+/// deep inside an outermost one that has run over [`LONG_LINE`] bytes. Brackets in comments and
+/// in quoted text on a line are not counted.
 fn nested_flow_on_a_long_line(src: &str) -> Option<Error> {
     let b = src.as_bytes();
-    let mut start = 0;
-    let mut line = 1;
-    while start < b.len() {
-        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |n| start + n);
-        if end - start > LONG_LINE {
-            let mut depth = 0usize;
-            for (i, &c) in b[start..end].iter().enumerate() {
-                match c {
-                    b'[' | b'{' => {
-                        depth += 1;
-                        if depth > MAX_FLOW_DEPTH_ON_LONG_LINE {
-                            return Some(Error {
-                                message: format!("flow collections nested more than {MAX_FLOW_DEPTH_ON_LONG_LINE} deep on a line of more than {} KiB, which gatecheck does not read", LONG_LINE >> 10),
-                                limit: true,
-                                pos: Pos { line, column: i + 1, offset: start + i },
-                            });
-                        }
-                    }
-                    b']' | b'}' => depth = depth.saturating_sub(1),
-                    _ => {}
-                }
+    // Only a stream with this many opening brackets can hold such a collection.
+    memchr::memchr2_iter(b'[', b'{', b).nth(MAX_FLOW_DEPTH_ON_LONG_LINE)?;
+    let (mut depth, mut outer_start, mut line, mut line_start) = (0usize, 0usize, 1usize, 0usize);
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match (quote, c) {
+            (_, b'\n') => {
+                quote = None;
+                line += 1;
+                line_start = i + 1;
             }
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'\'' | b'"') => quote = Some(c),
+            (None, b'#') if i == line_start || matches!(b[i - 1], b' ' | b'\t') => {
+                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+                continue;
+            }
+            (None, b'[' | b'{') => {
+                if depth == 0 {
+                    outer_start = i;
+                }
+                depth += 1;
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
         }
-        start = end + 1;
-        line += 1;
+        // Looked at where the scanner would go on buffering: a bracket, a comma or a new line.
+        if matches!(c, b'[' | b'{' | b']' | b'}' | b',' | b'\n')
+            && depth > MAX_FLOW_DEPTH_ON_LONG_LINE
+            && i - outer_start > LONG_LINE
+        {
+            let line_start = line_start.min(i);
+            return Some(Error {
+                message: format!("flow collections nested more than {MAX_FLOW_DEPTH_ON_LONG_LINE} deep in one of more than {} KiB, which gatecheck does not read", LONG_LINE >> 10),
+                limit: true,
+                pos: Pos { line, column: src[line_start..i].chars().count() + 1, offset: i },
+            });
+        }
+        i += 1;
     }
     None
 }
