@@ -3,12 +3,15 @@
 //! `src/generated.rs`. Run it with `cargo run -p gatecheck-import`; `--check` only compares.
 //!
 //! * `sources.rs` reads each upstream format.
-//! * `merge.rs` decides between sources, gate by gate (its module doc gives the precedence).
+//! * `registry.rs` reads the per-release registries; `timeline.rs` makes them the authority.
+//! * `merge.rs` decides between sources, gate by gate (`merge/weaker.rs` gives the precedence
+//!   among the sources weaker than the registries); `record.rs` is what it produces.
 //! * `render.rs` writes the outputs.
 
 pub mod dump;
 pub mod gosource;
 pub mod merge;
+pub mod record;
 pub mod registry;
 pub mod render;
 pub mod sources;
@@ -118,7 +121,7 @@ impl Inputs {
 
 /// What the importer produces.
 pub struct Output {
-    pub records: Vec<merge::GateRecord>,
+    pub records: Vec<record::GateRecord>,
     pub gates_yaml: String,
     pub generated_rs: String,
     pub coverage_md: String,
@@ -127,18 +130,12 @@ pub struct Output {
 /// Runs the whole import in memory.
 pub fn import(root: &Path) -> Result<Output> {
     let inputs = Inputs::load(root)?;
-    let (newest, records) = merge::merge(&inputs)?;
+    // Every registry file is parsed here, once; everything below reads the parsed registries.
+    let registries = registry::read_all(&inputs.registries)?;
+    let (newest, records) = merge::merge(&inputs, &registries)?;
     Ok(Output {
-        gates_yaml: render::gates_yaml(
-            newest,
-            &records,
-            &registry::sources(&registry::read_all(&inputs.registries)?),
-        ),
-        generated_rs: render::generated_rs(
-            newest,
-            &records,
-            &registry::development(&registry::read_all(&inputs.registries)?),
-        ),
+        gates_yaml: render::gates_yaml(newest, &records, &registry::sources(&registries)),
+        generated_rs: render::generated_rs(newest, &records, &registry::development(&registries)),
         coverage_md: render::coverage_md(newest, &records),
         records,
     })

@@ -1,7 +1,7 @@
 //! Writes the two generated files: `gates.yaml` (for people and other tools) and
 //! `crates/rules/src/generated.rs` (the same data as static Rust, so start-up parses nothing).
 
-use crate::merge::{GateRecord, SOURCES};
+use crate::record::{GateRecord, SOURCES};
 use gatecheck_rules::{Component, Registry, Stage, Version};
 use std::fmt::Write;
 

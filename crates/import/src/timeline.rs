@@ -20,7 +20,7 @@ type Named<'a> = (&'a Registry, BTreeMap<String, &'a Registered>);
 /// gate of that release. Other releases keep what the weaker sources say. Introduction and
 /// removal releases follow from the result; a gate that disappears and comes back is reported.
 pub fn apply(
-    records: &mut [crate::merge::GateRecord],
+    records: &mut [crate::record::GateRecord],
     regs: &[Registry],
     newest: Version,
     rename: &dyn Fn(&str) -> String,
@@ -248,7 +248,7 @@ pub fn apply(
 /// registry disagrees with the previous one read (a spec, or presence), the change with the two
 /// patch releases that bracket it. A gate whose package a release did not read is skipped there.
 pub fn attach_patches(
-    records: &mut [crate::merge::GateRecord],
+    records: &mut [crate::record::GateRecord],
     all: &[Registry],
     rename: &dyn Fn(&str) -> String,
     which: gatecheck_rules::Registry,

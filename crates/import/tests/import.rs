@@ -266,7 +266,8 @@ fn overrides_that_registries_settle_are_refused() {
     inputs.overrides.push_str(
         "\n  - name: SidecarContainers\n    removed_in: \"1.36\"\n    source: \"a blog post\"\n  - name: PLEGOnDemandRelist\n    add_stages: [\"1.37 ga true false\"]\n    source: \"a blog post\"\n",
     );
-    let err = gatecheck_import::merge::merge(&inputs)
+    let registries = gatecheck_import::registry::read_all(&inputs.registries).unwrap();
+    let err = gatecheck_import::merge::merge(&inputs, &registries)
         .unwrap_err()
         .to_string();
     assert!(
