@@ -132,10 +132,15 @@ pub fn import(root: &Path) -> Result<Output> {
     let inputs = Inputs::load(root)?;
     // Every registry file is parsed here, once; everything below reads the parsed registries.
     let registries = registry::read_all(&inputs.registries)?;
-    let (newest, records) = merge::merge(&inputs, &registries)?;
+    build(&inputs, &registries)
+}
+
+/// The import from inputs whose registry files are already read ([`registry::read_all`]).
+pub fn build(inputs: &Inputs, registries: &[registry::Registry]) -> Result<Output> {
+    let (newest, records) = merge::merge(inputs, registries)?;
     Ok(Output {
-        gates_yaml: render::gates_yaml(newest, &records, &registry::sources(&registries)),
-        generated_rs: render::generated_rs(newest, &records, &registry::development(&registries)),
+        gates_yaml: render::gates_yaml(newest, &records, &registry::sources(registries)),
+        generated_rs: render::generated_rs(newest, &records, &registry::development(registries)),
         coverage_md: render::coverage_md(newest, &records),
         records,
     })
