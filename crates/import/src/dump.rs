@@ -5,7 +5,7 @@
 //! [`crate::registry::read`] reads, with each gate's full versioned spec list kept beside the
 //! spec in force at the release.
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use gatecheck_yaml::Node;
 
 /// One gate as the dumper reports it.

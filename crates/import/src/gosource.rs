@@ -5,8 +5,8 @@
 //! stage, lock, dependencies. Releases dumped from Kubernetes' own code (tools/registry-dump)
 //! are preferred over these transcriptions where both exist.
 
+use crate::error::{Error, Result};
 use crate::registry::{attribute, Registered};
-use crate::{Error, Result};
 use gatecheck_rules::Version;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -15,8 +15,10 @@ mod packages;
 mod stages;
 mod weaker;
 
+use crate::error::{Error, Result};
+use crate::inputs::Inputs;
 pub use crate::record::{GateRecord, SOURCES};
-use crate::{registry, sources, timeline, Error, Inputs, Result};
+use crate::{registry, sources, timeline};
 use gatecheck_rules::{Registry, Version};
 use std::collections::BTreeSet;
 

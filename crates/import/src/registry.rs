@@ -7,7 +7,7 @@
 //! source is `gosource`; making the registries the authority over each gate's timeline is
 //! `timeline`.
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use gatecheck_rules::Version;
 use gatecheck_yaml::Node;
 use std::collections::BTreeMap;

@@ -60,7 +60,7 @@ fn add(args: Vec<String>, root: &Path) -> Result<ExitCode, String> {
     };
     match import() {
         Ok(out) => {
-            crate::write_outputs(root, &out, false);
+            out.write(root, false);
             println!(
                 "no override in data/overrides.yaml is settled by v{}{}",
                 d.version(),

@@ -1,7 +1,7 @@
 //! Readers for each upstream source under `data/upstream/`. Each returns plain facts: a gate
 //! name and the stages that source gives it. Deciding between sources is `merge.rs`'s job.
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use gatecheck_rules::{Stage, StageSpec, Version};
 use gatecheck_yaml::Node;
 use std::collections::BTreeMap;

@@ -3,9 +3,10 @@
 
 use super::overrides::Overrides;
 use super::stages::normalise;
+use crate::error::Result;
 use crate::record::GateRecord;
 use crate::registry;
-use crate::{sources, Result};
+use crate::sources;
 use gatecheck_rules::{Component, Registry, Version};
 
 const DOCS: &str = "kubeadm-docs-1.31";

@@ -2,9 +2,9 @@
 //! names a gate some source knows, and never restates what a release's registry settles).
 
 use super::stages;
+use crate::error::{Error, Result};
 use crate::record::GateRecord;
 use crate::sources::{self, Timeline};
-use crate::{Error, Result};
 use gatecheck_rules::{Component, Registry, Stage, StageSpec, Version};
 use gatecheck_yaml::Node;
 use std::collections::BTreeMap;

@@ -12,9 +12,10 @@
 
 use super::overrides::Override;
 use super::stages::{normalise, resolve_placeholder};
+use crate::error::Result;
+use crate::inputs::Inputs;
 use crate::record::{source_rank, GateRecord};
 use crate::sources::{self, KepFacts, Page, TableGate, Timeline};
-use crate::{Inputs, Result};
 use gatecheck_rules::{Registry, StageSpec, Version};
 use std::collections::{BTreeMap, BTreeSet};
 
