@@ -2,15 +2,14 @@
 
 use crate::{Format, StageArg};
 use gatecheck_lint::FindingKind;
-use gatecheck_rules::{Component, Gate, Registry, Rules, Stage, StageSpec, Version};
+use gatecheck_rules::{Component, Gate, Lock, Registry, Rules, Stage, StageSpec, Version};
 use serde_json::{json, Value};
 
 fn spec_json(s: &StageSpec) -> Value {
     // `locked` is null where no source settles it.
-    let locked = if s.lock_known {
-        json!(s.locked)
-    } else {
-        Value::Null
+    let locked = match s.lock.known() {
+        Some(locked) => json!(locked),
+        None => Value::Null,
     };
     json!({"since": s.since.to_string(), "stage": s.stage.as_str(), "default": s.default, "locked": locked})
 }
@@ -40,9 +39,9 @@ fn describe(s: &StageSpec) -> String {
         "{:<10} default {:<5}{}",
         s.stage.title(),
         s.default,
-        match (s.lock_known, s.locked) {
-            (true, true) => "  locked",
-            (false, _) if matches!(s.stage, Stage::Ga | Stage::Deprecated) => "  lock unknown",
+        match s.lock {
+            Lock::Locked => "  locked",
+            Lock::Unknown if matches!(s.stage, Stage::Ga | Stage::Deprecated) => "  lock unknown",
             _ => "",
         }
     )

@@ -2,7 +2,7 @@
 //! `crates/rules/src/generated.rs` (the same data as static Rust, so start-up parses nothing).
 
 use crate::record::{GateRecord, SOURCES};
-use gatecheck_rules::{Component, Registry, Stage, StageSpec, Version};
+use gatecheck_rules::{Component, Lock, Registry, Stage, StageSpec, Version};
 use std::fmt::Write;
 
 pub const COMMAND: &str = "cargo run -p gatecheck-import";
@@ -106,10 +106,9 @@ fn gate_yaml(out: &mut String, r: &GateRecord) {
             quote(&s.since.to_string()),
             s.stage,
             s.default,
-            if s.lock_known {
-                s.locked.to_string()
-            } else {
-                "unknown".into()
+            match s.lock.known() {
+                Some(locked) => locked.to_string(),
+                None => "unknown".into(),
             }
         );
     }
@@ -124,7 +123,9 @@ fn patches_and_evidence_yaml(out: &mut String, r: &GateRecord) {
             let state = match spec {
                 Some(s) => format!(
                     "stage: {}, default: {}, locked: {}",
-                    s.stage, s.default, s.locked
+                    s.stage,
+                    s.default,
+                    s.lock.is_locked()
                 ),
                 None => "registered: false".to_string(),
             };
@@ -156,6 +157,14 @@ fn stage_ident(s: Stage) -> &'static str {
     }
 }
 
+fn lock_ident(l: Lock) -> &'static str {
+    match l {
+        Lock::Locked => "Locked",
+        Lock::Unlocked => "Unlocked",
+        Lock::Unknown => "Unknown",
+    }
+}
+
 fn component_ident(c: Component) -> String {
     format!("{c:?}")
 }
@@ -170,16 +179,11 @@ fn version_expr(v: Version) -> String {
 
 /// The imports and the two constructors that keep each generated gate on a few short lines.
 const GENERATED_PRELUDE: &str = "\
-use crate::model::{Component::*, Dependency, Evidence, Gate, Package, PatchChange, Registry, Stage::*, StageSpec};
+use crate::model::{Component::*, Dependency, Evidence, Gate, Lock::*, Package, PatchChange, Registry, Stage::*, StageSpec};
 use crate::Version;
 
-const fn s(minor: u16, stage: crate::Stage, default: bool, locked: bool) -> StageSpec {
-    StageSpec { since: Version::new(1, minor), stage, default, locked, lock_known: true }
-}
-
-/// A spec whose lock no source settles.
-const fn u(minor: u16, stage: crate::Stage, default: bool) -> StageSpec {
-    StageSpec { since: Version::new(1, minor), stage, default, locked: false, lock_known: false }
+const fn s(minor: u16, stage: crate::Stage, default: bool, lock: crate::Lock) -> StageSpec {
+    StageSpec { since: Version::new(1, minor), stage, default, lock }
 }
 
 const fn e(minor: u16, source: &'static str) -> Evidence {
@@ -233,33 +237,19 @@ pub fn generated_rs(newest: Version, records: &[GateRecord], dev: &[(Version, St
 
 /// A timeline entry as a call of the generated table's constructors.
 fn stage_expr(s: &StageSpec) -> String {
-    match s.lock_known {
-        true => format!(
-            "s({}, {}, {}, {})",
-            s.since.minor,
-            stage_ident(s.stage),
-            s.default,
-            s.locked
-        ),
-        false => format!(
-            "u({}, {}, {})",
-            s.since.minor,
-            stage_ident(s.stage),
-            s.default
-        ),
-    }
+    format!(
+        "s({}, {}, {}, {})",
+        s.since.minor,
+        stage_ident(s.stage),
+        s.default,
+        lock_ident(s.lock)
+    )
 }
 
 /// A patch change as a call of the generated table's `p` constructor.
 fn patch_expr(minor: Version, after: u16, from: u16, spec: Option<&StageSpec>) -> String {
     let spec = match spec {
-        Some(s) => format!(
-            "Some(s({}, {}, {}, {}))",
-            minor.minor,
-            stage_ident(s.stage),
-            s.default,
-            s.locked
-        ),
+        Some(s) => format!("Some({})", stage_expr(&StageSpec { since: minor, ..*s })),
         None => "None".into(),
     };
     format!("p({}, {after}, {from}, {spec})", minor.minor)
@@ -364,9 +354,9 @@ pub fn coverage_md(newest: Version, records: &[GateRecord]) -> String {
             }
             n += 1;
             let spec = r.stages.iter().rev().find(|s| s.since <= v);
-            if spec
-                .is_some_and(|s| !s.lock_known && matches!(s.stage, Stage::Ga | Stage::Deprecated))
-            {
+            if spec.is_some_and(|s| {
+                !s.lock.is_known() && matches!(s.stage, Stage::Ga | Stage::Deprecated)
+            }) {
                 unknown += 1;
             }
             let src = r

@@ -6,7 +6,7 @@ use crate::record::GateRecord;
 use crate::registry::{
     is_registry_id, Registered, Registry, DEV_SOURCE_ID, KUBEADM_PACKAGE, PRE_SOURCE_ID, SOURCE_ID,
 };
-use gatecheck_rules::{Registry as Reg, StageSpec, Version};
+use gatecheck_rules::{Lock, Registry as Reg, Stage, StageSpec, Version};
 use std::collections::BTreeMap;
 
 fn stage_of(s: &str) -> Option<gatecheck_rules::Stage> {
@@ -177,8 +177,7 @@ fn registered_spec(g: &Registered, since: Version) -> Option<StageSpec> {
         since,
         stage,
         default: g.default,
-        locked: g.locked,
-        lock_known: true,
+        lock: Lock::from_bool(g.locked),
     })
 }
 
@@ -261,11 +260,9 @@ fn rewrite(rec: &mut GateRecord, cells: &[Cell], first: usize, last: usize, newe
     for c in &cells[first..=last] {
         let mut s = c.spec.expect("no gap");
         s.since = c.release;
-        if !matches!(
-            s.stage,
-            gatecheck_rules::Stage::Ga | gatecheck_rules::Stage::Deprecated
-        ) {
-            s.lock_known = true;
+        // Only a GA or deprecated gate can be locked: before, an unknown lock is no lock.
+        if s.lock == Lock::Unknown && !matches!(s.stage, Stage::Ga | Stage::Deprecated) {
+            s.lock = Lock::Unlocked;
         }
         if stages
             .last()

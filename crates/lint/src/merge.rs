@@ -186,14 +186,14 @@ impl<'s> Merged<'s> {
         if let Some((v, s)) = self.explicit.get(name) {
             // A locked gate set the other way is its own error (GC004); the component stops
             // there, so it is judged here at the value it is locked to.
-            if !spec.locked || *v == spec.default {
+            if !spec.lock.is_locked() || *v == spec.default {
                 return Some((*v, Cause::Explicit(s)));
             }
             return Some((spec.default, Cause::Default));
         }
         let meta = match spec.stage {
-            Stage::Alpha if !spec.locked => self.all_alpha,
-            Stage::Beta if !spec.locked => self.all_beta,
+            Stage::Alpha if !spec.lock.is_locked() => self.all_alpha,
+            Stage::Beta if !spec.lock.is_locked() => self.all_beta,
             _ => None,
         };
         Some(match meta {

@@ -52,19 +52,57 @@ impl fmt::Display for Stage {
     }
 }
 
+/// Whether a gate can be set to anything but its default (Kubernetes' `LockToDefault`), as far
+/// as the sources say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lock {
+    /// Locked to the default: setting anything else fails.
+    Locked,
+    /// Can be set.
+    Unlocked,
+    /// No source settles it (the website's tables and pages rarely say). The checks must not take
+    /// this as "unlocked".
+    Unknown,
+}
+
+impl Lock {
+    /// A lock a source states.
+    pub const fn from_bool(locked: bool) -> Lock {
+        if locked {
+            Lock::Locked
+        } else {
+            Lock::Unlocked
+        }
+    }
+
+    /// Whether the gate is known to be locked.
+    pub const fn is_locked(self) -> bool {
+        matches!(self, Lock::Locked)
+    }
+
+    /// Whether a source settles the lock.
+    pub const fn is_known(self) -> bool {
+        !matches!(self, Lock::Unknown)
+    }
+
+    /// The lock where a source settles it (`None`: unknown).
+    pub const fn known(self) -> Option<bool> {
+        match self {
+            Lock::Locked => Some(true),
+            Lock::Unlocked => Some(false),
+            Lock::Unknown => None,
+        }
+    }
+}
+
 /// One entry of a gate's timeline: from `since` on (until the next entry), the gate has this
-/// stage and default, and if `locked`, it cannot be set to anything but the default.
-///
-/// `lock_known` is false where no source settles whether the gate is locked (the website's
-/// tables and pages rarely say): `locked` is then false, but the checks must not take that
-/// as "unlocked".
+/// stage and default, and `lock` says whether it can be set to anything but the default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct StageSpec {
     pub since: Version,
     pub stage: Stage,
     pub default: bool,
-    pub locked: bool,
-    pub lock_known: bool,
+    pub lock: Lock,
 }
 
 /// A change inside a minor release: from patch release `release.from` on, the gate has `spec`

@@ -5,7 +5,7 @@ use super::stages;
 use crate::error::{Error, Result};
 use crate::record::GateRecord;
 use crate::sources::{self, Timeline};
-use gatecheck_rules::{Component, Registry, Stage, StageSpec, Version};
+use gatecheck_rules::{Component, Lock, Registry, Stage, StageSpec, Version};
 use gatecheck_yaml::Node;
 use std::collections::BTreeMap;
 
@@ -56,10 +56,13 @@ fn spec_strings(node: Option<&Node>, name: &str) -> Result<Timeline> {
             stage: Stage::parse(stage)
                 .ok_or_else(|| Error(format!("override {name}: stage {stage:?}")))?,
             default: default == "true",
-            locked: locked == "true",
             // An override states a lock only where its source does ("true"); "false" on a GA
             // stage means the source does not say.
-            lock_known: locked == "true" || !matches!(stage, "ga" | "GA" | "deprecated"),
+            lock: match (locked, stage) {
+                ("true", _) => Lock::Locked,
+                (_, "ga" | "GA" | "deprecated") => Lock::Unknown,
+                _ => Lock::Unlocked,
+            },
         });
     }
     Ok(out)

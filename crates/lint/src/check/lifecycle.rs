@@ -69,7 +69,11 @@ fn patch_status(
             c.from,
             spec.stage.title(),
             on_off(spec.default),
-            if spec.locked { ", locked" } else { "" }
+            if spec.lock.is_locked() {
+                ", locked"
+            } else {
+                ""
+            }
         ),
         None => format!("from {at}.{} on not registered", c.from),
     };
@@ -183,7 +187,7 @@ fn judge_status(
                 removed_in.prev().unwrap_or(removed_in),
                 last.stage.title(),
                 on_off(last.default),
-                if last.locked { ", locked" } else { "" },
+                if last.lock.is_locked() { ", locked" } else { "" },
                 s.gate
             );
             if let Some(note) = gate.note {

@@ -13,8 +13,8 @@ pub(super) fn check(j: &Judged<'_>, switched: MetaValues, make: &Make<'_>, out: 
     // The value the gate would have without this setting.
     let implicit = match spec.stage {
         _ if switched.replaced.is_some() => switched.replaced.unwrap_or(spec.default),
-        Stage::Alpha if !spec.locked => switched.all_alpha.unwrap_or(spec.default),
-        Stage::Beta if !spec.locked => switched.all_beta.unwrap_or(spec.default),
+        Stage::Alpha if !spec.lock.is_locked() => switched.all_alpha.unwrap_or(spec.default),
+        Stage::Beta if !spec.lock.is_locked() => switched.all_beta.unwrap_or(spec.default),
         _ => spec.default,
     };
     let finding = match j.value {
@@ -90,7 +90,7 @@ pub(super) fn meta_gates(
             .filter_map(|(g, _)| g.spec_at(at).map(|spec| (g, spec)))
             .filter(|(g, spec)| {
                 spec.stage == stage
-                    && !spec.locked
+                    && !spec.lock.is_locked()
                     && spec.default != on
                     && !merged.explicit.contains_key(g.name)
                     && !g.name.starts_with("All")
