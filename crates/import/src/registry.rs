@@ -8,7 +8,7 @@
 //! `timeline`.
 
 use crate::error::{Error, Result};
-use gatecheck_rules::Version;
+use gatecheck_rules::{EvidenceKind, Version};
 use gatecheck_yaml::Node;
 use std::collections::BTreeMap;
 
@@ -314,19 +314,6 @@ fn read_kubeadm(list: &[Node], f: Fields<'_>) -> Result<BTreeMap<String, Registe
     Ok(out)
 }
 
-/// The source id, in gates.yaml, of a release's own registry: `registry` at release N means
-/// `data/upstream/registries/v1.N.yaml`.
-pub const SOURCE_ID: &str = "registry";
-/// The id where the release's registry is a development tree, not the release itself.
-pub const DEV_SOURCE_ID: &str = "registry-dev";
-/// The id where the release's registry is a pre-release (`v1.38.0-rc.0`), not the release.
-pub const PRE_SOURCE_ID: &str = "registry-pre";
-
-/// Whether a source id is one of a release's own registries (released, pre-release or dev).
-pub fn is_registry_id(id: &str) -> bool {
-    id == SOURCE_ID || id == DEV_SOURCE_ID || id == PRE_SOURCE_ID
-}
-
 impl Registry {
     /// Whether this is a development tree leading to the release (`1.37.0-dev`).
     pub fn is_dev(&self) -> bool {
@@ -343,15 +330,24 @@ impl Registry {
         self.version.contains('-')
     }
 
-    /// The source id facts from this registry carry in gates.yaml.
-    pub fn source_id(&self) -> &'static str {
+    /// The kind of evidence this registry is: the release's own, a pre-release's or a
+    /// development tree's.
+    pub fn evidence_kind(&self) -> EvidenceKind {
         if self.is_dev() {
-            DEV_SOURCE_ID
+            EvidenceKind::Development
         } else if self.is_prerelease() {
-            PRE_SOURCE_ID
+            EvidenceKind::PreRelease
         } else {
-            SOURCE_ID
+            EvidenceKind::Registry
         }
+    }
+
+    /// The source id facts from this registry carry in gates.yaml (`registry` at release N
+    /// means `data/upstream/registries/v1.N...yaml`).
+    pub fn source_id(&self) -> &'static str {
+        self.evidence_kind()
+            .registry_id()
+            .expect("a registry kind has an id")
     }
 }
 

@@ -2,7 +2,7 @@
 //! `crates/rules/src/generated.rs` (the same data as static Rust, so start-up parses nothing).
 
 use crate::record::{GateRecord, SOURCES};
-use gatecheck_rules::{Component, Lock, Registry, Stage, StageSpec, Version};
+use gatecheck_rules::{Component, EvidenceKind, Lock, Registry, Stage, StageSpec, Version};
 use std::fmt::Write;
 
 pub const COMMAND: &str = "cargo run -p gatecheck-import";
@@ -359,22 +359,20 @@ pub fn coverage_md(newest: Version, records: &[GateRecord]) -> String {
             }) {
                 unknown += 1;
             }
-            let src = r
-                .evidence
-                .iter()
-                .rev()
-                .find(|(s, _)| *s <= v)
-                .map_or("", |(_, s)| s.as_str());
-            match src {
-                "registry" => reg += 1,
-                "registry-dev" | "registry-pre" => dev += 1,
-                s if s.starts_with("k8s-") => list += 1,
-                s => {
+            let src = r.evidence_at(v).unwrap_or_default();
+            match EvidenceKind::of(src) {
+                EvidenceKind::Registry => reg += 1,
+                EvidenceKind::Development | EvidenceKind::PreRelease => dev += 1,
+                EvidenceKind::GeneratedList => list += 1,
+                EvidenceKind::Website
+                | EvidenceKind::KubeadmDocs
+                | EvidenceKind::Override
+                | EvidenceKind::Other => {
                     weak += 1;
                     weaker.push(format!(
                         "{} at {v} ({})",
                         r.name,
-                        if s.is_empty() { "none" } else { s }
+                        if src.is_empty() { "none" } else { src }
                     ));
                 }
             }

@@ -3,10 +3,8 @@
 //! it was read) is not a gate of that release, and patch releases' changes are attached.
 
 use crate::record::GateRecord;
-use crate::registry::{
-    is_registry_id, Registered, Registry, DEV_SOURCE_ID, KUBEADM_PACKAGE, PRE_SOURCE_ID, SOURCE_ID,
-};
-use gatecheck_rules::{Lock, Registry as Reg, Stage, StageSpec, Version};
+use crate::registry::{Registered, Registry, KUBEADM_PACKAGE};
+use gatecheck_rules::{EvidenceKind, Lock, MetaGate, Registry as Reg, Stage, StageSpec, Version};
 use std::collections::BTreeMap;
 
 fn stage_of(s: &str) -> Option<gatecheck_rules::Stage> {
@@ -46,7 +44,7 @@ pub fn apply(
     for rec in records.iter_mut().filter(|r| r.registry == which) {
         // AllAlpha and AllBeta are registered by component-base's featuregate itself, in every
         // release; no features package lists them.
-        if which == Reg::Kubernetes && matches!(rec.name.as_str(), "AllAlpha" | "AllBeta") {
+        if which == Reg::Kubernetes && MetaGate::parse(&rec.name).is_some() {
             continue;
         }
         let needed = packages_needed(rec, &by_minor, which);
@@ -187,7 +185,10 @@ fn registered_spec(g: &Registered, since: Version) -> Option<StageSpec> {
 /// DRAControlPlaneController "from 1.27" is the 1.27 DynamicResourceAllocation under a name
 /// 1.31 gave it.)
 fn drop_contradicted(cells: &mut [Cell]) {
-    let is_reg: Vec<bool> = cells.iter().map(|c| is_registry_id(&c.source)).collect();
+    let is_reg: Vec<bool> = cells
+        .iter()
+        .map(|c| EvidenceKind::of(&c.source).is_registry())
+        .collect();
     let reg_present: Vec<usize> = (0..cells.len())
         .filter(|&i| is_reg[i] && cells[i].spec.is_some())
         .collect();
@@ -294,14 +295,20 @@ fn rewrite(rec: &mut GateRecord, cells: &[Cell], first: usize, last: usize, newe
         }
     }
     let mut ids: Vec<String> = Vec::new();
-    for id in [SOURCE_ID, PRE_SOURCE_ID, DEV_SOURCE_ID] {
+    for kind in [
+        EvidenceKind::Registry,
+        EvidenceKind::PreRelease,
+        EvidenceKind::Development,
+    ] {
+        let id = kind.registry_id().expect("a registry kind has an id");
         if evidence.iter().any(|(_, e)| e == id) {
             ids.push(id.to_string());
         }
     }
-    // Only the weaker sources still in use stay listed beside the registries.
-    rec.sources
-        .retain(|s| !s.starts_with("website") || evidence.iter().any(|(_, e)| e == s));
+    // Only the website sources still in use stay listed beside the registries.
+    rec.sources.retain(|s| {
+        EvidenceKind::of(s) != EvidenceKind::Website || evidence.iter().any(|(_, e)| e == s)
+    });
     rec.sources.splice(0..0, ids);
     rec.stages = stages;
     rec.removed_in = removed_in;

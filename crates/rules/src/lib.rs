@@ -27,8 +27,8 @@ mod query;
 mod version;
 
 pub use model::{
-    Component, Dependency, Evidence, Gate, Lock, Package, PatchChange, Registry, Stage, StageSpec,
-    DEPENDENCIES_CHECKED_FROM,
+    Component, Dependency, Evidence, EvidenceKind, Gate, Lock, MetaGate, Package, PatchChange,
+    Registry, Stage, StageSpec, DEPENDENCIES_CHECKED_FROM,
 };
 pub use query::{within_edits, Change, ChangeKind, QueryError, Rules, Status};
 pub use version::{Target, Version, VersionError};

@@ -5,7 +5,7 @@ use super::stages;
 use crate::error::{Error, Result};
 use crate::record::GateRecord;
 use crate::sources::{self, Timeline};
-use gatecheck_rules::{Component, Lock, Registry, Stage, StageSpec, Version};
+use gatecheck_rules::{Component, EvidenceKind, Lock, Registry, Stage, StageSpec, Version};
 use gatecheck_yaml::Node;
 use std::collections::BTreeMap;
 
@@ -216,7 +216,10 @@ pub(super) fn settled_by_registries(
         let Some(o) = ov.of(r.registry, &r.name) else {
             continue;
         };
-        let settled = |v: Version| r.evidence_at(v).is_some_and(|s| s.starts_with("registry"));
+        let settled = |v: Version| {
+            r.evidence_at(v)
+                .is_some_and(|s| EvidenceKind::of(s).is_registry())
+        };
         let specs = o.stages.iter().flatten().chain(o.add_stages.iter());
         for s in specs.filter(|s| s.since <= newest && settled(s.since)) {
             problems.push(format!(
