@@ -18,8 +18,8 @@ pub struct GateRecord {
     pub depends_on: Vec<(Version, Vec<String>)>,
     /// The Go package that declares the gate, where a source says.
     pub package: Option<gatecheck_rules::Package>,
-    /// Ids of the sources this record was built from (see `SOURCES`; `registry-1.NN` for the
-    /// per-release registries).
+    /// Ids of the sources this record was built from (see `SOURCES`; `registry`, `registry-pre`
+    /// or `registry-dev` for the per-release registries).
     pub sources: Vec<String>,
     /// From each release on, the id of the source that settles the gate's facts.
     pub evidence: Vec<(Version, String)>,
