@@ -181,7 +181,7 @@ fn an_unsettled_lock_is_a_warning() {
             g.stages
                 .iter()
                 .find(|s| {
-                    !s.lock_known
+                    !s.lock.is_known()
                         && matches!(
                             s.stage,
                             gatecheck_rules::Stage::Ga | gatecheck_rules::Stage::Deprecated
@@ -225,7 +225,7 @@ fn an_unsettled_lock_is_a_warning() {
     if let Some(known) = gate
         .stages
         .iter()
-        .find(|s| s.since > spec.since && s.lock_known)
+        .find(|s| s.since > spec.since && s.lock.is_known())
     {
         let (_, v) = json_stdin(&["--target", &known.since.to_string()], &cfg(!spec.default));
         assert!(!v.to_string().contains("GC018"), "{v}");

@@ -2,15 +2,16 @@
 
 use crate::{Format, StageArg};
 use gatecheck_lint::FindingKind;
-use gatecheck_rules::{Component, Gate, Registry, Rules, Stage, StageSpec, Version};
+use gatecheck_rules::{
+    Component, EvidenceKind, Gate, Lock, Registry, Rules, Stage, StageSpec, Version,
+};
 use serde_json::{json, Value};
 
 fn spec_json(s: &StageSpec) -> Value {
     // `locked` is null where no source settles it.
-    let locked = if s.lock_known {
-        json!(s.locked)
-    } else {
-        Value::Null
+    let locked = match s.lock.known() {
+        Some(locked) => json!(locked),
+        None => Value::Null,
     };
     json!({"since": s.since.to_string(), "stage": s.stage.as_str(), "default": s.default, "locked": locked})
 }
@@ -40,9 +41,9 @@ fn describe(s: &StageSpec) -> String {
         "{:<10} default {:<5}{}",
         s.stage.title(),
         s.default,
-        match (s.lock_known, s.locked) {
-            (true, true) => "  locked",
-            (false, _) if matches!(s.stage, Stage::Ga | Stage::Deprecated) => "  lock unknown",
+        match s.lock {
+            Lock::Locked => "  locked",
+            Lock::Unknown if matches!(s.stage, Stage::Ga | Stage::Deprecated) => "  lock unknown",
             _ => "",
         }
     )
@@ -171,26 +172,37 @@ pub fn explain(name: &str, format: Format) -> u8 {
     0
 }
 
-/// What a gates.yaml source id means, for people.
+/// What a gates.yaml source id means, for people: by its kind, and where a kind has several
+/// sources, by the id.
 fn source_text(id: &str) -> &'static str {
-    match id {
-        "registry" => "the release's own features packages (data/upstream/registries/)",
-        "registry-pre" => {
+    const OTHER: &str = "another recorded source (see gates.yaml)";
+    match EvidenceKind::of(id) {
+        EvidenceKind::Registry => "the release's own features packages (data/upstream/registries/)",
+        EvidenceKind::PreRelease => {
             "the features packages of a pre-release (alpha, beta or rc), evaluated by Kubernetes' own code: its facts may still change before the release"
         }
-        "registry-dev" => {
+        EvidenceKind::Development => {
             "the features packages of a development tree late in the release's cycle (not the release itself)"
         }
-        "k8s-list-1.36dev" | "k8s-list-1.34dev" => {
-            "Kubernetes' generated feature list (a later release's view)"
-        }
-        "k8s-feature-list-md" => "Kubernetes' generated feature_list.md",
-        "website-removed-table" => "kubernetes.io removed-gates table (no locks)",
-        "website-1.27-table" => "kubernetes.io 1.27 feature-gate table (no locks)",
-        "website-gate-page" => "kubernetes.io per-gate page",
-        "kubeadm-docs-1.31" => "kubeadm documentation (1.31)",
-        "override" => "a hand correction in data/overrides.yaml, with its source",
-        _ => "another recorded source (see gates.yaml)",
+        EvidenceKind::GeneratedList => match id {
+            "k8s-list-1.36dev" | "k8s-list-1.34dev" => {
+                "Kubernetes' generated feature list (a later release's view)"
+            }
+            "k8s-feature-list-md" => "Kubernetes' generated feature_list.md",
+            _ => OTHER,
+        },
+        EvidenceKind::Website => match id {
+            "website-removed-table" => "kubernetes.io removed-gates table (no locks)",
+            "website-1.27-table" => "kubernetes.io 1.27 feature-gate table (no locks)",
+            "website-gate-page" => "kubernetes.io per-gate page",
+            _ => OTHER,
+        },
+        EvidenceKind::KubeadmDocs => match id {
+            "kubeadm-docs-1.31" => "kubeadm documentation (1.31)",
+            _ => OTHER,
+        },
+        EvidenceKind::Override => "a hand correction in data/overrides.yaml, with its source",
+        EvidenceKind::Other => OTHER,
     }
 }
 

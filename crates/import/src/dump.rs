@@ -5,7 +5,7 @@
 //! [`crate::registry::read`] reads, with each gate's full versioned spec list kept beside the
 //! spec in force at the release.
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use gatecheck_yaml::Node;
 
 /// One gate as the dumper reports it.
@@ -55,6 +55,35 @@ fn stage(pre: &str) -> Result<&'static str> {
     })
 }
 
+/// Fields of the dumper's JSON objects.
+fn str_field(n: &Node, k: &str) -> Result<String> {
+    n.get(k)
+        .and_then(Node::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| Error(format!("dump: missing {k}")))
+}
+
+fn opt_field(n: &Node, k: &str) -> String {
+    n.get(k)
+        .and_then(Node::as_str)
+        .map(str::to_string)
+        .unwrap_or_default()
+}
+
+fn bool_field(n: &Node, k: &str) -> Result<bool> {
+    n.get(k)
+        .and_then(Node::as_yaml11_bool)
+        .ok_or_else(|| Error(format!("dump: missing {k}")))
+}
+
+fn strings(n: Option<&Node>) -> Vec<String> {
+    n.and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|d| d.as_str().map(str::to_string))
+        .collect()
+}
+
 /// Reads the dumper's JSON (JSON is YAML, so the workspace's YAML reader reads it).
 pub fn read(text: &str) -> Result<Dump> {
     let docs = gatecheck_yaml::parse(text).map_err(|e| Error(format!("dump: {e}")))?;
@@ -62,30 +91,6 @@ pub fn read(text: &str) -> Result<Dump> {
         .first()
         .ok_or_else(|| Error("dump: empty".into()))?
         .root;
-    let s = |n: &Node, k: &str| -> Result<String> {
-        n.get(k)
-            .and_then(Node::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| Error(format!("dump: missing {k}")))
-    };
-    let opt = |n: &Node, k: &str| -> String {
-        n.get(k)
-            .and_then(Node::as_str)
-            .map(str::to_string)
-            .unwrap_or_default()
-    };
-    let b = |n: &Node, k: &str| -> Result<bool> {
-        n.get(k)
-            .and_then(Node::as_yaml11_bool)
-            .ok_or_else(|| Error(format!("dump: missing {k}")))
-    };
-    let strings = |n: Option<&Node>| -> Vec<String> {
-        n.and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|d| d.as_str().map(str::to_string))
-            .collect()
-    };
     let mut modules: Vec<(String, String)> = root
         .get("modules")
         .and_then(Node::as_map)
@@ -96,52 +101,7 @@ pub fn read(text: &str) -> Result<Dump> {
     modules.sort();
     let mut gates = Vec::new();
     for g in root.get("gates").and_then(Node::as_seq).unwrap_or_default() {
-        let name = s(g, "name")?;
-        let spec = |sp: &Node| -> Result<(String, String, bool, bool, String)> {
-            Ok((
-                opt(sp, "version"),
-                stage(&opt(sp, "preRelease"))
-                    .map_err(|e| Error(format!("{name}: {e}")))?
-                    .to_string(),
-                b(sp, "default")?,
-                b(sp, "lockToDefault")?,
-                opt(sp, "minCompatibilityVersion"),
-            ))
-        };
-        let mut specs = Vec::new();
-        for sp in g.get("specs").and_then(Node::as_seq).unwrap_or_default() {
-            let (v, st, d, l, mc) = spec(sp)?;
-            let mut text = format!("{v} {st} {d} {l}").trim_start().to_string();
-            if !mc.is_empty() {
-                text.push_str(&format!(" min-compat {mc}"));
-            }
-            specs.push(text);
-        }
-        let at_release = match g.get("atRelease") {
-            Some(n) if !n.is_null() => {
-                let (_, st, d, l, _) = spec(n)?;
-                (st != "prealpha").then_some((st, d, l))
-            }
-            _ => None,
-        };
-        let package = s(g, "package")?;
-        let declared_by = strings(g.get("declaredBy"));
-        if !declared_by.is_empty()
-            && crate::registry::attribute(&declared_by).as_deref() != Some(package.as_str())
-        {
-            return Err(Error(format!(
-                "dump: {name} is attributed to {package}, but declared by {declared_by:?}, which the importer attributes to {:?}",
-                crate::registry::attribute(&declared_by)
-            )));
-        }
-        gates.push(DumpedGate {
-            name,
-            package,
-            declared_by,
-            specs,
-            at_release,
-            depends_on: strings(g.get("dependsOn")),
-        });
+        gates.push(read_gate(g)?);
     }
     let mut kubeadm = Vec::new();
     for k in root
@@ -150,21 +110,73 @@ pub fn read(text: &str) -> Result<Dump> {
         .unwrap_or_default()
     {
         kubeadm.push((
-            s(k, "name")?,
-            stage(&opt(k, "preRelease"))?.to_string(),
-            b(k, "default")?,
-            b(k, "lockToDefault")?,
-            opt(k, "deprecationMessage"),
+            str_field(k, "name")?,
+            stage(&opt_field(k, "preRelease"))?.to_string(),
+            bool_field(k, "default")?,
+            bool_field(k, "lockToDefault")?,
+            opt_field(k, "deprecationMessage"),
         ));
     }
     Ok(Dump {
-        kubernetes: s(root, "kubernetes")?,
-        go: s(root, "go")?,
+        kubernetes: str_field(root, "kubernetes")?,
+        go: str_field(root, "go")?,
         modules,
-        emulation_version: opt(root, "emulationVersion"),
+        emulation_version: opt_field(root, "emulationVersion"),
         packages: strings(root.get("packages")),
         gates,
         kubeadm,
+    })
+}
+
+/// One versioned spec: (version, stage, default, locked, minimum compatibility version).
+fn read_spec(sp: &Node, name: &str) -> Result<(String, String, bool, bool, String)> {
+    Ok((
+        opt_field(sp, "version"),
+        stage(&opt_field(sp, "preRelease"))
+            .map_err(|e| Error(format!("{name}: {e}")))?
+            .to_string(),
+        bool_field(sp, "default")?,
+        bool_field(sp, "lockToDefault")?,
+        opt_field(sp, "minCompatibilityVersion"),
+    ))
+}
+
+/// One entry of the dump's `gates`, whose attribution must be the importer's.
+fn read_gate(g: &Node) -> Result<DumpedGate> {
+    let name = str_field(g, "name")?;
+    let mut specs = Vec::new();
+    for sp in g.get("specs").and_then(Node::as_seq).unwrap_or_default() {
+        let (v, st, d, l, mc) = read_spec(sp, &name)?;
+        let mut text = format!("{v} {st} {d} {l}").trim_start().to_string();
+        if !mc.is_empty() {
+            text.push_str(&format!(" min-compat {mc}"));
+        }
+        specs.push(text);
+    }
+    let at_release = match g.get("atRelease") {
+        Some(n) if !n.is_null() => {
+            let (_, st, d, l, _) = read_spec(n, &name)?;
+            (st != "prealpha").then_some((st, d, l))
+        }
+        _ => None,
+    };
+    let package = str_field(g, "package")?;
+    let declared_by = strings(g.get("declaredBy"));
+    if !declared_by.is_empty()
+        && crate::registry::attribute(&declared_by).as_deref() != Some(package.as_str())
+    {
+        return Err(Error(format!(
+            "dump: {name} is attributed to {package}, but declared by {declared_by:?}, which the importer attributes to {:?}",
+            crate::registry::attribute(&declared_by)
+        )));
+    }
+    Ok(DumpedGate {
+        name,
+        package,
+        declared_by,
+        specs,
+        at_release,
+        depends_on: strings(g.get("dependsOn")),
     })
 }
 
@@ -211,30 +223,9 @@ fn quote(s: &str) -> String {
     out
 }
 
-/// The registry file for a dump.
-pub fn to_registry(d: &Dump) -> Result<String> {
-    let release = d.release()?;
-    if let Some(k) = d.modules.iter().find(|(m, _)| m == "k8s.io/kubernetes") {
-        if k.1 != d.kubernetes {
-            return Err(Error(format!(
-                "dump: built against k8s.io/kubernetes {}, labelled {}",
-                k.1, d.kubernetes
-            )));
-        }
-    } else {
-        return Err(Error("dump: no k8s.io/kubernetes module".into()));
-    }
+/// The registry file's opening comment: where its facts come from.
+fn header(d: &Dump) -> String {
     let version = d.version();
-    let modules: Vec<String> = std::iter::once("k8s.io/kubernetes")
-        .chain(
-            d.modules
-                .iter()
-                .map(|(m, _)| m.as_str())
-                .filter(|m| *m != "k8s.io/kubernetes"),
-        )
-        .filter_map(|m| d.modules.iter().find(|(n, _)| n == m))
-        .map(|(m, v)| format!("{m} {v}"))
-        .collect();
     let mut s = String::new();
     s.push_str(&format!(
         "# The feature gates Kubernetes v{version} registers, as its own featuregate code evaluates them.\n\
@@ -260,6 +251,34 @@ pub fn to_registry(d: &Dump) -> Result<String> {
             ""
         },
     ));
+    s
+}
+
+/// The registry file for a dump.
+pub fn to_registry(d: &Dump) -> Result<String> {
+    let release = d.release()?;
+    if let Some(k) = d.modules.iter().find(|(m, _)| m == "k8s.io/kubernetes") {
+        if k.1 != d.kubernetes {
+            return Err(Error(format!(
+                "dump: built against k8s.io/kubernetes {}, labelled {}",
+                k.1, d.kubernetes
+            )));
+        }
+    } else {
+        return Err(Error("dump: no k8s.io/kubernetes module".into()));
+    }
+    let version = d.version();
+    let modules: Vec<String> = std::iter::once("k8s.io/kubernetes")
+        .chain(
+            d.modules
+                .iter()
+                .map(|(m, _)| m.as_str())
+                .filter(|m| *m != "k8s.io/kubernetes"),
+        )
+        .filter_map(|m| d.modules.iter().find(|(n, _)| n == m))
+        .map(|(m, v)| format!("{m} {v}"))
+        .collect();
+    let mut s = header(d);
     s.push_str(&format!("release: \"{release}\"\nversion: \"{version}\"\n"));
     s.push_str(&format!(
         "source: {{dumper: tools/registry-dump, go: {}, modules: \"{}\"}}\n",
@@ -272,34 +291,11 @@ pub fn to_registry(d: &Dump) -> Result<String> {
     }
     s.push_str("gates:\n");
     for g in &d.gates {
-        let Some((stage, default, locked)) = &g.at_release else {
-            // Pre-alpha at this release: the binary knows the name but refuses to set it.
-            continue;
-        };
-        let deps = match g.depends_on.is_empty() {
-            true => String::new(),
-            false => format!(", depends_on: [{}]", g.depends_on.join(", ")),
-        };
-        let specs = match g.specs.len() > 1 || g.specs.iter().any(|s| s.contains('.')) {
-            true => format!(
-                ", specs: [{}]",
-                g.specs
-                    .iter()
-                    .map(|s| quote(s))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            false => String::new(),
-        };
-        s.push_str(&format!(
-            "  - {{name: {}, stage: {stage}, default: {default}, locked: {locked}, package: {}{by}{deps}{specs}}}\n",
-            g.name,
-            g.package,
-            by = match g.declared_by.len() > 1 {
-                true => format!(", declared_by: [{}]", g.declared_by.join(", ")),
-                false => String::new(),
-            }
-        ));
+        // A gate pre-alpha at this release has no line: the binary knows the name but refuses
+        // to set it.
+        if let Some(line) = gate_line(g) {
+            s.push_str(&line);
+        }
     }
     s.push_str("kubeadm:\n");
     for (name, stage, default, locked, deprecation) in &d.kubeadm {
@@ -312,6 +308,35 @@ pub fn to_registry(d: &Dump) -> Result<String> {
         ));
     }
     Ok(s)
+}
+
+/// A gate's line in the registry file; `None` for a gate pre-alpha at the release.
+fn gate_line(g: &DumpedGate) -> Option<String> {
+    let (stage, default, locked) = g.at_release.as_ref()?;
+    let deps = match g.depends_on.is_empty() {
+        true => String::new(),
+        false => format!(", depends_on: [{}]", g.depends_on.join(", ")),
+    };
+    let specs = match g.specs.len() > 1 || g.specs.iter().any(|s| s.contains('.')) {
+        true => format!(
+            ", specs: [{}]",
+            g.specs
+                .iter()
+                .map(|s| quote(s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        false => String::new(),
+    };
+    Some(format!(
+        "  - {{name: {}, stage: {stage}, default: {default}, locked: {locked}, package: {}{by}{deps}{specs}}}\n",
+        g.name,
+        g.package,
+        by = match g.declared_by.len() > 1 {
+            true => format!(", declared_by: [{}]", g.declared_by.join(", ")),
+            false => String::new(),
+        }
+    ))
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@
 //! stage, lock, dependencies. Releases dumped from Kubernetes' own code (tools/registry-dump)
 //! are preferred over these transcriptions where both exist.
 
+use crate::error::{Error, Result};
 use crate::registry::{attribute, Registered};
-use crate::{Error, Result};
 use gatecheck_rules::Version;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A features package's file, as read from the vendoring repository.
 pub struct GoFile {
@@ -319,7 +319,7 @@ fn dependency_entries(src: &str) -> Result<Vec<(String, Vec<String>)>> {
 /// attribution ([`attribute`]) among the packages whose spec maps list it (what each package's
 /// own registration declares, as tools/registry-dump reports it).
 pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>> {
-    let mut idents: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut idents: Idents = BTreeMap::new();
     let mut stripped = Vec::new();
     for f in files {
         let src = strip_comments(&f.text);
@@ -329,11 +329,40 @@ pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>>
         }
         stripped.push((f, src, bools));
     }
+    let (mut out, declared) = registered(&stripped, &idents, release)?;
+    for (name, g) in out.iter_mut() {
+        let by: Vec<&String> = declared[name].iter().collect();
+        g.package =
+            attribute(&by).ok_or_else(|| Error(format!("{name}: no attribution among {by:?}")))?;
+        g.declared_by = by.into_iter().cloned().collect();
+    }
+    for (f, src, _) in &stripped {
+        attach_dependencies(f, src, &idents, &mut out)?;
+    }
+    Ok(out.into_values().collect())
+}
+
+/// Gate identifiers to (gate name, package declaring the constant).
+type Idents = BTreeMap<String, (String, String)>;
+
+/// Gate names to the packages whose spec maps list the gate.
+type Declared = BTreeMap<String, BTreeSet<String>>;
+
+/// A file, its source without comments, and its boolean constants.
+type Stripped<'a> = (&'a GoFile, String, BTreeMap<String, bool>);
+
+/// Every gate the files' spec maps register at `release` (package not yet attributed), and the
+/// packages whose spec maps list each.
+fn registered(
+    stripped: &[Stripped<'_>],
+    idents: &Idents,
+    release: Version,
+) -> Result<(BTreeMap<String, Registered>, Declared)> {
     let mut out: BTreeMap<String, Registered> = BTreeMap::new();
-    let mut declared: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
-    for (f, src, bools) in &stripped {
+    let mut declared: Declared = BTreeMap::new();
+    for (f, src, bools) in stripped {
         for (ident, specs) in entries(src, bools)? {
-            let Some((name, package)) = idents.get(&ident) else {
+            let Some((name, _)) = idents.get(&ident) else {
                 return Err(Error(format!(
                     "{}: no declaration for the gate identifier {ident}",
                     f.path
@@ -349,7 +378,6 @@ pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>>
             };
             // The packages whose spec maps list the gate (not the one declaring its constant:
             // a constant declared but not registered is not recognised by that package's users).
-            let _ = package;
             declared
                 .entry(name.clone())
                 .or_default()
@@ -373,40 +401,42 @@ pub fn transcribe(files: &[GoFile], release: Version) -> Result<Vec<Registered>>
             out.insert(name.clone(), reg);
         }
     }
-    for (name, g) in out.iter_mut() {
-        let by: Vec<&String> = declared[name].iter().collect();
-        g.package =
-            attribute(&by).ok_or_else(|| Error(format!("{name}: no attribution among {by:?}")))?;
-        g.declared_by = by.into_iter().cloned().collect();
-    }
-    for (f, src, _) in &stripped {
-        for (ident, deps) in dependency_entries(src)? {
-            let name_of = |i: &str| -> Result<String> {
-                idents.get(i).map(|(n, _)| n.clone()).ok_or_else(|| {
-                    Error(format!(
-                        "{}: dependency table names {i}, which is not declared",
-                        f.path
-                    ))
-                })
-            };
-            let name = name_of(&ident)?;
-            let deps = deps
-                .iter()
-                .map(|d| name_of(d))
-                .collect::<Result<Vec<_>>>()?;
-            // A table may name a gate the release does not register at this version (a newer
-            // gate's entry); only registered gates carry dependencies.
-            if let Some(g) = out.get_mut(&name) {
-                // In the table's order, which is the order the components' message lists.
-                for d in deps {
-                    if !g.depends_on.contains(&d) {
-                        g.depends_on.push(d);
-                    }
+    Ok((out, declared))
+}
+
+/// Gives the registered gates the dependencies file `f`'s table declares.
+fn attach_dependencies(
+    f: &GoFile,
+    src: &str,
+    idents: &Idents,
+    out: &mut BTreeMap<String, Registered>,
+) -> Result<()> {
+    for (ident, deps) in dependency_entries(src)? {
+        let name_of = |i: &str| -> Result<String> {
+            idents.get(i).map(|(n, _)| n.clone()).ok_or_else(|| {
+                Error(format!(
+                    "{}: dependency table names {i}, which is not declared",
+                    f.path
+                ))
+            })
+        };
+        let name = name_of(&ident)?;
+        let deps = deps
+            .iter()
+            .map(|d| name_of(d))
+            .collect::<Result<Vec<_>>>()?;
+        // A table may name a gate the release does not register at this version (a newer
+        // gate's entry); only registered gates carry dependencies.
+        if let Some(g) = out.get_mut(&name) {
+            // In the table's order, which is the order the components' message lists.
+            for d in deps {
+                if !g.depends_on.contains(&d) {
+                    g.depends_on.push(d);
                 }
             }
         }
     }
-    Ok(out.into_values().collect())
+    Ok(())
 }
 
 #[cfg(test)]

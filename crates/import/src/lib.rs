@@ -3,50 +3,26 @@
 //! `src/generated.rs`. Run it with `cargo run -p gatecheck-import`; `--check` only compares.
 //!
 //! * `sources.rs` reads each upstream format.
-//! * `merge.rs` decides between sources, gate by gate (its module doc gives the precedence).
-//! * `render.rs` writes the outputs.
+//! * `registry.rs` reads the per-release registries; `timeline.rs` makes them the authority.
+//! * `merge.rs` decides between sources, gate by gate (`merge/weaker.rs` gives the precedence
+//!   among the sources weaker than the registries); `record.rs` is what it produces.
+//! * `render.rs` renders the outputs; `Output::write` writes (or, with `--check`, compares) them.
+//! * `inputs.rs` reads the input files; `error.rs` is the importer's error.
 
 pub mod dump;
+pub mod error;
 pub mod gosource;
+pub mod inputs;
 pub mod merge;
+pub mod record;
 pub mod registry;
 pub mod render;
 pub mod sources;
 pub mod timeline;
 
-use std::fmt;
+pub use error::{Error, Result};
+pub use inputs::Inputs;
 use std::path::{Path, PathBuf};
-
-/// An importer failure: a source that does not read, or a fact no source gives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error(pub String);
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
-
-pub type Result<T> = std::result::Result<T, Error>;
-
-/// The text of every input file.
-pub struct Inputs {
-    pub list_136dev: String,
-    pub list_134dev: String,
-    pub feature_list_md: String,
-    pub removed_table: String,
-    pub table_127: String,
-    /// (gate name, page text) for each per-gate website page.
-    pub pages: Vec<(String, String)>,
-    pub keps: String,
-    pub kubeadm: String,
-    pub dependencies: String,
-    pub overrides: String,
-    /// (file name, text) of each per-release registry under `data/upstream/registries/`.
-    pub registries: Vec<(String, String)>,
-}
 
 /// The files the importer writes, relative to the repository root.
 pub const GATES_YAML: &str = "gates.yaml";
@@ -58,87 +34,62 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn read(root: &Path, rel: &str) -> Result<String> {
-    std::fs::read_to_string(root.join(rel)).map_err(|e| Error(format!("{rel}: {e}")))
-}
-
-impl Inputs {
-    pub fn load(root: &Path) -> Result<Inputs> {
-        let up = "data/upstream";
-        let pages_dir = root.join(up).join("website/feature-gates");
-        let mut pages = Vec::new();
-        let entries = std::fs::read_dir(&pages_dir)
-            .map_err(|e| Error(format!("{}: {e}", pages_dir.display())))?;
-        for entry in entries {
-            let path = entry.map_err(|e| Error(e.to_string()))?.path();
-            let Some(name) = path.file_stem().and_then(|s| s.to_str()) else {
-                continue;
-            };
-            if path.extension().is_some_and(|e| e == "md") && name != "README" {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| Error(format!("{}: {e}", path.display())))?;
-                pages.push((name.to_string(), text));
-            }
-        }
-        pages.sort();
-        let reg_dir = root.join(up).join("registries");
-        let mut registries = Vec::new();
-        if let Ok(entries) = std::fs::read_dir(&reg_dir) {
-            for entry in entries {
-                let path = entry.map_err(|e| Error(e.to_string()))?.path();
-                if path.extension().is_some_and(|e| e == "yaml") {
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|e| Error(format!("{}: {e}", path.display())))?;
-                    let file = path.file_name().unwrap_or_default().to_string_lossy();
-                    registries.push((format!("{up}/registries/{file}"), text));
-                }
-            }
-        }
-        Ok(Inputs {
-            registries,
-            list_136dev: read(
-                root,
-                &format!("{up}/kubernetes/versioned_feature_list.newest.yaml"),
-            )?,
-            list_134dev: read(
-                root,
-                &format!("{up}/kubernetes/versioned_feature_list.yaml"),
-            )?,
-            feature_list_md: read(root, &format!("{up}/kubernetes/feature_list.md"))?,
-            removed_table: read(root, &format!("{up}/website/feature-gates-removed.md"))?,
-            table_127: read(root, &format!("{up}/website/feature-gates.md"))?,
-            pages,
-            keps: read(root, &format!("{up}/enhancements/kep_feature_gates.yaml"))?,
-            kubeadm: read(root, &format!("{up}/kubeadm/kubeadm_feature_gates.yaml"))?,
-            dependencies: read(root, &format!("{up}/kubernetes/feature_dependencies.yaml"))?,
-            overrides: read(root, "data/overrides.yaml")?,
-        })
-    }
-}
-
 /// What the importer produces.
 pub struct Output {
-    pub records: Vec<merge::GateRecord>,
+    pub records: Vec<record::GateRecord>,
     pub gates_yaml: String,
     pub generated_rs: String,
     pub coverage_md: String,
 }
 
+impl Output {
+    /// Writes (or, with `check`, compares) the generated files; returns whether any was stale.
+    /// Exits on a write error.
+    pub fn write(&self, root: &Path, check: bool) -> bool {
+        let mut stale = false;
+        for (rel, text) in [
+            (GATES_YAML, &self.gates_yaml),
+            (GENERATED_RS, &self.generated_rs),
+            (COVERAGE_MD, &self.coverage_md),
+        ] {
+            let path = root.join(rel);
+            let current = std::fs::read_to_string(&path).unwrap_or_default();
+            if current == *text {
+                continue;
+            }
+            if check {
+                eprintln!(
+                    "gatecheck-import: {rel} is out of date; run `cargo run -p gatecheck-import`"
+                );
+                stale = true;
+                continue;
+            }
+            // Write beside the target and rename, so a failed run never leaves half a file.
+            let tmp = path.with_extension("tmp");
+            if let Err(e) = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &path)) {
+                eprintln!("gatecheck-import: writing {rel}: {e}");
+                std::process::exit(2);
+            }
+            eprintln!("gatecheck-import: wrote {rel}");
+        }
+        stale
+    }
+}
+
 /// Runs the whole import in memory.
 pub fn import(root: &Path) -> Result<Output> {
     let inputs = Inputs::load(root)?;
-    let (newest, records) = merge::merge(&inputs)?;
+    // Every registry file is parsed here, once; everything below reads the parsed registries.
+    let registries = registry::read_all(&inputs.registries)?;
+    build(&inputs, &registries)
+}
+
+/// The import from inputs whose registry files are already read ([`registry::read_all`]).
+pub fn build(inputs: &Inputs, registries: &[registry::Registry]) -> Result<Output> {
+    let (newest, records) = merge::merge(inputs, registries)?;
     Ok(Output {
-        gates_yaml: render::gates_yaml(
-            newest,
-            &records,
-            &registry::sources(&registry::read_all(&inputs.registries)?),
-        ),
-        generated_rs: render::generated_rs(
-            newest,
-            &records,
-            &registry::development(&registry::read_all(&inputs.registries)?),
-        ),
+        gates_yaml: render::gates_yaml(newest, &records, &registry::sources(registries)),
+        generated_rs: render::generated_rs(newest, &records, &registry::development(registries)),
         coverage_md: render::coverage_md(newest, &records),
         records,
     })

@@ -1,8 +1,8 @@
 //! `gatecheck-import [--check] [--root DIR]`: regenerates gates.yaml and the rules crate's
 //! embedded data. With `--check`, writes nothing and exits 1 if either file is out of date.
 
-use gatecheck_import::{import, repo_root, Output, COVERAGE_MD, GATES_YAML, GENERATED_RS};
-use std::path::{Path, PathBuf};
+use gatecheck_import::{import, repo_root, GATES_YAML, GENERATED_RS};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod release;
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let stale = write_outputs(&root, &out, check);
+    let stale = out.write(&root, check);
     let core = out
         .records
         .iter()
@@ -59,38 +59,6 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// Writes (or, with `check`, compares) the generated files; returns whether any was stale.
-/// Exits on a write error.
-pub(crate) fn write_outputs(root: &Path, out: &Output, check: bool) -> bool {
-    let mut stale = false;
-    for (rel, text) in [
-        (GATES_YAML, &out.gates_yaml),
-        (GENERATED_RS, &out.generated_rs),
-        (COVERAGE_MD, &out.coverage_md),
-    ] {
-        let path = root.join(rel);
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        if current == *text {
-            continue;
-        }
-        if check {
-            eprintln!(
-                "gatecheck-import: {rel} is out of date; run `cargo run -p gatecheck-import`"
-            );
-            stale = true;
-            continue;
-        }
-        // Write beside the target and rename, so a failed run never leaves half a file.
-        let tmp = path.with_extension("tmp");
-        if let Err(e) = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, &path)) {
-            eprintln!("gatecheck-import: writing {rel}: {e}");
-            std::process::exit(2);
-        }
-        eprintln!("gatecheck-import: wrote {rel}");
-    }
-    stale
 }
 
 fn usage(msg: &str) -> ExitCode {

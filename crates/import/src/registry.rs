@@ -7,8 +7,8 @@
 //! source is `gosource`; making the registries the authority over each gate's timeline is
 //! `timeline`.
 
-use crate::{Error, Result};
-use gatecheck_rules::Version;
+use crate::error::{Error, Result};
+use gatecheck_rules::{EvidenceKind, Version};
 use gatecheck_yaml::Node;
 use std::collections::BTreeMap;
 
@@ -176,29 +176,20 @@ impl Registry {
     }
 }
 
+/// Reads one registry data file; `what` names it in errors.
 pub fn read(text: &str, what: &str) -> Result<Registry> {
     let docs = gatecheck_yaml::parse(text).map_err(|e| Error(format!("{what}: {e}")))?;
     let root = &docs
         .first()
         .ok_or_else(|| Error(format!("{what}: empty")))?
         .root;
-    let s = |n: &Node, k: &str| -> Result<String> {
-        n.get(k)
-            .and_then(Node::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| Error(format!("{what}: missing {k}")))
-    };
-    let b = |n: &Node, k: &str| -> Result<bool> {
-        n.get(k)
-            .and_then(Node::as_yaml11_bool)
-            .ok_or_else(|| Error(format!("{what}: missing {k}")))
-    };
-    let release = crate::sources::version(&s(root, "release")?)?;
+    let f = Fields(what);
+    let release = crate::sources::version(&f.str(root, "release")?)?;
     let source = root
         .get("source")
         .ok_or_else(|| Error(format!("{what}: missing source")))?;
     let dumper = match source.get("dumper") {
-        Some(_) => Some(s(source, "go")?),
+        Some(_) => Some(f.str(source, "go")?),
         None => None,
     };
     let mut packages = Vec::new();
@@ -207,105 +198,120 @@ pub fn read(text: &str, what: &str) -> Result<Registry> {
         .and_then(Node::as_seq)
         .unwrap_or_default()
     {
-        packages.push(s(p, "package")?);
+        packages.push(f.str(p, "package")?);
     }
-    let mut gates = BTreeMap::new();
-    for g in root.get("gates").and_then(Node::as_seq).unwrap_or_default() {
-        let package = s(g, "package")?;
-        let mut declared_by: Vec<String> = g
-            .get("declared_by")
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|d| d.as_str().map(str::to_string))
-            .collect();
-        if declared_by.is_empty() {
-            declared_by.push(package.clone());
-        }
-        let r = Registered {
-            name: s(g, "name")?,
-            package,
-            declared_by,
-            stage: s(g, "stage")?,
-            default: b(g, "default")?,
-            locked: b(g, "locked")?,
-            depends_on: g
-                .get("depends_on")
-                .and_then(Node::as_seq)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|d| d.as_str().map(str::to_string))
-                .collect(),
-        };
-        if !packages.contains(&r.package) {
-            return Err(Error(format!(
-                "{what}: {} is declared in {}, which is not among the packages read",
-                r.name, r.package
-            )));
-        }
-        gates.insert(r.name.clone(), r);
-    }
+    let gates = read_gates(root, &packages, f)?;
     let kubeadm = match (dumper.is_some(), root.get("kubeadm").and_then(Node::as_seq)) {
-        (true, Some(list)) => {
-            let mut out = BTreeMap::new();
-            for g in list {
-                // kubeadm deprecates a gate by giving it a DeprecationMessage (printed when the
-                // gate is set), not always by its PreRelease (RootlessControlPlane stays Alpha
-                // from 1.31): such a gate is deprecated.
-                let mut stage = s(g, "stage")?;
-                if g.get("deprecation")
-                    .and_then(Node::as_str)
-                    .is_some_and(|d| !d.is_empty())
-                    && matches!(stage.as_str(), "alpha" | "beta")
-                {
-                    stage = "deprecated".to_string();
-                }
-                let r = Registered {
-                    name: s(g, "name")?,
-                    package: KUBEADM_PACKAGE.to_string(),
-                    declared_by: vec![KUBEADM_PACKAGE.to_string()],
-                    stage,
-                    default: b(g, "default")?,
-                    locked: b(g, "locked")?,
-                    depends_on: Vec::new(),
-                };
-                out.insert(r.name.clone(), r);
-            }
-            Some(out)
-        }
+        (true, Some(list)) => Some(read_kubeadm(list, f)?),
         _ => None,
     };
     Ok(Registry {
         kubeadm,
         release,
-        version: s(root, "version")?,
+        version: f.str(root, "version")?,
         repo: match dumper {
-            Some(_) => s(source, "dumper")?,
-            None => s(source, "repo")?,
+            Some(_) => f.str(source, "dumper")?,
+            None => f.str(source, "repo")?,
         },
         commit: match dumper {
             Some(_) => String::new(),
-            None => s(source, "commit")?,
+            None => f.str(source, "commit")?,
         },
         packages,
         gates,
         also: Vec::new(),
-        modules: s(source, "modules")?,
+        modules: f.str(source, "modules")?,
         dumper,
     })
 }
 
-/// The source id, in gates.yaml, of a release's own registry: `registry` at release N means
-/// `data/upstream/registries/v1.N.yaml`.
-pub const SOURCE_ID: &str = "registry";
-/// The id where the release's registry is a development tree, not the release itself.
-pub const DEV_SOURCE_ID: &str = "registry-dev";
-/// The id where the release's registry is a pre-release (`v1.38.0-rc.0`), not the release.
-pub const PRE_SOURCE_ID: &str = "registry-pre";
+/// Required fields of a registry file's mappings; the `&str` names the file in errors.
+#[derive(Clone, Copy)]
+struct Fields<'a>(&'a str);
 
-/// Whether a source id is one of a release's own registries (released, pre-release or dev).
-pub fn is_registry_id(id: &str) -> bool {
-    id == SOURCE_ID || id == DEV_SOURCE_ID || id == PRE_SOURCE_ID
+impl Fields<'_> {
+    fn str(self, n: &Node, k: &str) -> Result<String> {
+        n.get(k)
+            .and_then(Node::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| Error(format!("{}: missing {k}", self.0)))
+    }
+
+    fn bool(self, n: &Node, k: &str) -> Result<bool> {
+        n.get(k)
+            .and_then(Node::as_yaml11_bool)
+            .ok_or_else(|| Error(format!("{}: missing {k}", self.0)))
+    }
+}
+
+fn strings(n: Option<&Node>) -> Vec<String> {
+    n.and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|d| d.as_str().map(str::to_string))
+        .collect()
+}
+
+/// A registry file's `gates`; each must be declared in one of the `packages` read.
+fn read_gates(
+    root: &Node,
+    packages: &[String],
+    f: Fields<'_>,
+) -> Result<BTreeMap<String, Registered>> {
+    let mut gates = BTreeMap::new();
+    for g in root.get("gates").and_then(Node::as_seq).unwrap_or_default() {
+        let package = f.str(g, "package")?;
+        let mut declared_by = strings(g.get("declared_by"));
+        if declared_by.is_empty() {
+            declared_by.push(package.clone());
+        }
+        let r = Registered {
+            name: f.str(g, "name")?,
+            package,
+            declared_by,
+            stage: f.str(g, "stage")?,
+            default: f.bool(g, "default")?,
+            locked: f.bool(g, "locked")?,
+            depends_on: strings(g.get("depends_on")),
+        };
+        if !packages.contains(&r.package) {
+            return Err(Error(format!(
+                "{}: {} is declared in {}, which is not among the packages read",
+                f.0, r.name, r.package
+            )));
+        }
+        gates.insert(r.name.clone(), r);
+    }
+    Ok(gates)
+}
+
+/// A dumped registry's `kubeadm` list: kubeadm's own gates.
+fn read_kubeadm(list: &[Node], f: Fields<'_>) -> Result<BTreeMap<String, Registered>> {
+    let mut out = BTreeMap::new();
+    for g in list {
+        // kubeadm deprecates a gate by giving it a DeprecationMessage (printed when the gate is
+        // set), not always by its PreRelease (RootlessControlPlane stays Alpha from 1.31): such
+        // a gate is deprecated.
+        let mut stage = f.str(g, "stage")?;
+        if g.get("deprecation")
+            .and_then(Node::as_str)
+            .is_some_and(|d| !d.is_empty())
+            && matches!(stage.as_str(), "alpha" | "beta")
+        {
+            stage = "deprecated".to_string();
+        }
+        let r = Registered {
+            name: f.str(g, "name")?,
+            package: KUBEADM_PACKAGE.to_string(),
+            declared_by: vec![KUBEADM_PACKAGE.to_string()],
+            stage,
+            default: f.bool(g, "default")?,
+            locked: f.bool(g, "locked")?,
+            depends_on: Vec::new(),
+        };
+        out.insert(r.name.clone(), r);
+    }
+    Ok(out)
 }
 
 impl Registry {
@@ -324,15 +330,24 @@ impl Registry {
         self.version.contains('-')
     }
 
-    /// The source id facts from this registry carry in gates.yaml.
-    pub fn source_id(&self) -> &'static str {
+    /// The kind of evidence this registry is: the release's own, a pre-release's or a
+    /// development tree's.
+    pub fn evidence_kind(&self) -> EvidenceKind {
         if self.is_dev() {
-            DEV_SOURCE_ID
+            EvidenceKind::Development
         } else if self.is_prerelease() {
-            PRE_SOURCE_ID
+            EvidenceKind::PreRelease
         } else {
-            SOURCE_ID
+            EvidenceKind::Registry
         }
+    }
+
+    /// The source id facts from this registry carry in gates.yaml (`registry` at release N
+    /// means `data/upstream/registries/v1.N...yaml`).
+    pub fn source_id(&self) -> &'static str {
+        self.evidence_kind()
+            .registry_id()
+            .expect("a registry kind has an id")
     }
 }
 
@@ -347,17 +362,26 @@ impl Registry {
 /// release's registry and transcriptions of the same release are left out (`compare` checks
 /// them against it).
 pub fn read_all(inputs: &[(String, String)]) -> Result<Vec<Registry>> {
-    let mut files = inputs
+    combine(read_files(inputs)?)
+}
+
+/// Reads each registry file on its own: (file name, registry), in the inputs' order.
+pub fn read_files(inputs: &[(String, String)]) -> Result<Vec<(String, Registry)>> {
+    inputs
         .iter()
-        .map(|(file, text)| Ok((file, read(text, file)?)))
-        .collect::<Result<Vec<_>>>()?;
+        .map(|(file, text)| Ok((file.clone(), read(text, file)?)))
+        .collect()
+}
+
+/// The registries of [`read_all`] from files already read ([`read_files`]).
+pub fn combine(mut files: Vec<(String, Registry)>) -> Result<Vec<Registry>> {
     let dumped: std::collections::BTreeSet<String> = files
         .iter()
         .filter(|(_, r)| r.dumper.is_some())
         .map(|(_, r)| r.version.clone())
         .collect();
     files.retain(|(_, r)| r.dumper.is_some() || !dumped.contains(&r.version));
-    files.sort_by(|a, b| (a.1.sort_key(), a.0).cmp(&(b.1.sort_key(), b.0)));
+    files.sort_by(|a, b| (a.1.sort_key(), &a.0).cmp(&(b.1.sort_key(), &b.0)));
     let mut regs: Vec<Registry> = Vec::new();
     for (file, r) in files {
         match regs.last_mut() {
@@ -407,17 +431,14 @@ pub fn read_all(inputs: &[(String, String)]) -> Result<Vec<Registry>> {
 /// Every disagreement between a release dumped from Kubernetes' own code and a transcription of
 /// the same release: for each transcription, each gate of a package both read that only one of
 /// them registers, or whose package, stage, default, lock or dependencies differ. One line each:
-/// `version file: gate: field: transcribed X, dumped Y`.
-pub fn compare(inputs: &[(String, String)]) -> Result<Vec<String>> {
+/// `version file: gate: field: transcribed X, dumped Y`. `files` are (file name, registry), as
+/// [`read_files`] gives them.
+pub fn compare(files: &[(String, Registry)]) -> Vec<String> {
     let sorted = |v: &[String]| {
         let mut v = v.to_vec();
         v.sort();
         v
     };
-    let files = inputs
-        .iter()
-        .map(|(file, text)| Ok((file.as_str(), read(text, file)?)))
-        .collect::<Result<Vec<_>>>()?;
     let mut out = Vec::new();
     for (_, dump) in files.iter().filter(|(_, r)| r.dumper.is_some()) {
         for (file, t) in files
@@ -471,7 +492,7 @@ pub fn compare(inputs: &[(String, String)]) -> Result<Vec<String>> {
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// The registry of each minor release that settles its facts: the lowest patch release read

@@ -9,6 +9,7 @@
 //! of the same release.
 
 use gatecheck_import::{dump, registry, Inputs};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -37,6 +38,7 @@ fn add(args: Vec<String>, root: &Path) -> Result<ExitCode, String> {
         return Err("usage: gatecheck-import add-release vX.Y.Z[-pre] [--from-file DUMP.json]\n       gatecheck-import add-release vX.Y.Z... [--from-dir DIR (DIR/vX.Y.Z.json)]".into());
     }
     // Every release's registry is written first; the data is regenerated once, at the end.
+    let mut parsed = Parsed::default();
     let mut last = None;
     for version in &versions {
         let file = match (&from, &dir) {
@@ -44,12 +46,21 @@ fn add(args: Vec<String>, root: &Path) -> Result<ExitCode, String> {
             (None, Some(d)) => Some(Path::new(d).join(format!("{version}.json"))),
             (None, None) => None,
         };
-        last = Some(write_release(version, file.as_deref(), root)?);
+        last = Some(write_release(version, file.as_deref(), root, &mut parsed)?);
     }
     let d = last.expect("one version at least");
-    match gatecheck_import::import(root) {
+    let mut import = || -> gatecheck_import::Result<gatecheck_import::Output> {
+        let inputs = Inputs::load(root)?;
+        let files = inputs
+            .registries
+            .iter()
+            .map(|(f, t)| Ok((f.clone(), parsed.read(f, t)?)))
+            .collect::<gatecheck_import::Result<Vec<_>>>()?;
+        gatecheck_import::build(&inputs, &registry::combine(files)?)
+    };
+    match import() {
         Ok(out) => {
-            crate::write_outputs(root, &out, false);
+            out.write(root, false);
             println!(
                 "no override in data/overrides.yaml is settled by v{}{}",
                 d.version(),
@@ -83,7 +94,12 @@ fn add(args: Vec<String>, root: &Path) -> Result<ExitCode, String> {
 
 /// Dumps one release (or reads its dump from `from`), writes its registry file and prints its
 /// disagreements with a transcription of the same release.
-fn write_release(version: &str, from: Option<&Path>, root: &Path) -> Result<dump::Dump, String> {
+fn write_release(
+    version: &str,
+    from: Option<&Path>,
+    root: &Path,
+    parsed: &mut Parsed,
+) -> Result<dump::Dump, String> {
     let text = match from {
         Some(f) => std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?,
         None => {
@@ -137,17 +153,18 @@ fn write_release(version: &str, from: Option<&Path>, root: &Path) -> Result<dump
     );
     // What the new registry says against a transcription of the same release, if any.
     let inputs = Inputs::load(root).map_err(|e| e.to_string())?;
-    let mine: Vec<(String, String)> = inputs
-        .registries
-        .iter()
-        .filter(|(f, t)| {
-            f.ends_with(&format!("/{}", d.file_name()))
-                || registry::read(t, f)
-                    .is_ok_and(|r| r.version == d.version() && r.dumper.is_none())
-        })
-        .cloned()
-        .collect();
-    for line in registry::compare(&mine).map_err(|e| e.to_string())? {
+    let mut mine: Vec<(String, registry::Registry)> = Vec::new();
+    for (f, t) in &inputs.registries {
+        let written = f.ends_with(&format!("/{}", d.file_name()));
+        match parsed.read(f, t) {
+            Ok(r) if written || (r.version == d.version() && r.dumper.is_none()) => {
+                mine.push((f.clone(), r))
+            }
+            Err(e) if written => return Err(e.to_string()),
+            _ => {}
+        }
+    }
+    for line in registry::compare(&mine) {
         println!("v{}: disagrees with a transcription: {line}", d.version());
     }
     Ok(d)
@@ -161,7 +178,7 @@ pub fn compare(root: &Path) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match registry::compare(&inputs.registries) {
+    match registry::read_files(&inputs.registries).map(|files| registry::compare(&files)) {
         Ok(lines) => {
             for l in &lines {
                 println!("{l}");
@@ -172,6 +189,25 @@ pub fn compare(root: &Path) -> ExitCode {
         Err(e) => {
             eprintln!("gatecheck-import compare: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// The registry files read in this run: a file is parsed once, and again only if its text
+/// changed (the file a release writes).
+#[derive(Default)]
+struct Parsed(BTreeMap<String, (String, gatecheck_import::Result<registry::Registry>)>);
+
+impl Parsed {
+    fn read(&mut self, file: &str, text: &str) -> gatecheck_import::Result<registry::Registry> {
+        match self.0.get(file) {
+            Some((seen, r)) if seen == text => r.clone(),
+            _ => {
+                let r = registry::read(text, file);
+                self.0
+                    .insert(file.to_string(), (text.to_string(), r.clone()));
+                r
+            }
         }
     }
 }

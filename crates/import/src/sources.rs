@@ -1,8 +1,8 @@
 //! Readers for each upstream source under `data/upstream/`. Each returns plain facts: a gate
 //! name and the stages that source gives it. Deciding between sources is `merge.rs`'s job.
 
-use crate::{Error, Result};
-use gatecheck_rules::{Stage, StageSpec, Version};
+use crate::error::{Error, Result};
+use gatecheck_rules::{Lock, Stage, StageSpec, Version};
 use gatecheck_yaml::Node;
 use std::collections::BTreeMap;
 
@@ -58,8 +58,7 @@ pub fn versioned_list(text: &str) -> Result<BTreeMap<String, Timeline>> {
                 since: version(str_of(spec, "version", name)?)?,
                 stage: stage_of(str_of(spec, "preRelease", name)?, name)?,
                 default: bool_of(spec, "default", name)?,
-                locked: bool_of(spec, "lockToDefault", name)?,
-                lock_known: true,
+                lock: Lock::from_bool(bool_of(spec, "lockToDefault", name)?),
             });
         }
         out.insert(name.to_string(), timeline);
@@ -127,8 +126,7 @@ pub fn feature_list_md(text: &str) -> Result<BTreeMap<String, Timeline>> {
                 since: v,
                 stage,
                 default: enabled.is_some_and(|e| e <= v),
-                locked: locked.is_some_and(|l| l <= v),
-                lock_known: true,
+                lock: Lock::from_bool(locked.is_some_and(|l| l <= v)),
             };
             if timeline.last().is_none_or(|l| !same_state(l, &spec)) {
                 timeline.push(spec);
@@ -142,10 +140,7 @@ pub fn feature_list_md(text: &str) -> Result<BTreeMap<String, Timeline>> {
 }
 
 pub fn same_state(a: &StageSpec, b: &StageSpec) -> bool {
-    a.stage == b.stage
-        && a.default == b.default
-        && a.locked == b.locked
-        && a.lock_known == b.lock_known
+    a.stage == b.stage && a.default == b.default && a.lock == b.lock
 }
 
 /// A gate as one of the website's tables describes it.
@@ -191,8 +186,7 @@ pub fn website_table(text: &str) -> Result<BTreeMap<String, TableGate>> {
             stage,
             default,
             // The website's tables never say whether a GA gate was locked.
-            locked: false,
-            lock_known: false,
+            lock: Lock::Unknown,
         });
         entry.last_release = until.or(Some(since));
     }
@@ -238,12 +232,11 @@ pub fn page(text: &str, name: &str) -> Result<Page> {
             since,
             stage: stage_of(str_of(s, "stage", name)?, name)?,
             default: bool_of(s, "defaultValue", name)?,
-            locked: s
-                .get("locked")
-                .and_then(Node::as_yaml11_bool)
-                .unwrap_or(false),
             // Only newer pages have the field; where it is missing, the page does not say.
-            lock_known: s.get("locked").is_some(),
+            lock: match s.get("locked") {
+                Some(l) => Lock::from_bool(l.as_yaml11_bool().unwrap_or(false)),
+                None => Lock::Unknown,
+            },
         });
         page.last_release = match s.get("toVersion").and_then(Node::as_str) {
             Some(to) => Some(version(to)?),
@@ -357,8 +350,7 @@ pub fn kubeadm(text: &str) -> Result<BTreeMap<String, (Timeline, Option<Version>
                         // The tables give one default (the current one); earlier stages take the
                         // stage's usual default. GA kubeadm gates are locked to true.
                         default: usual_default,
-                        locked: stage == Stage::Ga,
-                        lock_known: true,
+                        lock: Lock::from_bool(stage == Stage::Ga),
                     });
                 }
             }

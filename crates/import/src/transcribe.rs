@@ -67,7 +67,16 @@ pub fn run(args: Vec<String>) -> ExitCode {
     }
 }
 
-fn transcribe(args: Vec<String>) -> Result<String, String> {
+/// The command line: `--git DIR --commit SHA --repo OWNER/NAME [--version 1.N.P [--dev WHAT]]`.
+struct Args {
+    dir: String,
+    commit: String,
+    repo: String,
+    version: Option<String>,
+    dev: Option<String>,
+}
+
+fn parse_args(args: Vec<String>) -> Result<Args, String> {
     let (mut dir, mut commit, mut repo, mut version, mut dev) = (None, None, None, None, None);
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
@@ -81,24 +90,62 @@ fn transcribe(args: Vec<String>) -> Result<String, String> {
         };
         *slot = Some(it.next().ok_or_else(|| format!("{a} needs a value"))?);
     }
-    let dir = dir.ok_or("--git DIR is required")?;
-    let commit = commit.ok_or("--commit SHA is required")?;
-    let repo = repo.ok_or("--repo OWNER/NAME is required")?;
-    let commit = git(&dir, &["rev-parse", &format!("{commit}^{{commit}}")])?
+    Ok(Args {
+        dir: dir.ok_or("--git DIR is required")?,
+        commit: commit.ok_or("--commit SHA is required")?,
+        repo: repo.ok_or("--repo OWNER/NAME is required")?,
+        version,
+        dev,
+    })
+}
+
+fn transcribe(args: Vec<String>) -> Result<String, String> {
+    let args = parse_args(args)?;
+    let dir = &args.dir;
+    let commit = git(dir, &["rev-parse", &format!("{}^{{commit}}", args.commit)])?
         .trim()
         .to_string();
-    let modules = git(&dir, &["show", &format!("{commit}:vendor/modules.txt")])?;
-    let k8s = pinned(&modules, "k8s.io/kubernetes");
-    let apiserver = pinned(&modules, "k8s.io/apiserver");
-    let (patch, module_line) = match (&k8s, &apiserver, version) {
+    let modules = git(dir, &["show", &format!("{commit}:vendor/modules.txt")])?;
+    let (patch, module_line) = pinned_release(&modules, &args)?;
+    let release: Version = patch
+        .split('-')
+        .next()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e| format!("{patch}: {e}"))?;
+    let release = Version::new(release.major, release.minor);
+    let mut prov = Provenance {
+        repo: args.repo.clone(),
+        commit: commit.clone(),
+        modules: module_line,
+        files: Vec::new(),
+    };
+    let files = features_files(&args, &modules, &patch, &mut prov)?;
+    if !files
+        .iter()
+        .any(|f| f.package == "k8s.io/kubernetes/pkg/features")
+    {
+        return Err("the commit vendors no k8s.io/kubernetes/pkg/features".into());
+    }
+    let gates = gosource::transcribe(&files, release).map_err(|e| e.to_string())?;
+    // A package whose file declares gates but registers none of them is listed all the same:
+    // the packages list says what was read.
+    Ok(registry::render(release, &patch, &prov, &gates))
+}
+
+/// The exact release the vendored tree is (`1.30.2`), and the module line that says so.
+fn pinned_release(modules: &str, args: &Args) -> Result<(String, String), String> {
+    let k8s = pinned(modules, "k8s.io/kubernetes");
+    let apiserver = pinned(modules, "k8s.io/apiserver");
+    Ok(match (&k8s, &apiserver, args.version.clone()) {
         // A development tree: the repository builds against Kubernetes' master branch (a path
         // replacement), so no module version pins it; the caller names the release it leads
         // to and says what it is.
-        (_, _, Some(v)) if dev.is_some() => (
+        (_, _, Some(v)) if args.dev.is_some() => (
             v.clone(),
             format!(
                 "development tree: {}",
-                dev.clone().unwrap_or_default()
+                args.dev.clone().unwrap_or_default()
             ),
         ),
         (Some(v), _, _) if v.starts_with("v1.") => {
@@ -118,39 +165,32 @@ fn transcribe(args: Vec<String>) -> Result<String, String> {
                 "vendor/modules.txt pins no usable release (k8s.io/kubernetes {k8s:?}, k8s.io/apiserver {apiserver:?}); pass --version only when the staging modules pin it"
             ))
         }
-    };
-    let release: Version = patch
-        .split('-')
-        .next()
-        .unwrap_or_default()
-        .parse()
-        .map_err(|e| format!("{patch}: {e}"))?;
-    let release = Version::new(release.major, release.minor);
-    // Every Go file of the features packages: the specs may sit in a file of their own
-    // (1.32's versioned_kube_features.go) beside the one that declares the names.
+    })
+}
+
+/// Every Go file of the features packages the commit vendors, each recorded in `prov`: the
+/// specs may sit in a file of their own (1.32's versioned_kube_features.go) beside the one that
+/// declares the names.
+fn features_files(
+    args: &Args,
+    modules: &str,
+    patch: &str,
+    prov: &mut Provenance,
+) -> Result<Vec<GoFile>, String> {
+    let (dir, commit) = (&args.dir, &prov.commit.clone());
     let listed = git(
-        &dir,
+        dir,
         &[
             "ls-tree",
             "-r",
             "--name-only",
-            &commit,
+            commit,
             "--",
             "vendor/k8s.io",
         ],
     )?;
     let mut files = Vec::new();
-    let mut prov = Provenance {
-        repo,
-        commit: commit.clone(),
-        modules: module_line,
-        files: Vec::new(),
-    };
-    for entry in listed.lines() {
-        let path = entry;
-        if !features_file(path) {
-            continue;
-        }
+    for path in listed.lines().filter(|p| features_file(p)) {
         let package = path
             .trim_start_matches("vendor/")
             .rsplit_once('/')
@@ -159,16 +199,16 @@ fn transcribe(args: Vec<String>) -> Result<String, String> {
         // Every staging module must be vendored at the same release as k8s.io/kubernetes
         // (some repositories mix versions, e.g. kubernetes v1.27.2 with apiserver v0.26.2).
         let module = package.splitn(3, '/').take(2).collect::<Vec<_>>().join("/");
-        if module != "k8s.io/kubernetes" && dev.is_none() {
-            let staged = pinned(&modules, &module);
+        if module != "k8s.io/kubernetes" && args.dev.is_none() {
+            let staged = pinned(modules, &module);
             if staged.as_deref().map(|v| v.trim_start_matches("v0.")) != Some(&patch[2..]) {
                 return Err(format!(
                     "{module} is vendored at {staged:?}, not at the staging version of {patch}"
                 ));
             }
         }
-        let text = git(&dir, &["show", &format!("{commit}:{path}")])?;
-        let blob = git(&dir, &["rev-parse", &format!("{commit}:{path}")])?;
+        let text = git(dir, &["show", &format!("{commit}:{path}")])?;
+        let blob = git(dir, &["rev-parse", &format!("{commit}:{path}")])?;
         prov.files
             .push((package.clone(), path.to_string(), blob.trim().to_string()));
         files.push(GoFile {
@@ -177,16 +217,7 @@ fn transcribe(args: Vec<String>) -> Result<String, String> {
             text,
         });
     }
-    if !files
-        .iter()
-        .any(|f| f.package == "k8s.io/kubernetes/pkg/features")
-    {
-        return Err("the commit vendors no k8s.io/kubernetes/pkg/features".into());
-    }
-    let gates = gosource::transcribe(&files, release).map_err(|e| e.to_string())?;
-    // A package whose file declares gates but registers none of them is listed all the same:
-    // the packages list says what was read.
-    Ok(registry::render(release, &patch, &prov, &gates))
+    Ok(files)
 }
 
 #[cfg(test)]

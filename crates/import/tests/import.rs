@@ -2,7 +2,7 @@
 //! Kubernetes lists they come from.
 
 use gatecheck_import::{import, repo_root, sources, GATES_YAML, GENERATED_RS};
-use gatecheck_rules::{Registry, Rules, Status};
+use gatecheck_rules::{Lock, MetaGate, Registry, Rules, Status};
 
 #[test]
 fn committed_outputs_match_a_fresh_import() {
@@ -55,13 +55,8 @@ fn rules_agree_with_every_release_registry() {
             match rules.status(Registry::Kubernetes, &name, at).unwrap() {
                 Status::Known { spec, gate } => {
                     assert_eq!(
-                        (
-                            spec.stage.as_str(),
-                            spec.default,
-                            spec.locked,
-                            spec.lock_known
-                        ),
-                        (g.stage.as_str(), g.default, g.locked, true),
+                        (spec.stage.as_str(), spec.default, spec.lock),
+                        (g.stage.as_str(), g.default, Lock::from_bool(g.locked)),
                         "{name} at {at}"
                     );
                     assert_eq!(
@@ -98,7 +93,7 @@ fn rules_agree_with_every_release_registry() {
                 ""
             };
             if gate.registry != Registry::Kubernetes
-                || matches!(gate.name, "AllAlpha" | "AllBeta")
+                || MetaGate::parse(gate.name).is_some()
                 || !reg.packages.iter().any(|p| p == package)
                 || reg.gates.keys().any(|n| rename(n) == gate.name)
             {
@@ -151,7 +146,15 @@ fn feature_list_md_ranges_become_stages() {
     let t = sources::feature_list_md(row).unwrap();
     let specs: Vec<String> = t["X"]
         .iter()
-        .map(|s| format!("{} {} {} {}", s.since, s.stage, s.default, s.locked))
+        .map(|s| {
+            format!(
+                "{} {} {} {}",
+                s.since,
+                s.stage,
+                s.default,
+                s.lock.is_locked()
+            )
+        })
         .collect();
     assert_eq!(
         specs,
@@ -247,7 +250,7 @@ fn the_1_37_release_notes_agree_with_the_rules() {
         let spec = gate.spec_at(v137);
         match s("change") {
             "removed" => assert_eq!(gate.removed_in, Some(v137), "{}", gate.name),
-            "locked" => assert!(spec.is_some_and(|x| x.locked), "{}", gate.name),
+            "locked" => assert!(spec.is_some_and(|x| x.lock.is_locked()), "{}", gate.name),
             "added" => assert_eq!(gate.introduced(), v137, "{}", gate.name),
             "ga" => assert_eq!(spec.map(|x| x.stage), Some(Stage::Ga), "{}", gate.name),
             "default-on" => assert!(spec.is_some_and(|x| x.default), "{}", gate.name),
@@ -266,7 +269,8 @@ fn overrides_that_registries_settle_are_refused() {
     inputs.overrides.push_str(
         "\n  - name: SidecarContainers\n    removed_in: \"1.36\"\n    source: \"a blog post\"\n  - name: PLEGOnDemandRelist\n    add_stages: [\"1.37 ga true false\"]\n    source: \"a blog post\"\n",
     );
-    let err = gatecheck_import::merge::merge(&inputs)
+    let registries = gatecheck_import::registry::read_all(&inputs.registries).unwrap();
+    let err = gatecheck_import::merge::merge(&inputs, &registries)
         .unwrap_err()
         .to_string();
     assert!(

@@ -92,9 +92,7 @@ pub(crate) fn attach(
         let no_effect = match rules.status(setting.registry, gate, target) {
             Ok(Status::Removed { .. }) => true,
             // Locked to the other value: removing it changes what runs.
-            Ok(Status::Known { spec, .. }) if spec.locked && spec.lock_known => {
-                spec.default == value
-            }
+            Ok(Status::Known { spec, .. }) if spec.lock.is_locked() => spec.default == value,
             Ok(Status::Known { spec, .. }) if spec.default == value => false,
             _ => continue,
         };
@@ -136,7 +134,7 @@ fn default_now(
     let g = rules.gate(registry, gate)?;
     // The last spec before a lock, or the last one at all.
     let specs = g.stages;
-    let unlocked = specs.iter().rev().find(|s| !s.locked);
+    let unlocked = specs.iter().rev().find(|s| !s.lock.is_locked());
     unlocked.or(specs.last()).map(|s| s.default)
 }
 

@@ -5,7 +5,7 @@
 //! are not set by name. Findings are made in `check/`; this module only computes.
 
 use crate::formats::{Setting, Value};
-use gatecheck_rules::{Component, Registry, Rules, Stage, Version};
+use gatecheck_rules::{Component, MetaGate, Registry, Rules, Version};
 use std::collections::HashMap;
 
 /// A kubelet config-file setting that a kubelet flag overrides.
@@ -79,9 +79,9 @@ pub(crate) fn meta_values(settings: &[Setting]) -> HashMap<usize, MetaValues> {
     let mut out: HashMap<usize, MetaValues> = HashMap::new();
     for s in settings {
         let entry = out.entry(s.group).or_default();
-        match (s.gate.as_str(), &s.value) {
-            ("AllAlpha", Value::Bool(b)) => entry.all_alpha = Some(*b),
-            ("AllBeta", Value::Bool(b)) => entry.all_beta = Some(*b),
+        match (MetaGate::parse(&s.gate), &s.value) {
+            (Some(MetaGate::AllAlpha), Value::Bool(b)) => entry.all_alpha = Some(*b),
+            (Some(MetaGate::AllBeta), Value::Bool(b)) => entry.all_beta = Some(*b),
             _ => {}
         }
     }
@@ -174,8 +174,8 @@ impl<'s> Merged<'s> {
             }
         }
         Merged {
-            all_alpha: explicit.get("AllAlpha").copied(),
-            all_beta: explicit.get("AllBeta").copied(),
+            all_alpha: explicit.get(MetaGate::AllAlpha.name()).copied(),
+            all_beta: explicit.get(MetaGate::AllBeta.name()).copied(),
             explicit,
         }
     }
@@ -186,15 +186,15 @@ impl<'s> Merged<'s> {
         if let Some((v, s)) = self.explicit.get(name) {
             // A locked gate set the other way is its own error (GC004); the component stops
             // there, so it is judged here at the value it is locked to.
-            if !spec.locked || *v == spec.default {
+            if !spec.lock.is_locked() || *v == spec.default {
                 return Some((*v, Cause::Explicit(s)));
             }
             return Some((spec.default, Cause::Default));
         }
-        let meta = match spec.stage {
-            Stage::Alpha if !spec.locked => self.all_alpha,
-            Stage::Beta if !spec.locked => self.all_beta,
-            _ => None,
+        let meta = match MetaGate::switching(&spec) {
+            Some(MetaGate::AllAlpha) => self.all_alpha,
+            Some(MetaGate::AllBeta) => self.all_beta,
+            None => None,
         };
         Some(match meta {
             Some((v, s)) => (v, Cause::Meta(s)),

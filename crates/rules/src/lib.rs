@@ -14,7 +14,7 @@
 //! match rules.status(Registry::Kubernetes, "SidecarContainers", v133).unwrap() {
 //!     Status::Known { spec, .. } => {
 //!         assert_eq!(spec.stage, Stage::Ga);
-//!         assert!(spec.default && spec.locked);
+//!         assert!(spec.default && spec.lock.is_locked());
 //!     }
 //!     other => panic!("unexpected {other:?}"),
 //! }
@@ -27,8 +27,8 @@ mod query;
 mod version;
 
 pub use model::{
-    Component, Dependency, Evidence, Gate, Package, PatchChange, Registry, Stage, StageSpec,
-    DEPENDENCIES_CHECKED_FROM,
+    Component, Dependency, Evidence, EvidenceKind, Gate, Lock, MetaGate, Package, PatchChange,
+    Registry, Stage, StageSpec, DEPENDENCIES_CHECKED_FROM,
 };
 pub use query::{within_edits, Change, ChangeKind, QueryError, Rules, Status};
 pub use version::{Target, Version, VersionError};

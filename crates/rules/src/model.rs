@@ -52,19 +52,57 @@ impl fmt::Display for Stage {
     }
 }
 
+/// Whether a gate can be set to anything but its default (Kubernetes' `LockToDefault`), as far
+/// as the sources say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lock {
+    /// Locked to the default: setting anything else fails.
+    Locked,
+    /// Can be set.
+    Unlocked,
+    /// No source settles it (the website's tables and pages rarely say). The checks must not take
+    /// this as "unlocked".
+    Unknown,
+}
+
+impl Lock {
+    /// A lock a source states.
+    pub const fn from_bool(locked: bool) -> Lock {
+        if locked {
+            Lock::Locked
+        } else {
+            Lock::Unlocked
+        }
+    }
+
+    /// Whether the gate is known to be locked.
+    pub const fn is_locked(self) -> bool {
+        matches!(self, Lock::Locked)
+    }
+
+    /// Whether a source settles the lock.
+    pub const fn is_known(self) -> bool {
+        !matches!(self, Lock::Unknown)
+    }
+
+    /// The lock where a source settles it (`None`: unknown).
+    pub const fn known(self) -> Option<bool> {
+        match self {
+            Lock::Locked => Some(true),
+            Lock::Unlocked => Some(false),
+            Lock::Unknown => None,
+        }
+    }
+}
+
 /// One entry of a gate's timeline: from `since` on (until the next entry), the gate has this
-/// stage and default, and if `locked`, it cannot be set to anything but the default.
-///
-/// `lock_known` is false where no source settles whether the gate is locked (the website's
-/// tables and pages rarely say): `locked` is then false, but the checks must not take that
-/// as "unlocked".
+/// stage and default, and `lock` says whether it can be set to anything but the default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct StageSpec {
     pub since: Version,
     pub stage: Stage,
     pub default: bool,
-    pub locked: bool,
-    pub lock_known: bool,
+    pub lock: Lock,
 }
 
 /// A change inside a minor release: from patch release `release.from` on, the gate has `spec`
@@ -80,11 +118,118 @@ pub struct PatchChange {
 }
 
 /// Where a gate's facts come from, release by release: from `since` on (until the next entry),
-/// `source` (an id of gates.yaml's `sources`, such as `registry-1.33`) settles them.
+/// `source` (an id of gates.yaml's `sources`, such as `registry` or `website-gate-page`)
+/// settles them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Evidence {
     pub since: Version,
     pub source: &'static str,
+}
+
+impl Evidence {
+    /// The kind of source `source` is.
+    pub fn kind(&self) -> EvidenceKind {
+        EvidenceKind::of(self.source)
+    }
+}
+
+/// The kind of source that settles a gate's facts. A source id (gates.yaml's `sources`) is
+/// classified here and nowhere else ([`EvidenceKind::of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EvidenceKind {
+    /// The release's own registry (`registry`): what its features packages register.
+    Registry,
+    /// The registry of a pre-release of the release (`registry-pre`): its facts may still change.
+    PreRelease,
+    /// The registry of a development tree late in the release's cycle (`registry-dev`).
+    Development,
+    /// Kubernetes' generated feature lists (`k8s-list-...`, `k8s-feature-list-md`): a later
+    /// tree's view of earlier releases.
+    GeneratedList,
+    /// The website's tables and per-gate pages (`website-...`).
+    Website,
+    /// kubeadm's documentation (`kubeadm-docs-...`).
+    KubeadmDocs,
+    /// A hand correction in data/overrides.yaml (`override`).
+    Override,
+    /// Any other id.
+    Other,
+}
+
+impl EvidenceKind {
+    /// The kind of the source with this id.
+    pub fn of(id: &str) -> EvidenceKind {
+        match id {
+            "registry" => EvidenceKind::Registry,
+            "registry-pre" => EvidenceKind::PreRelease,
+            "registry-dev" => EvidenceKind::Development,
+            "override" => EvidenceKind::Override,
+            "k8s-feature-list-md" => EvidenceKind::GeneratedList,
+            _ if id.starts_with("k8s-list-") => EvidenceKind::GeneratedList,
+            _ if id.starts_with("website-") => EvidenceKind::Website,
+            _ if id.starts_with("kubeadm-docs-") => EvidenceKind::KubeadmDocs,
+            _ => EvidenceKind::Other,
+        }
+    }
+
+    /// The id a registry kind's facts carry in gates.yaml (what [`EvidenceKind::of`] reads
+    /// back); `None` for the other kinds, whose ids name the exact source.
+    pub const fn registry_id(self) -> Option<&'static str> {
+        match self {
+            EvidenceKind::Registry => Some("registry"),
+            EvidenceKind::PreRelease => Some("registry-pre"),
+            EvidenceKind::Development => Some("registry-dev"),
+            _ => None,
+        }
+    }
+
+    /// Whether the source is one of a release's own registries (released, pre-release or
+    /// development tree): the strongest evidence, which hand corrections must not restate.
+    pub const fn is_registry(self) -> bool {
+        self.registry_id().is_some()
+    }
+}
+
+/// The meta-gates component-base's featuregate registers in every component: each sets every
+/// gate at its stage that is not locked and not set by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MetaGate {
+    AllAlpha,
+    AllBeta,
+}
+
+impl MetaGate {
+    pub const ALL: [MetaGate; 2] = [MetaGate::AllAlpha, MetaGate::AllBeta];
+
+    /// The gate's name, as users set it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            MetaGate::AllAlpha => "AllAlpha",
+            MetaGate::AllBeta => "AllBeta",
+        }
+    }
+
+    /// The meta-gate called `name`, if it is one.
+    pub fn parse(name: &str) -> Option<MetaGate> {
+        MetaGate::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// The stage whose gates it switches.
+    pub const fn stage(self) -> Stage {
+        match self {
+            MetaGate::AllAlpha => Stage::Alpha,
+            MetaGate::AllBeta => Stage::Beta,
+        }
+    }
+
+    /// The meta-gate that switches a gate with `spec`, if any: AllAlpha an alpha gate, AllBeta a
+    /// beta gate, unless the gate is locked.
+    pub fn switching(spec: &StageSpec) -> Option<MetaGate> {
+        if spec.lock.is_locked() {
+            return None;
+        }
+        MetaGate::ALL.into_iter().find(|m| m.stage() == spec.stage)
+    }
 }
 
 /// Which list of gates a name belongs to. The core Kubernetes components share one list;
@@ -332,5 +477,52 @@ impl Gate {
     /// The last spec the gate had before it was removed (or its current one).
     pub fn last_spec(&self) -> StageSpec {
         self.stages[self.stages.len() - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_registry_kind_reads_back_from_its_id() {
+        for kind in [
+            EvidenceKind::Registry,
+            EvidenceKind::PreRelease,
+            EvidenceKind::Development,
+        ] {
+            let id = kind.registry_id().unwrap();
+            assert_eq!(EvidenceKind::of(id), kind);
+            assert!(kind.is_registry());
+        }
+        assert_eq!(EvidenceKind::of("website-gate-page"), EvidenceKind::Website);
+        assert_eq!(
+            EvidenceKind::of("k8s-list-1.36dev"),
+            EvidenceKind::GeneratedList
+        );
+        assert!(!EvidenceKind::of("override").is_registry());
+        assert_eq!(EvidenceKind::of(""), EvidenceKind::Other);
+    }
+
+    #[test]
+    fn a_meta_gate_switches_unlocked_gates_at_its_stage() {
+        let spec = |stage, lock| StageSpec {
+            since: Version::new(1, 30),
+            stage,
+            default: false,
+            lock,
+        };
+        assert_eq!(
+            MetaGate::switching(&spec(Stage::Alpha, Lock::Unlocked)),
+            Some(MetaGate::AllAlpha)
+        );
+        assert_eq!(
+            MetaGate::switching(&spec(Stage::Beta, Lock::Unknown)),
+            Some(MetaGate::AllBeta)
+        );
+        assert_eq!(MetaGate::switching(&spec(Stage::Beta, Lock::Locked)), None);
+        assert_eq!(MetaGate::switching(&spec(Stage::Ga, Lock::Unlocked)), None);
+        assert_eq!(MetaGate::parse("AllBeta"), Some(MetaGate::AllBeta));
+        assert_eq!(MetaGate::parse("AllowDNSOnlyNodeCSR"), None);
     }
 }

@@ -1,6 +1,6 @@
 //! The questions gatecheck asks of the rules.
 
-use crate::{Gate, Registry, Stage, StageSpec, Version};
+use crate::{Gate, Lock, Registry, Stage, StageSpec, Version};
 use std::fmt;
 
 /// The embedded rule set: every gate, sorted by registry then name.
@@ -244,12 +244,10 @@ impl Rules {
                     }
                     // A lock changes only between two releases that both settle it: where
                     // one does not (no source records it), only the evidence changed.
-                    if a.lock_known && b.lock_known && a.locked != b.locked {
-                        kinds.push(if a.locked {
-                            ChangeKind::Locked
-                        } else {
-                            ChangeKind::Unlocked
-                        });
+                    match (b.lock, a.lock) {
+                        (Lock::Unlocked, Lock::Locked) => kinds.push(ChangeKind::Locked),
+                        (Lock::Locked, Lock::Unlocked) => kinds.push(ChangeKind::Unlocked),
+                        _ => {}
                     }
                 }
             }
@@ -523,7 +521,11 @@ mod tests {
                 if c.kinds.contains(&ChangeKind::Locked) || c.kinds.contains(&ChangeKind::Unlocked)
                 {
                     let (b, a) = (c.before.unwrap(), c.after.unwrap());
-                    assert!(b.lock_known && a.lock_known, "{} {from}->{to}", c.gate.name);
+                    assert!(
+                        b.lock.is_known() && a.lock.is_known(),
+                        "{} {from}->{to}",
+                        c.gate.name
+                    );
                 }
             }
         }

@@ -29,19 +29,28 @@ fn sidecar_containers_alpha_beta_then_locked_ga() {
     );
     assert_eq!(known("SidecarContainers", "1.29").stage, Stage::Beta);
     let ga = known("SidecarContainers", "1.33");
-    assert_eq!((ga.stage, ga.default, ga.locked), (Stage::Ga, true, true));
+    assert_eq!(
+        (ga.stage, ga.default, ga.lock.is_locked()),
+        (Stage::Ga, true, true)
+    );
 }
 
 #[test]
 fn in_place_pod_vertical_scaling_beta_on_in_1_33() {
     let s = known("InPlacePodVerticalScaling", "1.33");
-    assert_eq!((s.stage, s.default, s.locked), (Stage::Beta, true, false));
+    assert_eq!(
+        (s.stage, s.default, s.lock.is_locked()),
+        (Stage::Beta, true, false)
+    );
 }
 
 #[test]
 fn any_volume_data_source_ga_locked_in_1_33() {
     let s = known("AnyVolumeDataSource", "1.33");
-    assert_eq!((s.stage, s.default, s.locked), (Stage::Ga, true, true));
+    assert_eq!(
+        (s.stage, s.default, s.lock.is_locked()),
+        (Stage::Ga, true, true)
+    );
 }
 
 #[test]
@@ -201,7 +210,7 @@ fn removals_dated_by_the_pull_requests_that_made_them() {
         );
     }
     // SidecarContainers is still accepted (locked) by 1.36 and unknown to 1.37.
-    assert!(known("SidecarContainers", "1.36").locked);
+    assert!(known("SidecarContainers", "1.36").lock.is_locked());
     assert!(matches!(
         Rules::embedded()
             .status(Registry::Kubernetes, "SidecarContainers", v("1.37"))
@@ -220,7 +229,7 @@ fn kubeadm_registry_after_1_31() {
         .spec_at(v("1.34"))
         .unwrap();
     assert_eq!(
-        (spec.stage, spec.default, spec.locked),
+        (spec.stage, spec.default, spec.lock.is_locked()),
         (Stage::Beta, true, false)
     );
     // #138645 removed it in 1.37; #129589 removed EtcdLearnerMode in 1.33.

@@ -27,8 +27,7 @@ fn timelines_are_ordered_non_empty_and_change_something() {
             );
             let same = pair[0].stage == pair[1].stage
                 && pair[0].default == pair[1].default
-                && pair[0].locked == pair[1].locked
-                && pair[0].lock_known == pair[1].lock_known;
+                && pair[0].lock == pair[1].lock;
             assert!(
                 !same,
                 "{}: an entry at {} changes nothing",
@@ -54,7 +53,7 @@ fn locked_means_ga_or_deprecated() {
     for g in Rules::embedded().gates() {
         for s in g.stages {
             assert!(
-                !s.locked || matches!(s.stage, Stage::Ga | Stage::Deprecated),
+                !s.lock.is_locked() || matches!(s.stage, Stage::Ga | Stage::Deprecated),
                 "{} locked while {} at {}",
                 g.name,
                 s.stage,
@@ -151,7 +150,7 @@ fn dependencies_are_consistent_with_the_stages_kubernetes_registers() {
                 if spec.default && !d.default {
                     problems.push(format!("{v}: {} is on by default but {dep} is off", g.name));
                 }
-                if spec.locked && !d.locked {
+                if spec.lock.is_locked() && !d.lock.is_locked() {
                     problems.push(format!("{v}: {} is locked but {dep} is not", g.name));
                 }
             }
@@ -205,7 +204,7 @@ fn every_ga_lock_from_1_18_on_is_settled() {
             let v = Version::new(1, minor);
             if let Some(spec) = gate.spec_at(v) {
                 if matches!(spec.stage, Stage::Ga | Stage::Deprecated) {
-                    assert!(spec.lock_known, "{} at {v}: lock unknown", gate.name);
+                    assert!(spec.lock.is_known(), "{} at {v}: lock unknown", gate.name);
                     checked += 1;
                 }
             }

@@ -75,7 +75,7 @@ pub(super) fn facts(
         Status::Known { spec, .. } => Facts {
             default: Some(spec.default),
             evidence,
-            locked: spec.lock_known.then_some(spec.locked),
+            locked: spec.lock.known(),
             removed_in,
             since: Some(spec.since.to_string()),
             stage: Some(spec.stage.as_str()),
@@ -83,7 +83,7 @@ pub(super) fn facts(
         Status::Removed { last, .. } => Facts {
             default: Some(last.default),
             evidence,
-            locked: last.lock_known.then_some(last.locked),
+            locked: last.lock.known(),
             removed_in,
             since: Some(last.since.to_string()),
             stage: Some("removed"),

@@ -6,7 +6,7 @@ use super::{locks, on_off, placement, stages, who, Finding, Make};
 use crate::findings::FindingKind;
 use crate::formats::{Setting, Value};
 use crate::merge::MetaValues;
-use gatecheck_rules::{PatchChange, Registry, Rules, Status, Target, Version};
+use gatecheck_rules::{MetaGate, PatchChange, Registry, Rules, Status, Target, Version};
 
 /// How many unknown names per file get "did you mean" suggestions.
 const SUGGEST_FOR: usize = 200;
@@ -69,7 +69,11 @@ fn patch_status(
             c.from,
             spec.stage.title(),
             on_off(spec.default),
-            if spec.locked { ", locked" } else { "" }
+            if spec.lock.is_locked() {
+                ", locked"
+            } else {
+                ""
+            }
         ),
         None => format!("from {at}.{} on not registered", c.from),
     };
@@ -183,7 +187,7 @@ fn judge_status(
                 removed_in.prev().unwrap_or(removed_in),
                 last.stage.title(),
                 on_off(last.default),
-                if last.locked { ", locked" } else { "" },
+                if last.lock.is_locked() { ", locked" } else { "" },
                 s.gate
             );
             if let Some(note) = gate.note {
@@ -231,7 +235,7 @@ fn judge_status(
                 ));
             }
             // AllAlpha / AllBeta are judged with the whole group (`stages::meta_gates`).
-            if !matches!(gate.name, "AllAlpha" | "AllBeta") {
+            if MetaGate::parse(gate.name).is_none() {
                 let value = match s.value {
                     Value::Bool(b) => Some(b),
                     Value::Invalid(_) => None,

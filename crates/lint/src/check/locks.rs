@@ -25,7 +25,7 @@ pub(super) struct Judged<'a> {
 pub(super) fn check(j: &Judged<'_>, make: &Make<'_>, out: &mut Vec<Finding>) -> bool {
     let (s, who, spec, shown) = (j.s, j.who, j.spec, j.shown);
     let Some(v) = j.value else { return false };
-    let finding = if spec.locked && v != spec.default {
+    let finding = if spec.lock.is_locked() && v != spec.default {
         make.at(
             FindingKind::Locked,
             s,
@@ -40,7 +40,7 @@ pub(super) fn check(j: &Judged<'_>, make: &Make<'_>, out: &mut Vec<Finding>) -> 
                 if spec.default { "on" } else { "off" }
             ),
         )
-    } else if !spec.lock_known
+    } else if !spec.lock.is_known()
         && v != spec.default
         && matches!(spec.stage, Stage::Ga | Stage::Deprecated)
     {
@@ -58,7 +58,7 @@ pub(super) fn check(j: &Judged<'_>, make: &Make<'_>, out: &mut Vec<Finding>) -> 
             ),
             format!("set it to {} or delete the setting", on_off(spec.default)),
         )
-    } else if spec.locked {
+    } else if spec.lock.is_locked() {
         make.at(
             FindingKind::LockedDefault,
             s,

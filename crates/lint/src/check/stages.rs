@@ -5,17 +5,17 @@ use super::locks::Judged;
 use super::{on_off, Finding, Make};
 use crate::findings::FindingKind;
 use crate::merge::{Merged, MetaValues};
-use gatecheck_rules::{Registry, Rules, Stage, Version};
+use gatecheck_rules::{MetaGate, Registry, Rules, Stage, Version};
 
 /// The stage findings of a setting no lock finding applied to.
 pub(super) fn check(j: &Judged<'_>, switched: MetaValues, make: &Make<'_>, out: &mut Vec<Finding>) {
     let (s, spec, shown) = (j.s, j.spec, j.shown);
     // The value the gate would have without this setting.
-    let implicit = match spec.stage {
-        _ if switched.replaced.is_some() => switched.replaced.unwrap_or(spec.default),
-        Stage::Alpha if !spec.locked => switched.all_alpha.unwrap_or(spec.default),
-        Stage::Beta if !spec.locked => switched.all_beta.unwrap_or(spec.default),
-        _ => spec.default,
+    let implicit = match (switched.replaced, MetaGate::switching(&spec)) {
+        (Some(replaced), _) => replaced,
+        (None, Some(MetaGate::AllAlpha)) => switched.all_alpha.unwrap_or(spec.default),
+        (None, Some(MetaGate::AllBeta)) => switched.all_beta.unwrap_or(spec.default),
+        (None, None) => spec.default,
     };
     let finding = match j.value {
         _ if spec.stage == Stage::Ga => make.at(
@@ -77,10 +77,8 @@ pub(super) fn meta_gates(
         if setting.elsewhere.is_some() {
             continue; // reported in its own file
         }
-        let stage = if setting.gate == "AllAlpha" {
-            Stage::Alpha
-        } else {
-            Stage::Beta
+        let Some(meta_gate) = MetaGate::parse(&setting.gate) else {
+            continue;
         };
         let switched: Vec<&str> = rules
             .known_at(Registry::Kubernetes, target)
@@ -89,8 +87,7 @@ pub(super) fn meta_gates(
             // The binary decides which gates exist; the emulated version, their stage.
             .filter_map(|(g, _)| g.spec_at(at).map(|spec| (g, spec)))
             .filter(|(g, spec)| {
-                spec.stage == stage
-                    && !spec.locked
+                MetaGate::switching(spec) == Some(meta_gate)
                     && spec.default != on
                     && !merged.explicit.contains_key(g.name)
                     && !g.name.starts_with("All")
@@ -108,7 +105,7 @@ pub(super) fn meta_gates(
                 on_off(on),
                 if on { "on" } else { "off" },
                 switched.len(),
-                stage,
+                meta_gate.stage(),
                 shown.join(", "),
                 if more > 0 { format!(" and {more} more") } else { String::new() }
             ),
