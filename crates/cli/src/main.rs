@@ -29,6 +29,7 @@ mod discover;
 mod fixing;
 mod input;
 mod lint;
+mod node;
 mod notes;
 mod output;
 mod parallel;

@@ -120,20 +120,6 @@ pub fn par_for_each_ordered<T: Sync, R: Send, E: Send>(
     }
 }
 
-/// `f` over `items` on every core, collected in the items' order (for --node, which needs every
-/// file before judging any).
-pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let mut out = Vec::with_capacity(items.len());
-    let collected = par_for_each_ordered(items, f, |_, r| {
-        out.push(r);
-        Ok::<(), std::convert::Infallible>(())
-    });
-    match collected {
-        Ok(()) => out,
-        Err(never) => match never {},
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
