@@ -27,6 +27,7 @@ mod commands;
 mod config;
 mod discover;
 mod fixing;
+mod gitignore;
 mod input;
 mod lint;
 mod node;
