@@ -125,9 +125,11 @@ impl Rules {
                 }
             }
         };
+        // Matched without a leading `./`, as the walker's own matching does.
+        let bare = path.strip_prefix(".").unwrap_or(path);
         for dir in path.ancestors().skip(1) {
             if let Ok(rules) = self.rules_of(dir) {
-                look(&rules, path);
+                look(&rules, bare);
             }
             if dir == self.root || dir.as_os_str().is_empty() {
                 break;
@@ -135,10 +137,10 @@ impl Rules {
         }
         if let Some((abs, above)) = &self.above {
             let below = if self.root == Path::new(".") {
-                path
+                bare
             } else {
-                let root = self.root.strip_prefix("./").unwrap_or(&self.root);
-                path.strip_prefix(root).unwrap_or(path)
+                let root = self.root.strip_prefix(".").unwrap_or(&self.root);
+                bare.strip_prefix(root).unwrap_or(bare)
             };
             let path = abs.join(below);
             for rules in above {
@@ -146,7 +148,7 @@ impl Rules {
             }
         }
         let global = match &*self.global {
-            Some(gi) => gi.matched(path, is_dir).map(|_| ()),
+            Some(gi) => gi.matched(bare, is_dir).map(|_| ()),
             None => ignore::Match::None,
         };
         gitignore.or(exclude).or(global).is_ignore()
