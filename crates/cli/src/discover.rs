@@ -1,9 +1,7 @@
 //! Which files a run reads: the paths named on the command line, and the configuration files
 //! found by searching directories (in parallel, with the `ignore` crate), less what `--exclude`
-//! (globs, with `globset`) and, with `--gitignore`, the .gitignore files leave out. The list is
-//! sorted, so the report's order does not depend on which thread found what. Reading a file
-//! refuses what is not a configuration file (a FIFO, binary, huge or non-UTF-8 input) with a
-//! position.
+//! (globs, with `globset`) and, with `--gitignore`, what git ignores (`crate::gitignore`) leave
+//! out. The list is sorted, so the report's order does not depend on which thread found what.
 
 use crate::gitignore::{Rules, Unreadable};
 use crate::input::name_of;

@@ -240,6 +240,8 @@ impl Settings {
                 },
             )?;
         }
+        // Built from the fields (not `self.linter()`), so that the config, baseline and errors
+        // can be borrowed for the output at the same time.
         let lint = Linter {
             args: &self.args,
             target: self.target,
