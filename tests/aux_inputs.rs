@@ -107,3 +107,145 @@ fn a_gitignore_that_is_no_regular_file_is_reported_not_waited_on() {
     assert_eq!(v["findings"][0]["file"], "kubelet.yaml", "{v}");
     std::fs::remove_dir_all(&d).ok();
 }
+
+/// Runs `--gitignore --format json .` in `dir` with git's configuration confined to `dir` (no
+/// global or system config but what the test writes); the exit code, report and stderr.
+fn gitignore_run(dir: &PathBuf, global_config: Option<&str>) -> (Option<i32>, serde_json::Value) {
+    let mut cmd = Command::cargo_bin("gatecheck").unwrap();
+    cmd.current_dir(dir)
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join("xdg"))
+        .env("GIT_CONFIG_SYSTEM", "/dev/null")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .args(["--target", "1.33", "--format", "json", "--gitignore", "."])
+        .timeout(Duration::from_secs(20));
+    if let Some(config) = global_config {
+        cmd.env("GIT_CONFIG_GLOBAL", dir.join(config));
+    }
+    let out = cmd.output().unwrap();
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), v)
+}
+
+fn mkfifo(path: &std::path::Path) {
+    assert!(std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success());
+}
+
+/// The repository's .git/info/exclude and git's global excludes file (core.excludesFile) are
+/// read like a .gitignore: applied when they are regular files, and when one is a FIFO or over
+/// 1 MiB it is reported and what it governs is not searched, never waited on or read whole.
+#[test]
+fn exclude_files_that_are_no_regular_files_are_reported_not_waited_on() {
+    let d = dir("excludes");
+    std::fs::create_dir_all(d.join(".git/info")).unwrap();
+    std::fs::create_dir_all(d.join("xdg")).unwrap();
+    std::fs::copy(d.join("kubelet.yaml"), d.join("a.yaml")).unwrap();
+    std::fs::copy(d.join("kubelet.yaml"), d.join("b.yaml")).unwrap();
+    let checked = |v: &serde_json::Value| v["files"]["checked"].as_u64().unwrap();
+    // Both read: info/exclude leaves out a.yaml, the global file b.yaml.
+    std::fs::write(d.join(".git/info/exclude"), "a.yaml\n").unwrap();
+    std::fs::write(d.join("global-ignore"), "b.yaml\n").unwrap();
+    std::fs::write(
+        d.join("gitconfig"),
+        format!(
+            "[core]\n\texcludesFile = {}\n",
+            d.join("global-ignore").display()
+        ),
+    )
+    .unwrap();
+    let (code, v) = gitignore_run(&d, Some("gitconfig"));
+    assert_eq!((code, checked(&v)), (Some(1), 1), "{v}");
+    // The default global file, $XDG_CONFIG_HOME/git/ignore, when no config names one.
+    std::fs::create_dir_all(d.join("xdg/git")).unwrap();
+    std::fs::write(d.join("xdg/git/ignore"), "kubelet.yaml\n").unwrap();
+    let (code, v) = gitignore_run(&d, None);
+    assert_eq!((code, checked(&v)), (Some(1), 1), "{v}");
+    std::fs::remove_file(d.join("xdg/git/ignore")).unwrap();
+
+    // info/exclude as a FIFO: the directory it governs is not searched.
+    std::fs::remove_file(d.join(".git/info/exclude")).unwrap();
+    mkfifo(&d.join(".git/info/exclude"));
+    let (code, v) = gitignore_run(&d, None);
+    assert_eq!(code, Some(2), "{v}");
+    assert_eq!(v["errors"][0]["file"], ".git/info/exclude", "{v}");
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a regular file"));
+    assert_eq!(checked(&v), 0, "{v}");
+    // Over 1 MiB: refused unread.
+    std::fs::remove_file(d.join(".git/info/exclude")).unwrap();
+    std::fs::write(d.join(".git/info/exclude"), "#".repeat(2 << 20)).unwrap();
+    let (code, v) = gitignore_run(&d, None);
+    assert_eq!(code, Some(2), "{v}");
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("larger than"),
+        "{v}"
+    );
+    std::fs::remove_file(d.join(".git/info/exclude")).unwrap();
+
+    // The global excludes file as a FIFO, and a global git config that is one.
+    std::fs::remove_file(d.join("global-ignore")).unwrap();
+    mkfifo(&d.join("global-ignore"));
+    let (code, v) = gitignore_run(&d, Some("gitconfig"));
+    assert_eq!(code, Some(2), "{v}");
+    assert!(
+        v["errors"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("global-ignore"),
+        "{v}"
+    );
+    assert_eq!(checked(&v), 0, "{v}");
+    mkfifo(&d.join("fifo-config"));
+    let (code, v) = gitignore_run(&d, Some("fifo-config"));
+    assert_eq!(code, Some(2), "{v}");
+    assert!(
+        v["errors"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("fifo-config"),
+        "{v}"
+    );
+    std::fs::remove_dir_all(&d).ok();
+}
+
+/// A .gitignore above the searched directory (git reads the ones up to the repository's top)
+/// that is a FIFO is reported, never waited on; one over 1 MiB in the searched tree too.
+#[test]
+fn parent_and_huge_gitignores_are_reported() {
+    let d = dir("parent-gitignore");
+    std::fs::create_dir_all(d.join("sub/deep")).unwrap();
+    std::fs::copy(d.join("kubelet.yaml"), d.join("sub/deep/kubelet.yaml")).unwrap();
+    mkfifo(&d.join(".gitignore"));
+    let (code, v) = gitignore_run(&d.join("sub"), None);
+    assert_eq!(code, Some(2), "{v}");
+    assert!(
+        v["errors"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with(".gitignore"),
+        "{v}"
+    );
+    std::fs::remove_file(d.join(".gitignore")).unwrap();
+    std::fs::write(d.join("sub/deep/.gitignore"), "#".repeat(2 << 20)).unwrap();
+    let (code, v) = gitignore_run(&d.join("sub"), None);
+    assert_eq!(code, Some(2), "{v}");
+    assert_eq!(v["errors"][0]["file"], "deep/.gitignore", "{v}");
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("larger than"),
+        "{v}"
+    );
+    std::fs::remove_dir_all(&d).ok();
+}

@@ -11,8 +11,14 @@ pub const WATCHDOG: Duration = Duration::from_secs(60);
 /// Runs the binary on `path`; its exit code, wall time and peak memory (KiB), killing it at the
 /// watchdog.
 pub fn run(path: &Path, format: &str) -> (Option<i32>, Duration, i64) {
+    run_with(&[], path, format)
+}
+
+/// [`run`] with more arguments before the path.
+pub fn run_with(args: &[&str], path: &Path, format: &str) -> (Option<i32>, Duration, i64) {
     let child = Command::new(assert_cmd::cargo::cargo_bin("gatecheck"))
         .args(["--target", "1.33", "--color", "never", "--format", format])
+        .args(args)
         .arg(path)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

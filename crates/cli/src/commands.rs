@@ -55,24 +55,7 @@ fn print_json(v: &Value) {
 
 pub fn explain(name: &str, format: Format) -> u8 {
     if let Some(kind) = FindingKind::from_code(name) {
-        if format == Format::Json {
-            print_json(&json!({
-                "code": kind.code(),
-                "name": kind.name(),
-                "severity": kind.severity().as_str(),
-                "summary": kind.summary(),
-                "explanation": kind.explanation(),
-            }));
-            return 0;
-        }
-        out!(
-            "{}  {} ({})\n\n{}\n\n{}",
-            kind.code(),
-            kind.name(),
-            kind.severity(),
-            kind.summary(),
-            kind.explanation()
-        );
+        explain_code(kind, format);
         return 0;
     }
     let rules = Rules::embedded();
@@ -89,6 +72,40 @@ pub fn explain(name: &str, format: Format) -> u8 {
         print_json(&gate_json(gate));
         return 0;
     }
+    explain_facts(gate);
+    explain_stages(gate, &rules);
+    explain_patches(gate);
+    explain_evidence(gate, &rules);
+    if let Some(note) = gate.note {
+        out!("\n  note: {note}");
+    }
+    0
+}
+
+/// A finding code: its name, severity, summary and explanation.
+fn explain_code(kind: FindingKind, format: Format) {
+    if format == Format::Json {
+        print_json(&json!({
+            "code": kind.code(),
+            "name": kind.name(),
+            "severity": kind.severity().as_str(),
+            "summary": kind.summary(),
+            "explanation": kind.explanation(),
+        }));
+        return;
+    }
+    out!(
+        "{}  {} ({})\n\n{}\n\n{}",
+        kind.code(),
+        kind.name(),
+        kind.severity(),
+        kind.summary(),
+        kind.explanation()
+    );
+}
+
+/// A gate's name, components, KEP, package and dependencies.
+fn explain_facts(gate: &Gate) {
     out!("{} ({} gate)", gate.name, gate.registry);
     let comps: Vec<&str> = gate.components.iter().map(|c| c.as_str()).collect();
     out!(
@@ -118,6 +135,10 @@ pub fn explain(name: &str, format: Format) -> u8 {
         }
     }
     out!();
+}
+
+/// A gate's stages, each with the releases it covers, and its removal.
+fn explain_stages(gate: &Gate, rules: &Rules) {
     let end = gate.removed_in.unwrap_or(rules.newest().next());
     for (i, s) in gate.stages.iter().enumerate() {
         let until = gate.stages.get(i + 1).map(|n| n.since).unwrap_or(end);
@@ -134,42 +155,48 @@ pub fn explain(name: &str, format: Format) -> u8 {
     if let Some(r) = gate.removed_in {
         out!("  {:<11} removed: no longer recognised", r.to_string());
     }
-    if !gate.patches.is_empty() {
-        out!("\n  patch releases (the rows above are each minor's first patch release read):");
-        for p in gate.patches {
-            let state = match &p.spec {
-                Some(s) => describe(s),
-                None => "not registered".into(),
-            };
-            out!(
-                "  {:<11} {state}  (after {}.{}, which had the earlier state)",
-                format!("{}.{}+", p.release, p.from),
-                p.release,
-                p.after
-            );
-        }
+}
+
+/// The patch releases inside a minor where the gate changed.
+fn explain_patches(gate: &Gate) {
+    if gate.patches.is_empty() {
+        return;
     }
-    if !gate.evidence.is_empty() {
-        out!("\n  evidence:");
-        let last = gate.removed_in.unwrap_or(rules.newest());
-        for (i, e) in gate.evidence.iter().enumerate() {
-            let until = gate
-                .evidence
-                .get(i + 1)
-                .and_then(|n| n.since.prev())
-                .unwrap_or(last);
-            let range = if until == e.since {
-                e.since.to_string()
-            } else {
-                format!("{}–{}", e.since, until)
-            };
-            out!("  {:<11} {}", range, source_text(e.source));
-        }
+    out!("\n  patch releases (the rows above are each minor's first patch release read):");
+    for p in gate.patches {
+        let state = match &p.spec {
+            Some(s) => describe(s),
+            None => "not registered".into(),
+        };
+        out!(
+            "  {:<11} {state}  (after {}.{}, which had the earlier state)",
+            format!("{}.{}+", p.release, p.from),
+            p.release,
+            p.after
+        );
     }
-    if let Some(note) = gate.note {
-        out!("\n  note: {note}");
+}
+
+/// Where the gate's facts come from, release by release.
+fn explain_evidence(gate: &Gate, rules: &Rules) {
+    if gate.evidence.is_empty() {
+        return;
     }
-    0
+    out!("\n  evidence:");
+    let last = gate.removed_in.unwrap_or(rules.newest());
+    for (i, e) in gate.evidence.iter().enumerate() {
+        let until = gate
+            .evidence
+            .get(i + 1)
+            .and_then(|n| n.since.prev())
+            .unwrap_or(last);
+        let range = if until == e.since {
+            e.since.to_string()
+        } else {
+            format!("{}–{}", e.since, until)
+        };
+        out!("  {:<11} {}", range, source_text(e.source));
+    }
 }
 
 /// What a gates.yaml source id means, for people: by its kind, and where a kind has several
@@ -291,65 +318,81 @@ pub fn diff(
         changes.retain(|ch| ch.gate.components.contains(&c));
     }
     if !only_affecting.is_empty() {
-        // The gates the files set, as gatecheck reads them; directories are searched as a
-        // run searches them.
-        let mut set: Vec<String> = Vec::new();
-        let excludes = crate::discover::Excludes::new(&[]).expect("no globs");
-        let (inputs, errors) = crate::discover::inputs(only_affecting, excludes, false);
-        if let Some((name, e)) = errors.first() {
-            say!("error: {name}: {e}");
+        let Some(set) = gates_set(only_affecting, from, to) else {
             return 2;
-        }
-        for input in &inputs {
-            let text = match crate::input::read_wanted(input) {
-                Ok(t) => t,
-                Err(e) => {
-                    if crate::input::skipped(input, &Err::<String, _>(e.clone())).is_some() {
-                        continue;
-                    }
-                    say!("error: {}: {e}", input.name);
-                    return 2;
-                }
-            };
-            let path = input.path.clone().unwrap_or_default();
-            let flags = !matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            ) && !text.contains("apiVersion:");
-            let options = gatecheck_lint::Options {
-                flags_file: flags,
-                ..gatecheck_lint::Options::new(to.max(from))
-            };
-            match gatecheck_lint::settings(&input.name, &text, &options) {
-                Ok(s) => set.extend(s.into_iter().map(|s| s.gate)),
-                // A file of the directory that is not a configuration: not this command's concern.
-                Err(_) if input.found => {}
-                Err(e) => {
-                    say!("error: {}: {e}", input.name);
-                    return 2;
-                }
-            }
-        }
+        };
         changes.retain(|ch| set.iter().any(|g| g == ch.gate.name));
     }
     if format == Format::Json {
-        let items: Vec<Value> = changes
-            .iter()
-            .map(|c| {
-                json!({
-                    "name": c.gate.name,
-                    "changes": c.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-                    "before": c.before.as_ref().map(spec_json),
-                    "after": c.after.as_ref().map(spec_json),
-                })
-            })
-            .collect();
-        let direction = if to < from { "downgrade" } else { "upgrade" };
-        print_json(
-            &json!({"from": from.to_string(), "to": to.to_string(), "direction": direction, "gates": items}),
-        );
-        return 0;
+        diff_json(&changes, from, to);
+    } else {
+        diff_human(&changes, from, to);
     }
+    0
+}
+
+/// The gates the files set, as gatecheck reads them; directories are searched as a run
+/// searches them. `None` when a file cannot be read or understood, which is said.
+fn gates_set(paths: &[std::path::PathBuf], from: Version, to: Version) -> Option<Vec<String>> {
+    let mut set: Vec<String> = Vec::new();
+    let excludes = crate::discover::Excludes::new(&[]).expect("no globs");
+    let (inputs, errors) = crate::discover::inputs(paths, excludes, false);
+    if let Some((name, e)) = errors.first() {
+        say!("error: {name}: {e}");
+        return None;
+    }
+    for input in &inputs {
+        let text = match crate::input::read_wanted(input) {
+            Ok(t) => t,
+            Err(e) => {
+                if crate::input::skipped(input, &Err::<String, _>(e.clone())).is_some() {
+                    continue;
+                }
+                say!("error: {}: {e}", input.name);
+                return None;
+            }
+        };
+        let path = input.path.clone().unwrap_or_default();
+        let flags = !matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) && !text.contains("apiVersion:");
+        let options = gatecheck_lint::Options {
+            flags_file: flags,
+            ..gatecheck_lint::Options::new(to.max(from))
+        };
+        match gatecheck_lint::settings(&input.name, &text, &options) {
+            Ok(s) => set.extend(s.into_iter().map(|s| s.gate)),
+            // A file of the directory that is not a configuration: not this command's concern.
+            Err(_) if input.found => {}
+            Err(e) => {
+                say!("error: {}: {e}", input.name);
+                return None;
+            }
+        }
+    }
+    Some(set)
+}
+
+fn diff_json(changes: &[gatecheck_rules::Change], from: Version, to: Version) {
+    let items: Vec<Value> = changes
+        .iter()
+        .map(|c| {
+            json!({
+                "name": c.gate.name,
+                "changes": c.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                "before": c.before.as_ref().map(spec_json),
+                "after": c.after.as_ref().map(spec_json),
+            })
+        })
+        .collect();
+    let direction = if to < from { "downgrade" } else { "upgrade" };
+    print_json(
+        &json!({"from": from.to_string(), "to": to.to_string(), "direction": direction, "gates": items}),
+    );
+}
+
+fn diff_human(changes: &[gatecheck_rules::Change], from: Version, to: Version) {
     let show = |s: &Option<StageSpec>| {
         s.as_ref()
             .map_or("—".to_string(), |s| describe(s).trim_end().to_string())
@@ -371,7 +414,7 @@ pub fn diff(
             (_, k) => k.as_str(),
         }
     };
-    for c in &changes {
+    for c in changes {
         let kinds: Vec<&str> = c.kinds.iter().map(|k| word(*k)).collect();
         out!(
             "{:<52} {:<24} {}  →  {}",
@@ -382,5 +425,4 @@ pub fn diff(
         );
     }
     say!("{} gates change from {from} to {to}", changes.len());
-    0
 }

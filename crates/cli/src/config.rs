@@ -99,83 +99,93 @@ pub fn load(path: &Path) -> Result<Config, String> {
                     .ok_or_else(|| err("target must be a version, such as 1.33"))?;
                 config.target = Some(t.to_string());
             }
-            "exclude" => {
-                let globs = value
-                    .as_seq()
-                    .ok_or_else(|| err("exclude must be a list"))?;
-                if globs.len() > MAX_ENTRIES {
-                    return Err(err(&format!(
-                        "exclude has {} globs; gatecheck takes at most {MAX_ENTRIES}",
-                        globs.len()
-                    )));
-                }
-                for g in globs {
-                    let glob = g
-                        .as_str()
-                        .ok_or_else(|| err("each exclude entry must be a string (a glob)"))?;
-                    config.exclude.push(anchored(config.dir.as_deref(), glob));
-                }
-            }
-            "severity" => {
-                for (code, level) in value
-                    .as_map()
-                    .ok_or_else(|| err("severity must be a map"))?
-                {
-                    let code = code.as_str().unwrap_or_default().to_string();
-                    if FindingKind::from_code(&code).is_none() {
-                        return Err(err(&format!("severity: no finding is called {code:?}")));
-                    }
-                    let level = match level.as_str().unwrap_or_default() {
-                        "error" => Some(Severity::Error),
-                        "warning" => Some(Severity::Warning),
-                        "info" => Some(Severity::Info),
-                        "off" => None,
-                        other => {
-                            return Err(err(&format!(
-                                "severity of {code}: {other:?} is not error, warning, info or off"
-                            )))
-                        }
-                    };
-                    config.severity.push((code, level));
-                }
-            }
-            "accept" => {
-                let items = value.as_seq().ok_or_else(|| err("accept must be a list"))?;
-                if items.len() > MAX_ENTRIES {
-                    return Err(err(&format!(
-                        "accept has {} entries; gatecheck takes at most {MAX_ENTRIES}",
-                        items.len()
-                    )));
-                }
-                for item in items {
-                    // A field of another type (a list of gates) is refused, never read as absent:
-                    // an absent gate accepts the finding whatever its gate.
-                    for k in ["file", "code", "gate", "reason"] {
-                        if item.get(k).is_some_and(|v| v.as_str().is_none()) {
-                            return Err(err(&format!("accept: {k} must be a string")));
-                        }
-                    }
-                    let s = |k: &str| item.get(k).and_then(Node::as_str).map(str::to_string);
-                    let (Some(file), Some(code)) = (s("file"), s("code")) else {
-                        return Err(err("each accept entry needs file and code"));
-                    };
-                    if s("reason").is_none_or(|r| r.trim().is_empty()) {
-                        return Err(err(&format!(
-                            "accept entry for {file} {code} has no reason: say why it is accepted"
-                        )));
-                    }
-                    config.accept.push(Accept {
-                        file: slashed(&crate::discover::clean(Path::new(&file))),
-                        code,
-                        gate: s("gate"),
-                        used: false,
-                    });
-                }
-            }
+            "exclude" => config.read_exclude(value).map_err(|e| err(&e))?,
+            "severity" => config.read_severity(value).map_err(|e| err(&e))?,
+            "accept" => config.read_accept(value).map_err(|e| err(&e))?,
             other => return Err(err(&format!("unknown key {other:?}"))),
         }
     }
     Ok(config)
+}
+
+impl Config {
+    /// `exclude`: a list of globs, anchored at the config's directory (see [`anchored`]).
+    fn read_exclude(&mut self, value: &Node) -> Result<(), String> {
+        let globs = value.as_seq().ok_or("exclude must be a list")?;
+        if globs.len() > MAX_ENTRIES {
+            return Err(format!(
+                "exclude has {} globs; gatecheck takes at most {MAX_ENTRIES}",
+                globs.len()
+            ));
+        }
+        for g in globs {
+            let glob = g
+                .as_str()
+                .ok_or("each exclude entry must be a string (a glob)")?;
+            self.exclude.push(anchored(self.dir.as_deref(), glob));
+        }
+        Ok(())
+    }
+
+    /// `severity`: a map of finding code or name to error, warning, info or off.
+    fn read_severity(&mut self, value: &Node) -> Result<(), String> {
+        for (code, level) in value.as_map().ok_or("severity must be a map")? {
+            let code = code.as_str().unwrap_or_default().to_string();
+            if FindingKind::from_code(&code).is_none() {
+                return Err(format!("severity: no finding is called {code:?}"));
+            }
+            let level = match level.as_str().unwrap_or_default() {
+                "error" => Some(Severity::Error),
+                "warning" => Some(Severity::Warning),
+                "info" => Some(Severity::Info),
+                "off" => None,
+                other => {
+                    return Err(format!(
+                        "severity of {code}: {other:?} is not error, warning, info or off"
+                    ))
+                }
+            };
+            self.severity.push((code, level));
+        }
+        Ok(())
+    }
+
+    /// `accept`: a list of accepted findings, each with a file, a code, optionally a gate, and
+    /// a reason.
+    fn read_accept(&mut self, value: &Node) -> Result<(), String> {
+        let items = value.as_seq().ok_or("accept must be a list")?;
+        if items.len() > MAX_ENTRIES {
+            return Err(format!(
+                "accept has {} entries; gatecheck takes at most {MAX_ENTRIES}",
+                items.len()
+            ));
+        }
+        for item in items {
+            // A field of another type (a list of gates) is refused, never read as absent: an
+            // absent gate accepts the finding whatever its gate.
+            for k in ["file", "code", "gate", "reason"] {
+                if item.get(k).is_some_and(|v| v.as_str().is_none()) {
+                    return Err(format!("accept: {k} must be a string"));
+                }
+            }
+            let s = |k: &str| item.get(k).and_then(Node::as_str).map(str::to_string);
+            let (Some(file), Some(code)) = (s("file"), s("code")) else {
+                return Err("each accept entry needs file and code".into());
+            };
+            if s("reason").is_none_or(|r| r.trim().is_empty()) {
+                return Err(format!(
+                    "accept entry for {file} {code} has no reason: say why it is accepted"
+                ));
+            }
+            self.accept.push(Accept {
+                file: slashed(&crate::discover::clean(Path::new(&file))),
+                code,
+                gate: s("gate"),
+                used: false,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// A path written with `/` between its parts, as the config writes them.

@@ -1,10 +1,9 @@
 //! Which files a run reads: the paths named on the command line, and the configuration files
 //! found by searching directories (in parallel, with the `ignore` crate), less what `--exclude`
-//! (globs, with `globset`) and, with `--gitignore`, the .gitignore files leave out. The list is
-//! sorted, so the report's order does not depend on which thread found what. Reading a file
-//! refuses what is not a configuration file (a FIFO, binary, huge or non-UTF-8 input) with a
-//! position.
+//! (globs, with `globset`) and, with `--gitignore`, what git ignores (`crate::gitignore`) leave
+//! out. The list is sorted, so the report's order does not depend on which thread found what.
 
+use crate::gitignore::{Rules, Unreadable};
 use crate::input::name_of;
 use gatecheck_lint::InputError;
 use std::path::{Path, PathBuf};
@@ -219,126 +218,188 @@ fn once_each(found: &mut Vec<PathBuf>) {
     let _ = found;
 }
 
-/// Searches `dir` on every core: hidden directories are entered (`.clusters/`), `.git` is not, symlinks are followed (a loop is
-/// entered once), excluded paths are pruned, and with `gitignore` the .gitignore files (and git's
-/// global and repository excludes) apply, read by gatecheck itself, with or without git.
+/// A walk error as an input error (the directory or file it names), unless it is not worth
+/// reporting (see [`walk_error`]).
+fn walk_error_entry(e: &ignore::Error, dir: &Path) -> Option<(String, InputError)> {
+    let (path, message) = walk_error(e)?;
+    let name = path.unwrap_or_else(|| dir.to_path_buf());
+    let what = if name.is_dir() {
+        "cannot read directory"
+    } else {
+        "cannot read file"
+    };
+    Some((name_of(&clean(&name)), plain(format!("{what}: {message}"))))
+}
+
+/// What a directory search collects, from every worker.
+#[derive(Default)]
+struct Found {
+    files: Mutex<Vec<PathBuf>>,
+    /// Whether a symlink to a directory was followed: then a directory may be reached twice.
+    linked: std::sync::atomic::AtomicBool,
+    errors: Mutex<Vec<(String, InputError)>>,
+    /// With --gitignore, the ignore files that could not be read: what they govern was not
+    /// searched.
+    unreadable: Arc<Mutex<Vec<Unreadable>>>,
+}
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Searches `dir` on every core: hidden directories are entered (`.clusters/`), `.git` is not,
+/// symlinks are followed (a loop is entered once), excluded paths are pruned, and with
+/// `gitignore` (git's global excludes, read once per run) what git ignores is left out (see
+/// [`crate::gitignore`]).
 fn walk(
     dir: &Path,
     excludes: &Arc<Excludes>,
-    gitignore: bool,
+    gitignore: Option<&Arc<Option<ignore::gitignore::Gitignore>>>,
 ) -> (Vec<PathBuf>, Vec<(String, InputError)>) {
-    let found = Mutex::new(Vec::new());
-    // Whether a symlink to a directory was followed: then a directory may be reached twice.
-    let linked = std::sync::atomic::AtomicBool::new(false);
-    let errors = Mutex::new(Vec::new());
+    let rules = match gitignore
+        .map(|global| {
+            let rules = Rules::new(dir, global.clone())?;
+            rules.enter(dir)?;
+            Ok(Arc::new(rules))
+        })
+        .transpose()
+    {
+        Ok(rules) => rules,
+        Err(u) => return (Vec::new(), unreadable_errors(vec![u])),
+    };
+    let found = Found::default();
+    walker(dir, excludes, rules.clone(), &found)
+        .build_parallel()
+        .run(|| {
+            let (found, rules) = (&found, &rules);
+            Box::new(move |entry| {
+                visit(entry, dir, rules.as_deref(), found);
+                ignore::WalkState::Continue
+            })
+        });
+    let mut files = found.files.into_inner().unwrap_or_else(|p| p.into_inner());
+    // Component by component, as a depth-first walk of sorted directories would list them:
+    // the bytes compared with the separator below every other byte give that order, at a
+    // fraction of the cost of `Path`'s component-wise comparison.
+    files.sort_unstable_by(|a, b| by_components(a.as_os_str(), b.as_os_str()));
+    files.dedup();
+    if found.linked.into_inner() {
+        once_each(&mut files);
+    }
+    let mut errors = found.errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(rules) = &rules {
+        let patterns = std::mem::take(&mut *locked(&rules.errors));
+        errors.extend(patterns.iter().filter_map(|e| walk_error_entry(e, dir)));
+    }
+    errors.extend(unreadable_errors(std::mem::take(&mut *locked(
+        &found.unreadable,
+    ))));
+    errors.sort_by(|a, b| a.0.cmp(&b.0));
+    (files, errors)
+}
+
+/// The walker of one directory search: the `ignore` crate reads no ignore file itself; the
+/// entry filter applies `rules` (entering a directory reads its ignore files, and one that
+/// cannot be read keeps the directory out), then `.git` and the excludes.
+fn walker(
+    dir: &Path,
+    excludes: &Arc<Excludes>,
+    rules: Option<Arc<Rules>>,
+    found: &Found,
+) -> ignore::WalkBuilder {
     let excludes = excludes.clone();
     let root = dir.to_path_buf();
     // The searched directory as an absolute path, for absolute globs: resolved once, then each
     // entry is that joined with its path below the directory.
     let root_abs = std::sync::OnceLock::new();
-    // With --gitignore, a directory whose .gitignore is not a regular file of at most 1 MiB is
-    // not entered (the walker would wait on a FIFO forever) and is reported.
-    let bad_ignores: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
-    let unreadable_ignore = {
-        let bad = bad_ignores.clone();
-        move |d: &Path| -> bool {
-            let f = d.join(".gitignore");
-            let bad_file = std::fs::metadata(&f).is_ok_and(|m| !m.is_file() || m.len() > 1 << 20);
-            if bad_file {
-                bad.lock().unwrap_or_else(|p| p.into_inner()).push(f);
-            }
-            bad_file
-        }
-    };
-    if gitignore && unreadable_ignore(dir) {
-        return (Vec::new(), ignore_errors(&bad_ignores));
-    }
-    ignore::WalkBuilder::new(dir)
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
         .standard_filters(false)
         .hidden(false)
-        .follow_links(true)
-        .git_ignore(gitignore)
-        .git_global(gitignore)
-        .git_exclude(gitignore)
-        .parents(gitignore)
-        .require_git(false)
-        .filter_entry(move |e| {
-            let dir_entry = e.file_type().is_some_and(|t| t.is_dir());
-            if gitignore && e.depth() > 0 && dir_entry && unreadable_ignore(e.path()) {
+        .follow_links(true);
+    let bad = found.unreadable.clone();
+    builder.filter_entry(move |e| {
+        if e.depth() == 0 {
+            return true;
+        }
+        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+        if let Some(rules) = &rules {
+            if rules.ignored(e.path(), is_dir) {
                 return false;
             }
-            e.depth() == 0
-                || (e.file_name() != ".git"
-                    && !excludes.matches_under(e.path(), &root, &|| {
-                        root_abs
-                            .get_or_init(|| {
-                                std::fs::canonicalize(&root)
-                                    .ok()
-                                    .or_else(|| absolute(&root))
-                            })
-                            .clone()
-                    }))
-        })
-        .build_parallel()
-        .run(|| {
-            let (found, errors, linked) = (&found, &errors, &linked);
-            Box::new(move |entry| {
-                match entry {
-                    Ok(e) => {
-                        let file = e.file_type().is_some_and(|t| !t.is_dir());
-                        if !file && e.path_is_symlink() {
-                            linked.store(true, std::sync::atomic::Ordering::Relaxed);
-                        }
-                        if e.depth() > 0 && file && wanted(e.path()) {
-                            found
-                                .lock()
-                                .unwrap_or_else(|p| p.into_inner())
-                                .push(e.into_path());
-                        }
-                    }
-                    Err(e) => {
-                        if let Some((path, message)) = walk_error(&e) {
-                            let name = path.unwrap_or_else(|| dir.to_path_buf());
-                            let what = if name.is_dir() {
-                                "cannot read directory"
-                            } else {
-                                "cannot read file"
-                            };
-                            errors.lock().unwrap_or_else(|p| p.into_inner()).push((
-                                name_of(&clean(&name)),
-                                plain(format!("{what}: {message}")),
-                            ));
-                        }
-                    }
+            if is_dir {
+                if let Err(u) = rules.enter(e.path()) {
+                    locked(&bad).push(u);
+                    return false;
                 }
-                ignore::WalkState::Continue
+            }
+        }
+        e.file_name() != ".git"
+            && !excludes.matches_under(e.path(), &root, &|| {
+                root_abs
+                    .get_or_init(|| {
+                        std::fs::canonicalize(&root)
+                            .ok()
+                            .or_else(|| absolute(&root))
+                    })
+                    .clone()
             })
-        });
-    let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    // Component by component, as a depth-first walk of sorted directories would list them:
-    // the bytes compared with the separator below every other byte give that order, at a
-    // fraction of the cost of `Path`'s component-wise comparison.
-    found.sort_unstable_by(|a, b| by_components(a.as_os_str(), b.as_os_str()));
-    found.dedup();
-    if linked.into_inner() {
-        once_each(&mut found);
+    });
+    builder
+}
+/// One entry of a directory search: a file gatecheck reads is kept, an error worth reporting
+/// is (a broken symlink that git ignores is not).
+fn visit(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    dir: &Path,
+    rules: Option<&Rules>,
+    found: &Found,
+) {
+    match entry {
+        Ok(e) => {
+            let file = e.file_type().is_some_and(|t| !t.is_dir());
+            if !file && e.path_is_symlink() {
+                found
+                    .linked
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            if e.depth() > 0 && file && wanted(e.path()) {
+                locked(&found.files).push(e.into_path());
+            }
+        }
+        Err(e) => {
+            if let (Some(rules), Some(path)) = (rules, error_path(&e)) {
+                if rules.ignored(path, false) {
+                    return;
+                }
+            }
+            if let Some(entry) = walk_error_entry(&e, dir) {
+                locked(&found.errors).push(entry);
+            }
+        }
     }
-    let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
-    errors.extend(ignore_errors(&bad_ignores));
-    errors.sort_by(|a, b| a.0.cmp(&b.0));
-    (found, errors)
 }
 
-/// The .gitignore files that could not be read, as input errors: their directories were not
+/// The path a walk error is about, if it names one.
+fn error_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+/// The ignore files that could not be read, as input errors: what they govern was not
 /// searched.
-fn ignore_errors(bad: &Mutex<Vec<PathBuf>>) -> Vec<(String, InputError)> {
-    bad.lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .iter()
-        .map(|f| {
+fn unreadable_errors(unreadable: Vec<Unreadable>) -> Vec<(String, InputError)> {
+    unreadable
+        .into_iter()
+        .map(|u| {
             (
-                name_of(&clean(f)),
-                plain("not a regular file of at most 1 MiB: the directory was not searched".into()),
+                name_of(&clean(&u.path)),
+                plain(format!("{}: the directory was not searched", u.reason)),
             )
         })
         .collect()
@@ -354,6 +415,21 @@ pub fn inputs(
     let excludes = Arc::new(excludes);
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
+    // Git's global excludes file, read once for every directory searched; when it cannot be
+    // read, no directory is.
+    let mut global = None;
+    if gitignore && paths.iter().any(|p| p.as_os_str() != "-" && p.is_dir()) {
+        match crate::gitignore::global() {
+            Ok(g) => global = Some(g),
+            Err(u) => errors.push((
+                name_of(&clean(&u.path)),
+                plain(format!(
+                    "{}: git's global excludes file; no directory was searched",
+                    u.reason
+                )),
+            )),
+        }
+    }
     for p in paths {
         if p.as_os_str() == "-" {
             inputs.push(Input {
@@ -362,7 +438,10 @@ pub fn inputs(
                 found: false,
             });
         } else if p.is_dir() {
-            let (found, errs) = walk(p, &excludes, gitignore);
+            if gitignore && global.is_none() {
+                continue;
+            }
+            let (found, errs) = walk(p, &excludes, global.as_ref());
             inputs.extend(found.into_iter().map(|path| {
                 let path = clean(&path);
                 Input {

@@ -94,32 +94,57 @@ pub fn name_of(path: &Path) -> String {
 /// at most `limit` bytes, UTF-8. The error names the file and what it is.
 pub fn read_aux(path: &Path, limit: u64, what: &str) -> Result<String, String> {
     let fail = |e: String| format!("{}: {what}: {e}", path.display());
+    let bytes = read_bounded(path, limit).map_err(|e| fail(e.reason))?;
+    String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".into()))
+}
+
+/// Why [`read_bounded`] read nothing.
+pub struct Unread {
+    /// There is no such file (or a part of its path is no directory).
+    pub missing: bool,
+    pub reason: String,
+}
+
+/// The bytes of a regular file of at most `limit` bytes, opened without blocking (a FIFO with
+/// no writer would block in open) and then asked what it is: a FIFO, socket or device is
+/// refused, never read.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
+    let other = |reason: String| Unread {
+        missing: false,
+        reason,
+    };
     let mut open = std::fs::OpenOptions::new();
     open.read(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, libc::O_NONBLOCK);
-    let file = open.open(path).map_err(|e| fail(e.to_string()))?;
-    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
+    let file = open.open(path).map_err(|e| Unread {
+        missing: matches!(
+            e.kind(),
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+        ),
+        reason: e.to_string(),
+    })?;
+    let meta = file.metadata().map_err(|e| other(e.to_string()))?;
     if !meta.is_file() {
-        return Err(fail("not a regular file".into()));
+        return Err(other("not a regular file".into()));
     }
-    if meta.len() > limit {
-        return Err(fail(format!(
+    let too_large = || {
+        other(format!(
             "larger than {} KiB, the most gatecheck reads",
             limit >> 10
-        )));
+        ))
+    };
+    if meta.len() > limit {
+        return Err(too_large());
     }
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(|e| other(e.to_string()))?;
     if bytes.len() as u64 > limit {
-        return Err(fail(format!(
-            "larger than {} KiB, the most gatecheck reads",
-            limit >> 10
-        )));
+        return Err(too_large());
     }
-    String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".into()))
+    Ok(bytes)
 }
 
 /// Reads a file as text, refusing binary, huge and non-UTF-8 input with a position.

@@ -2,10 +2,10 @@
 
 use crate::discover::Input;
 use crate::input::read_wanted as read;
-use crate::parallel::{par_for_each_ordered, par_map};
+use crate::parallel::par_for_each_ordered;
 
 use crate::render;
-use crate::{FailOn, LintArgs, LintFormat as Format};
+use crate::{FailOn, LintArgs};
 use gatecheck_lint::{lint_source, Finding, InputError, Options, Severity};
 use gatecheck_rules::Version;
 use std::path::PathBuf;
@@ -47,7 +47,24 @@ fn threshold(f: FailOn) -> Severity {
     }
 }
 
-/// What the run is configured with, from the command line and `.gatecheck.yaml`.
+/// A run's settings, resolved once from the command line, `.gatecheck.yaml` and the baseline:
+/// what every later step reads.
+struct Settings {
+    args: LintArgs,
+    config: crate::config::Config,
+    baseline: Option<crate::config::Baseline>,
+    target: Version,
+    patch: Option<u16>,
+    /// The inputs found, in order, and what could not be searched or read so far.
+    inputs: Vec<Input>,
+    errors: Vec<(String, InputError)>,
+    /// The releases the files meet on the way: each minor after --from, up to the target.
+    steps: Vec<Version>,
+    /// Where --from came from, when a dump of the running cluster says it.
+    running_note: Option<String>,
+}
+
+/// What the command line and `.gatecheck.yaml` configure, before the inputs are found.
 struct Setup {
     config: crate::config::Config,
     baseline: Option<crate::config::Baseline>,
@@ -55,8 +72,7 @@ struct Setup {
     patch: Option<u16>,
 }
 
-/// Reads `.gatecheck.yaml` and the baseline into the arguments, and checks the target; an
-/// error is said and ends the run with exit 2.
+/// Reads `.gatecheck.yaml` and the baseline into the arguments, and checks the target.
 fn setup(args: &mut LintArgs) -> Result<Setup, String> {
     // .gatecheck.yaml: a default target, excludes, severities, accepted findings.
     let start = args
@@ -81,6 +97,17 @@ fn setup(args: &mut LintArgs) -> Result<Setup, String> {
         Some(path) => Some(crate::config::Baseline::load(path).map_err(|e| e.to_string())?),
         None => None,
     };
+    let (target, patch) = checked_target(args)?;
+    Ok(Setup {
+        config,
+        baseline,
+        target,
+        patch,
+    })
+}
+
+/// The target and its patch release: given, known to gatecheck, and newer than --from.
+fn checked_target(args: &LintArgs) -> Result<(Version, Option<u16>), String> {
     let Some(gatecheck_rules::Target {
         version: target,
         patch,
@@ -99,42 +126,25 @@ fn setup(args: &mut LintArgs) -> Result<Setup, String> {
     if let Some(from) = args.from.filter(|f| *f >= target) {
         return Err(format!("--from {from} is not older than --target {target}: an upgrade goes up (`gatecheck diff {from} {target}` shows what a downgrade changes)"));
     }
-    Ok(Setup {
+    Ok((target, patch))
+}
+
+/// Resolves the run's settings: the configuration, the inputs, and the upgrade's steps. An
+/// error is said and ends the run with exit 2.
+fn resolve(mut args: LintArgs) -> Result<Settings, String> {
+    let Setup {
         config,
         baseline,
         target,
         patch,
-    })
-}
-
-pub fn run(mut args: LintArgs) -> u8 {
-    let Setup {
-        mut config,
-        mut baseline,
-        target,
-        patch,
-    } = match setup(&mut args) {
-        Ok(s) => s,
-        Err(e) => {
-            say!("error: {e}");
-            return 2;
-        }
-    };
+    } = setup(&mut args)?;
     if args.paths.is_empty() {
-        say!("error: no files given; pass files, directories, or - for standard input\n\nFor more information, try '--help'.");
-        return 2;
+        return Err("no files given; pass files, directories, or - for standard input\n\nFor more information, try '--help'.".into());
     }
-    let excludes = match crate::discover::Excludes::new(&args.exclude) {
-        Ok(x) => x,
-        Err(e) => {
-            say!("error: {e}");
-            return 2;
-        }
-    };
-    let (inputs, mut errors) = crate::discover::inputs(&args.paths, excludes, args.gitignore);
+    let excludes = crate::discover::Excludes::new(&args.exclude)?;
+    let (inputs, errors) = crate::discover::inputs(&args.paths, excludes, args.gitignore);
     if inputs.is_empty() && errors.is_empty() {
-        say!("error: no configuration files found in {}: gatecheck reads *.yaml, *.yml, *.conf and *.env files (and - for standard input)", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
-        return 2;
+        return Err(format!("no configuration files found in {}: gatecheck reads *.yaml, *.yml, *.conf and *.env files (and - for standard input)", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")));
     }
     // A dump of the running cluster says where the upgrade starts, when --from does not.
     let mut running_note = None;
@@ -146,28 +156,38 @@ pub fn run(mut args: LintArgs) -> u8 {
             }
         }
     }
-    // The releases the files meet on the way: each minor after --from, up to the target.
-    let steps: Vec<Version> = match args.from {
+    let steps = match args.from {
         Some(from) => (from.minor + 1..=target.minor)
             .map(|m| Version::new(1, m))
             .collect(),
         None => vec![target],
     };
-    if args.diff {
-        let lint = Linter {
-            args: &args,
-            target,
-            patch,
-            steps: &steps,
-        };
-        return lint.diff(&inputs);
-    }
-    let target_text = gatecheck_rules::Target {
-        version: target,
+    Ok(Settings {
+        args,
+        config,
+        baseline,
+        target,
         patch,
+        inputs,
+        errors,
+        steps,
+        running_note,
+    })
+}
+
+pub fn run(args: LintArgs) -> u8 {
+    let mut run = match resolve(args) {
+        Ok(s) => s,
+        Err(e) => {
+            say!("error: {e}");
+            return 2;
+        }
+    };
+    if run.args.diff {
+        return run.linter().diff(&run.inputs);
     }
-    .to_string();
-    let emitter = render::emitter(args.format, &target_text, args.from.is_some());
+    let target_text = run.target_text();
+    let emitter = render::emitter(run.args.format, &target_text, run.args.from.is_some());
     let mut emitter = match emitter {
         Ok(e) => e,
         Err(e) => {
@@ -176,8 +196,42 @@ pub fn run(mut args: LintArgs) -> u8 {
         }
     };
     let mut tally = Tally::default();
-    let written = (|| -> std::io::Result<()> {
-        for (name, e) in &errors {
+    let finished = run
+        .lint_all(&mut *emitter, &mut tally)
+        .and_then(|()| run.finish(&mut *emitter, &tally, &target_text));
+    if let Err(e) = finished {
+        say!("error: cannot write the report: {e}");
+        return 2;
+    }
+    exit_code(run.errors.is_empty(), &tally.counts, run.args.fail_on)
+}
+
+impl Settings {
+    fn linter(&self) -> Linter<'_> {
+        Linter {
+            args: &self.args,
+            target: self.target,
+            patch: self.patch,
+            steps: &self.steps,
+        }
+    }
+
+    /// The target as the reports name it: `1.33`, or `1.33.4` with a patch release.
+    fn target_text(&self) -> String {
+        gatecheck_rules::Target {
+            version: self.target,
+            patch: self.patch,
+        }
+        .to_string()
+    }
+
+    /// Hands the output format what could not be searched, then every input's outcome in order.
+    fn lint_all(
+        &mut self,
+        emitter: &mut (dyn render::Emitter + Send),
+        tally: &mut Tally,
+    ) -> std::io::Result<()> {
+        for (name, e) in &self.errors {
             emitter.file(
                 name,
                 render::Outcome::Failed {
@@ -186,86 +240,74 @@ pub fn run(mut args: LintArgs) -> u8 {
                 },
             )?;
         }
+        // Built from the fields (not `self.linter()`), so that the config, baseline and errors
+        // can be borrowed for the output at the same time.
         let lint = Linter {
-            args: &args,
-            target,
-            patch,
-            steps: &steps,
+            args: &self.args,
+            target: self.target,
+            patch: self.patch,
+            steps: &self.steps,
         };
         let mut out = Out {
-            emitter: &mut *emitter,
-            tally: &mut tally,
-            config: &mut config,
-            baseline: &mut baseline,
-            errors: &mut errors,
-            strict: args.strict,
+            emitter,
+            tally,
+            config: &mut self.config,
+            baseline: &mut self.baseline,
+            errors: &mut self.errors,
+            strict: self.args.strict,
         };
-        let mut handle = |input: &Input, outcome: Linted| out.file(input, outcome);
-        if args.node {
-            // Every file first: each is judged with the others' kubelet settings.
-            for (input, outcome) in inputs.iter().zip(lint.node(&inputs)) {
-                handle(input, outcome)?;
-            }
+        let inputs = &self.inputs;
+        if self.args.node {
+            // Each file is judged with the others' kubelet settings.
+            lint.node(inputs, |i, outcome| out.file(&inputs[i], outcome))
         } else {
             // Each file is read and linted by one worker, on every core, and handed to the
             // output format in order as soon as it and the files before it are done: memory
             // holds a few files' results, whatever the number of files or findings.
             par_for_each_ordered(
-                &inputs,
+                inputs,
                 |input| lint.one(input),
-                |i, outcome| handle(&inputs[i], outcome),
-            )?;
-        }
-        Ok(())
-    })();
-    if let Err(e) = written {
-        say!("error: cannot write the report: {e}");
-        return 2;
-    }
-    // What the files say the cluster runs now: an upgrade that skips minors, or files that do
-    // not agree, are worth a word (never a guess).
-    let version_note =
-        running_note.or_else(|| crate::notes::declared_note(&tally.declared, target, args.from));
-    let development = crate::notes::development_note(target);
-    crate::notes::unused_accepts(&config);
-    let upgrade = args.from.map(|from| render::Upgrade {
-        from: from.to_string(),
-        to: target.to_string(),
-        components: tally.components.iter().map(|c| c.as_str()).collect(),
-        steps: crate::notes::upgrade_notes(from, &steps, &tally.components, &tally.gates),
-    });
-    let summary = render::Summary {
-        checked: inputs.len(),
-        recognised: tally.recognised,
-        with_settings: tally.with_settings,
-        unrecognised: &tally.unrecognised,
-        skipped: &tally.skipped,
-        errors: &errors,
-        development: development.as_deref(),
-        versions: version_note.as_deref(),
-        upgrade: upgrade.as_ref(),
-    };
-    if let Err(e) = emitter.finish(&summary) {
-        say!("error: cannot write the report: {e}");
-        return 2;
-    }
-    if args.format != Format::Json {
-        for note in development.iter().chain(&version_note) {
-            say!("note: {note}");
-        }
-        say!(
-            "{}",
-            crate::notes::summary_line(
-                &target_text,
-                inputs.len(),
-                (tally.recognised, tally.with_settings),
-                &tally.counts,
-                &tally.skipped,
-                errors.len(),
+                |i, outcome| out.file(&inputs[i], outcome),
             )
-        );
+        }
     }
-    exit_code(errors.is_empty(), &tally.counts, args.fail_on)
+
+    /// The end of the run: the notes, and the summary the output format ends with.
+    fn finish(
+        &self,
+        emitter: &mut (dyn render::Emitter + Send),
+        tally: &Tally,
+        target_text: &str,
+    ) -> std::io::Result<()> {
+        let (target, from) = (self.target, self.args.from);
+        // What the files say the cluster runs now: an upgrade that skips minors, or files that
+        // do not agree, are worth a word (never a guess).
+        let version_note = self
+            .running_note
+            .clone()
+            .or_else(|| crate::notes::declared_note(&tally.declared, target, from));
+        let development = crate::notes::development_note(target);
+        crate::notes::unused_accepts(&self.config);
+        let upgrade = from.map(|from| render::Upgrade {
+            from: from.to_string(),
+            to: target.to_string(),
+            components: tally.components.iter().map(|c| c.as_str()).collect(),
+            steps: crate::notes::upgrade_notes(from, &self.steps, &tally.components, &tally.gates),
+        });
+        emitter.finish(&render::Summary {
+            target: target_text,
+            checked: self.inputs.len(),
+            recognised: tally.recognised,
+            with_settings: tally.with_settings,
+            unrecognised: &tally.unrecognised,
+            skipped: &tally.skipped,
+            errors: &self.errors,
+            counts: tally.counts,
+            development: development.as_deref(),
+            versions: version_note.as_deref(),
+            upgrade: upgrade.as_ref(),
+        })
+    }
 }
 
 /// 2 when an input could not be read; 1 when a finding is at or above --fail-on; else 0.
@@ -327,14 +369,14 @@ impl Out<'_> {
 /// Reads and lints files: every step of the upgrade, with the run's options.
 pub(crate) struct Linter<'a> {
     pub(crate) args: &'a LintArgs,
-    target: Version,
-    patch: Option<u16>,
-    steps: &'a [Version],
+    pub(crate) target: Version,
+    pub(crate) patch: Option<u16>,
+    pub(crate) steps: &'a [Version],
 }
 
 /// A file's text (kept only where the output shows excerpts) and its report, or why it could
 /// not be read.
-type Linted = Result<(String, Result<gatecheck_lint::Report, InputError>), InputError>;
+pub(crate) type Linted = Result<(String, Result<gatecheck_lint::Report, InputError>), InputError>;
 
 impl Linter<'_> {
     pub(crate) fn options(&self, input: &Input, src: &str) -> Options {
@@ -396,10 +438,10 @@ impl Linter<'_> {
         Ok(merged.unwrap_or_default())
     }
 
-    /// Only human output shows a file's text again (excerpts): other formats drop it in the
+    /// Only a format that shows excerpts keeps a file's text: the others drop it in the
     /// worker, so a batch never holds its files' text.
-    fn keep_text(&self, src: String) -> String {
-        if self.args.format == Format::Human {
+    pub(crate) fn keep_text(&self, src: String) -> String {
+        if render::shows_excerpts(self.args.format) {
             src
         } else {
             String::new()
@@ -419,53 +461,6 @@ impl Linter<'_> {
             }
         }
         Ok((self.keep_text(src), report))
-    }
-
-    /// --node: reads every file on every core, then lints each with the other files' kubelet
-    /// settings. The outcomes keep the inputs' order.
-    fn node(&self, batch: &[Input]) -> Vec<Linted> {
-        // --node: read everything first, then judge each file with the others' kubelet settings.
-        let texts = par_map(batch, read);
-        let mut options: Vec<Option<Options>> = batch
-            .iter()
-            .zip(&texts)
-            .map(|(input, text)| text.as_ref().ok().map(|src| self.options(input, src)))
-            .collect();
-        let kubelet: Vec<Vec<gatecheck_lint::Setting>> = batch
-            .iter()
-            .zip(&texts)
-            .zip(&options)
-            .map(|((input, text), o)| match (text, o) {
-                (Ok(src), Some(o)) => {
-                    gatecheck_lint::kubelet_settings(&input.name, src, o).unwrap_or_default()
-                }
-                _ => Vec::new(),
-            })
-            .collect();
-        for (i, o) in options.iter_mut().enumerate() {
-            if let Some(o) = o {
-                o.node = kubelet
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i)
-                    .flat_map(|(_, k)| k.iter().cloned())
-                    .collect();
-            }
-        }
-        let items: Vec<usize> = (0..batch.len()).collect();
-        let reports = par_map(&items, |&i| match (&texts[i], &options[i]) {
-            (Ok(src), Some(o)) => Some(self.lint(&batch[i], src, o)),
-            _ => None,
-        });
-        texts
-            .into_iter()
-            .zip(reports)
-            .map(|(text, report)| {
-                let src = text?;
-                let report = report.expect("a report for every file read");
-                Ok((self.keep_text(src), report))
-            })
-            .collect()
     }
 }
 

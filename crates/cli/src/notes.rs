@@ -98,22 +98,6 @@ pub fn declared_note(
     ))
 }
 
-/// `, 3 skipped (2 binary, 1 encrypted)`, or nothing.
-pub fn skipped_summary(skipped: &[(String, &'static str)]) -> String {
-    if skipped.is_empty() {
-        return String::new();
-    }
-    let mut why: Vec<(&str, usize)> = Vec::new();
-    for (_, w) in skipped {
-        match why.iter_mut().find(|(x, _)| x == w) {
-            Some((_, n)) => *n += 1,
-            None => why.push((w, 1)),
-        }
-    }
-    let parts: Vec<String> = why.iter().map(|(w, n)| format!("{n} {w}")).collect();
-    format!(", {} skipped ({})", skipped.len(), parts.join(", "))
-}
-
 /// Said with every report on a release whose facts come from a development tree.
 pub fn development_note(target: gatecheck_rules::Version) -> Option<String> {
     gatecheck_rules::Rules::embedded().development(target).map(|what| {
@@ -155,37 +139,6 @@ pub fn running_version(inputs: &[Input], target: Version) -> Option<(Version, St
         .iter()
         .all(|(v, _)| *v == first)
         .then_some((first, at))
-}
-
-/// The line that ends every report but JSON's.
-pub fn summary_line(
-    target: &str,
-    checked: usize,
-    tally: (usize, usize),
-    counts: &render::Counts,
-    skipped: &[(String, &'static str)],
-    unreadable: usize,
-) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    format!(
-        "gatecheck {target}: {} checked ({} read, {} with gate settings), {}, {}, {}{}{}",
-        plural(checked, "file", "files"),
-        tally.0,
-        tally.1,
-        plural(counts.error, "error", "errors"),
-        plural(counts.warning, "warning", "warnings"),
-        plural(counts.info, "info", "infos"),
-        skipped_summary(skipped),
-        if unreadable == 0 {
-            String::new()
-        } else {
-            format!(
-                ", {}",
-                plural(unreadable, "unreadable input", "unreadable inputs")
-            )
-        }
-    )
 }
 
 /// An accepted finding that no longer occurs should go from the config, or it will hide a

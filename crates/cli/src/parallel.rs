@@ -6,6 +6,9 @@
 /// files' results, not the run's.
 const AHEAD_PER_CORE: usize = 4;
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+
 /// `f` over `items` on every core, handing each result to `emit` in the items' order as soon as
 /// it and every earlier one are done. Work is handed out one item at a time, so a few large files
 /// do not hold up the rest; no worker runs more than a small window ahead of `emit`. An error
@@ -19,8 +22,6 @@ pub fn par_for_each_ordered<T: Sync, R: Send, E: Send>(
     f: impl Fn(&T) -> R + Sync,
     emit: impl FnMut(usize, R) -> Result<(), E> + Send,
 ) -> Result<(), E> {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    use std::sync::{Condvar, Mutex, MutexGuard};
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(items.len());
@@ -31,80 +32,21 @@ pub fn par_for_each_ordered<T: Sync, R: Send, E: Send>(
         }
         return Ok(());
     }
-    let window = threads * AHEAD_PER_CORE;
-    struct Out<R, F, E> {
-        emit: F,
-        /// Items handed on so far.
-        emitted: usize,
-        /// Results done before an earlier item.
-        early: std::collections::BTreeMap<usize, R>,
-        /// Workers asleep until the window moves.
-        waiting: usize,
-        error: Option<E>,
-    }
-    let out = Mutex::new(Out {
-        emit,
-        emitted: 0,
-        early: std::collections::BTreeMap::new(),
-        waiting: 0,
-        error: None,
-    });
+    let window = Window::new(emit, threads * AHEAD_PER_CORE);
     let next = AtomicUsize::new(0);
-    // `out.emitted`, readable without the lock.
-    let emitted = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let room = Condvar::new();
-    let lock = || out.lock().unwrap_or_else(|p| p.into_inner());
-    /// Stops the others when a worker panics, so that none waits for an item that will never
-    /// come; the scope then re-raises the panic (a lost file would be a silent pass).
-    struct OnPanic<'a>(&'a AtomicBool, &'a Condvar);
-    impl Drop for OnPanic<'_> {
-        fn drop(&mut self) {
-            if std::thread::panicking() {
-                self.0.store(true, Ordering::SeqCst);
-                self.1.notify_all();
-            }
-        }
-    }
     let work = || {
-        let _guard = OnPanic(&stop, &room);
+        let _guard = OnPanic(&window.stop, &window.room);
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= items.len() || stop.load(Ordering::Relaxed) {
+            if i >= items.len() || window.stopped() {
                 return;
             }
-            if i >= emitted.load(Ordering::Acquire) + window {
-                let mut g: MutexGuard<'_, Out<R, _, E>> = lock();
-                g.waiting += 1;
-                while i >= g.emitted + window && !stop.load(Ordering::SeqCst) {
-                    g = room.wait(g).unwrap_or_else(|p| p.into_inner());
-                }
-                g.waiting -= 1;
-            }
-            if stop.load(Ordering::Relaxed) {
+            window.wait_for_room(i);
+            if window.stopped() {
                 return;
             }
-            let r = f(&items[i]);
-            let mut g = lock();
-            let g = &mut *g;
-            if g.error.is_some() {
+            if !window.hand_on(i, f(&items[i])) {
                 return;
-            }
-            g.early.insert(i, r);
-            let before = g.emitted;
-            while let Some(r) = g.early.remove(&g.emitted) {
-                if let Err(e) = (g.emit)(g.emitted, r) {
-                    g.error = Some(e);
-                    stop.store(true, Ordering::SeqCst);
-                    break;
-                }
-                g.emitted += 1;
-            }
-            if g.emitted != before || stop.load(Ordering::SeqCst) {
-                emitted.store(g.emitted, Ordering::Release);
-                if g.waiting > 0 || stop.load(Ordering::SeqCst) {
-                    room.notify_all();
-                }
             }
         }
     };
@@ -114,23 +56,116 @@ pub fn par_for_each_ordered<T: Sync, R: Send, E: Send>(
         }
         work();
     });
-    match out.into_inner().unwrap_or_else(|p| p.into_inner()).error {
+    match window
+        .out
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .error
+    {
         Some(e) => Err(e),
         None => Ok(()),
     }
 }
 
-/// `f` over `items` on every core, collected in the items' order (for --node, which needs every
-/// file before judging any).
-pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let mut out = Vec::with_capacity(items.len());
-    let collected = par_for_each_ordered(items, f, |_, r| {
-        out.push(r);
-        Ok::<(), std::convert::Infallible>(())
-    });
-    match collected {
-        Ok(()) => out,
-        Err(never) => match never {},
+/// What the workers share under the lock: the output and the results waiting for it.
+struct Out<R, F, E> {
+    emit: F,
+    /// Items handed on so far.
+    emitted: usize,
+    /// Results done before an earlier item.
+    early: std::collections::BTreeMap<usize, R>,
+    /// Workers asleep until the window moves.
+    waiting: usize,
+    error: Option<E>,
+}
+
+/// The window of items the workers may run ahead of the output, and the output itself.
+struct Window<R, F, E> {
+    out: Mutex<Out<R, F, E>>,
+    /// `out.emitted`, readable without the lock.
+    emitted: AtomicUsize,
+    stop: AtomicBool,
+    room: Condvar,
+    size: usize,
+}
+
+impl<R, F: FnMut(usize, R) -> Result<(), E>, E> Window<R, F, E> {
+    fn new(emit: F, size: usize) -> Self {
+        Window {
+            out: Mutex::new(Out {
+                emit,
+                emitted: 0,
+                early: std::collections::BTreeMap::new(),
+                waiting: 0,
+                error: None,
+            }),
+            emitted: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
+            room: Condvar::new(),
+            size,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Out<R, F, E>> {
+        self.out.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Sleeps while item `i` is a whole window ahead of the output (or until the work stops).
+    fn wait_for_room(&self, i: usize) {
+        if i < self.emitted.load(Ordering::Acquire) + self.size {
+            return;
+        }
+        let mut g = self.lock();
+        g.waiting += 1;
+        while i >= g.emitted + self.size && !self.stop.load(Ordering::SeqCst) {
+            g = self.room.wait(g).unwrap_or_else(|p| p.into_inner());
+        }
+        g.waiting -= 1;
+    }
+
+    /// Files item `i`'s result and hands on every result now in order; false when the work
+    /// has stopped (an output error).
+    fn hand_on(&self, i: usize, r: R) -> bool {
+        let mut g = self.lock();
+        let g = &mut *g;
+        if g.error.is_some() {
+            return false;
+        }
+        g.early.insert(i, r);
+        let before = g.emitted;
+        while let Some(r) = g.early.remove(&g.emitted) {
+            if let Err(e) = (g.emit)(g.emitted, r) {
+                g.error = Some(e);
+                self.stop.store(true, Ordering::SeqCst);
+                break;
+            }
+            g.emitted += 1;
+        }
+        let stopped = self.stop.load(Ordering::SeqCst);
+        if g.emitted != before || stopped {
+            self.emitted.store(g.emitted, Ordering::Release);
+            if g.waiting > 0 || stopped {
+                self.room.notify_all();
+            }
+        }
+        true
+    }
+}
+
+/// Stops the others when a worker panics, so that none waits for an item that will never come;
+/// the scope then re-raises the panic (a lost file would be a silent pass).
+struct OnPanic<'a>(&'a AtomicBool, &'a Condvar);
+
+impl Drop for OnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::SeqCst);
+            self.1.notify_all();
+        }
     }
 }
 

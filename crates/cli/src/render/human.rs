@@ -252,8 +252,62 @@ impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
             }
             writeln!(self.out)?;
         }
-        self.out.flush()
+        self.out.flush()?;
+        closing(&mut self.err, s);
+        Ok(())
     }
+}
+
+/// The notes and the summary line that end a report on standard error (every format's but
+/// JSON's, which carries them in the document), control characters escaped. A failed write
+/// to standard error cannot be told, and is not an error.
+pub fn closing(err: &mut impl std::io::Write, s: &super::Summary<'_>) {
+    for note in s.development.iter().chain(&s.versions) {
+        let _ = writeln!(err, "{}", escape(&format!("note: {note}")));
+    }
+    let _ = writeln!(err, "{}", escape(&summary_line(s)));
+}
+
+/// `gatecheck 1.33: 3 files checked (2 read, 2 with gate settings), 1 error, …`.
+pub fn summary_line(s: &super::Summary<'_>) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let unreadable = s.errors.len();
+    format!(
+        "gatecheck {}: {} checked ({} read, {} with gate settings), {}, {}, {}{}{}",
+        s.target,
+        plural(s.checked, "file", "files"),
+        s.recognised,
+        s.with_settings,
+        plural(s.counts.error, "error", "errors"),
+        plural(s.counts.warning, "warning", "warnings"),
+        plural(s.counts.info, "info", "infos"),
+        skipped_summary(s.skipped),
+        if unreadable == 0 {
+            String::new()
+        } else {
+            format!(
+                ", {}",
+                plural(unreadable, "unreadable input", "unreadable inputs")
+            )
+        }
+    )
+}
+
+/// `, 3 skipped (2 binary, 1 encrypted)`, or nothing.
+fn skipped_summary(skipped: &[(String, &'static str)]) -> String {
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let mut why: Vec<(&str, usize)> = Vec::new();
+    for (_, w) in skipped {
+        match why.iter_mut().find(|(x, _)| x == w) {
+            Some((_, n)) => *n += 1,
+            None => why.push((w, 1)),
+        }
+    }
+    let parts: Vec<String> = why.iter().map(|(w, n)| format!("{n} {w}")).collect();
+    format!(", {} skipped ({})", skipped.len(), parts.join(", "))
 }
 
 #[cfg(test)]

@@ -122,6 +122,8 @@ pub struct Upgrade {
 
 /// What is known once every file is done.
 pub struct Summary<'a> {
+    /// The target as given: `1.33`, or `1.33.4`.
+    pub target: &'a str,
     pub checked: usize,
     pub recognised: usize,
     pub with_settings: usize,
@@ -130,6 +132,8 @@ pub struct Summary<'a> {
     pub skipped: &'a [(String, &'static str)],
     /// Every input that could not be read or understood, in order.
     pub errors: &'a [(String, InputError)],
+    /// Findings reported, by severity.
+    pub counts: Counts,
     /// Said with every report on a release whose facts come from a development tree.
     pub development: Option<&'a str>,
     /// What the files' declared Kubernetes versions say about the upgrade.
@@ -287,6 +291,28 @@ pub fn mask(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether the format shows excerpts of a file's text: only then is the text kept after the
+/// file is linted.
+pub fn shows_excerpts(format: crate::LintFormat) -> bool {
+    format == crate::LintFormat::Human
+}
+
+/// A format whose report goes to standard output, followed on standard error by the notes and
+/// summary line human output ends with ([`human::closing`]).
+struct Closed<E>(E);
+
+impl<E: Emitter> Emitter for Closed<E> {
+    fn file(&mut self, name: &str, outcome: Outcome<'_>) -> std::io::Result<()> {
+        self.0.file(name, outcome)
+    }
+
+    fn finish(&mut self, summary: &Summary<'_>) -> std::io::Result<()> {
+        self.0.finish(summary)?;
+        human::closing(&mut std::io::stderr(), summary);
+        Ok(())
+    }
+}
+
 /// The emitter of an output format, writing to standard output (human output's notes go to
 /// standard error).
 pub fn emitter(
@@ -304,22 +330,23 @@ pub fn emitter(
             let human = human::Human::new(stdout, std::io::stderr());
             Ok(Box::new(if upgrade { human.planned() } else { human }))
         }
+        // The JSON document carries the notes and the counts itself.
         Format::Json => {
             json::Json::new(buffered(), target_text).map(|e| Box::new(e) as Box<dyn Emitter + Send>)
         }
-        Format::Github => Ok(Box::new(github::Github::new(buffered()))),
+        Format::Github => Ok(Box::new(Closed(github::Github::new(buffered())))),
         Format::Sarif => sarif::Sarif::new(buffered(), target_text)
-            .map(|e| Box::new(e) as Box<dyn Emitter + Send>),
+            .map(|e| Box::new(Closed(e)) as Box<dyn Emitter + Send>),
         Format::Markdown => {
             let markdown = markdown::Markdown::new(buffered(), target_text);
-            Ok(Box::new(if upgrade {
+            Ok(Box::new(Closed(if upgrade {
                 markdown.planned()
             } else {
                 markdown
-            }))
+            })))
         }
-        Format::Junit => Ok(Box::new(junit::Junit::new(buffered()))),
-        Format::Gitlab => Ok(Box::new(gitlab::Gitlab::new(buffered()))),
+        Format::Junit => Ok(Box::new(Closed(junit::Junit::new(buffered())))),
+        Format::Gitlab => Ok(Box::new(Closed(gitlab::Gitlab::new(buffered())))),
     }
 }
 
