@@ -60,7 +60,9 @@ fn only_component_configs_have_findings() {
 }
 
 /// Writes the tree of `GATECHECK_MONOREPO_FILES` files (default 100,000) into
-/// `GATECHECK_MONOREPO_DIR`, for `scripts/bench-monorepo.sh`.
+/// `GATECHECK_MONOREPO_DIR`, for `scripts/bench-monorepo.sh`; with `GATECHECK_CONFIGS_ONLY=1`,
+/// only component configurations (a first adoption run: 16 findings a file), for
+/// `scripts/bench-findings.sh`.
 #[test]
 #[ignore = "run by scripts/bench-monorepo.sh"]
 fn write_monorepo() {
@@ -70,5 +72,14 @@ fn write_monorepo() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
+    if std::env::var_os("GATECHECK_CONFIGS_ONLY").is_some() {
+        for i in 0..n {
+            let (path, text) = file(i * 100);
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        return;
+    }
     write(&dir, n);
 }

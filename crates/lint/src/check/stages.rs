@@ -90,7 +90,7 @@ pub(super) fn meta_gates(
                 MetaGate::switching(spec) == Some(meta_gate)
                     && spec.default != on
                     && !merged.explicit.contains_key(g.name)
-                    && !g.name.starts_with("All")
+                    && MetaGate::parse(g.name).is_none()
             })
             .map(|(g, _)| g.name)
             .collect();
