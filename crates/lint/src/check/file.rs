@@ -9,15 +9,6 @@ use gatecheck_rules::Version;
 /// kOps), `version:` next to a Cluster API control plane / Gardener / eksctl kind, and the tags of
 /// component and kind node images (`registry.k8s.io/kube-apiserver:v1.30.4`, `kindest/node:v1.30.0`).
 pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, String)> {
-    const IMAGES: &[&str] = &[
-        "kube-apiserver:",
-        "kube-controller-manager:",
-        "kube-scheduler:",
-        "kube-proxy:",
-        "kubelet:",
-        "kindest/node:",
-        "hyperkube:",
-    ];
     use memchr::memmem::Finder;
     use std::sync::LazyLock;
     // Searchers are built once: building one costs more than searching a small file.
@@ -28,14 +19,49 @@ pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, S
             Finder::new("kind: ClusterConfig"),
         ]
     });
-    // `ersion:` finds both `kubernetesVersion:` and `version:`: two passes over the file.
-    static NEEDLES: LazyLock<[Finder<'static>; 2]> =
-        LazyLock::new(|| [Finder::new("ersion:"), Finder::new("image:")]);
     static IMAGE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("image: "));
     // Whether a kind with a `version:` field is in the file, looked for at the first such line.
     let mut kinds_with_version: Option<bool> = None;
-    // Only the lines holding one of these can declare a version: find them with a substring
-    // search over the file instead of walking every line.
+    let mut out = Vec::new();
+    for start in candidate_lines(src) {
+        let line = src[start..].split_inclusive('\n').next().unwrap_or("");
+        let t = line.trim_start();
+        let at = start + (line.len() - t.len());
+        if t.starts_with('#') {
+            continue;
+        }
+        // Only a declared version needs its line number (most candidate lines declare none).
+        let line_no = || lines.line_col(at).0;
+        if let Some(rest) = t.strip_prefix("kubernetesVersion:") {
+            if let Some(v) = version_value(rest) {
+                out.push((v, format!("kubernetesVersion at line {}", line_no())));
+            }
+        } else if let Some(rest) = t.strip_prefix("version:").filter(|_| {
+            *kinds_with_version
+                .get_or_insert_with(|| KINDS.iter().any(|k| k.find(src.as_bytes()).is_some()))
+        }) {
+            if let Some(v) = version_value(rest) {
+                out.push((v, format!("version at line {}", line_no())));
+            }
+        } else if t.starts_with("image:")
+            || t.starts_with("- image:")
+            || IMAGE.find(t.as_bytes()).is_some()
+        {
+            image_versions(t, line_no, &mut out);
+        }
+    }
+    out
+}
+
+/// The starts of the lines that can declare a version: those holding `ersion:` or `image:`,
+/// found with a substring search over the file instead of walking every line. Sorted, each
+/// once.
+fn candidate_lines(src: &str) -> Vec<usize> {
+    use memchr::memmem::Finder;
+    use std::sync::LazyLock;
+    // `ersion:` finds both `kubernetesVersion:` and `version:`: two passes over the file.
+    static NEEDLES: LazyLock<[Finder<'static>; 2]> =
+        LazyLock::new(|| [Finder::new("ersion:"), Finder::new("image:")]);
     let needles = &NEEDLES[..];
     let mut starts: Vec<usize> = Vec::new();
     for needle in needles {
@@ -55,59 +81,47 @@ pub(super) fn declared_versions(src: &str, lines: &Lines<'_>) -> Vec<(Version, S
     }
     starts.sort_unstable();
     starts.dedup();
-    let mut out = Vec::new();
-    for start in starts {
-        let line = src[start..].split_inclusive('\n').next().unwrap_or("");
-        let t = line.trim_start();
-        let at = start + (line.len() - t.len());
-        if t.starts_with('#') {
-            continue;
-        }
-        let value = |rest: &str| -> Option<Version> {
-            let v = rest.trim().trim_matches(['"', '\'']);
-            let v = v.strip_prefix('v').unwrap_or(v);
-            v.starts_with("1.").then(|| v.parse().ok()).flatten()
-        };
-        // Only a declared version needs its line number (most candidate lines declare none).
-        let line_no = || lines.line_col(at).0;
-        if let Some(rest) = t.strip_prefix("kubernetesVersion:") {
-            if let Some(v) = value(rest) {
-                out.push((v, format!("kubernetesVersion at line {}", line_no())));
-            }
-        } else if let Some(rest) = t.strip_prefix("version:").filter(|_| {
-            *kinds_with_version
-                .get_or_insert_with(|| KINDS.iter().any(|k| k.find(src.as_bytes()).is_some()))
-        }) {
-            if let Some(v) = value(rest) {
-                out.push((v, format!("version at line {}", line_no())));
-            }
-        } else if t.starts_with("image:")
-            || t.starts_with("- image:")
-            || IMAGE.find(t.as_bytes()).is_some()
-        {
-            // Each image name ends at a colon: look only there (the first occurrence of each, as
-            // a substring search would find it), not for every name across the line.
-            let colons: Vec<usize> = memchr::memchr_iter(b':', t.as_bytes()).collect();
-            for img in IMAGES {
-                let name = &img[..img.len() - 1];
-                let found = colons.iter().find(|&&c| t[..c].ends_with(name));
-                if let Some(i) = found.map(|&c| c + 1 - img.len()) {
-                    let tag = t[i + img.len()..].split_whitespace().next().unwrap_or("");
-                    if let Some(v) = value(tag.split('@').next().unwrap_or(tag)) {
-                        out.push((
-                            v,
-                            format!(
-                                "{}image tag at line {}",
-                                img.trim_end_matches(':').to_string() + " ",
-                                line_no()
-                            ),
-                        ));
-                    }
-                }
+    starts
+}
+
+/// A version written after a key or in an image tag: `1.30`, `v1.30.4`, quoted or not.
+fn version_value(rest: &str) -> Option<Version> {
+    let v = rest.trim().trim_matches(['"', '\'']);
+    let v = v.strip_prefix('v').unwrap_or(v);
+    v.starts_with("1.").then(|| v.parse().ok()).flatten()
+}
+
+/// The versions in the tags of the component and kind node images on line `t`.
+fn image_versions(t: &str, line_no: impl Fn() -> usize, out: &mut Vec<(Version, String)>) {
+    const IMAGES: &[&str] = &[
+        "kube-apiserver:",
+        "kube-controller-manager:",
+        "kube-scheduler:",
+        "kube-proxy:",
+        "kubelet:",
+        "kindest/node:",
+        "hyperkube:",
+    ];
+    // Each image name ends at a colon: look only there (the first occurrence of each, as a
+    // substring search would find it), not for every name across the line.
+    let colons: Vec<usize> = memchr::memchr_iter(b':', t.as_bytes()).collect();
+    for img in IMAGES {
+        let name = &img[..img.len() - 1];
+        let found = colons.iter().find(|&&c| t[..c].ends_with(name));
+        if let Some(i) = found.map(|&c| c + 1 - img.len()) {
+            let tag = t[i + img.len()..].split_whitespace().next().unwrap_or("");
+            if let Some(v) = version_value(tag.split('@').next().unwrap_or(tag)) {
+                out.push((
+                    v,
+                    format!(
+                        "{}image tag at line {}",
+                        img.trim_end_matches(':').to_string() + " ",
+                        line_no()
+                    ),
+                ));
             }
         }
     }
-    out
 }
 
 /// `# gatecheck: ignore[GC003,GC008] reason` comments: each suppresses the findings with those

@@ -6,7 +6,9 @@ use super::{locks, on_off, placement, stages, who, Finding, Make};
 use crate::findings::FindingKind;
 use crate::formats::{Setting, Value};
 use crate::merge::MetaValues;
-use gatecheck_rules::{MetaGate, PatchChange, Registry, Rules, Status, Target, Version};
+use gatecheck_rules::{
+    Gate, MetaGate, PatchChange, Registry, Rules, StageSpec, Status, Target, Version,
+};
 
 /// How many unknown names per file get "did you mean" suggestions.
 const SUGGEST_FOR: usize = 200;
@@ -35,7 +37,14 @@ pub(super) fn judge_gate(
     let target = Target { version: at, patch };
     let (status, patch_note) = patch_status(rules, s, target, status);
     let start = out.len();
-    judge_status(rules, target, s, who, status, switched, make, out);
+    let cx = Judging {
+        rules,
+        target,
+        s,
+        who,
+        make,
+    };
+    judge_status(&cx, status, switched, out);
     if let (Some(via), Some(f)) = (&s.via, out.get_mut(start)) {
         f.message.push_str(&format!(
             " (found at {via}, in a file whose kind gatecheck does not know: the component is not known)"
@@ -114,151 +123,229 @@ fn patch_status(
     (status, note)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn judge_status(
-    rules: &Rules,
+/// What judging one setting's status reads besides the status: the rules, the target, the
+/// setting, the component that reads it, and the file's finding builder.
+struct Judging<'a, 'm> {
+    rules: &'a Rules,
     target: Target,
-    s: &Setting,
-    who: &str,
+    s: &'a Setting,
+    who: &'a str,
+    make: &'a Make<'m>,
+}
+
+/// The findings for one setting given its gate's status at the target.
+fn judge_status(
+    cx: &Judging<'_, '_>,
     status: Status,
     switched: MetaValues,
-    make: &Make<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let at = target.version;
     match status {
-        Status::Unknown { suggestions } => {
-            if placement::kubeadm_gate_is_component_gate(rules, s, make, out) {
-                return;
-            }
-            let case_only = suggestions
-                .first()
-                .is_some_and(|c| c.eq_ignore_ascii_case(&s.gate));
-            let help = match suggestions.first() {
-                Some(first) if case_only => {
-                    format!("gate names are case-sensitive: write `{first}`")
-                }
-                Some(_) => format!(
-                    "did you mean {}?",
-                    suggestions
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                None => {
-                    "remove this setting; check the gate's name in the Kubernetes documentation"
-                        .into()
-                }
-            };
-            let registry = if s.registry == Registry::Kubeadm {
-                "kubeadm"
-            } else {
-                who
-            };
-            out.push(make.at(
-                FindingKind::Unknown,
-                s,
-                format!("{registry} does not recognise feature gate {}: it fails to start with `unrecognized feature gate: {}`", s.gate, s.gate),
-                help,
-            ));
-        }
+        Status::Unknown { suggestions } => unknown(cx, &suggestions, out),
         Status::NotYetIntroduced { introduced, gate } => {
-            // A gate added by a later patch release of the same minor (backported).
-            let introduced = gate
-                .patches_in(at)
-                .find(|c| c.spec.is_some() && target.patch.is_none_or(|p| c.from > p))
-                .map_or(introduced.to_string(), |c| format!("{at}.{}", c.from));
-            out.push(make.at(
-                FindingKind::NotYetIntroduced,
-                s,
-                format!("{} does not exist in {target}; it is introduced in {introduced}, so {who} {target} fails with `unrecognized feature gate: {}`", s.gate, s.gate),
-                format!("remove this setting, or add it after upgrading to {introduced}"),
-            ))
+            not_yet_introduced(cx, gate, introduced, out)
         }
         Status::Removed {
             removed_in,
             last,
             gate,
-        } => {
-            let mut msg = format!(
-                "{} was removed in {removed_in} (in {} it was {}, default {}{}); {who} {target} fails to start with `unrecognized feature gate: {}`",
-                s.gate,
-                removed_in.prev().unwrap_or(removed_in),
-                last.stage.title(),
-                on_off(last.default),
-                if last.lock.is_locked() { ", locked" } else { "" },
-                s.gate
-            );
-            if let Some(note) = gate.note {
-                msg.push_str(&format!(" (note: {note})"));
-            }
-            out.push(make.at(FindingKind::Removed, s, msg, "delete this setting".into()));
+        } => removed(cx, gate, removed_in, last, out),
+        Status::Known { gate, .. } if placement::rejected_by_ccm(cx.s, gate) => {
+            placement::ccm_rejects(cx.s, gate, cx.make, out)
         }
-        Status::Known { gate, .. } if placement::rejected_by_ccm(s, gate) => {
-            placement::ccm_rejects(s, gate, make, out)
+        Status::Known { gate, spec } => known(cx, gate, spec, switched, out),
+    }
+}
+
+/// A gate name the registry does not know (unless it is a component's gate set in kubeadm).
+fn unknown(cx: &Judging<'_, '_>, suggestions: &[&str], out: &mut Vec<Finding>) {
+    let s = cx.s;
+    if placement::kubeadm_gate_is_component_gate(cx.rules, s, cx.make, out) {
+        return;
+    }
+    let help = unknown_help(s, suggestions);
+    let registry = if s.registry == Registry::Kubeadm {
+        "kubeadm"
+    } else {
+        cx.who
+    };
+    out.push(cx.make.at(
+        FindingKind::Unknown,
+        s,
+        format!("{registry} does not recognise feature gate {}: it fails to start with `unrecognized feature gate: {}`", s.gate, s.gate),
+        help,
+    ));
+}
+
+/// The help for an unknown name: the right case, the nearest names, or where to check.
+fn unknown_help(s: &Setting, suggestions: &[&str]) -> String {
+    let case_only = suggestions
+        .first()
+        .is_some_and(|c| c.eq_ignore_ascii_case(&s.gate));
+    match suggestions.first() {
+        Some(first) if case_only => {
+            format!("gate names are case-sensitive: write `{first}`")
         }
-        Status::Known { gate, spec } => {
-            // With --emulated-version, stages, defaults and locks are the emulated version's
-            // (the binary still decides which gates exist).
-            let (spec, shown) = match s.emulated.filter(|e| *e < at) {
-                None => (spec, target.to_string()),
-                Some(e) => match gate.spec_at(e) {
-                    Some(emulated) => (emulated, format!("{e} (emulated by {target})")),
-                    None => {
-                        let v = match s.value {
-                            Value::Bool(b) => on_off(b),
-                            Value::Invalid(_) => "?",
-                        };
-                        out.push(make.at(
-                            FindingKind::NotYetIntroduced,
-                            s,
-                            format!("{} is not yet a gate of {e}, the version {who} emulates: it fails with `cannot set feature gate {} to {v}, feature is PreAlpha at emulated version {e}`", s.gate, s.gate),
-                            format!("remove this setting while emulating {e}, or emulate {} or later", gate.introduced()),
-                        ));
-                        return;
-                    }
-                },
-            };
-            if gate.removed_in == Some(at.next()) {
-                out.push(make.at(
-                    FindingKind::RemovedNext,
-                    s,
-                    format!(
-                        "{} is removed in {}: the next upgrade will fail while this setting is here{}",
-                        s.gate,
-                        at.next(),
-                        // Where the removal release is only an upper bound, say so.
-                        gate.note.map(|n| format!(" (note: {n})")).unwrap_or_default()
-                    ),
-                    format!("remove this before upgrading to {}", at.next()),
-                ));
-            }
-            // AllAlpha / AllBeta are judged with the whole group (`stages::meta_gates`).
-            if MetaGate::parse(gate.name).is_none() {
-                let value = match s.value {
-                    Value::Bool(b) => Some(b),
-                    Value::Invalid(_) => None,
-                };
-                let removal = gate
-                    .removed_in
-                    .map(|r| format!("remove this before upgrading to {r}"))
-                    .unwrap_or_else(|| {
-                        "remove this setting before the gate is removed in a later release".into()
-                    });
-                let judged = locks::Judged {
-                    s,
-                    who,
-                    value,
-                    spec,
-                    shown: &shown,
-                    removal,
-                };
-                if !locks::check(&judged, make, out) {
-                    stages::check(&judged, switched, make, out);
-                }
-            }
-            placement::irrelevant_component(s, who, gate, make, out);
-        }
+        Some(_) => format!(
+            "did you mean {}?",
+            suggestions
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => "remove this setting; check the gate's name in the Kubernetes documentation".into(),
+    }
+}
+
+/// A gate introduced after the target.
+fn not_yet_introduced(
+    cx: &Judging<'_, '_>,
+    gate: &Gate,
+    introduced: Version,
+    out: &mut Vec<Finding>,
+) {
+    let (s, who, target) = (cx.s, cx.who, cx.target);
+    let at = target.version;
+    // A gate added by a later patch release of the same minor (backported).
+    let introduced = gate
+        .patches_in(at)
+        .find(|c| c.spec.is_some() && target.patch.is_none_or(|p| c.from > p))
+        .map_or(introduced.to_string(), |c| format!("{at}.{}", c.from));
+    out.push(cx.make.at(
+        FindingKind::NotYetIntroduced,
+        s,
+        format!("{} does not exist in {target}; it is introduced in {introduced}, so {who} {target} fails with `unrecognized feature gate: {}`", s.gate, s.gate),
+        format!("remove this setting, or add it after upgrading to {introduced}"),
+    ))
+}
+
+/// A gate removed at or before the target.
+fn removed(
+    cx: &Judging<'_, '_>,
+    gate: &Gate,
+    removed_in: Version,
+    last: StageSpec,
+    out: &mut Vec<Finding>,
+) {
+    let (s, who, target) = (cx.s, cx.who, cx.target);
+    let mut msg = format!(
+        "{} was removed in {removed_in} (in {} it was {}, default {}{}); {who} {target} fails to start with `unrecognized feature gate: {}`",
+        s.gate,
+        removed_in.prev().unwrap_or(removed_in),
+        last.stage.title(),
+        on_off(last.default),
+        if last.lock.is_locked() { ", locked" } else { "" },
+        s.gate
+    );
+    if let Some(note) = gate.note {
+        msg.push_str(&format!(" (note: {note})"));
+    }
+    out.push(
+        cx.make
+            .at(FindingKind::Removed, s, msg, "delete this setting".into()),
+    );
+}
+
+/// A gate the target knows: its removal in the next release, its lock or stage, and whether
+/// the component reads it.
+fn known(
+    cx: &Judging<'_, '_>,
+    gate: &Gate,
+    spec: StageSpec,
+    switched: MetaValues,
+    out: &mut Vec<Finding>,
+) {
+    let Some((spec, shown)) = emulated_spec(cx, gate, spec, out) else {
+        return;
+    };
+    removed_next(cx, gate, out);
+    // AllAlpha / AllBeta are judged with the whole group (`stages::meta_gates`).
+    if MetaGate::parse(gate.name).is_none() {
+        locked_or_staged(cx, gate, spec, &shown, switched, out);
+    }
+    placement::irrelevant_component(cx.s, cx.who, gate, cx.make, out);
+}
+
+/// The spec to judge against and how to name its version. With --emulated-version, stages,
+/// defaults and locks are the emulated version's (the binary still decides which gates
+/// exist); a gate not yet introduced at the emulated version gets its finding here and
+/// `None`.
+fn emulated_spec(
+    cx: &Judging<'_, '_>,
+    gate: &Gate,
+    spec: StageSpec,
+    out: &mut Vec<Finding>,
+) -> Option<(StageSpec, String)> {
+    let (s, who, target) = (cx.s, cx.who, cx.target);
+    let Some(e) = s.emulated.filter(|e| *e < target.version) else {
+        return Some((spec, target.to_string()));
+    };
+    if let Some(emulated) = gate.spec_at(e) {
+        return Some((emulated, format!("{e} (emulated by {target})")));
+    }
+    let v = match s.value {
+        Value::Bool(b) => on_off(b),
+        Value::Invalid(_) => "?",
+    };
+    out.push(cx.make.at(
+        FindingKind::NotYetIntroduced,
+        s,
+        format!("{} is not yet a gate of {e}, the version {who} emulates: it fails with `cannot set feature gate {} to {v}, feature is PreAlpha at emulated version {e}`", s.gate, s.gate),
+        format!("remove this setting while emulating {e}, or emulate {} or later", gate.introduced()),
+    ));
+    None
+}
+
+/// A gate removed in the release after the target.
+fn removed_next(cx: &Judging<'_, '_>, gate: &Gate, out: &mut Vec<Finding>) {
+    let (s, at) = (cx.s, cx.target.version);
+    if gate.removed_in != Some(at.next()) {
+        return;
+    }
+    out.push(cx.make.at(
+        FindingKind::RemovedNext,
+        s,
+        format!(
+            "{} is removed in {}: the next upgrade will fail while this setting is here{}",
+            s.gate,
+            at.next(),
+            // Where the removal release is only an upper bound, say so.
+            gate.note.map(|n| format!(" (note: {n})")).unwrap_or_default()
+        ),
+        format!("remove this before upgrading to {}", at.next()),
+    ));
+}
+
+/// The value against the gate's lock and, when the lock has nothing to say, its stage
+/// (deprecated, GA, alpha, beta).
+fn locked_or_staged(
+    cx: &Judging<'_, '_>,
+    gate: &Gate,
+    spec: StageSpec,
+    shown: &str,
+    switched: MetaValues,
+    out: &mut Vec<Finding>,
+) {
+    let value = match cx.s.value {
+        Value::Bool(b) => Some(b),
+        Value::Invalid(_) => None,
+    };
+    let removal = gate
+        .removed_in
+        .map(|r| format!("remove this before upgrading to {r}"))
+        .unwrap_or_else(|| {
+            "remove this setting before the gate is removed in a later release".into()
+        });
+    let judged = locks::Judged {
+        s: cx.s,
+        who: cx.who,
+        value,
+        spec,
+        shown,
+        removal,
+    };
+    if !locks::check(&judged, cx.make, out) {
+        stages::check(&judged, switched, cx.make, out);
     }
 }

@@ -465,6 +465,53 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
     let target = options.target;
     decide_deferred(&mut sink, target);
     let settings = sink.settings.len() + sink.overflow.count;
+    overflow_problem(&mut sink, settings);
+    // A gate list the fallback placed is read, whether it is Kubernetes' or another project's.
+    let recognised = sink.recognised || sink.fallback.kubernetes + sink.fallback.foreign > 0;
+    let components = components_of(&sink.settings);
+    let mut out: Vec<Finding> = sink.problems.drain(..).map(|p| make.problem(p)).collect();
+
+    // The kubelet merges its config file with its flags key by key, the flag winning: an
+    // overridden file setting is reported as such and not judged on its own.
+    let layers = merge::kubelet_layers(&sink.settings, &options.node, &sink.ignored_groups);
+    placement::overridden_by_flags(&sink.settings, &layers, &make, &mut out);
+    judge_settings(&rules, options, &sink.settings, &layers, &make, &mut out);
+    judge_groups(
+        &rules,
+        options,
+        &sink.settings,
+        &layers.shadowed,
+        &make,
+        &mut out,
+    );
+    out.sort_by_key(|f| (f.offset, f.kind));
+    out.dedup_by(|a, b| a.offset == b.offset && a.kind == b.kind);
+    let mut out = one_finding_per_setting(out);
+    in_conditionals(&sink.conditionals, &mut out);
+    let declared = {
+        // What the cluster runs comes first: it is certain.
+        let mut declared = sink.running.clone();
+        declared.extend(file::declared_versions(src, &make.lines));
+        declared
+    };
+    // A file read through a template is never edited.
+    if !sink.template {
+        attach_fixes(src, options, &sink.settings, &declared, &mut out);
+    }
+    file::apply_inline_ignores(src, &make, &mut out);
+    Report {
+        findings: out,
+        settings,
+        recognised,
+        components,
+        declared,
+        running: std::mem::take(&mut sink.running),
+        gates: gate_names(&sink.settings),
+    }
+}
+
+/// A file with more settings than are checked gets a finding at the first one left unchecked.
+fn overflow_problem(sink: &mut Sink<'_>, settings: usize) {
     if let Some((offset, len)) = sink.overflow.first {
         sink.problem(Problem::span(
             FindingKind::NotRead,
@@ -478,29 +525,39 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
             "split the file, or check the rest by hand; a real configuration sets a few dozen gates",
         ));
     }
-    // A gate list the fallback placed is read, whether it is Kubernetes' or another project's.
-    let recognised = sink.recognised || sink.fallback.kubernetes + sink.fallback.foreign > 0;
-    let mut components: Vec<Component> = sink
-        .settings
+}
+
+/// The components the settings are for, sorted, each once.
+fn components_of(settings: &[Setting]) -> Vec<Component> {
+    let mut components: Vec<Component> = settings
         .iter()
         .flat_map(|s| s.components.iter().copied())
         .collect();
     components.sort();
     components.dedup();
-    let mut out: Vec<Finding> = sink.problems.drain(..).map(|p| make.problem(p)).collect();
+    components
+}
 
+/// The checks of each setting that has an effect: repeats, the value, and the gate's lifecycle.
+fn judge_settings(
+    rules: &Rules,
+    options: &Options,
+    settings: &[Setting],
+    layers: &merge::KubeletLayers<'_>,
+    make: &Make<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let target = options.target;
     // AllAlpha / AllBeta per group: they change what "the default" is for the other settings.
-    let meta_values = merge::meta_values(&sink.settings);
-    // The kubelet merges its config file with its flags key by key, the flag winning: an
-    // overridden file setting is reported as such and not judged on its own.
-    let layers = merge::kubelet_layers(&sink.settings, &options.node, &sink.ignored_groups);
-    placement::overridden_by_flags(&sink.settings, &layers, &make, &mut out);
-    let shadowed = &layers.shadowed;
-
+    let meta_values = merge::meta_values(settings);
     let mut repeats = values::Repeats::default();
-    for (s, _) in sink.settings.iter().zip(shadowed).filter(|(_, sh)| !**sh) {
-        repeats.check(s, target, &make, &mut out);
-        values::boolean(s, &make, &mut out);
+    for (s, _) in settings
+        .iter()
+        .zip(&layers.shadowed)
+        .filter(|(_, sh)| !**sh)
+    {
+        repeats.check(s, target, make, out);
+        values::boolean(s, make, out);
         let switched = meta_values.get(&s.group).copied().unwrap_or_default();
         // A kubelet flag replaces the config file's value, not the default.
         let switched = MetaValues {
@@ -511,11 +568,22 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
                 .filter(|_| s.from_flag && s.components == [Component::Kubelet]),
             ..switched
         };
-        lifecycle::judge_gate(&rules, target, options.patch, s, switched, &make, &mut out);
+        lifecycle::judge_gate(rules, target, options.patch, s, switched, make, out);
     }
-    // Checks that need a component's whole set of gates. Only the shared core registry declares
-    // dependencies and has AllAlpha/AllBeta; other registries are judged setting by setting.
-    for group in merge::groups(&sink.settings, shadowed, &options.node) {
+}
+
+/// Checks that need a component's whole set of gates. Only the shared core registry declares
+/// dependencies and has AllAlpha/AllBeta; other registries are judged setting by setting.
+fn judge_groups(
+    rules: &Rules,
+    options: &Options,
+    settings: &[Setting],
+    shadowed: &[bool],
+    make: &Make<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let target = options.target;
+    for group in merge::groups(settings, shadowed, &options.node) {
         let Some(first) = group.first() else { continue };
         if first.registry != Registry::Kubernetes
             || !first.components.iter().all(|c| c.shares_core_registry())
@@ -525,41 +593,32 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
         let merged = Merged::new(&group);
         // Specs (stages, defaults) are the emulated version's when the command line emulates one.
         let at = first.emulated.filter(|e| *e < target).unwrap_or(target);
-        stages::meta_gates(&rules, target, at, &merged, &make, &mut out);
-        dependencies::check(&rules, target, at, first, &merged, &make, &mut out);
+        stages::meta_gates(rules, target, at, &merged, make, out);
+        dependencies::check(rules, target, at, first, &merged, make, out);
     }
-    out.sort_by_key(|f| (f.offset, f.kind));
-    out.dedup_by(|a, b| a.offset == b.offset && a.kind == b.kind);
-    let mut out = one_finding_per_setting(out);
-    in_conditionals(&sink.conditionals, &mut out);
-    let declared = {
-        // What the cluster runs comes first: it is certain.
-        let mut declared = sink.running.clone();
-        declared.extend(file::declared_versions(src, &make.lines));
-        declared
-    };
-    // A file read through a template is never edited. Without --from, the version the file
-    // declares (when it declares one) is the one running now.
-    if !sink.template {
-        let mut versions = declared.iter().map(|(v, _)| *v);
-        let first = versions.next();
-        let declared_one = first.filter(|f| versions.all(|v| v == *f));
-        let running = options.running.or(declared_one).filter(|v| *v < target);
-        crate::fix::attach(src, &sink.settings, &mut out, target, running);
-    }
-    file::apply_inline_ignores(src, &make, &mut out);
-    Report {
-        findings: out,
-        settings,
-        recognised,
-        components,
-        declared,
-        running: std::mem::take(&mut sink.running),
-        gates: {
-            let mut gates: Vec<String> = sink.settings.iter().map(|s| s.gate.clone()).collect();
-            gates.sort_unstable();
-            gates.dedup();
-            gates
-        },
-    }
+}
+
+/// Attaches fixes to the findings. Without --from, the version the file declares (when it
+/// declares one) is the one running now.
+fn attach_fixes(
+    src: &str,
+    options: &Options,
+    settings: &[Setting],
+    declared: &[(Version, String)],
+    out: &mut [Finding],
+) {
+    let target = options.target;
+    let mut versions = declared.iter().map(|(v, _)| *v);
+    let first = versions.next();
+    let declared_one = first.filter(|f| versions.all(|v| v == *f));
+    let running = options.running.or(declared_one).filter(|v| *v < target);
+    crate::fix::attach(src, settings, out, target, running);
+}
+
+/// The gate names the file sets, sorted, each once.
+fn gate_names(settings: &[Setting]) -> Vec<String> {
+    let mut gates: Vec<String> = settings.iter().map(|s| s.gate.clone()).collect();
+    gates.sort_unstable();
+    gates.dedup();
+    gates
 }

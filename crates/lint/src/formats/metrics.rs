@@ -59,26 +59,7 @@ fn sample<'l>(line: &'l str, family: &str) -> Option<(usize, &'l str, &'l str)> 
 /// Reads a scrape. `given` is `--component`.
 pub fn read(src: &str, given: Option<Component>, sink: &mut Sink<'_>) {
     let component = given.or_else(|| component_of(src));
-    let mut running: Option<(Version, usize, usize)> = None;
-    let mut gates: Vec<(&str, bool, usize)> = Vec::new();
-    let mut at = 0;
-    for line in src.split_inclusive('\n') {
-        if let Some((offset, labels, _)) = sample(line, "kubernetes_build_info") {
-            if let Some((i, v)) = label(labels, "git_version") {
-                let minor = v.trim_start_matches('v').splitn(3, ['.', '-', '+']).take(2);
-                let minor: Vec<&str> = minor.collect();
-                if let Ok(version) = minor.join(".").parse::<Version>() {
-                    running = Some((version, at + offset + i, v.len()));
-                }
-            }
-        } else if let Some((offset, labels, value)) = sample(line, "kubernetes_feature_enabled") {
-            if let Some((i, name)) = label(labels, "name") {
-                let on = value.parse::<f64>().is_ok_and(|v| v != 0.0);
-                gates.push((name, on, at + offset + i));
-            }
-        }
-        at += line.len();
-    }
+    let (running, gates) = samples(src);
     if gates.is_empty() {
         if let Some(first) = src.find("# TYPE") {
             sink.problem(Problem::span(
@@ -108,6 +89,59 @@ pub fn read(src: &str, given: Option<Component>, sink: &mut Sink<'_>) {
         .push((version, format!("kubernetes_build_info at line {line}")));
     // Every gate's state was read, whether or not any differs from its default.
     sink.recognised = true;
+    let unsettled = push_set_gates(sink, component, version, gates);
+    if unsettled > 0 {
+        sink.problem(Problem::span(
+            FindingKind::NotRead,
+            component,
+            v_at,
+            v_len,
+            format!("{unsettled} gates this component reports are not known to gatecheck at {version}: whether they were set cannot be told, and they were not checked"),
+            "check them by hand against the component's --feature-gates flag and config file",
+        ));
+    }
+}
+
+/// The running version, with the offset and length of its `git_version` value.
+type Running = (Version, usize, usize);
+
+/// A gate's name, whether it is on, and the offset of its name.
+type GateState<'s> = (&'s str, bool, usize);
+
+/// The scrape's running version (with the byte range of its `git_version`), and each gate's
+/// name, state and offset, in the order of the lines.
+fn samples(src: &str) -> (Option<Running>, Vec<GateState<'_>>) {
+    let mut running: Option<Running> = None;
+    let mut gates: Vec<GateState<'_>> = Vec::new();
+    let mut at = 0;
+    for line in src.split_inclusive('\n') {
+        if let Some((offset, labels, _)) = sample(line, "kubernetes_build_info") {
+            if let Some((i, v)) = label(labels, "git_version") {
+                let minor = v.trim_start_matches('v').splitn(3, ['.', '-', '+']).take(2);
+                let minor: Vec<&str> = minor.collect();
+                if let Ok(version) = minor.join(".").parse::<Version>() {
+                    running = Some((version, at + offset + i, v.len()));
+                }
+            }
+        } else if let Some((offset, labels, value)) = sample(line, "kubernetes_feature_enabled") {
+            if let Some((i, name)) = label(labels, "name") {
+                let on = value.parse::<f64>().is_ok_and(|v| v != 0.0);
+                gates.push((name, on, at + offset + i));
+            }
+        }
+        at += line.len();
+    }
+    (running, gates)
+}
+
+/// Pushes the gates whose state differs from their default at `version` as settings of
+/// `component`. Returns how many gates gatecheck does not know at `version`.
+fn push_set_gates(
+    sink: &mut Sink<'_>,
+    component: Option<Component>,
+    version: Version,
+    gates: Vec<GateState<'_>>,
+) -> usize {
     let rules = Rules::embedded();
     let components: Vec<Component> = component.into_iter().collect();
     let group = sink.group();
@@ -128,14 +162,5 @@ pub fn read(src: &str, given: Option<Component>, sink: &mut Sink<'_>) {
             _ => unsettled += 1,
         }
     }
-    if unsettled > 0 {
-        sink.problem(Problem::span(
-            FindingKind::NotRead,
-            component,
-            v_at,
-            v_len,
-            format!("{unsettled} gates this component reports are not known to gatecheck at {version}: whether they were set cannot be told, and they were not checked"),
-            "check them by hand against the component's --feature-gates flag and config file",
-        ));
-    }
+    unsettled
 }
