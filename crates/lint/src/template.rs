@@ -69,140 +69,203 @@ impl Masked {
 /// The markup of `src` set aside, or `None` where it has none of Go, Jinja or Terraform's.
 pub fn mask(src: &str) -> Option<Masked> {
     let b = src.as_bytes();
-    // Copied at the first tag only: a file without markup costs no copy.
-    let mut out: Vec<u8> = Vec::new();
-    let mut conditionals = Vec::new();
-    let mut placeholders = Vec::new();
-    // Open blocks: the start of an `if`, or `None` for loops and definitions.
-    let mut open: Vec<Option<usize>> = Vec::new();
-    let mut changed = false;
-    let (mut line_start, mut next_nl) = (0, 0);
+    let mut m = Masker::new(src);
     let mut i = 0;
     while let Some(k) = memchr::memchr3(b'{', b'%', b'$', &b[i..]) {
         let at = i + k;
         if b[at] == b'$' {
-            // A Terraform interpolation alone on a line where no value is expected inserts a
-            // block (`${indent(4, kubelet)}`): set aside like a Helm include. Any other `${..}`
-            // is already a placeholder readers know.
-            if let Some(end) = interpolation(b, at) {
-                if let Some(n) = memchr::memrchr(b'\n', &b[i..at]) {
-                    line_start = i + n + 1;
-                }
-                let line_end = memchr::memchr(b'\n', &b[end..]).map_or(b.len(), |n| end + n);
-                let alone =
-                    src[line_start..at].trim().is_empty() && src[end..line_end].trim().is_empty();
-                if alone && !src[..at].trim_end().ends_with(':') {
-                    if out.is_empty() {
-                        out = b.to_vec();
-                    }
-                    blank(&mut out[at..end]);
-                    out[at] = b'#';
-                    changed = true;
-                }
-                i = end;
-            } else {
-                i = at + 1;
-            }
+            i = m.interpolation_at(i, at);
             continue;
         }
-        let (close, statement) = match (b[at], b.get(at + 1)) {
-            (b'{', Some(b'{')) => ("}}", false),
-            (b'{', Some(b'%')) => ("%}", true),
-            (b'{', Some(b'#')) => ("#}", true),
-            (b'%', Some(b'{')) => ("}", true),
-            _ => {
-                i = at + 1;
-                continue;
-            }
+        let Some((close, statement)) = tag_kind(b, at) else {
+            i = at + 1;
+            continue;
         };
+        // A tag never closed ends the scan: what follows it is left as it is.
         let Some(e) = src[at + 2..].find(close) else {
             break;
         };
         let end = at + 2 + e + close.len();
-        let inner = src[at + 2..end - close.len()]
-            .trim_matches(|c: char| c == '-' || c == '~' || c == '+' || c.is_whitespace());
+        m.tag(i, at, end, &src[at + 2..end - close.len()], statement);
+        i = end;
+    }
+    m.finish()
+}
+
+/// The closing mark of the tag that opens at `at`, and whether the tag is a statement (or a
+/// comment) rather than an expression: `{{ }}` expressions, `{% %}` statements, `{# #}`
+/// comments and Terraform `%{ }` directives. `None` where no tag opens there.
+fn tag_kind(b: &[u8], at: usize) -> Option<(&'static str, bool)> {
+    match (b[at], b.get(at + 1)) {
+        (b'{', Some(b'{')) => Some(("}}", false)),
+        (b'{', Some(b'%')) => Some(("%}", true)),
+        (b'{', Some(b'#')) => Some(("#}", true)),
+        (b'%', Some(b'{')) => Some(("}", true)),
+        _ => None,
+    }
+}
+
+/// What [`mask`] has found and changed so far as it scans `src`.
+struct Masker<'s> {
+    src: &'s str,
+    /// The masked copy, made at the first change only: a file without markup costs no copy.
+    out: Vec<u8>,
+    changed: bool,
+    conditionals: Vec<(usize, usize)>,
+    placeholders: Vec<(usize, usize)>,
+    /// Open blocks: the start of an `if`, or `None` for loops and definitions.
+    open: Vec<Option<usize>>,
+    /// The start of the line the last tag (or interpolation) started on.
+    line_start: usize,
+    /// The end of the line the last tag ended on.
+    next_nl: usize,
+}
+
+impl<'s> Masker<'s> {
+    fn new(src: &'s str) -> Self {
+        Masker {
+            src,
+            out: Vec::new(),
+            changed: false,
+            conditionals: Vec::new(),
+            placeholders: Vec::new(),
+            open: Vec::new(),
+            line_start: 0,
+            next_nl: 0,
+        }
+    }
+
+    /// The masked copy, made from `src` at the first call; the text is marked as changed.
+    fn out(&mut self) -> &mut [u8] {
+        if self.out.is_empty() {
+            self.out = self.src.as_bytes().to_vec();
+        }
+        self.changed = true;
+        &mut self.out
+    }
+
+    /// Moves `line_start` to the start of the line `at` is on, looking only at the text since
+    /// `i`, where the scan was: many tags on one long line cost that line once.
+    fn track_line(&mut self, i: usize, at: usize) {
+        if let Some(n) = memchr::memrchr(b'\n', &self.src.as_bytes()[i..at]) {
+            self.line_start = i + n + 1;
+        }
+    }
+
+    /// The `$` at `at`, the scan having been at `i`: a Terraform interpolation alone on a line
+    /// where no value is expected inserts a block (`${indent(4, kubelet)}`) and becomes a
+    /// comment, like a Helm include. Any other `${..}` is already a placeholder readers know,
+    /// and is left as it is. Returns where the scan goes on.
+    fn interpolation_at(&mut self, i: usize, at: usize) -> usize {
+        let (src, b) = (self.src, self.src.as_bytes());
+        let Some(end) = interpolation(b, at) else {
+            return at + 1;
+        };
+        self.track_line(i, at);
+        let line_end = memchr::memchr(b'\n', &b[end..]).map_or(b.len(), |n| end + n);
+        let alone =
+            src[self.line_start..at].trim().is_empty() && src[end..line_end].trim().is_empty();
+        if alone && !src[..at].trim_end().ends_with(':') {
+            comment_out(&mut self.out()[at..end]);
+        }
+        end
+    }
+
+    /// The tag from `at` to `end`, `body` between its delimiters, the scan having been at `i`.
+    /// Statements and comments become spaces, and so does an expression over several lines; an
+    /// expression alone on a line where no value is expected becomes a comment; any other
+    /// expression becomes an envsubst-shaped placeholder, recorded in `placeholders`.
+    fn tag(&mut self, i: usize, at: usize, end: usize, body: &str, statement: bool) {
+        let b = self.src.as_bytes();
+        let inner =
+            body.trim_matches(|c: char| c == '-' || c == '~' || c == '+' || c.is_whitespace());
         let word = inner
             .split(|c: char| !c.is_ascii_alphanumeric())
             .next()
             .unwrap_or("");
+        // Go's statements open with a keyword in `{{ }}`, as Jinja's do in `{% %}`.
         let go_statement = matches!(
             word,
             "if" | "else" | "end" | "range" | "with" | "define" | "block" | "break" | "continue"
         ) || inner.starts_with("/*");
         let comment = b[at + 1] == b'#';
         if (statement || go_statement) && !comment {
-            match word {
-                "if" => open.push(Some(at)),
-                "for" | "range" | "with" | "define" | "block" | "macro" | "call" | "filter" => {
-                    open.push(None)
-                }
-                "set" if !inner.contains('=') => open.push(None),
-                w if w.starts_with("end") => {
-                    if let Some(Some(start)) = open.pop() {
-                        conditionals.push((start, end));
-                    }
-                }
-                _ => {}
-            }
+            self.track_block(word, inner, at, end);
         }
-        // Line boundaries are tracked as the scan moves on, so many tags on one long line cost
-        // that line once.
-        if let Some(n) = memchr::memrchr(b'\n', &b[i..at]) {
-            line_start = i + n + 1;
-        }
-        if next_nl < end {
-            next_nl = memchr::memchr(b'\n', &b[end..]).map_or(src.len(), |n| end + n);
-        }
+        let whole_line = self.alone_on_its_lines(i, at, end);
         let multiline = memchr::memchr(b'\n', &b[at..end]).is_some();
-        let whole_line =
-            src[line_start..at].trim().is_empty() && src[end..next_nl.max(end)].trim().is_empty();
-        // After `featureGates:` an expression is the gates' value; after any other key, a block
-        // the template inserts (`{{- toYaml . | nindent 4 }}`). Only the end of the line before
-        // is looked at.
-        let before = src[..at].trim_end();
-        let mut from = before.len().saturating_sub(120);
-        while !before.is_char_boundary(from) {
-            from += 1;
-        }
-        let tail = &before[from..];
-        let value_expected = before.ends_with(':')
-            && crate::embed::mentions_gates(&tail[tail.rfind('\n').map_or(0, |n| n + 1)..]);
-        if out.is_empty() {
-            out = b.to_vec();
-        }
-        let slot = &mut out[at..end];
+        let value_expected = value_expected(self.src, at);
         if statement || go_statement || multiline {
-            blank(slot);
+            blank(&mut self.out()[at..end]);
         } else if whole_line && !value_expected {
-            blank(slot);
-            slot[0] = b'#';
+            comment_out(&mut self.out()[at..end]);
         } else {
-            placeholders.push((at, end));
-            for (n, c) in slot.iter_mut().enumerate() {
-                let keep = c.is_ascii_alphanumeric() || *c == b'.' || *c == b'_';
-                *c = match n {
-                    0 => b'$',
-                    1 => b'{',
-                    _ if n + 1 == end - at => b'}',
-                    _ if keep => *c,
-                    _ => b'_',
-                };
-            }
+            self.placeholders.push((at, end));
+            as_placeholder(&mut self.out()[at..end]);
         }
-        changed = true;
-        i = end;
     }
-    if !changed {
-        return None;
+
+    /// Keeps track of the blocks statements open and close: an `if` (at `at`) to the `end...`
+    /// statement that closes it, ending at `end`, is recorded as a conditional.
+    fn track_block(&mut self, word: &str, inner: &str, at: usize, end: usize) {
+        match word {
+            "if" => self.open.push(Some(at)),
+            "for" | "range" | "with" | "define" | "block" | "macro" | "call" | "filter" => {
+                self.open.push(None)
+            }
+            // `{% set x %}...{% endset %}` is a block; `{% set x = 1 %}` is not.
+            "set" if !inner.contains('=') => self.open.push(None),
+            w if w.starts_with("end") => {
+                if let Some(Some(start)) = self.open.pop() {
+                    self.conditionals.push((start, end));
+                }
+            }
+            _ => {}
+        }
     }
-    // Only ASCII replaced whole tags, which start and end on ASCII delimiters.
-    let text = String::from_utf8(out).ok()?;
-    conditionals.sort_unstable();
-    Some(Masked {
-        text,
-        conditionals,
-        placeholders,
-    })
+
+    /// Whether the tag from `at` to `end` has only blanks before it on its first line and
+    /// after it on its last, the scan having been at `i`. Line boundaries are tracked as the
+    /// scan moves on, so many tags on one long line cost that line once.
+    fn alone_on_its_lines(&mut self, i: usize, at: usize, end: usize) -> bool {
+        let (src, b) = (self.src, self.src.as_bytes());
+        self.track_line(i, at);
+        if self.next_nl < end {
+            self.next_nl = memchr::memchr(b'\n', &b[end..]).map_or(src.len(), |n| end + n);
+        }
+        src[self.line_start..at].trim().is_empty()
+            && src[end..self.next_nl.max(end)].trim().is_empty()
+    }
+
+    /// The masked text, or `None` where nothing was changed.
+    fn finish(mut self) -> Option<Masked> {
+        if !self.changed {
+            return None;
+        }
+        // Only ASCII replaced whole tags, which start and end on ASCII delimiters.
+        let text = String::from_utf8(self.out).ok()?;
+        self.conditionals.sort_unstable();
+        Some(Masked {
+            text,
+            conditionals: self.conditionals,
+            placeholders: self.placeholders,
+        })
+    }
+}
+
+/// Whether the expression at `at` is the value readers expect of the key before it: after
+/// `featureGates:` an expression is the gates' value; after any other key, a block the
+/// template inserts (`{{- toYaml . | nindent 4 }}`). Only the end of the line before is
+/// looked at.
+fn value_expected(src: &str, at: usize) -> bool {
+    let before = src[..at].trim_end();
+    let mut from = before.len().saturating_sub(120);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    let tail = &before[from..];
+    before.ends_with(':')
+        && crate::embed::mentions_gates(&tail[tail.rfind('\n').map_or(0, |n| n + 1)..])
 }
 
 /// The end of the `${...}` interpolation at `at`, its braces balanced on one line.
@@ -236,31 +299,38 @@ fn blank(slot: &mut [u8]) {
     }
 }
 
+/// Spaces after a `#`: the markup becomes a YAML comment.
+fn comment_out(slot: &mut [u8]) {
+    blank(slot);
+    slot[0] = b'#';
+}
+
+/// `${...}` of the same length, keeping letters, digits, `.` and `_` and turning every other
+/// byte into `_` (`{{ .Values.x }}` becomes `${_.Values.x__}`).
+fn as_placeholder(slot: &mut [u8]) {
+    let len = slot.len();
+    for (n, c) in slot.iter_mut().enumerate() {
+        let keep = c.is_ascii_alphanumeric() || *c == b'.' || *c == b'_';
+        *c = match n {
+            0 => b'$',
+            1 => b'{',
+            _ if n + 1 == len => b'}',
+            _ if keep => *c,
+            _ => b'_',
+        };
+    }
+}
+
 /// Every placeholder in `text`, in order.
 pub fn find(text: &str) -> Vec<Placeholder> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    // A closing mark not found after one opening is not found after any later one: each kind
-    // is searched for to the end once at most (a value of a million `{` was quadratic).
+    // Which kinds of tag were found unclosed: see `template_tag`.
     let mut unclosed = [false; 3];
     let mut i = 0;
     while i < b.len() {
         let rest = &text[i..];
-        let mut pair = |k: usize, open: &str, close: &str| -> Option<usize> {
-            rest.strip_prefix(open)?;
-            if unclosed[k] {
-                return None;
-            }
-            let found = rest[open.len()..]
-                .find(close)
-                .map(|e| i + open.len() + e + close.len());
-            unclosed[k] = found.is_none();
-            found
-        };
-        let tag = pair(0, "{{", "}}");
-        let tag = tag.or_else(|| pair(1, "{%", "%}"));
-        let tag = tag.or_else(|| pair(2, "{#", "#}"));
-        if let Some(end) = tag {
+        if let Some(end) = template_tag(rest, i, &mut unclosed) {
             out.push(Placeholder {
                 start: i,
                 end,
@@ -269,55 +339,10 @@ pub fn find(text: &str) -> Vec<Placeholder> {
             });
             i = end;
         } else if rest.starts_with("${") {
-            let Some(close) = rest.find('}') else {
-                // An unterminated `${`: the rest of the value is the placeholder.
-                out.push(Placeholder {
-                    start: i,
-                    end: b.len(),
-                    default: None,
-                    syntax: "envsubst",
-                });
-                break;
-            };
-            let inner = &rest[2..close];
-            // `${NAME:-default}` (also `-`, `:=`, `=`): the default follows the operator.
-            let name_end = inner
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(inner.len());
-            let after = &inner[name_end..];
-            let op = [":-", ":=", "-", "="]
-                .into_iter()
-                .find(|op| after.starts_with(op));
-            let default = op.map(|op| {
-                let d = &after[op.len()..];
-                let s = i + 2 + name_end + op.len();
-                let lead = d.len() - d.trim_start().len();
-                let t = d.trim();
-                let (mut s, mut e) = (s + lead, s + lead + t.len());
-                // Quotes around the default are shell syntax, not part of the value.
-                if t.len() >= 2
-                    && (t.starts_with('"') && t.ends_with('"')
-                        || t.starts_with('\'') && t.ends_with('\''))
-                {
-                    s += 1;
-                    e -= 1;
-                }
-                (s, e)
-            });
-            out.push(Placeholder {
-                start: i,
-                end: i + close + 1,
-                default,
-                syntax: "envsubst",
-            });
-            i += close + 1;
-        } else if b[i] == b'$'
-            && b.get(i + 1)
-                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-        {
-            let len = rest[1..]
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .map_or(rest.len(), |e| e + 1);
+            let placeholder = envsubst_braced(rest, i);
+            i = placeholder.end;
+            out.push(placeholder);
+        } else if let Some(len) = envsubst_bare(rest) {
             out.push(Placeholder {
                 start: i,
                 end: i + len,
@@ -330,6 +355,91 @@ pub fn find(text: &str) -> Vec<Placeholder> {
         }
     }
     out
+}
+
+/// The end of the Go/Helm or Jinja tag (`{{ }}`, `{% %}`, `{# #}`) that `rest`, `i` bytes into
+/// the text, starts with. A closing mark not found after one opening is not found after any
+/// later one: `unclosed` remembers the kinds searched for to the end, so each kind is searched
+/// for to the end once at most (a value of a million `{` was quadratic).
+fn template_tag(rest: &str, i: usize, unclosed: &mut [bool; 3]) -> Option<usize> {
+    for (k, (open, close)) in [("{{", "}}"), ("{%", "%}"), ("{#", "#}")]
+        .into_iter()
+        .enumerate()
+    {
+        if !rest.starts_with(open) || unclosed[k] {
+            continue;
+        }
+        let found = rest[open.len()..]
+            .find(close)
+            .map(|e| i + open.len() + e + close.len());
+        unclosed[k] = found.is_none();
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// The `${NAME}` placeholder (`${NAME:-default}`, also `-`, `:=`, `=`) that `rest`, `i` bytes
+/// into the text, starts with. An unterminated `${` makes the rest of the value the
+/// placeholder.
+fn envsubst_braced(rest: &str, i: usize) -> Placeholder {
+    let Some(close) = rest.find('}') else {
+        return Placeholder {
+            start: i,
+            end: i + rest.len(),
+            default: None,
+            syntax: "envsubst",
+        };
+    };
+    Placeholder {
+        start: i,
+        end: i + close + 1,
+        default: envsubst_default(&rest[2..close], i + 2),
+        syntax: "envsubst",
+    }
+}
+
+/// The byte range of the default in `inner`, the text between `${` and `}` that starts `s`
+/// bytes into the text: what follows the operator after the name, trimmed, without the
+/// quotes around it (they are shell syntax, not part of the value).
+fn envsubst_default(inner: &str, s: usize) -> Option<(usize, usize)> {
+    let name_end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    let after = &inner[name_end..];
+    let op = [":-", ":=", "-", "="]
+        .into_iter()
+        .find(|op| after.starts_with(op))?;
+    let d = &after[op.len()..];
+    let s = s + name_end + op.len();
+    let lead = d.len() - d.trim_start().len();
+    let t = d.trim();
+    let (mut s, mut e) = (s + lead, s + lead + t.len());
+    if t.len() >= 2
+        && (t.starts_with('"') && t.ends_with('"') || t.starts_with('\'') && t.ends_with('\''))
+    {
+        s += 1;
+        e -= 1;
+    }
+    Some((s, e))
+}
+
+/// The length of the `$NAME` that `rest` starts with, if it starts with one.
+fn envsubst_bare(rest: &str) -> Option<usize> {
+    let b = rest.as_bytes();
+    if b[0] != b'$'
+        || !b
+            .get(1)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+    {
+        return None;
+    }
+    Some(
+        rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(rest.len(), |e| e + 1),
+    )
 }
 
 #[cfg(test)]

@@ -23,19 +23,18 @@
 //! assert_eq!(key.span.start.offset, 16);
 //! ```
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
+
+mod builder;
+mod positions;
+use builder::Builder;
 
 /// Deepest nesting accepted. Real configuration files stay far below this.
 pub const MAX_DEPTH: usize = 128;
 /// Most nodes a stream may hold, counting every alias expansion. It stops "billion laughs"
 /// alias bombs long before they cost real memory, and bounds the tree of any file to about
 /// 32 MB (a node is 64 bytes; verbatim text is borrowed from the source).
-mod positions;
-use positions::Positions;
-
 pub const MAX_NODES: usize = 500_000;
 /// Most nodes that aliases may copy in one stream. Real configuration files use few aliases;
 /// this keeps an alias bomb's memory to a few megabytes, far below what [`MAX_NODES`] allows.
@@ -265,283 +264,9 @@ pub fn parse_with_budget<'a>(
     if let Some(e) = nested_flow_on_a_long_line(src) {
         return Err(e);
     }
-    let mut b = Builder::new(src);
-    b.nodes = budget.nodes;
-    b.aliased = budget.aliased;
-    let (docs, spent) = b.run_counted();
+    let (docs, spent) = Builder::new(src, budget).run_counted();
     *budget = spent;
     docs
-}
-
-/// The anchors an alias refers to, from a first pass over the stream's events where it holds a
-/// `&` at all (the parser numbers anchors in the order they are defined, the same in both
-/// passes). An anchor no alias uses is never copied, so anchors nested in anchors cost what
-/// their nodes cost. A stream the first pass cannot read is left to the second to report.
-fn aliased_anchors(src: &str) -> HashSet<usize> {
-    let mut used = HashSet::new();
-    if memchr::memchr(b'&', src.as_bytes()).is_none()
-        || memchr::memchr(b'*', src.as_bytes()).is_none()
-    {
-        return used;
-    }
-    let mut parser = Parser::new_from_str(src);
-    while let Some(Ok((event, _))) = parser.next_event() {
-        match event {
-            Event::Alias(id) => {
-                used.insert(id);
-            }
-            Event::StreamEnd => break,
-            _ => {}
-        }
-    }
-    used
-}
-
-/// A collection under construction.
-enum Open<'a> {
-    Seq(Vec<Node<'a>>, Span, usize),
-    /// Entries so far, a key waiting for its value, the start span, and the anchor id.
-    Map(Vec<(Node<'a>, Node<'a>)>, Option<Node<'a>>, Span, usize),
-}
-
-struct Builder<'a> {
-    parser: Parser<'a, saphyr_parser::StrInput<'a>>,
-    positions: Positions<'a>,
-    anchors: HashMap<usize, Node<'a>>,
-    /// The anchors some alias refers to: only these are copied when they are defined.
-    aliased_anchors: HashSet<usize>,
-    /// Nodes built so far, counting alias expansions, against [`MAX_NODES`].
-    nodes: usize,
-    /// Nodes copied by aliases so far, against [`MAX_ALIASED_NODES`].
-    aliased: usize,
-}
-
-impl<'a> Builder<'a> {
-    fn new(src: &'a str) -> Self {
-        Builder {
-            parser: Parser::new_from_str(src),
-            positions: Positions::new(src),
-            anchors: HashMap::new(),
-            aliased_anchors: aliased_anchors(src),
-            nodes: 0,
-            aliased: 0,
-        }
-    }
-
-    fn scan_error(&self, e: ScanError) -> Error {
-        Error {
-            message: e.info().to_string(),
-            pos: self.positions.marker(e.marker()),
-            limit: false,
-        }
-    }
-
-    fn count(&mut self, n: usize, at: Pos) -> Result<(), Error> {
-        self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > MAX_NODES {
-            return Err(Error {
-                message: if self.aliased > 0 {
-                    format!("document expands to more than {MAX_NODES} nodes (alias bomb?)")
-                } else {
-                    format!(
-                        "document has more than {MAX_NODES} nodes, the most gatecheck reads (a configuration file has a few thousand at most)"
-                    )
-                },
-                pos: at,
-                limit: true,
-            });
-        }
-        Ok(())
-    }
-
-    /// Runs, and says what was spent (also when parsing stops with an error).
-    fn run_counted(mut self) -> (Result<Vec<Document<'a>>, Error>, Budget) {
-        let result = self.run_inner();
-        let spent = Budget {
-            nodes: self.nodes,
-            aliased: self.aliased,
-        };
-        (result, spent)
-    }
-
-    fn run_inner(&mut self) -> Result<Vec<Document<'a>>, Error> {
-        let mut docs = Vec::new();
-        let mut stack: Vec<Open<'a>> = Vec::new();
-        let mut root: Option<Node<'a>> = None;
-        loop {
-            let (event, span) = match self.parser.next_event() {
-                None => break,
-                Some(Err(e)) => return Err(self.scan_error(e)),
-                Some(Ok(ev)) => ev,
-            };
-            let (at, span) = self.positions.span(&span);
-            let finished: Option<(Node<'a>, usize)> = match event {
-                Event::StreamStart | Event::Nothing => None,
-                Event::StreamEnd => break,
-                Event::DocumentStart(_) => {
-                    root = None;
-                    self.anchors.clear();
-                    None
-                }
-                Event::DocumentEnd => {
-                    let root = root.take().unwrap_or(Node {
-                        value: Value::Scalar(Scalar {
-                            text: Cow::Borrowed(""),
-                            style: Style::Plain,
-                            tag: None,
-                        }),
-                        span,
-                    });
-                    docs.push(Document {
-                        index: docs.len(),
-                        root,
-                    });
-                    None
-                }
-                Event::Alias(id) => {
-                    let unknown = || Error {
-                        message: "alias to an unknown anchor".into(),
-                        pos: at,
-                        limit: false,
-                    };
-                    let size = self.anchors.get(&id).map(node_count).ok_or_else(unknown)?;
-                    // Counted before the copy is made, so a refused alias costs nothing.
-                    self.count(size, at)?;
-                    self.aliased = self.aliased.saturating_add(size);
-                    if self.aliased > MAX_ALIASED_NODES {
-                        return Err(Error {
-                            message: format!("aliases expand to more than {MAX_ALIASED_NODES} nodes (alias bomb?)"),
-                            pos: at,
-                            limit: true,
-                        });
-                    }
-                    let node = self.anchors.get(&id).cloned().ok_or_else(unknown)?;
-                    Some((node, 0))
-                }
-                Event::Scalar(text, style, anchor, tag) => {
-                    self.count(1, at)?;
-                    let style = match style {
-                        ScalarStyle::Plain => Style::Plain,
-                        ScalarStyle::SingleQuoted => Style::SingleQuoted,
-                        ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
-                        ScalarStyle::Literal => Style::Literal,
-                        ScalarStyle::Folded => Style::Folded,
-                    };
-                    let tag = tag.map(|t| {
-                        format!("{}{}", expand_handle(&t.handle), t.suffix).into_boxed_str()
-                    });
-                    let node = Node {
-                        value: Value::Scalar(Scalar {
-                            text: self.borrow(text, style, span),
-                            style,
-                            tag,
-                        }),
-                        span,
-                    };
-                    Some((node, anchor))
-                }
-                Event::SequenceStart(anchor, _) => {
-                    self.open(&mut stack, Open::Seq(Vec::new(), span, anchor), at)?;
-                    None
-                }
-                Event::MappingStart(anchor, _) => {
-                    self.open(&mut stack, Open::Map(Vec::new(), None, span, anchor), at)?;
-                    None
-                }
-                Event::SequenceEnd => match stack.pop() {
-                    Some(Open::Seq(items, start, anchor)) => Some((
-                        Node {
-                            value: Value::Seq(items),
-                            span: Span {
-                                start: start.start,
-                                end: span.end,
-                            },
-                        },
-                        anchor,
-                    )),
-                    _ => return Err(internal(at)),
-                },
-                Event::MappingEnd => match stack.pop() {
-                    Some(Open::Map(entries, _, start, anchor)) => Some((
-                        Node {
-                            value: Value::Map(apply_merge_keys(entries)),
-                            span: Span {
-                                start: start.start,
-                                end: span.end,
-                            },
-                        },
-                        anchor,
-                    )),
-                    _ => return Err(internal(at)),
-                },
-            };
-            if let Some((node, anchor)) = finished {
-                if anchor != 0 && self.aliased_anchors.contains(&anchor) {
-                    // The copy kept for aliases is charged like the nodes it copies: anchors
-                    // nested in anchors would otherwise keep a copy of each level's subtree,
-                    // quadratic in the depth, without aliases ever being used.
-                    self.count(node_count(&node), at)?;
-                    self.anchors.insert(anchor, node.clone());
-                }
-                match stack.last_mut() {
-                    None => root = Some(node),
-                    Some(Open::Seq(items, _, _)) => items.push(node),
-                    Some(Open::Map(entries, pending, _, _)) => match pending.take() {
-                        None => *pending = Some(node),
-                        Some(key) => entries.push((key, node)),
-                    },
-                }
-            }
-        }
-        Ok(docs)
-    }
-
-    /// The scalar's text as a slice of the source when it is written there verbatim (most
-    /// scalars are), so the tree holds no copy of it; otherwise the parser's own string.
-    fn borrow(&self, text: Cow<'a, str>, style: Style, span: Span) -> Cow<'a, str> {
-        let quote = match style {
-            Style::Plain => 0,
-            Style::SingleQuoted | Style::DoubleQuoted => 1,
-            Style::Literal | Style::Folded => return text,
-        };
-        let (start, end) = (
-            span.start.offset + quote,
-            span.end.offset.saturating_sub(quote),
-        );
-        match self.positions.src.get(start..end) {
-            Some(slice) if slice == text => Cow::Borrowed(slice),
-            _ => text,
-        }
-    }
-
-    fn open(&mut self, stack: &mut Vec<Open<'a>>, open: Open<'a>, at: Pos) -> Result<(), Error> {
-        if stack.len() >= MAX_DEPTH {
-            return Err(Error {
-                message: format!("nesting deeper than {MAX_DEPTH} levels"),
-                pos: at,
-                limit: true,
-            });
-        }
-        self.count(1, at)?;
-        stack.push(open);
-        Ok(())
-    }
-}
-
-fn internal(pos: Pos) -> Error {
-    Error {
-        message: "unbalanced YAML events".into(),
-        pos,
-        limit: false,
-    }
-}
-
-fn expand_handle(handle: &str) -> &str {
-    if handle == "!!" {
-        "tag:yaml.org,2002:"
-    } else {
-        handle
-    }
 }
 
 /// Flow collections nested deeper than this in one flow collection longer than [`LONG_LINE`]
@@ -602,44 +327,6 @@ fn nested_flow_on_a_long_line(src: &str) -> Option<Error> {
         i += 1;
     }
     None
-}
-
-fn node_count(node: &Node<'_>) -> usize {
-    match &node.value {
-        Value::Scalar(_) => 1,
-        Value::Seq(items) => items.iter().map(node_count).fold(1, usize::saturating_add),
-        Value::Map(entries) => entries
-            .iter()
-            .map(|(k, v)| node_count(k).saturating_add(node_count(v)))
-            .fold(1, usize::saturating_add),
-    }
-}
-
-/// YAML 1.1 merge keys (`<<: *base`), which go-yaml v2 honours: entries of the merged maps are
-/// added unless the map sets the key itself.
-fn apply_merge_keys<'a>(entries: Vec<(Node<'a>, Node<'a>)>) -> Vec<(Node<'a>, Node<'a>)> {
-    let is_merge = |k: &Node<'_>| matches!(&k.value, Value::Scalar(s) if s.style == Style::Plain && s.text == "<<");
-    if !entries.iter().any(|(k, _)| is_merge(k)) {
-        return entries;
-    }
-    let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _)| is_merge(k));
-    for (_, source) in merges {
-        let maps: Vec<Node<'a>> = match source.value {
-            Value::Map(_) => vec![source],
-            Value::Seq(items) => items,
-            Value::Scalar(_) => Vec::new(),
-        };
-        for map in maps {
-            if let Value::Map(inner) = map.value {
-                for (k, v) in inner {
-                    if !own.iter().any(|(o, _)| o.as_str() == k.as_str()) {
-                        own.push((k, v));
-                    }
-                }
-            }
-        }
-    }
-    own
 }
 
 #[cfg(test)]
