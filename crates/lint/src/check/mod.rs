@@ -7,6 +7,7 @@
 //! registry, a kubelet flag over its config file) and `dependencies` (1.35+). `file` holds the
 //! file-level facts (declared versions, inline ignores).
 
+mod combine;
 mod dependencies;
 mod file;
 mod lifecycle;
@@ -234,73 +235,6 @@ pub fn kubelet_settings(
         .collect())
 }
 
-/// What a setting's value and status say, most decisive first: the component stops at the
-/// first of these it meets (a value that is not a boolean is refused before the name is
-/// looked up), and the rest are facts about the same setting.
-const STATUS_ORDER: &[FindingKind] = &[
-    FindingKind::InvalidValue,
-    FindingKind::Unknown,
-    FindingKind::NotYetIntroduced,
-    FindingKind::Removed,
-    FindingKind::Locked,
-    FindingKind::RemovedNext,
-    FindingKind::LockUnknown,
-    FindingKind::LockedDefault,
-    FindingKind::Deprecated,
-    FindingKind::Ga,
-    FindingKind::Alpha,
-    FindingKind::Redundant,
-];
-
-/// One setting, one finding: the status findings of one gate setting (same position and gate)
-/// become the most decisive one, with the others' facts folded into its message. Findings about
-/// the setting's place or its group (conflicts, dependencies, meta-gates, misplacement, a gate
-/// set on a component it does not concern) stay.
-fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
-    let rank = |k: FindingKind| STATUS_ORDER.iter().position(|s| *s == k);
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut rest = findings.into_iter().peekable();
-    let mut group: Vec<Finding> = Vec::new();
-    // Findings are moved, never copied: most settings have one finding, which goes straight on.
-    while let Some(first) = rest.next() {
-        group.push(first);
-        while let Some(next) =
-            rest.next_if(|g| g.offset == group[0].offset && g.gate == group[0].gate)
-        {
-            group.push(next);
-        }
-        let (status, other): (Vec<Finding>, Vec<Finding>) =
-            group.drain(..).partition(|g| rank(g.kind).is_some());
-        let main = status
-            .iter()
-            .enumerate()
-            .max_by_key(|(_, g)| (g.severity, std::cmp::Reverse(rank(g.kind))))
-            .map(|(i, g)| {
-                let folded: Vec<&str> = status
-                    .iter()
-                    .filter(|o| o.kind != g.kind)
-                    .map(|o| o.message.as_str())
-                    .collect();
-                let message = (!folded.is_empty())
-                    .then(|| format!("{} (also: {})", g.message, folded.join("; ")));
-                (i, message)
-            });
-        if let Some((i, message)) = main {
-            let mut main = status
-                .into_iter()
-                .nth(i)
-                .expect("the index of a status finding");
-            if let Some(message) = message {
-                main.message = message;
-            }
-            out.push(main);
-        }
-        out.extend(other);
-    }
-    out.sort_by_key(|f| (f.offset, f.kind));
-    out
-}
-
 /// Who reads a setting, for messages: one component, every component a shared map reaches
 /// (kind's `featureGates`), or "the component" where the file does not say.
 fn who(s: &Setting) -> String {
@@ -324,7 +258,6 @@ fn on_off(b: bool) -> &'static str {
 
 pub use crate::formats::MAX_SETTINGS_PER_FILE;
 
-/// Builds findings with their positions: one per file, sharing the file's line starts.
 /// What judging one file needs besides its settings: its lines (for positions) and how many
 /// unknown names it has met (the first ones get suggestions).
 struct Make<'a> {
@@ -439,23 +372,6 @@ fn decide_deferred(sink: &mut Sink<'_>, target: Version) {
     }
 }
 
-/// Findings in a template's conditional block say that they hold only when it is rendered.
-fn in_conditionals(conditionals: &[(usize, usize)], findings: &mut [Finding]) {
-    if conditionals.is_empty() {
-        return;
-    }
-    for f in findings.iter_mut().filter(|f| f.gate.is_some()) {
-        if conditionals
-            .iter()
-            .any(|&(s, e)| s <= f.offset && f.offset < e)
-        {
-            f.message.push_str(
-                " (in a conditional block of the template: this holds where that branch is rendered)",
-            );
-        }
-    }
-}
-
 fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
     let rules = Rules::embedded();
     let make = Make {
@@ -486,8 +402,8 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
     );
     out.sort_by_key(|f| (f.offset, f.kind));
     out.dedup_by(|a, b| a.offset == b.offset && a.kind == b.kind);
-    let mut out = one_finding_per_setting(out);
-    in_conditionals(&sink.conditionals, &mut out);
+    let mut out = combine::one_finding_per_setting(out);
+    combine::in_conditionals(&sink.conditionals, &mut out);
     let declared = {
         // What the cluster runs comes first: it is certain.
         let mut declared = sink.running.clone();
