@@ -89,7 +89,9 @@ pub(crate) fn attach(
         }
         // What the target makes of the setting decides, whichever finding was reported for it
         // (a gate locked on and removed next release is reported as removed next).
-        let no_effect = match rules.status(setting.registry, gate, target) {
+        // Without suggestions: an unknown name has no fix, and suggesting costs a search of
+        // every gate.
+        let no_effect = match rules.status_with(setting.registry, gate, target, false) {
             Ok(Status::Removed { .. }) => true,
             // Locked to the other value: removing it changes what runs.
             Ok(Status::Known { spec, .. }) if spec.lock.is_locked() => spec.default == value,
@@ -125,7 +127,7 @@ fn default_now(
     running: Option<Version>,
 ) -> Option<bool> {
     if let Some(v) = running {
-        return match rules.status(registry, gate, v).ok()? {
+        return match rules.status_with(registry, gate, v, false).ok()? {
             Status::Known { spec, .. } => Some(spec.default),
             Status::Removed { last, .. } => Some(last.default),
             _ => None,
