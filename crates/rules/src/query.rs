@@ -4,7 +4,7 @@ use crate::{Gate, Lock, Registry, Stage, StageSpec, Version};
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 /// The embedded rule set: every gate, sorted by registry then name.
 #[derive(Clone, Copy, Debug)]
@@ -296,6 +296,25 @@ impl Rules {
     /// Names in `registry` close to `name`: a case-insensitive match first, then the names
     /// within a small edit distance, nearest first. At most three.
     pub fn suggest(&self, registry: Registry, name: &str) -> Vec<&'static str> {
+        // Copies of one file repeat their misspellings: each name is searched for once per run.
+        type Seen = HashMap<(Registry, Box<str>), Vec<&'static str>>;
+        static SEEN: LazyLock<Mutex<Seen>> = LazyLock::new(Mutex::default);
+        const KEPT: usize = 4096;
+        let key = (registry, Box::<str>::from(name));
+        if let Some(found) = SEEN.lock().ok().and_then(|seen| seen.get(&key).cloned()) {
+            return found;
+        }
+        let found = self.search_suggestions(registry, name);
+        if let Ok(mut seen) = SEEN.lock() {
+            if seen.len() < KEPT {
+                seen.insert(key, found.clone());
+            }
+        }
+        found
+    }
+
+    /// [`Rules::suggest`] without its memory: an edit distance against every gate.
+    fn search_suggestions(&self, registry: Registry, name: &str) -> Vec<&'static str> {
         let wanted = name.as_bytes();
         let limit = (name.len() / 4).clamp(2, 6);
         let mut rows = (Vec::new(), Vec::new());
