@@ -71,5 +71,52 @@ fn lint(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, lint);
+/// The prefilter over an application's Deployment (passed over unread) against reading the
+/// same file in full, and the per-finding path: a kubelet config of 16 settings, each a
+/// finding at 1.33 (issue 17's first-adoption run is 10,000 of these).
+fn prefilter_and_findings(c: &mut Criterion) {
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: {app.kubernetes.io/name: web}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n        args: [--port=8080, --feature-flags=beta]\n        env: [{name: FEATURE_FLAGS, value: beta}]\n        ports: [{containerPort: 8080}]\n";
+    let options = Options::new("1.33".parse().unwrap());
+    let mut group = c.benchmark_group("prefilter");
+    group.throughput(Throughput::Bytes(deployment.len() as u64));
+    group.bench_function("application Deployment, passed over", |b| {
+        b.iter(|| lint_source("d.yaml", black_box(deployment), &options))
+    });
+    group.bench_function("application Deployment, read in full", |b| {
+        b.iter(|| {
+            gatecheck_lint::lint_source_read_in_full("d.yaml", black_box(deployment), &options)
+        })
+    });
+    group.finish();
+    let gates = [
+        "SidecarContainers",
+        "NodeSwap",
+        "DevicePluginCDIDevices",
+        "InPlacePodVerticalScaling",
+        "GracefulNodeShutdown",
+        "RecoverVolumeExpansionFailure",
+        "PodReadyToStartContainersCondition",
+        "KubeletTracing",
+        "SchedulerQueueingHints",
+        "HPAScaleToZero",
+        "TopologyAwareHints",
+        "CloudDualStackNodeIPs",
+        "ServerSideApply",
+        "NoSuchGateAtAll",
+        "ExpandedDNSConfig",
+        "CSIMigrationPortworx",
+    ];
+    let config = gates.iter().fold(
+        String::from("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n"),
+        |s, g| s + "  " + g + ": true\n",
+    );
+    let mut group = c.benchmark_group("findings");
+    group.throughput(Throughput::Elements(gates.len() as u64));
+    group.bench_function("kubelet config, 16 findings", |b| {
+        b.iter(|| lint_source("k.yaml", black_box(&config), &options))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, lint, prefilter_and_findings);
 criterion_main!(benches);

@@ -44,6 +44,9 @@ fn ceil(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// The longest span underlined in an excerpt, in bytes.
+const MAX_SPAN: usize = 1024;
+
 impl Window {
     /// The window around `offset..offset+len` of `src`.
     /// `line` is the 0-based line of `offset`, which the finding or error already knows (the
@@ -137,8 +140,11 @@ pub fn finding(name: &str, src: &str, f: &Finding) -> String {
         (Some(g), None) => escape(g).into_owned(),
         _ => f.kind.name().to_string(),
     };
-    let window = Window::around(name, src, f.line.saturating_sub(1), f.offset, f.len.max(1));
-    let end = ceil(src, f.offset + f.len.max(1)).min(window.base + window.text.len());
+    // A span is underlined for at most MAX_SPAN bytes: a 16 MiB flag value is a finding, not a
+    // 16 MiB underline.
+    let len = f.len.clamp(1, MAX_SPAN);
+    let window = Window::around(name, src, f.line.saturating_sub(1), f.offset, len);
+    let end = ceil(src, f.offset + len).min(window.base + window.text.len());
     let start = floor(src, f.offset).max(window.base);
     let diag = MietteDiagnostic::new(escape(&f.message).into_owned())
         .with_code(format!("{}::{}", f.kind.code(), f.kind.name()))
