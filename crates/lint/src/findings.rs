@@ -6,12 +6,17 @@ use std::fmt;
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Worth knowing; the component starts.
     Info,
+    /// The component starts, but the setting may not do what is meant, or gatecheck cannot
+    /// promise that it starts.
     Warning,
+    /// The component will not start, or will not do what the setting says.
     Error,
 }
 
 impl Severity {
+    /// The lower-case word (`error`), as the outputs write it.
     pub const fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -31,14 +36,17 @@ macro_rules! finding_kinds {
     ($( $variant:ident = $code:literal, $name:literal, $sev:ident, $summary:literal, $explain:literal; )*) => {
         /// A kind of finding. The code and name are stable: scripts may match on them.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[allow(missing_docs)] // each kind's summary and explanation are its documentation
         pub enum FindingKind { $( $variant, )* }
 
         impl FindingKind {
+            /// Every kind, in code order.
             pub const ALL: &'static [FindingKind] = &[ $( FindingKind::$variant, )* ];
             /// The stable code, such as `GC001`.
             pub const fn code(self) -> &'static str { match self { $( FindingKind::$variant => $code, )* } }
             /// The stable name used as `kind` in JSON output, such as `unknown`.
             pub const fn name(self) -> &'static str { match self { $( FindingKind::$variant => $name, )* } }
+            /// The severity a finding of this kind has unless the config says otherwise.
             pub const fn severity(self) -> Severity { match self { $( FindingKind::$variant => Severity::$sev, )* } }
             /// One line: what is wrong.
             pub const fn summary(self) -> &'static str { match self { $( FindingKind::$variant => $summary, )* } }
@@ -50,6 +58,7 @@ macro_rules! finding_kinds {
                 self.code().eq_ignore_ascii_case(text) || self.name().eq_ignore_ascii_case(text)
             }
 
+            /// The kind a code (`GC003`) or name (`removed`) names, in any case.
             pub fn from_code(code: &str) -> Option<FindingKind> {
                 FindingKind::ALL.iter().copied().find(|k| k.matches(code))
             }

@@ -27,6 +27,7 @@ pub enum Applicability {
 }
 
 impl Applicability {
+    /// `safe` or `unsafe`, as the outputs write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Applicability::Safe => "safe",
@@ -38,17 +39,22 @@ impl Applicability {
 /// Replace `start..end` of the file with `replacement`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Edit {
+    /// Byte offset where the replaced range starts.
     pub start: usize,
+    /// Byte offset just past the replaced range.
     pub end: usize,
+    /// What takes its place (empty for a removal).
     pub replacement: String,
 }
 
 /// What would fix a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
+    /// Whether applying it keeps what runs (`Safe`) or changes it (`Unsafe`).
     pub applicability: Applicability,
     /// What the edit does, for people (`remove SidecarContainers`).
     pub description: String,
+    /// The edits, in file order, none overlapping.
     pub edits: Vec<Edit>,
 }
 

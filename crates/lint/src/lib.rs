@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! gatecheck's linter: reads configuration files, finds every feature-gate setting with its exact
 //! position, and turns each into findings for a target Kubernetes version.
 //!
@@ -19,16 +20,16 @@
 //! assert!(lint_source("kubelet.yaml", src, &Options::new("1.99".parse().unwrap())).is_err());
 //! ```
 
-pub mod check;
+mod check;
 mod embed;
 pub mod findings;
 pub mod fix;
-pub mod flags;
-pub mod formats;
+mod flags;
+mod formats;
 mod merge;
 mod mime;
 mod prefilter;
-pub mod template;
+mod template;
 
 pub use check::{
     kubelet_settings, lint_each, lint_source, settings, Finding, Options, Report, Value,
@@ -44,9 +45,11 @@ pub use check::lint_source_read_in_full;
 /// A file gatecheck could not read as configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputError {
+    /// What is wrong with the input, for people.
     pub message: String,
-    /// 1-based line and column, when the problem has a position.
+    /// 1-based line, when the problem has a position.
     pub line: Option<usize>,
+    /// 1-based column, counted in characters, when the problem has a position.
     pub column: Option<usize>,
 }
 

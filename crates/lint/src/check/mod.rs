@@ -31,6 +31,7 @@ use read::read;
 /// What to check against.
 #[derive(Clone, Debug)]
 pub struct Options {
+    /// The Kubernetes minor release the files are judged for.
     pub target: Version,
     /// The patch release, when the user named one (`--target 1.28.3`).
     pub patch: Option<u16>,
@@ -47,6 +48,7 @@ pub struct Options {
 }
 
 impl Options {
+    /// Options for one target, everything else left to the file.
     pub fn new(target: Version) -> Self {
         Options {
             target,
@@ -62,19 +64,29 @@ impl Options {
 /// One finding, with everything the renderers need.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
+    /// What was found (its stable code and name).
     pub kind: FindingKind,
+    /// How serious it is (the kind's, or the config's override).
     pub severity: Severity,
+    /// The component that reads the setting, where the file says.
     pub component: Option<Component>,
+    /// The list of gates the setting belongs to.
     pub registry: Registry,
+    /// The gate, for findings about one gate.
     pub gate: Option<String>,
+    /// The value set, for findings about one setting.
     pub value: Option<Value>,
-    /// Byte range in the file, and the 1-based line and column of its start.
+    /// Byte offset of the span in the file.
     pub offset: usize,
+    /// Length of the span in bytes.
     pub len: usize,
+    /// 1-based line of the span's start.
     pub line: usize,
+    /// 1-based column of the span's start, in characters.
     pub column: usize,
-    /// 1-based line and column just past the span (its end, for SARIF and annotations).
+    /// 1-based line just past the span (its end, for SARIF and annotations).
     pub end_line: usize,
+    /// 1-based column just past the span.
     pub end_column: usize,
     /// What the component will do.
     pub message: String,
@@ -89,6 +101,7 @@ pub struct Finding {
 /// The findings for one file, in file order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
+    /// The findings, in file order.
     pub findings: Vec<Finding>,
     /// How many settings were found (for the summary line).
     pub settings: usize,

@@ -48,9 +48,6 @@ fn arg_lists<'n, 'a>(doc: &'n Node<'a>) -> impl Iterator<Item = (&'n Node<'a>, C
 }
 
 impl Format for Ansible {
-    fn name(&self) -> &'static str {
-        "Ansible k3s/RKE2 role variables"
-    }
     fn detect(&self, doc: &Node) -> bool {
         doc.get("apiVersion").is_none()
             && (CONFIG_MAPS

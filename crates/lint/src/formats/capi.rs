@@ -8,9 +8,6 @@ use gatecheck_yaml::Node;
 pub struct ClusterApi;
 
 impl Format for ClusterApi {
-    fn name(&self) -> &'static str {
-        "Cluster API"
-    }
     fn detect(&self, doc: &Node) -> bool {
         let (api, kind) = type_of(doc);
         api.contains("cluster.x-k8s.io/")

@@ -24,9 +24,6 @@ fn running<'n, 'a>(doc: &'n Node<'a>) -> Option<(&'n Node<'a>, Component)> {
 }
 
 impl Format for Configz {
-    fn name(&self) -> &'static str {
-        "configz"
-    }
     fn detect(&self, doc: &Node) -> bool {
         running(doc).is_some()
     }

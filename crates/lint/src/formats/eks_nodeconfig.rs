@@ -10,9 +10,6 @@ use gatecheck_yaml::Node;
 pub struct EksNodeConfig;
 
 impl Format for EksNodeConfig {
-    fn name(&self) -> &'static str {
-        "EKS NodeConfig"
-    }
     fn detect(&self, doc: &Node) -> bool {
         let (api, kind) = type_of(doc);
         api.starts_with("node.eks.aws/") && kind == "NodeConfig"

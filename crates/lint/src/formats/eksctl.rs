@@ -11,9 +11,6 @@ use gatecheck_yaml::Node;
 pub struct Eksctl;
 
 impl Format for Eksctl {
-    fn name(&self) -> &'static str {
-        "eksctl ClusterConfig"
-    }
     fn detect(&self, doc: &Node) -> bool {
         let (api, kind) = type_of(doc);
         api.starts_with("eksctl.io/") && kind == "ClusterConfig"

@@ -20,9 +20,6 @@ const SECTIONS: &[(&str, Component)] = &[
 ];
 
 impl Format for Gardener {
-    fn name(&self) -> &'static str {
-        "Gardener Shoot"
-    }
     fn detect(&self, doc: &Node) -> bool {
         let (api, kind) = type_of(doc);
         api.starts_with("core.gardener.cloud/") && kind == "Shoot"

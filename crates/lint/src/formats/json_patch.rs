@@ -32,9 +32,6 @@ fn component(segments: &[&str]) -> Option<Component> {
 }
 
 impl Format for JsonPatch {
-    fn name(&self) -> &'static str {
-        "JSON patch"
-    }
     fn detect(&self, doc: &Node) -> bool {
         ops(doc).is_some_and(|ops| {
             ops.iter().any(|op| {

@@ -29,9 +29,6 @@ fn config<'a>(doc: &'a Node<'a>) -> Option<&'a Node<'a>> {
 }
 
 impl Format for K0s {
-    fn name(&self) -> &'static str {
-        "k0s ClusterConfig"
-    }
     fn detect(&self, doc: &Node) -> bool {
         config(doc).is_some()
     }

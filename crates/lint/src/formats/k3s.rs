@@ -28,9 +28,6 @@ fn key_of(k: &str) -> Option<Component> {
 }
 
 impl Format for K3s {
-    fn name(&self) -> &'static str {
-        "k3s/RKE2 config"
-    }
     fn detect(&self, doc: &Node) -> bool {
         k3os_args(doc).is_some()
             || doc.get("apiVersion").is_none()

@@ -11,9 +11,6 @@ use gatecheck_yaml::{Node, Style};
 pub struct Kind;
 
 impl Format for Kind {
-    fn name(&self) -> &'static str {
-        "kind Cluster"
-    }
     fn detect(&self, doc: &Node) -> bool {
         type_of(doc).0.starts_with("kind.x-k8s.io/")
     }

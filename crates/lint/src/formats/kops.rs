@@ -18,9 +18,6 @@ const SECTIONS: &[(&str, Component)] = &[
 ];
 
 impl Format for Kops {
-    fn name(&self) -> &'static str {
-        "kOps"
-    }
     fn detect(&self, doc: &Node) -> bool {
         type_of(doc).0.starts_with("kops.k8s.io/")
     }

@@ -32,9 +32,6 @@ const PATHS: &[(&[&str], Component)] = &[
 ];
 
 impl Format for KopsNodeup {
-    fn name(&self) -> &'static str {
-        "kOps NodeupConfig"
-    }
     fn detect(&self, doc: &Node) -> bool {
         doc.get("apiVersion").is_none()
             && doc.get("KubeletConfig").is_some()

@@ -27,9 +27,6 @@ const API_REMOVED: &[(&str, Version)] = &[
 ];
 
 impl Format for Kubeadm {
-    fn name(&self) -> &'static str {
-        "kubeadm configuration"
-    }
     fn detect(&self, doc: &Node) -> bool {
         type_of(doc).0.starts_with("kubeadm.k8s.io/")
     }

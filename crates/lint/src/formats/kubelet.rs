@@ -33,9 +33,6 @@ impl ComponentConfig {
 }
 
 impl Format for ComponentConfig {
-    fn name(&self) -> &'static str {
-        self.kind
-    }
     fn detect(&self, doc: &Node) -> bool {
         let (api, kind) = type_of(doc);
         kind == self.kind && api.starts_with(self.group)

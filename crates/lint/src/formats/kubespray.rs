@@ -25,9 +25,6 @@ const OWN: &[(&str, Component)] = &[
 ];
 
 impl Format for Kubespray {
-    fn name(&self) -> &'static str {
-        "kubespray inventory"
-    }
     fn detect(&self, doc: &Node) -> bool {
         doc.get("apiVersion").is_none()
             && ["kube_feature_gates", "kubeadm_feature_gates"]

@@ -35,9 +35,6 @@ fn settings<'a>(doc: &'a Node<'a>) -> Option<&'a Node<'a>> {
 }
 
 impl Format for Minikube {
-    fn name(&self) -> &'static str {
-        "minikube profile"
-    }
     fn detect(&self, doc: &Node) -> bool {
         config(doc).is_some() || settings(doc).is_some()
     }

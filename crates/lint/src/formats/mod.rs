@@ -32,14 +32,10 @@ mod talos;
 mod args;
 mod sink;
 
-pub use sink::{
-    Deferred, Overflow, Problem, Setting, Sink, Value, INVALID_KEPT, MAX_SETTINGS_PER_FILE,
-};
+pub use sink::{Deferred, Problem, Setting, Sink, Value, MAX_SETTINGS_PER_FILE};
 
 /// A configuration format gatecheck reads.
 pub trait Format: Sync {
-    /// A short name for messages (`KubeletConfiguration`).
-    fn name(&self) -> &'static str;
     /// Whether this format claims the document.
     fn detect(&self, doc: &Node) -> bool;
     /// Whether a document this format claims is one it reads (counted as read). A workload

@@ -70,9 +70,6 @@ fn kind_of(doc: &Node) -> Option<&'static Kind> {
 }
 
 impl Format for StaticPod {
-    fn name(&self) -> &'static str {
-        "Pod or workload"
-    }
     fn detect(&self, doc: &Node) -> bool {
         // A Pod without apiVersion is still a Pod to a reader; workloads need theirs.
         kind_of(doc).is_some() || type_of(doc) == ("", "Pod")

@@ -18,9 +18,6 @@ const SERVICES: &[(&str, Component)] = &[
 ];
 
 impl Format for Rke1 {
-    fn name(&self) -> &'static str {
-        "RKE1 cluster.yml"
-    }
     fn detect(&self, doc: &Node) -> bool {
         doc.get("apiVersion").is_none()
             && doc.get("services").and_then(Node::as_map).is_some_and(|m| {

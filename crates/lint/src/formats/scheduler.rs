@@ -9,9 +9,6 @@ use gatecheck_yaml::Node;
 pub struct Scheduler;
 
 impl Format for Scheduler {
-    fn name(&self) -> &'static str {
-        "KubeSchedulerConfiguration"
-    }
     fn detect(&self, doc: &Node) -> bool {
         type_of(doc).1 == "KubeSchedulerConfiguration"
     }

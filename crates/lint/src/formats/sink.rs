@@ -11,6 +11,7 @@ use gatecheck_yaml::{Node, Style};
 /// A gate setting's value as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
+    /// A boolean the component accepts.
     Bool(bool),
     /// Not a boolean the component would accept; the text as written.
     Invalid(String),
@@ -21,11 +22,15 @@ pub enum Value {
 pub struct Setting {
     /// The components the setting applies to (kind's `featureGates` applies to several).
     pub components: Vec<Component>,
+    /// The list of gates the setting belongs to.
     pub registry: Registry,
+    /// The gate's name as written (cut at 120 characters).
     pub gate: String,
+    /// The value as written.
     pub value: Value,
-    /// Byte range of the gate name in the file.
+    /// Byte offset of the gate name in the file.
     pub offset: usize,
+    /// Length of the gate name in bytes.
     pub len: usize,
     /// Settings in one group (one flag list, one map) merge; conflicts are checked per group.
     pub group: usize,

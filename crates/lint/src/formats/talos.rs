@@ -61,9 +61,6 @@ fn has_talos_keys(doc: &Node, section: &str, keys: &[&str]) -> bool {
 }
 
 impl Format for Talos {
-    fn name(&self) -> &'static str {
-        "Talos machine config"
-    }
     fn detect(&self, doc: &Node) -> bool {
         let legacy = doc.get("version").and_then(Node::as_str) == Some("v1alpha1")
             && (doc.get("machine").is_some() || doc.get("cluster").is_some());
