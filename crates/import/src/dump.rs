@@ -6,6 +6,7 @@
 //! spec in force at the release.
 
 use crate::error::{Error, Result};
+use crate::registry::strings;
 use gatecheck_yaml::Node;
 
 /// One gate as the dumper reports it.
@@ -74,14 +75,6 @@ fn bool_field(n: &Node, k: &str) -> Result<bool> {
     n.get(k)
         .and_then(Node::as_yaml11_bool)
         .ok_or_else(|| Error(format!("dump: missing {k}")))
-}
-
-fn strings(n: Option<&Node>) -> Vec<String> {
-    n.and_then(Node::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|d| d.as_str().map(str::to_string))
-        .collect()
 }
 
 /// Reads the dumper's JSON (JSON is YAML, so the workspace's YAML reader reads it).

@@ -244,7 +244,8 @@ impl Fields<'_> {
     }
 }
 
-fn strings(n: Option<&Node>) -> Vec<String> {
+/// A list of strings, empty where the node is missing or not a list.
+pub(crate) fn strings(n: Option<&Node>) -> Vec<String> {
     n.and_then(Node::as_seq)
         .unwrap_or_default()
         .iter()

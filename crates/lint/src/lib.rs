@@ -41,6 +41,8 @@ pub use prefilter::may_hold_settings;
 
 #[doc(hidden)]
 pub use check::lint_source_read_in_full;
+#[doc(hidden)]
+pub use prefilter::NEEDLES as PREFILTER_NEEDLES;
 
 /// A file gatecheck could not read as configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
