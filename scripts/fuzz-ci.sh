@@ -18,6 +18,14 @@ for target in lint_yaml lint_flags render; do
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
   cp fixtures/*/*.yaml fixtures/*/*.env "$corpus/" 2>/dev/null || true
-  (cd fuzz && cargo +nightly fuzz run "$target" "corpus/$target" -- \
-    -max_total_time="$seconds" -max_len=65536 -timeout=10 -print_final_stats=1 2>&1 | tail -n 3)
+  log="target/fuzz-$target.log"
+  mkdir -p target
+  # A failure (a crash, or a target that does not build) shows its last lines, not only the stats.
+  if ! (cd fuzz && cargo +nightly fuzz run "$target" "corpus/$target" -- \
+    -max_total_time="$seconds" -max_len=65536 -timeout=10 -print_final_stats=1) >"$log" 2>&1; then
+    tail -n 60 "$log"
+    echo "fuzz-ci: $target failed (log: $log)"
+    exit 1
+  fi
+  tail -n 3 "$log"
 done

@@ -70,7 +70,14 @@ fuzz_target!(|data: &[u8]| {
             None => Outcome::Linted { src, findings: &findings },
         };
         let unrecognised = [name.clone()];
+        let target_text = target.to_string();
+        let mut counts = render::Counts::default();
+        for f in &findings {
+            counts.add(f.severity);
+        }
         let summary = Summary {
+            target: &target_text,
+            counts,
             checked: 1,
             recognised: 0,
             with_settings: 0,
@@ -82,7 +89,6 @@ fuzz_target!(|data: &[u8]| {
             upgrade: None,
         };
         // Every format, through the binary's own emitters, as the binary drives them.
-        let target_text = target.to_string();
         let mut bufs: [Vec<u8>; 9] = Default::default();
         {
             let [human, human_err, json, github, sarif, markdown, junit, gitlab, plan] = &mut bufs;
