@@ -241,7 +241,9 @@ impl<'a> Sink<'a> {
                 .map(|&(s, e)| (remap(s), remap(e))),
         );
         for mut p in nested.problems {
-            p.offset = remap(p.offset);
+            // A problem at the end of a string's text (YAML that ends too soon) may map past the
+            // end of the file, where a block scalar's last line break is not written.
+            p.offset = remap(p.offset).min(self.src.len());
             self.problems.push(p);
         }
         for mut d in nested.deferred {
