@@ -1,7 +1,7 @@
 //! What is done to a file's findings once they are made: one finding per setting, and the
 //! word that a finding in a template's conditional block holds only where it is rendered.
 
-use super::Finding;
+use super::model::Finding;
 use crate::findings::FindingKind;
 
 /// What a setting's value and status say, most decisive first: the component stops at the

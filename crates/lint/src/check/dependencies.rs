@@ -1,7 +1,8 @@
 //! Declared dependencies between gates (1.35+): a component refuses to start when an enabled
 //! gate depends on a disabled one.
 
-use super::{on_off, Finding, Make};
+use super::make::{on_off, Make};
+use super::model::Finding;
 use crate::findings::FindingKind;
 use crate::formats::{Setting, Value};
 use crate::merge::{Cause, Merged};

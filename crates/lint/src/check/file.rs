@@ -1,7 +1,8 @@
 //! File-level facts: the versions a file declares, and its inline ignore comments.
 
 use super::lines::Lines;
-use super::{Finding, Make};
+use super::make::Make;
+use super::model::Finding;
 use crate::findings::FindingKind;
 use gatecheck_rules::Version;
 

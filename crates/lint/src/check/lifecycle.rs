@@ -2,7 +2,9 @@
 //! in the next release, and what patch releases of the target minor change. For a gate the
 //! target knows, the locks, stages and placement checks follow.
 
-use super::{locks, on_off, placement, stages, who, Finding, Make};
+use super::make::{on_off, who, Make};
+use super::model::Finding;
+use super::{locks, placement, stages};
 use crate::findings::FindingKind;
 use crate::formats::{Setting, Value};
 use crate::merge::MetaValues;

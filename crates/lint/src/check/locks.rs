@@ -1,7 +1,8 @@
 //! Locked gates: setting one against its locked value stops the component, setting it to that
 //! value does nothing, and a GA gate whose lock no source settles is a warning, not a pass.
 
-use super::{on_off, Finding, Make};
+use super::make::{on_off, Make};
+use super::model::Finding;
 use crate::findings::FindingKind;
 use crate::formats::Setting;
 use gatecheck_rules::{Stage, StageSpec};

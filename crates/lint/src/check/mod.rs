@@ -13,12 +13,14 @@ mod file;
 mod lifecycle;
 mod lines;
 mod locks;
+mod make;
+mod model;
 mod placement;
 mod read;
 mod stages;
 mod values;
 
-use crate::findings::{FindingKind, Severity};
+use crate::findings::FindingKind;
 use crate::formats::Deferred;
 pub use crate::formats::Value;
 use crate::formats::{Problem, Setting, Sink};
@@ -26,113 +28,9 @@ use crate::merge::{self, Merged, MetaValues};
 use crate::InputError;
 use gatecheck_rules::{Component, Registry, Rules, Version};
 use lines::Lines;
+use make::Make;
+pub use model::{Finding, Options, Report};
 use read::read;
-
-/// What to check against.
-#[derive(Clone, Debug)]
-pub struct Options {
-    /// The Kubernetes minor release the files are judged for.
-    pub target: Version,
-    /// The patch release, when the user named one (`--target 1.28.3`).
-    pub patch: Option<u16>,
-    /// Whose flags a plain flags file holds, when the file cannot tell.
-    pub component: Option<Component>,
-    /// Read the input as a flags file rather than YAML.
-    pub flags_file: bool,
-    /// The kubelet settings of the node's other files (`--node`), merged with this file's as the
-    /// kubelet merges its config file and flags.
-    pub node: Vec<Setting>,
-    /// The version the cluster runs now (`--from`), which decides whether removing a setting
-    /// keeps what runs (a safe fix); `None`: the gate's last default before the target.
-    pub running: Option<Version>,
-}
-
-impl Options {
-    /// Options for one target, everything else left to the file.
-    pub fn new(target: Version) -> Self {
-        Options {
-            target,
-            patch: None,
-            component: None,
-            flags_file: false,
-            node: Vec::new(),
-            running: None,
-        }
-    }
-}
-
-/// One finding, with everything the renderers need.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
-    /// What was found (its stable code and name).
-    pub kind: FindingKind,
-    /// How serious it is (the kind's, or the config's override).
-    pub severity: Severity,
-    /// The component that reads the setting, where the file says.
-    pub component: Option<Component>,
-    /// The list of gates the setting belongs to.
-    pub registry: Registry,
-    /// The gate, for findings about one gate.
-    pub gate: Option<String>,
-    /// The value set, for findings about one setting.
-    pub value: Option<Value>,
-    /// Byte offset of the span in the file.
-    pub offset: usize,
-    /// Length of the span in bytes.
-    pub len: usize,
-    /// 1-based line of the span's start.
-    pub line: usize,
-    /// 1-based column of the span's start, in characters.
-    pub column: usize,
-    /// 1-based line just past the span (its end, for SARIF and annotations).
-    pub end_line: usize,
-    /// 1-based column just past the span.
-    pub end_column: usize,
-    /// What the component will do.
-    pub message: String,
-    /// What to change.
-    pub help: String,
-    /// The edit that settles the finding, where a removal does, and whether it keeps what runs.
-    pub fix: Option<Box<crate::fix::Fix>>,
-    /// The step of an upgrade (`--from`) at which the finding appears; `None` for one target.
-    pub step: Option<Version>,
-}
-
-/// The findings for one file, in file order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Report {
-    /// The findings, in file order.
-    pub findings: Vec<Finding>,
-    /// How many settings were found (for the summary line).
-    pub settings: usize,
-    /// Whether a format gatecheck knows read the file (or part of it).
-    pub recognised: bool,
-    /// The components the file configures (from its gate settings).
-    pub components: Vec<Component>,
-    /// Kubernetes versions the file declares (kubeadm `kubernetesVersion`, component and kind
-    /// node image tags, Cluster API / Gardener / eksctl version fields): the version, and where
-    /// (`kubernetesVersion at line 4`).
-    pub declared: Vec<(Version, String)>,
-    /// The version the components run, where the file says so for certain: a metrics scrape's
-    /// `kubernetes_build_info`, a mirror Pod's image (kubectl's dump of a static Pod), the
-    /// `kubernetesVersion` of a cluster's `kubeadm-config` ConfigMap.
-    pub running: Vec<(Version, String)>,
-    /// The names of the gates the file sets (each once).
-    pub gates: Vec<String>,
-}
-
-impl Report {
-    /// The fixes of the report's findings that `allowed` permits (`Safe`: only those that keep
-    /// what runs), as `--fix` applies them.
-    pub fn fixes(&self, allowed: crate::fix::Applicability) -> Vec<crate::fix::Fix> {
-        self.findings
-            .iter()
-            .filter_map(|f| f.fix.as_deref())
-            .filter(|f| f.applicability <= allowed)
-            .cloned()
-            .collect()
-    }
-}
 
 /// Lints one file's text. `name` is only used in messages.
 pub fn lint_source(name: &str, src: &str, options: &Options) -> Result<Report, InputError> {
@@ -248,93 +146,7 @@ pub fn kubelet_settings(
         .collect())
 }
 
-/// Who reads a setting, for messages: one component, every component a shared map reaches
-/// (kind's `featureGates`), or "the component" where the file does not say.
-fn who(s: &Setting) -> String {
-    match s.components.as_slice() {
-        [] => "the component".to_string(),
-        [c] => c.as_str().to_string(),
-        [rest @ .., last] => {
-            let names: Vec<&str> = rest.iter().map(|c| c.as_str()).collect();
-            format!("each of {} and {}", names.join(", "), last.as_str())
-        }
-    }
-}
-
-fn on_off(b: bool) -> &'static str {
-    if b {
-        "true"
-    } else {
-        "false"
-    }
-}
-
 pub use crate::formats::MAX_SETTINGS_PER_FILE;
-
-/// What judging one file needs besides its settings: its lines (for positions) and how many
-/// unknown names it has met (the first ones get suggestions).
-struct Make<'a> {
-    lines: Lines<'a>,
-    unknown_seen: std::cell::Cell<usize>,
-}
-
-impl Make<'_> {
-    /// A finding at a setting.
-    fn at(&self, kind: FindingKind, s: &Setting, message: String, help: String) -> Finding {
-        Finding {
-            // A setting several components read (kind's featureGates) names them all in the
-            // message instead.
-            component: match s.components.as_slice() {
-                [c] => Some(*c),
-                _ => None,
-            },
-            registry: s.registry,
-            gate: Some(s.gate.clone()),
-            value: Some(s.value.clone()),
-            ..self.bare(kind, s.offset, s.len, message, help)
-        }
-    }
-
-    /// A finding at a reader's problem.
-    fn problem(&self, p: Problem) -> Finding {
-        Finding {
-            component: p.component,
-            gate: p.gate,
-            ..self.bare(p.kind, p.offset, p.len, p.message, p.help)
-        }
-    }
-
-    /// A finding about a span that is not a setting.
-    fn bare(
-        &self,
-        kind: FindingKind,
-        offset: usize,
-        len: usize,
-        message: String,
-        help: String,
-    ) -> Finding {
-        let (line, column) = self.lines.line_col(offset);
-        let (end_line, end_column) = self.lines.end(offset, len, line, column);
-        Finding {
-            kind,
-            severity: kind.severity(),
-            component: None,
-            registry: Registry::Kubernetes,
-            gate: None,
-            value: None,
-            offset,
-            len,
-            line,
-            column,
-            end_line,
-            end_column,
-            fix: None,
-            step: None,
-            message,
-            help,
-        }
-    }
-}
 
 /// What depends on the target (see [`Deferred`]), decided at `target`: the problems, and the
 /// version each command line's settings are judged at. One pass over the settings.

@@ -2,7 +2,8 @@
 //! cloud-controller-manager does not register, a gate that does not concern the component, and
 //! a kubelet config-file gate that a kubelet flag overrides.
 
-use super::{Finding, Make};
+use super::make::Make;
+use super::model::Finding;
 use crate::findings::FindingKind;
 use crate::formats::Setting;
 use crate::merge::KubeletLayers;

@@ -1,7 +1,7 @@
 //! Reading a file into settings and problems: the formats, MIME user data, flags files, a
 //! repeated gate key, and the files that mention gates but were not read (GC020).
 
-use super::Options;
+use super::model::Options;
 use crate::findings::FindingKind;
 use crate::formats::{self, Problem, Sink};
 use crate::{flags, template, InputError};

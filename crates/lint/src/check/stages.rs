@@ -2,7 +2,8 @@
 //! production), already the default (redundant), and what AllAlpha / AllBeta switch.
 
 use super::locks::Judged;
-use super::{on_off, Finding, Make};
+use super::make::{on_off, Make};
+use super::model::Finding;
 use crate::findings::FindingKind;
 use crate::merge::{Merged, MetaValues};
 use gatecheck_rules::{MetaGate, Registry, Rules, Stage, Version};

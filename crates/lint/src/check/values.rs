@@ -1,7 +1,8 @@
 //! What a setting's value and spelling say: a value that is not a boolean, the `kube:` prefix
 //! (from 1.31, all or nothing within one flag), and a gate set twice with different values.
 
-use super::{who, Finding, Make};
+use super::make::{who, Make};
+use super::model::Finding;
 use crate::findings::FindingKind;
 use crate::formats::{Setting, Value};
 use gatecheck_rules::Version;
