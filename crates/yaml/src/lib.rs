@@ -284,6 +284,11 @@ pub const LONG_LINE: usize = 64 * 1024;
 fn nested_flow_on_a_long_line(src: &str) -> Option<Error> {
     let b = src.as_bytes();
     // Only a stream with this many opening brackets can hold such a collection.
+    // Only a stream longer than LONG_LINE, with this many opening brackets, can hold such a
+    // collection: most files are not scanned at all.
+    if b.len() <= LONG_LINE {
+        return None;
+    }
     memchr::memchr2_iter(b'[', b'{', b).nth(MAX_FLOW_DEPTH_ON_LONG_LINE)?;
     let (mut depth, mut outer_start, mut line, mut line_start) = (0usize, 0usize, 1usize, 0usize);
     let mut quote: Option<u8> = None;
