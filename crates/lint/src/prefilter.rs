@@ -55,6 +55,11 @@ pub const NEEDLES: &[&str] = &[
     // MIME user data (its parts are decoded), and inline ignore comments.
     "multipart/",
     "gatecheck",
+    // Escapes in quoted YAML and JSON strings (`"\u0066eatureGates"`) and escaped line breaks:
+    // a needle may be written through them, so such a file is read.
+    "\\u",
+    "\\x",
+    "\\\n",
 ];
 
 /// Talos' top-level sections, which count only as keys.
@@ -108,6 +113,7 @@ mod tests {
             "{\"cluster\" : {\"etcd\": {}}}\n",
             "# HELP x y\nx 1\n",
             "image: registry.k8s.io/kube-proxy:v1.31.0\n",
+            "{\"\\u0066eatureGates\": {\"A\": true}}\n",
         ] {
             assert!(may_hold_settings(src), "{src}");
         }
