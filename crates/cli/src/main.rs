@@ -271,6 +271,7 @@ fn install_renderer(choice: ColorChoice) {
         ColorChoice::Auto if env_set("FORCE_COLOR") || env_set("CLICOLOR_FORCE") => true,
         ColorChoice::Auto => tty && !env_set("NO_COLOR"),
     };
+    render::human::set_plain(!tty && !color);
     let _ = miette::set_hook(Box::new(move |_| {
         let mut opts = miette::MietteHandlerOpts::new()
             .terminal_links(false)

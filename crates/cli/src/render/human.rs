@@ -18,11 +18,11 @@ const LONG_LINE: usize = 240;
 const SIDE: usize = 100;
 
 /// A contiguous piece of a file with where it starts, offered to miette as the source.
-struct Window {
-    name: String,
-    text: String,
+pub(super) struct Window {
+    pub(super) name: String,
+    pub(super) text: String,
     /// Byte offset of `text` in the file.
-    base: usize,
+    pub(super) base: usize,
     /// 0-based line and column (in characters) where `text` starts.
     line: usize,
     column: usize,
@@ -94,16 +94,29 @@ impl Window {
     }
 }
 
-impl SourceCode for Window {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
+/// The part of a window miette asks for: the lines of `offset..offset+len` with `before` and
+/// `after` lines around them, as `start..stop` of the window's text, the 0-based line of
+/// `start`, and the column (in characters) of `offset` on its line.
+pub(super) struct Excerpt {
+    pub(super) start: usize,
+    pub(super) stop: usize,
+    pub(super) line: usize,
+    pub(super) column: usize,
+    /// How many lines `start..stop` holds.
+    pub(super) count: usize,
+}
+
+impl Window {
+    pub(super) fn excerpt(
+        &self,
+        offset: usize,
+        len: usize,
         before: usize,
         after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+    ) -> Excerpt {
         let text = &self.text;
-        let rel = span.offset().saturating_sub(self.base).min(text.len());
-        let rel_end = (rel + span.len()).min(text.len());
+        let rel = offset.saturating_sub(self.base).min(text.len());
+        let rel_end = (rel + len).min(text.len());
         let starts: Vec<usize> = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
@@ -117,23 +130,57 @@ impl SourceCode for Window {
             .map_or(text.len(), |s| s.saturating_sub(1));
         let column = text[starts[first]..floor(text, rel)].chars().count()
             + if first == 0 { self.column } else { 0 };
+        Excerpt {
+            start,
+            stop: stop.max(start),
+            line: self.line + from,
+            column,
+            count: to - from + 1,
+        }
+    }
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let e = self.excerpt(span.offset(), span.len(), before, after);
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
-            &text.as_bytes()[start..stop.max(start)],
-            SourceSpan::new((self.base + start).into(), stop.max(start) - start),
-            self.line + from,
-            column,
-            to - from + 1,
+            &self.text.as_bytes()[e.start..e.stop],
+            SourceSpan::new((self.base + e.start).into(), e.stop - e.start),
+            e.line,
+            e.column,
+            e.count,
         )))
     }
 }
 
-/// One finding as a diagnostic with its excerpt.
-pub fn finding(name: &str, src: &str, f: &Finding) -> String {
-    let severity = match f.severity {
-        Severity::Error => miette::Severity::Error,
-        Severity::Warning => miette::Severity::Warning,
-        Severity::Info => miette::Severity::Advice,
+/// Whether human output is plain: no colour and 100 columns, as when it is not a terminal. Set
+/// once by `main` with the renderer; plain findings are written by [`super::snippet`].
+static PLAIN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Declares human output plain (see [`PLAIN`]).
+pub fn set_plain(plain: bool) {
+    PLAIN.store(plain, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// One finding as a diagnostic with its excerpt, followed by a blank line, appended to `out`;
+/// whether it was written directly ([`super::snippet`]) rather than by miette.
+pub(super) fn finding(
+    out: &mut String,
+    name: &str,
+    src: &str,
+    f: &Finding,
+    wraps: &mut super::snippet::Wraps,
+) -> bool {
+    let (severity, icon) = match f.severity {
+        Severity::Error => (miette::Severity::Error, "  × "),
+        Severity::Warning => (miette::Severity::Warning, "  ⚠ "),
+        Severity::Info => (miette::Severity::Advice, "  ☞ "),
     };
     let label = match (&f.gate, &f.component) {
         (Some(g), Some(c)) => format!("{} ({c})", escape(g)),
@@ -146,12 +193,29 @@ pub fn finding(name: &str, src: &str, f: &Finding) -> String {
     let window = Window::around(name, src, f.line.saturating_sub(1), f.offset, len);
     let end = ceil(src, f.offset + len).min(window.base + window.text.len());
     let start = floor(src, f.offset).max(window.base);
-    let diag = MietteDiagnostic::new(escape(&f.message).into_owned())
-        .with_code(format!("{}::{}", f.kind.code(), f.kind.name()))
+    let code = format!("{}::{}", f.kind.code(), f.kind.name());
+    let (message, help) = (escape(&f.message), escape(&f.help));
+    let plain = super::snippet::Diagnostic {
+        code: &code,
+        icon,
+        message: &message,
+        help: &help,
+        label: &label,
+    };
+    if PLAIN.load(std::sync::atomic::Ordering::Relaxed)
+        && super::snippet::write(out, &plain, &window, (start, end.max(start)), wraps)
+    {
+        out.push('\n');
+        return true;
+    }
+    let diag = MietteDiagnostic::new(message.into_owned())
+        .with_code(code)
         .with_severity(severity)
-        .with_help(escape(&f.help).into_owned())
+        .with_help(help.into_owned())
         .with_label(LabeledSpan::at(start..end.max(start), label));
-    format!("{:?}", Report::new(diag).with_source_code(window))
+    use std::fmt::Write;
+    let _ = writeln!(out, "{:?}", Report::new(diag).with_source_code(window));
+    false
 }
 
 pub fn error(name: &str, src: Option<&str>, e: &InputError) -> String {
@@ -185,6 +249,7 @@ pub struct Human<W: std::io::Write, E: std::io::Write> {
     err: E,
     /// With --from: the findings as a plan, written at the end instead of excerpts.
     plan: Option<super::plan::Plan>,
+    wraps: super::snippet::Wraps,
 }
 
 impl<W: std::io::Write, E: std::io::Write> Human<W, E> {
@@ -194,6 +259,7 @@ impl<W: std::io::Write, E: std::io::Write> Human<W, E> {
             out,
             err,
             plan: None,
+            wraps: Default::default(),
         }
     }
 
@@ -214,17 +280,21 @@ impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
                 findings.iter().for_each(|f| plan.add(name, f));
             }
             super::Outcome::Linted { src, findings } => {
+                // A file's diagnostics go out in one write.
+                let mut text = String::new();
                 for f in findings.iter().take(super::MAX_SHOWN) {
-                    writeln!(self.out, "{}", finding(name, src, f))?;
+                    finding(&mut text, name, src, f, &mut self.wraps);
                 }
                 if findings.len() > super::MAX_SHOWN {
-                    writeln!(
-                        self.out,
+                    use std::fmt::Write;
+                    let _ = writeln!(
+                        text,
                         "… and {} more findings in {} (all of them: --format json)\n",
                         findings.len() - super::MAX_SHOWN,
                         escape(name)
-                    )?;
+                    );
                 }
+                self.out.write_all(text.as_bytes())?;
             }
             super::Outcome::Failed { src, error: e } => {
                 writeln!(self.err, "{}", error(name, src, e))?;
@@ -337,5 +407,126 @@ mod tests {
             c.column() + 1,
             src[src.find("flags").unwrap()..at].chars().count() + 1
         );
+    }
+
+    /// What miette writes for a finding, with the handler `main` installs for plain output.
+    fn by_miette(name: &str, src: &str, f: &Finding) -> String {
+        let mut out = String::new();
+        PLAIN.store(false, std::sync::atomic::Ordering::Relaxed);
+        finding(&mut out, name, src, f, &mut Default::default());
+        out
+    }
+
+    /// What is written directly, or `None` where it is left to miette.
+    /// (Through one cache of wrapped texts for the whole test, so that what it keeps is
+    /// compared too.)
+    fn direct(name: &str, src: &str, f: &Finding) -> Option<String> {
+        thread_local! {
+            static WRAPS: std::cell::RefCell<super::super::snippet::Wraps> = Default::default();
+        }
+        let mut out = String::new();
+        PLAIN.store(true, std::sync::atomic::Ordering::Relaxed);
+        WRAPS
+            .with_borrow_mut(|wraps| finding(&mut out, name, src, f, wraps))
+            .then_some(out)
+    }
+
+    /// Every finding on every fixture, and findings at every column of lines around the
+    /// wrapping width, read the same written directly as written by miette.
+    #[test]
+    fn plain_output_is_what_miette_writes() {
+        crate::install_renderer(crate::ColorChoice::Never);
+        let mut files = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures"
+        ))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let mut compared = 0;
+        for target in ["1.24", "1.33", "1.36"] {
+            let options = gatecheck_lint::Options::new(target.parse().unwrap());
+            for path in &files {
+                let Ok(src) = std::fs::read_to_string(path) else {
+                    continue;
+                };
+                let name = path.display().to_string();
+                let Ok(report) = gatecheck_lint::lint_source(&name, &src, &options) else {
+                    continue;
+                };
+                for f in &report.findings {
+                    if let Some(text) = direct(&name, &src, f) {
+                        assert_eq!(text, by_miette(&name, &src, f), "{name}: {f:?}");
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared > 500, "only {compared} findings compared");
+        // Messages and labels of every length around the width, at every place on a line.
+        let line = "- --feature-gates=Alpha=true,Beta-Gate=false,Some/Path=true";
+        let src = format!("kind: Pod\nargs:\n{line}\n  next: 1\n");
+        let base = src.find(line).unwrap();
+        let lengths = (85..=100).map(|n| {
+            let text = "gate kube-controller-manager is (also: a/b x ".repeat(3);
+            text[..n].trim_end().to_string()
+        });
+        for (words, message) in (0..40)
+            .map(|words| {
+                let message: String = (0..words)
+                    .map(|i| {
+                        [
+                            "gate",
+                            "kube-controller-manager",
+                            "is",
+                            "(also:",
+                            "a/b",
+                            "x",
+                        ][i % 6]
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (words, message)
+            })
+            .chain(lengths.enumerate())
+        {
+            for at in (0..line.len()).step_by(7) {
+                let mut f = sample();
+                f.offset = base + at;
+                f.len = (1 + words % 9).min(line.len() - at);
+                f.line = 3;
+                f.message = message.clone();
+                f.help = message.chars().rev().collect();
+                let text = direct("p.yaml", &src, &f).expect("one line of ASCII");
+                assert_eq!(text, by_miette("p.yaml", &src, &f), "{message:?} at {at}");
+                // A tab in the excerpt, or a span over two lines, is left to miette.
+                let tabbed = src.replace("  next", "\tnext");
+                assert_eq!(direct("p.yaml", &tabbed, &f), None);
+                f.len = line.len() - at + 2;
+                assert_eq!(direct("p.yaml", &src, &f), None);
+            }
+        }
+    }
+
+    fn options_at(target: &str) -> gatecheck_lint::Options {
+        gatecheck_lint::Options::new(target.parse().unwrap())
+    }
+
+    /// A finding to vary.
+    fn sample() -> Finding {
+        let src = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  NoSuchGate: true\n";
+        gatecheck_lint::lint_source("k.yaml", src, &options_at("1.33"))
+            .unwrap()
+            .findings
+            .remove(0)
     }
 }

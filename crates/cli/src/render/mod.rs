@@ -16,6 +16,7 @@ pub mod junit;
 pub mod markdown;
 pub mod plan;
 pub mod sarif;
+mod snippet;
 
 use gatecheck_lint::{Finding, InputError, Severity};
 use std::borrow::Cow;
