@@ -5,33 +5,6 @@ use gatecheck_lint::{Finding, InputError, Value};
 use serde_json::json;
 use std::io::Write;
 
-/// A finding as JSON: the fields in alphabetical order, as the rest of the document (a
-/// `serde_json::Value` map) writes its keys. Serialised straight from the finding, without
-/// building a map per finding.
-#[derive(serde::Serialize)]
-struct JsonFinding<'a> {
-    code: &'a str,
-    column: usize,
-    component: Option<&'a str>,
-    end_column: usize,
-    end_line: usize,
-    /// What the data says of the gate at the step judged (or the target).
-    facts: Option<Facts>,
-    file: &'a str,
-    /// The edit that settles the finding, where a removal does.
-    fix: Option<JsonFix<'a>>,
-    gate: Option<&'a str>,
-    help: &'a str,
-    kind: &'a str,
-    line: usize,
-    message: &'a str,
-    registry: &'a str,
-    severity: &'a str,
-    /// The upgrade step (`--from`) at which the finding appears.
-    step: Option<String>,
-    value: JsonValue<'a>,
-}
-
 /// The gate's facts at the release judged: its stage, default and lock (null where no source
 /// settles it), the release it reached that stage in, the release that removes it, and the source
 /// of the facts.
@@ -40,24 +13,22 @@ pub(super) struct Facts {
     default: Option<bool>,
     evidence: Option<&'static str>,
     locked: Option<bool>,
-    removed_in: Option<String>,
-    since: Option<String>,
+    #[serde(serialize_with = "version")]
+    removed_in: Option<gatecheck_rules::Version>,
+    #[serde(serialize_with = "version")]
+    since: Option<gatecheck_rules::Version>,
     stage: Option<&'static str>,
 }
 
-#[derive(serde::Serialize)]
-struct JsonFix<'a> {
-    applicability: &'static str,
-    description: &'a str,
-    /// Byte ranges of the file and what replaces them.
-    edits: Vec<JsonEdit<'a>>,
-}
-
-#[derive(serde::Serialize)]
-struct JsonEdit<'a> {
-    end: usize,
-    replacement: &'a str,
-    start: usize,
+/// A version as its text (`"1.33"`), written without a `String` of its own.
+fn version<S: serde::Serializer>(
+    v: &Option<gatecheck_rules::Version>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
 }
 
 /// The facts of `gate` at `at`.
@@ -69,7 +40,7 @@ pub(super) fn facts(
     use gatecheck_rules::Status;
     let rules = gatecheck_rules::Rules::embedded();
     let g = rules.gate(registry, gate)?;
-    let removed_in = g.removed_in.map(|v| v.to_string());
+    let removed_in = g.removed_in;
     let evidence = g.evidence_at(at);
     Some(match rules.status(registry, gate, at).ok()? {
         Status::Known { spec, .. } => Facts {
@@ -77,7 +48,7 @@ pub(super) fn facts(
             evidence,
             locked: spec.lock.known(),
             removed_in,
-            since: Some(spec.since.to_string()),
+            since: Some(spec.since),
             stage: Some(spec.stage.as_str()),
         },
         Status::Removed { last, .. } => Facts {
@@ -85,7 +56,7 @@ pub(super) fn facts(
             evidence,
             locked: last.lock.known(),
             removed_in,
-            since: Some(last.since.to_string()),
+            since: Some(last.since),
             stage: Some("removed"),
         },
         _ => Facts {
@@ -99,53 +70,152 @@ pub(super) fn facts(
     })
 }
 
-/// A setting's value: a boolean, the text that is not one, or null.
-#[derive(serde::Serialize)]
-#[serde(untagged)]
-enum JsonValue<'a> {
-    Bool(bool),
-    Text(&'a str),
-    None,
+/// A finding as one JSON object, its keys in alphabetical order as the rest of the document (a
+/// `serde_json::Value` map) writes them, appended to `out` without building a value per
+/// finding. `file` is the file's name as a JSON string already.
+fn finding(out: &mut Vec<u8>, file: &[u8], f: &Finding, target: gatecheck_rules::Version) {
+    let mut n = itoa::Buffer::new();
+    let mut number = |out: &mut Vec<u8>, key: &[u8], v: usize| {
+        out.extend_from_slice(key);
+        out.extend_from_slice(n.format(v).as_bytes());
+    };
+    out.extend_from_slice(b"{\"code\":");
+    text(out, f.kind.code());
+    number(out, b",\"column\":", f.column);
+    out.extend_from_slice(b",\"component\":");
+    match f.component {
+        Some(c) => text(out, c.as_str()),
+        None => out.extend_from_slice(b"null"),
+    }
+    number(out, b",\"end_column\":", f.end_column);
+    number(out, b",\"end_line\":", f.end_line);
+    out.extend_from_slice(b",\"facts\":");
+    let facts = f
+        .gate
+        .as_deref()
+        .and_then(|g| facts(f.registry, g, f.step.unwrap_or(target)));
+    match facts {
+        Some(facts) => facts.write(out),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"file\":");
+    out.extend_from_slice(file);
+    out.extend_from_slice(b",\"fix\":");
+    match f.fix.as_deref() {
+        Some(fix) => {
+            out.extend_from_slice(b"{\"applicability\":");
+            text(out, fix.applicability.as_str());
+            out.extend_from_slice(b",\"description\":");
+            text(out, &fix.description);
+            out.extend_from_slice(b",\"edits\":[");
+            for (i, e) in fix.edits.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                number(out, b"{\"end\":", e.end);
+                out.extend_from_slice(b",\"replacement\":");
+                text(out, &e.replacement);
+                number(out, b",\"start\":", e.start);
+                out.push(b'}');
+            }
+            out.extend_from_slice(b"]}");
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"gate\":");
+    match &f.gate {
+        Some(g) => text(out, g),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"help\":");
+    text(out, &f.help);
+    out.extend_from_slice(b",\"kind\":");
+    text(out, f.kind.name());
+    number(out, b",\"line\":", f.line);
+    out.extend_from_slice(b",\"message\":");
+    text(out, &f.message);
+    out.extend_from_slice(b",\"registry\":");
+    text(out, f.registry.as_str());
+    out.extend_from_slice(b",\"severity\":");
+    text(out, f.severity.as_str());
+    out.extend_from_slice(b",\"step\":");
+    match f.step {
+        Some(v) => version_text(out, v),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"value\":");
+    match &f.value {
+        Some(Value::Bool(true)) => out.extend_from_slice(b"true"),
+        Some(Value::Bool(false)) => out.extend_from_slice(b"false"),
+        Some(Value::Invalid(s)) => text(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.push(b'}');
 }
 
-fn finding<'a>(file: &'a str, f: &'a Finding, target: gatecheck_rules::Version) -> JsonFinding<'a> {
-    JsonFinding {
-        code: f.kind.code(),
-        column: f.column,
-        component: f.component.map(|c| c.as_str()),
-        end_column: f.end_column,
-        end_line: f.end_line,
-        file,
-        gate: f.gate.as_deref(),
-        help: &f.help,
-        kind: f.kind.name(),
-        line: f.line,
-        message: &f.message,
-        registry: f.registry.as_str(),
-        severity: f.severity.as_str(),
-        step: f.step.map(|s| s.to_string()),
-        facts: f
-            .gate
-            .as_deref()
-            .and_then(|g| facts(f.registry, g, f.step.unwrap_or(target))),
-        fix: f.fix.as_deref().map(|x| JsonFix {
-            applicability: x.applicability.as_str(),
-            description: &x.description,
-            edits: x
-                .edits
-                .iter()
-                .map(|e| JsonEdit {
-                    end: e.end,
-                    replacement: &e.replacement,
-                    start: e.start,
-                })
-                .collect(),
-        }),
-        value: match &f.value {
-            Some(Value::Bool(b)) => JsonValue::Bool(*b),
-            Some(Value::Invalid(s)) => JsonValue::Text(s),
-            None => JsonValue::None,
-        },
+impl Facts {
+    /// The facts as a JSON object, keys in alphabetical order.
+    fn write(&self, out: &mut Vec<u8>) {
+        let flag = |out: &mut Vec<u8>, b: Option<bool>| {
+            out.extend_from_slice(match b {
+                Some(true) => b"true",
+                Some(false) => b"false",
+                None => b"null",
+            })
+        };
+        out.extend_from_slice(b"{\"default\":");
+        flag(out, self.default);
+        out.extend_from_slice(b",\"evidence\":");
+        match self.evidence {
+            Some(e) => text(out, e),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"locked\":");
+        flag(out, self.locked);
+        for (key, v) in [
+            (&b",\"removed_in\":"[..], self.removed_in),
+            (&b",\"since\":"[..], self.since),
+        ] {
+            out.extend_from_slice(key);
+            match v {
+                Some(v) => version_text(out, v),
+                None => out.extend_from_slice(b"null"),
+            }
+        }
+        out.extend_from_slice(b",\"stage\":");
+        match self.stage {
+            Some(s) => text(out, s),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b'}');
+    }
+}
+
+/// `"1.33"`.
+fn version_text(out: &mut Vec<u8>, v: gatecheck_rules::Version) {
+    use std::io::Write;
+    let _ = write!(out, "\"{v}\"");
+}
+
+/// `s` as a JSON string: as it is between quotes when nothing in it needs escaping (no C0
+/// control, quote, backslash, DEL or C1 control, whose UTF-8 starts with 0xc2), else escaped by
+/// serde_json with [`super::write_json`]'s rules.
+pub(super) fn text(out: &mut Vec<u8>, s: &str) {
+    // Whole chunks are tested without stopping early, which the compiler turns into a few
+    // vector instructions per chunk.
+    let needs_escape = |chunk: &[u8]| {
+        chunk.iter().fold(false, |any, &b| {
+            any | (b < 0x20) | (b == b'"') | (b == b'\\') | (b == 0x7f) | (b == 0xc2)
+        })
+    };
+    let plain = !s.as_bytes().chunks(32).any(needs_escape);
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing to a Vec cannot fail.
+        let _ = super::write_json(out, &s);
     }
 }
 
@@ -160,6 +230,8 @@ pub struct Json<W: Write> {
     stream: super::JsonStream<W>,
     /// The release findings are judged at, for their facts (a step's own, with --from).
     target: gatecheck_rules::Version,
+    /// The finding being written, kept from one finding to the next.
+    buffer: Vec<u8>,
 }
 
 /// The version of the report's shape: 2 added `schema_version`, and `step`, `facts` and `fix` on
@@ -176,6 +248,7 @@ impl<W: Write> Json<W> {
         Ok(Json {
             stream: super::JsonStream::new(out, open),
             target: parsed.map_or(gatecheck_rules::Version::new(1, 0), |t| t.version),
+            buffer: Vec::new(),
         })
     }
 }
@@ -183,8 +256,12 @@ impl<W: Write> Json<W> {
 impl<W: Write> super::Emitter for Json<W> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
         if let super::Outcome::Linted { findings, .. } = outcome {
+            let mut file = Vec::new();
+            text(&mut file, name);
             for f in findings {
-                self.stream.element(&finding(name, f, self.target))?;
+                self.buffer.clear();
+                finding(&mut self.buffer, &file, f, self.target);
+                self.stream.raw_element(&self.buffer)?;
             }
         }
         Ok(())
@@ -213,5 +290,22 @@ impl<W: Write> super::Emitter for Json<W> {
         // The tail's members follow the findings in the same object.
         let members = tail.strip_prefix('{').unwrap_or(&tail);
         self.stream.close(&format!("],{members}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A string written directly is what serde_json writes with the report's escapes.
+        #[test]
+        fn strings_are_written_as_serde_json_writes_them(s in "(\\PC|[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\"\\\\])*") {
+            let mut direct = Vec::new();
+            super::text(&mut direct, &s);
+            let mut serde = Vec::new();
+            super::super::write_json(&mut serde, &s).unwrap();
+            prop_assert_eq!(direct, serde);
+        }
     }
 }

@@ -260,6 +260,14 @@ impl<W: std::io::Write> JsonStream<W> {
         write_json(&mut self.out, value)
     }
 
+    /// An element already written as JSON.
+    pub fn raw_element(&mut self, json: &[u8]) -> std::io::Result<()> {
+        self.opened()?;
+        self.out.write_all(if self.any { b",\n" } else { b"\n" })?;
+        self.any = true;
+        self.out.write_all(json)
+    }
+
     /// Ends the array and the document with `rest` (which closes the array), and flushes.
     pub fn close(&mut self, rest: &str) -> std::io::Result<()> {
         self.opened()?;
