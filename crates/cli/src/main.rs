@@ -23,6 +23,7 @@ macro_rules! out {
     };
 }
 
+mod alloc;
 mod commands;
 mod config;
 mod discover;
@@ -310,6 +311,7 @@ fn restore_default_sigpipe() {
 }
 
 fn main() -> ExitCode {
+    alloc::tune();
     restore_default_sigpipe();
     // `--version` says which Kubernetes releases the data covers.
     let version: &'static str = Box::leak(

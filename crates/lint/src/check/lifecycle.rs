@@ -25,7 +25,7 @@ pub(super) fn judge_gate(
     out: &mut Vec<Finding>,
 ) {
     let who = who(s);
-    let who = who.as_str();
+    let who: &str = &who;
     // Suggestions for the first unknown names of a file; past that, none (a generated list of
     // thousands of unknown gates would otherwise cost a second or more).
     let suggest = make.unknown_seen.get() < SUGGEST_FOR;

@@ -9,13 +9,13 @@ use gatecheck_rules::Registry;
 
 /// Who reads a setting, for messages: one component, every component a shared map reaches
 /// (kind's `featureGates`), or "the component" where the file does not say.
-pub(super) fn who(s: &Setting) -> String {
+pub(super) fn who(s: &Setting) -> std::borrow::Cow<'static, str> {
     match s.components.as_slice() {
-        [] => "the component".to_string(),
-        [c] => c.as_str().to_string(),
+        [] => "the component".into(),
+        [c] => c.as_str().into(),
         [rest @ .., last] => {
             let names: Vec<&str> = rest.iter().map(|c| c.as_str()).collect();
-            format!("each of {} and {}", names.join(", "), last.as_str())
+            format!("each of {} and {}", names.join(", "), last.as_str()).into()
         }
     }
 }
