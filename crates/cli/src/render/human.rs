@@ -11,6 +11,7 @@ use miette::{
     LabeledSpan, MietteDiagnostic, MietteError, MietteSpanContents, Report, SourceCode, SourceSpan,
     SpanContents,
 };
+use std::borrow::Cow;
 
 /// Lines longer than this are shown as a window around the finding.
 const LONG_LINE: usize = 240;
@@ -18,9 +19,9 @@ const LONG_LINE: usize = 240;
 const SIDE: usize = 100;
 
 /// A contiguous piece of a file with where it starts, offered to miette as the source.
-pub(super) struct Window {
-    pub(super) name: String,
-    pub(super) text: String,
+pub(super) struct Window<'a> {
+    pub(super) name: Cow<'a, str>,
+    pub(super) text: Cow<'a, str>,
     /// Byte offset of `text` in the file.
     pub(super) base: usize,
     /// 0-based line and column (in characters) where `text` starts.
@@ -47,11 +48,11 @@ fn ceil(s: &str, mut i: usize) -> usize {
 /// The longest span underlined in an excerpt, in bytes.
 const MAX_SPAN: usize = 1024;
 
-impl Window {
+impl<'a> Window<'a> {
     /// The window around `offset..offset+len` of `src`.
     /// `line` is the 0-based line of `offset`, which the finding or error already knows (the
     /// linter computed it once per file): no line is counted here.
-    fn around(name: &str, src: &str, line: usize, offset: usize, len: usize) -> Window {
+    fn around(name: &'a str, src: &'a str, line: usize, offset: usize, len: usize) -> Window<'a> {
         let offset = floor(src, offset);
         let end = ceil(src, offset + len);
         let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
@@ -85,8 +86,8 @@ impl Window {
         let column = src[line_start.min(start)..start].chars().count();
         let first_line = if start < line_start { line - 1 } else { line };
         Window {
-            name: escape(name).into_owned(),
-            text: mask(&src[start..stop]).into_owned(),
+            name: escape(name),
+            text: mask(&src[start..stop]),
             base: start,
             line: first_line,
             column: if start < line_start { 0 } else { column },
@@ -106,7 +107,16 @@ pub(super) struct Excerpt {
     pub(super) count: usize,
 }
 
-impl Window {
+impl Window<'_> {
+    /// The window with its own copy of the text, as miette keeps it.
+    fn into_owned(self) -> Window<'static> {
+        Window {
+            name: Cow::Owned(self.name.into_owned()),
+            text: Cow::Owned(self.text.into_owned()),
+            ..self
+        }
+    }
+
     pub(super) fn excerpt(
         &self,
         offset: usize,
@@ -140,7 +150,7 @@ impl Window {
     }
 }
 
-impl SourceCode for Window {
+impl SourceCode for Window<'_> {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
@@ -149,7 +159,7 @@ impl SourceCode for Window {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let e = self.excerpt(span.offset(), span.len(), before, after);
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            self.name.to_string(),
             &self.text.as_bytes()[e.start..e.stop],
             SourceSpan::new((self.base + e.start).into(), e.stop - e.start),
             e.line,
@@ -182,25 +192,21 @@ pub(super) fn finding(
         Severity::Warning => (miette::Severity::Warning, "  ⚠ "),
         Severity::Info => (miette::Severity::Advice, "  ☞ "),
     };
-    let label = match (&f.gate, &f.component) {
-        (Some(g), Some(c)) => format!("{} ({c})", escape(g)),
-        (Some(g), None) => escape(g).into_owned(),
-        _ => f.kind.name().to_string(),
-    };
     // A span is underlined for at most MAX_SPAN bytes: a 16 MiB flag value is a finding, not a
     // 16 MiB underline.
     let len = f.len.clamp(1, MAX_SPAN);
     let window = Window::around(name, src, f.line.saturating_sub(1), f.offset, len);
     let end = ceil(src, f.offset + len).min(window.base + window.text.len());
     let start = floor(src, f.offset).max(window.base);
-    let code = format!("{}::{}", f.kind.code(), f.kind.name());
     let (message, help) = (escape(&f.message), escape(&f.help));
+    let gate = f.gate.as_deref().map(escape);
     let plain = super::snippet::Diagnostic {
-        code: &code,
+        kind: f.kind,
         icon,
         message: &message,
         help: &help,
-        label: &label,
+        label: gate.as_deref().unwrap_or(f.kind.name()),
+        component: f.component.filter(|_| gate.is_some()).map(|c| c.as_str()),
     };
     if PLAIN.load(std::sync::atomic::Ordering::Relaxed)
         && super::snippet::write(out, &plain, &window, (start, end.max(start)), wraps)
@@ -208,13 +214,21 @@ pub(super) fn finding(
         out.push('\n');
         return true;
     }
+    let label = match plain.component {
+        Some(c) => format!("{} ({c})", plain.label),
+        None => plain.label.to_string(),
+    };
     let diag = MietteDiagnostic::new(message.into_owned())
-        .with_code(code)
+        .with_code(format!("{}::{}", f.kind.code(), f.kind.name()))
         .with_severity(severity)
         .with_help(help.into_owned())
         .with_label(LabeledSpan::at(start..end.max(start), label));
     use std::fmt::Write;
-    let _ = writeln!(out, "{:?}", Report::new(diag).with_source_code(window));
+    let _ = writeln!(
+        out,
+        "{:?}",
+        Report::new(diag).with_source_code(window.into_owned())
+    );
     false
 }
 
@@ -235,7 +249,10 @@ pub fn error(name: &str, src: Option<&str>, e: &InputError) -> String {
             let line0 = memchr::memchr_iter(b'\n', &src.as_bytes()[..at]).count();
             let window = Window::around(name, src, line0, at, 0);
             let diag = diag.with_label(LabeledSpan::at(at..at, "here"));
-            format!("{:?}", Report::new(diag).with_source_code(window))
+            format!(
+                "{:?}",
+                Report::new(diag).with_source_code(window.into_owned())
+            )
         }
         _ => format!("{:?}", Report::new(diag)),
     }
@@ -471,7 +488,7 @@ mod tests {
                 }
             }
         }
-        assert!(compared > 500, "only {compared} findings compared");
+        assert!(compared > 1000, "only {compared} findings compared");
         // Messages and labels of every length around the width, at every place on a line.
         let line = "- --feature-gates=Alpha=true,Beta-Gate=false,Some/Path=true";
         let src = format!("kind: Pod\nargs:\n{line}\n  next: 1\n");
@@ -508,6 +525,15 @@ mod tests {
                 f.help = message.chars().rev().collect();
                 let text = direct("p.yaml", &src, &f).expect("one line of ASCII");
                 assert_eq!(text, by_miette("p.yaml", &src, &f), "{message:?} at {at}");
+                // The last line of a file, and line breaks written CRLF.
+                let last = &src[..src.len() - "  next: 1\n".len()];
+                let text = direct("p.yaml", last, &f).expect("one line of ASCII");
+                assert_eq!(text, by_miette("p.yaml", last, &f), "last line");
+                let crlf = src.replace('\n', "\r\n");
+                let mut g = f.clone();
+                g.offset += 2;
+                let text = direct("p.yaml", &crlf, &g).expect("one line of ASCII");
+                assert_eq!(text, by_miette("p.yaml", &crlf, &g), "CRLF");
                 // A tab in the excerpt, or a span over two lines, is left to miette.
                 let tabbed = src.replace("  next", "\tnext");
                 assert_eq!(direct("p.yaml", &tabbed, &f), None);

@@ -8,21 +8,22 @@
 //! every fixture's findings both ways and compares them byte for byte.
 
 use super::human::Window;
-use std::fmt::Write;
 
 /// miette's width for output that is not a terminal, less its two-column margin.
 const WIDTH: usize = 98;
 
 /// What a finding's diagnostic says, already escaped.
 pub(super) struct Diagnostic<'a> {
-    /// `GC007::deprecated`.
-    pub(super) code: &'a str,
+    /// What was found: `GC007::deprecated` heads the diagnostic.
+    pub(super) kind: gatecheck_lint::FindingKind,
     /// The severity's mark as the message's indent: `  × `, `  ⚠ ` or `  ☞ `.
-    pub(super) icon: &'a str,
+    pub(super) icon: &'static str,
     pub(super) message: &'a str,
     pub(super) help: &'a str,
-    /// The text by the underline.
+    /// The text by the underline: the gate, or the kind's name where there is none...
     pub(super) label: &'a str,
+    /// ...and the component, in brackets after the gate.
+    pub(super) component: Option<&'a str>,
 }
 
 /// One line of the excerpt: its 1-based number, its offset in the file, its length with its line
@@ -44,30 +45,33 @@ pub(super) fn write(
     wraps: &mut Wraps,
 ) -> bool {
     let len = end - start;
-    if len == 0 || d.label.contains('\n') {
+    if len == 0 || d.label.contains('\n') || d.component.is_some_and(|c| c.contains('\n')) {
         return false;
     }
     let context = window.excerpt(start, len, 1, 1);
     let data = &window.text[context.start..context.stop];
-    if data.is_empty()
-        || data.ends_with('\n')
-        || !data
-            .bytes()
-            .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
-    {
+    if data.is_empty() || !printable(data) {
         return false;
     }
+    // A final line break ends the last line (miette counts no empty line after it).
+    let (body, broken) = match data.strip_suffix('\n') {
+        Some(body) => (body, true),
+        None => (data, false),
+    };
     let mut lines = Vec::with_capacity(3);
     let mut offset = window.base + context.start;
-    for (i, text) in data.split('\n').enumerate() {
-        let length = text.len() + usize::from(offset + text.len() < window.base + context.stop);
+    let mut texts = body.split('\n').peekable();
+    let mut number = context.line + 1;
+    while let Some(text) = texts.next() {
+        let length = text.len() + usize::from(broken || texts.peek().is_some());
         lines.push(Line {
-            number: context.line + 1 + i,
+            number,
             offset,
             length,
             text,
         });
         offset += length;
+        number += 1;
     }
     // The label must start and end on one line.
     if lines
@@ -79,18 +83,27 @@ pub(super) fn write(
     let width = digits(lines.last().map_or(0, |l| l.number));
     let primary = window.excerpt(start, len, 0, 0);
 
-    let _ = writeln!(out, "{}\n", d.code);
+    let mut n = itoa::Buffer::new();
+    for part in [d.kind.code(), "::", d.kind.name(), "\n\n"] {
+        out.push_str(part);
+    }
     wrap(out, d.message, d.icon, "  │ ", wraps);
     pad(out, width + 2);
-    let _ = writeln!(
-        out,
-        "╭─[{}:{}:{}]",
-        window.name,
-        primary.line + 1,
-        primary.column + 1
-    );
+    out.push_str("╭─[");
+    out.push_str(&window.name);
+    out.push(':');
+    out.push_str(n.format(primary.line + 1));
+    out.push(':');
+    out.push_str(n.format(primary.column + 1));
+    out.push_str("]\n");
     for line in &lines {
-        let _ = writeln!(out, " {:>width$} │ {}", line.number, line.text);
+        let number = n.format(line.number);
+        out.push(' ');
+        pad(out, width.saturating_sub(number.len()));
+        out.push_str(number);
+        out.push_str(" │ ");
+        out.push_str(line.text);
+        out.push('\n');
         if !applies(line, start, len) {
             continue;
         }
@@ -99,13 +112,20 @@ pub(super) fn write(
         let bar = (from + to) / 2;
         no_number(out, width);
         pad(out, from);
-        repeat(out, "─", bar - from);
+        repeat(out, RULE, bar - from);
         out.push('┬');
-        repeat(out, "─", to - bar - 1);
+        repeat(out, RULE, to - bar - 1);
         out.push('\n');
         no_number(out, width);
         pad(out, bar);
-        let _ = writeln!(out, "╰── {}", d.label);
+        out.push_str("╰── ");
+        out.push_str(d.label);
+        if let Some(c) = d.component {
+            out.push_str(" (");
+            out.push_str(c);
+            out.push(')');
+        }
+        out.push('\n');
     }
     pad(out, width + 2);
     out.push_str("╰────\n");
@@ -136,13 +156,30 @@ fn digits(n: usize) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
-fn pad(out: &mut String, n: usize) {
-    repeat(out, " ", n);
+/// Whether `text` is printable ASCII and line breaks, tested a whole chunk at a time.
+fn printable(text: &str) -> bool {
+    let odd = |chunk: &[u8]| {
+        chunk.iter().fold(false, |any, &b| {
+            any | ((b < b' ') & (b != b'\n')) | (b > b'~')
+        })
+    };
+    !text.as_bytes().chunks(32).any(odd)
 }
 
-fn repeat(out: &mut String, s: &str, n: usize) {
-    for _ in 0..n {
-        out.push_str(s);
+const SPACES: &str = "                                                                ";
+const RULE: &str = "────────────────────────────────────────────────────────────────";
+
+fn pad(out: &mut String, n: usize) {
+    repeat(out, SPACES, n);
+}
+
+/// `n` characters of `run`, a run of one character.
+fn repeat(out: &mut String, run: &str, mut n: usize) {
+    let width = run.len() / run.chars().count();
+    while n > 0 {
+        let now = n.min(run.len() / width);
+        out.push_str(&run[..now * width]);
+        n -= now;
     }
 }
 
@@ -157,7 +194,11 @@ fn no_number(out: &mut String, width: usize) {
 /// (the same gate at the same release in many files), and finding a text's line breaks costs
 /// more than writing it. Emptied when it holds [`Wraps::MAX`] texts.
 #[derive(Default)]
-pub(super) struct Wraps(std::collections::HashMap<String, String>);
+pub(super) struct Wraps {
+    /// By first indent (a few static texts), then by text: found without building a key.
+    by_indent: Vec<(&'static str, std::collections::HashMap<String, String>)>,
+    len: usize,
+}
 
 impl Wraps {
     const MAX: usize = 4096;
@@ -166,23 +207,24 @@ impl Wraps {
 /// `text` wrapped as miette wraps it (textwrap, 98 columns, words broken where they must be),
 /// with a line break after it. Short ASCII text fits on one line and is written as is, as
 /// textwrap would.
-fn wrap(out: &mut String, text: &str, first: &str, rest: &str, wraps: &mut Wraps) {
+fn wrap(out: &mut String, text: &str, first: &'static str, rest: &str, wraps: &mut Wraps) {
     let indent = textwrap::core::display_width(first);
-    let plain = text.bytes().all(|b| (b' '..=b'~').contains(&b))
-        && !text.starts_with(' ')
-        && !text.ends_with(' ');
+    let plain =
+        printable(text) && !text.contains('\n') && !text.starts_with(' ') && !text.ends_with(' ');
     if plain && indent + text.len() < WIDTH {
         out.push_str(first);
         out.push_str(text);
         out.push('\n');
         return;
     }
-    // The key: the first indent (the severity's mark, or `help:`), a NUL, the text.
-    let mut key = String::with_capacity(first.len() + 1 + text.len());
-    key.push_str(first);
-    key.push('\0');
-    key.push_str(text);
-    if let Some(wrapped) = wraps.0.get(&key) {
+    let at = match wraps.by_indent.iter().position(|(i, _)| *i == first) {
+        Some(at) => at,
+        None => {
+            wraps.by_indent.push((first, Default::default()));
+            wraps.by_indent.len() - 1
+        }
+    };
+    if let Some(wrapped) = wraps.by_indent[at].1.get(text) {
         out.push_str(wrapped);
     } else {
         let options = textwrap::Options::new(WIDTH)
@@ -191,10 +233,12 @@ fn wrap(out: &mut String, text: &str, first: &str, rest: &str, wraps: &mut Wraps
             .break_words(true);
         let wrapped = textwrap::fill(text, options);
         out.push_str(&wrapped);
-        if wraps.0.len() >= Wraps::MAX {
-            wraps.0.clear();
+        if wraps.len >= Wraps::MAX {
+            wraps.by_indent.iter_mut().for_each(|(_, m)| m.clear());
+            wraps.len = 0;
         }
-        wraps.0.insert(key, wrapped);
+        wraps.by_indent[at].1.insert(text.to_string(), wrapped);
+        wraps.len += 1;
     }
     out.push('\n');
 }
