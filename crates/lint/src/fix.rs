@@ -75,6 +75,7 @@ pub(crate) fn attach(
     let by_offset: std::collections::HashMap<usize, &Setting> =
         settings.iter().map(|s| (s.offset, s)).collect();
     let mut attached = 0;
+    let mut sibling = None;
     for f in findings.iter_mut() {
         // Past this many, the next --fix round takes the rest: a file's fixes cost a bounded
         // amount of work however many settings it repeats.
@@ -112,7 +113,7 @@ pub(crate) fn attach(
                 _ => Applicability::Unsafe,
             }
         };
-        let Some(edits) = removal(src, setting) else {
+        let Some(edits) = removal(src, setting, &mut sibling) else {
             continue;
         };
         f.fix = Some(Box::new(Fix {
@@ -148,7 +149,7 @@ fn default_now(
 
 /// The edits that remove `setting` from `src`, or `None` where it is not written so that a
 /// removal can be exact.
-fn removal(src: &str, setting: &Setting) -> Option<Vec<Edit>> {
+fn removal(src: &str, setting: &Setting, sibling: &mut Option<Sibling>) -> Option<Vec<Edit>> {
     let at = setting.offset;
     if at >= src.len() || !src.is_char_boundary(at) {
         return None;
@@ -156,7 +157,7 @@ fn removal(src: &str, setting: &Setting) -> Option<Vec<Edit>> {
     if setting.from_flag {
         flag_item(src, at)
     } else {
-        map_entry(src, at)
+        map_entry(src, at, sibling)
     }
 }
 
@@ -213,7 +214,16 @@ fn flag_item(src: &str, at: usize) -> Option<Vec<Edit>> {
 }
 
 /// Removes a block map entry written on its own line; the map goes too when this empties it.
-fn map_entry(src: &str, at: usize) -> Option<Vec<Edit>> {
+/// The last map entry whose parent key was found: the line it starts, its indentation, and its
+/// parent's line. An entry below it with the same indentation and nothing less indented between
+/// has the same parent, found without walking over the entries between.
+pub(crate) struct Sibling {
+    line: usize,
+    indent: usize,
+    parent: (usize, usize),
+}
+
+fn map_entry(src: &str, at: usize, sibling: &mut Option<Sibling>) -> Option<Vec<Edit>> {
     // An entry that does not start its line is a flow map's item: told by looking back over
     // its quote and indentation only, not by a search of its line.
     let lead = src[..at]
@@ -243,6 +253,13 @@ fn map_entry(src: &str, at: usize) -> Option<Vec<Edit>> {
     let mut cursor = ls;
     while cursor > 0 {
         let (ps, _) = line_of(src, cursor - 1);
+        if let Some(s) = sibling
+            .as_ref()
+            .filter(|s| s.line == ps && s.indent == my_indent)
+        {
+            parent = Some(s.parent);
+            break;
+        }
         let l = &src[ps..cursor];
         if !l.trim().is_empty() && !l.trim_start().starts_with('#') && indent(l) < my_indent {
             parent = Some((ps, cursor));
@@ -251,9 +268,14 @@ fn map_entry(src: &str, at: usize) -> Option<Vec<Edit>> {
         cursor = ps;
     }
     let (ps, pe) = parent?;
+    *sibling = Some(Sibling {
+        line: ls,
+        indent: my_indent,
+        parent: (ps, pe),
+    });
     let parent_line = src[ps..pe].trim();
     let key = parent_line.trim_start_matches("- ").trim_end_matches(':');
-    if !parent_line.ends_with(':') || !crate::embed::mentions_gates(&format!("{key}:")) {
+    if !parent_line.ends_with(':') || !crate::embed::mentions_gates(key) {
         return Some(edits);
     }
     // Every other child of the parent must be going too (the caller removes the others in the
@@ -407,7 +429,7 @@ mod tests {
     }
 
     fn removed(src: &str, gate: &str, from_flag: bool) -> Option<String> {
-        let edits = removal(src, &setting(src, gate, from_flag))?;
+        let edits = removal(src, &setting(src, gate, from_flag), &mut None)?;
         let fix = Fix {
             applicability: Applicability::Safe,
             description: String::new(),
@@ -435,7 +457,7 @@ mod tests {
             .map(|g| Fix {
                 applicability: Applicability::Safe,
                 description: String::new(),
-                edits: removal(src, &setting(src, g, false)).unwrap(),
+                edits: removal(src, &setting(src, g, false), &mut None).unwrap(),
             })
             .collect();
         assert_eq!(apply(src, &fixes).0, "port: 1\n");
