@@ -219,7 +219,7 @@ impl<'a> Builder<'a> {
             ScalarStyle::Literal => Style::Literal,
             ScalarStyle::Folded => Style::Folded,
         };
-        let tag = tag.map(|t| format!("{}{}", expand_handle(&t.handle), t.suffix).into_boxed_str());
+        let tag = tag.map(|t| Box::new(format!("{}{}", expand_handle(&t.handle), t.suffix)));
         Ok(Node {
             value: Value::Scalar(Scalar {
                 text: self.borrow(text, style, span),
@@ -266,10 +266,18 @@ impl<'a> Builder<'a> {
     /// sequence, or (`map_end`) a map with its merge keys applied. Any other collection there
     /// is an error.
     fn close(&mut self, map_end: bool, span: Span, at: Pos) -> Result<(Node<'a>, usize), Error> {
+        // A finished collection keeps no spare room: most maps and lists of a configuration
+        // hold one or two entries, and a vector grows to room for four at once, which made the
+        // tree of a long `kubectl get -o yaml` list half empty space.
         let (value, start, anchor) = match (self.stack.pop(), map_end) {
-            (Some(Open::Seq(items, start, anchor)), false) => (Value::Seq(items), start, anchor),
+            (Some(Open::Seq(mut items, start, anchor)), false) => {
+                items.shrink_to_fit();
+                (Value::Seq(items), start, anchor)
+            }
             (Some(Open::Map(entries, _, start, anchor)), true) => {
-                (Value::Map(apply_merge_keys(entries)), start, anchor)
+                let mut entries = apply_merge_keys(entries);
+                entries.shrink_to_fit();
+                (Value::Map(entries), start, anchor)
             }
             _ => return Err(internal(at)),
         };

@@ -123,3 +123,9 @@ fn duplicate_keys_are_kept_and_last_wins() {
     assert_eq!(docs[0].root.as_map().unwrap().len(), 2);
     assert_eq!(docs[0].root.get("a").unwrap().as_str(), Some("2"));
 }
+
+/// The node's size is what [`crate::MAX_NODES`] bounds the tree's memory by.
+#[test]
+fn a_node_is_56_bytes() {
+    assert!(std::mem::size_of::<crate::Node>() <= 56);
+}
