@@ -71,9 +71,18 @@ pub(crate) fn attach(
     running: Option<Version>,
 ) {
     let rules = Rules::embedded();
-    // Each finding finds its setting in one look-up, not a search of the file's settings.
-    let by_offset: std::collections::HashMap<usize, &Setting> =
-        settings.iter().map(|s| (s.offset, s)).collect();
+    // Each finding finds its setting by a binary search of the settings by offset (the last
+    // one at an offset, where two share it), not a scan of the file's settings.
+    let mut by_offset: Vec<(usize, &Setting)> = settings.iter().map(|s| (s.offset, s)).collect();
+    by_offset.sort_by_key(|(offset, _)| *offset);
+    let setting_at = |offset: usize| {
+        let after = by_offset.partition_point(|(o, _)| *o <= offset);
+        after
+            .checked_sub(1)
+            .map(|i| by_offset[i])
+            .filter(|(o, _)| *o == offset)
+            .map(|(_, s)| s)
+    };
     let mut attached = 0;
     let mut sibling = None;
     for f in findings.iter_mut() {
@@ -88,7 +97,7 @@ pub(crate) fn attach(
         let Some(Value::Bool(value)) = f.value else {
             continue;
         };
-        let Some(setting) = by_offset.get(&f.offset).filter(|s| s.gate == gate) else {
+        let Some(setting) = setting_at(f.offset).filter(|s| s.gate == gate) else {
             continue;
         };
         if setting.elsewhere.is_some() || f.kind == FindingKind::UnusedIgnore {

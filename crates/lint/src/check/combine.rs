@@ -39,6 +39,10 @@ pub(super) fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
         {
             group.push(next);
         }
+        if group.len() == 1 {
+            out.extend(group.pop());
+            continue;
+        }
         let (status, other): (Vec<Finding>, Vec<Finding>) =
             group.drain(..).partition(|g| rank(g.kind).is_some());
         let main = status

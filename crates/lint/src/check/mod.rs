@@ -291,7 +291,7 @@ fn judge_settings(
     let target = options.target;
     // AllAlpha / AllBeta per group: they change what "the default" is for the other settings.
     let meta_values = merge::meta_values(settings);
-    let mut repeats = values::Repeats::default();
+    let mut repeats = values::Repeats::with_capacity(settings.len());
     for (s, _) in settings
         .iter()
         .zip(&layers.shadowed)

@@ -9,7 +9,6 @@ use gatecheck_rules::Version;
 use std::collections::HashMap;
 
 /// What earlier settings of the file said, by group.
-#[derive(Default)]
 pub(super) struct Repeats<'s> {
     seen: HashMap<(usize, &'s str), &'s Value>,
     /// Per group: whether a prefixed and an unprefixed gate have been met.
@@ -17,6 +16,15 @@ pub(super) struct Repeats<'s> {
 }
 
 impl<'s> Repeats<'s> {
+    /// Room for a file's settings from the start: the table is not grown and rehashed as
+    /// they are met.
+    pub(super) fn with_capacity(settings: usize) -> Self {
+        Repeats {
+            seen: HashMap::with_capacity(settings),
+            prefix_use: HashMap::new(),
+        }
+    }
+
     /// Repeated settings within one group merge, the later winning; the `kube:` prefix.
     pub(super) fn check(
         &mut self,
@@ -25,9 +33,9 @@ impl<'s> Repeats<'s> {
         make: &Make<'_>,
         out: &mut Vec<Finding>,
     ) {
-        let who = who(s);
         if let Some(previous) = self.seen.insert((s.group, s.gate.as_str()), &s.value) {
             if *previous != s.value {
+                let who = who(s);
                 out.push(make.at(
                     FindingKind::Conflict,
                     s,
@@ -45,14 +53,18 @@ impl<'s> Repeats<'s> {
         } else {
             use_.1 = true;
         }
-        if s.prefixed && target < Version::new(1, 31) {
+        if !s.prefixed {
+            return;
+        }
+        let who = who(s);
+        if target < Version::new(1, 31) {
             out.push(make.at(
                 FindingKind::InvalidValue,
                 s,
                 format!("the `kube:` prefix is accepted from 1.31; {who} {target} reads `kube:{}` as an unknown gate", s.gate),
                 format!("write `{}` without the prefix", s.gate),
             ));
-        } else if s.prefixed && use_.0 && use_.1 {
+        } else if use_.0 && use_.1 {
             out.push(make.at(
                 FindingKind::InvalidValue,
                 s,
