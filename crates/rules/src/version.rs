@@ -30,9 +30,27 @@ impl Version {
 }
 
 impl fmt::Display for Version {
+    /// `1.33`, written in one piece: versions are in most findings' messages, and formatting
+    /// two numbers through `write!` cost more than the rest of a message.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)
+        // "65535.65535" at most.
+        let mut buf = [0u8; 11];
+        let mut end = digits(&mut buf, 0, self.major);
+        buf[end] = b'.';
+        end = digits(&mut buf, end + 1, self.minor);
+        f.write_str(std::str::from_utf8(&buf[..end]).map_err(|_| fmt::Error)?)
     }
+}
+
+/// Writes `n` in decimal into `buf` from `at`, returning where it ends.
+fn digits(buf: &mut [u8; 11], at: usize, n: u16) -> usize {
+    let len = n.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let mut rest = n;
+    for i in (at..at + len).rev() {
+        buf[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    at + len
 }
 
 /// Why a version string was not understood.
@@ -125,6 +143,24 @@ impl fmt::Display for Target {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versions_are_written_as_major_dot_minor() {
+        for (major, minor) in [
+            (0, 0),
+            (1, 9),
+            (1, 10),
+            (1, 33),
+            (9, 100),
+            (u16::MAX, u16::MAX),
+        ] {
+            let v = Version::new(major, minor);
+            assert_eq!(v.to_string(), format!("{major}.{minor}"));
+            if major == 1 {
+                assert_eq!(v.to_string().parse::<Version>().ok(), Some(v));
+            }
+        }
+    }
 
     #[test]
     fn targets_keep_the_patch_release() {

@@ -193,8 +193,12 @@ impl Facts {
 
 /// `"1.33"`.
 fn version_text(out: &mut Vec<u8>, v: gatecheck_rules::Version) {
-    use std::io::Write;
-    let _ = write!(out, "\"{v}\"");
+    let mut n = itoa::Buffer::new();
+    out.push(b'"');
+    out.extend_from_slice(n.format(v.major).as_bytes());
+    out.push(b'.');
+    out.extend_from_slice(n.format(v.minor).as_bytes());
+    out.push(b'"');
 }
 
 /// `s` as a JSON string: as it is between quotes when nothing in it needs escaping (no C0
