@@ -2,8 +2,11 @@
 # The first-adoption measurement of docs/performance.md (issue 17): N component configurations
 # (default 10,000, written by tests/monorepo.rs with GATECHECK_CONFIGS_ONLY: kubelet configs,
 # static Pods, kubeadm and kind configs, 16 gate settings each, all of them findings at 1.33),
-# read on one core by a bare parse with gatecheck's YAML reader, by gatecheck in JSON and human
-# output, and by yamllint on a sample (its time scaled to N); peak memory with GNU time.
+# read on one core by a bare parse with gatecheck's YAML reader (which walks the directory and
+# reads every file itself, as gatecheck does), by gatecheck in JSON, human and SARIF output, and by
+# yamllint, with its default rules and with `relaxed`, on a sample (its time scaled to N); peak
+# memory with GNU time. The commands run without a shell (hyperfine -N), so no glob expansion is
+# timed.
 # Needs hyperfine and time (apt-get install hyperfine time), and yamllint (pip install yamllint).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,15 +26,17 @@ parse="$PWD/target/release/examples/parse_files"
 one="taskset -c 0"
 cd "$dir"
 find clusters -type f -name '*.yaml' | sort | sed -n "1,${SAMPLE}p" > ../configs-sample.txt
-# The file names are expanded by the shell hyperfine starts (too many for one argument).
-hyperfine --warmup 1 --runs 5 -i --export-markdown ../bench-findings.md \
-  "$one $parse clusters/*/*.yaml clusters/*/*/*.yaml" \
+hyperfine -N --warmup 1 --runs 8 -i --output=null --export-markdown ../bench-findings.md \
+  "$one $parse ." \
   "$one $gc --target 1.33 --format json ." \
   "$one $gc --target 1.33 ." \
   "$one $gc --target 1.33 --format sarif ."
 if command -v yamllint >/dev/null; then
-  hyperfine --runs 1 -i "$one xargs yamllint -d relaxed < ../configs-sample.txt" \
-    --export-markdown ../bench-findings-yamllint.md
+  # The sample's names are passed as arguments (xargs would split them over several runs).
+  mapfile -t sample < ../configs-sample.txt
+  hyperfine -N --runs 2 -i --output=null --export-markdown ../bench-findings-yamllint.md \
+    -n "yamllint, $SAMPLE files" "$one yamllint ${sample[*]}" \
+    -n "yamllint -d relaxed, $SAMPLE files" "$one yamllint -d relaxed ${sample[*]}"
   echo "(yamllint on $SAMPLE of $N files: scale by $((N / SAMPLE)))"
 fi
 for fmt in json human; do

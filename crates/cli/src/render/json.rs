@@ -155,7 +155,7 @@ fn finding(out: &mut Vec<u8>, file: &[u8], f: &Finding, target: gatecheck_rules:
 
 impl Facts {
     /// The facts as a JSON object, keys in alphabetical order.
-    fn write(&self, out: &mut Vec<u8>) {
+    pub(super) fn write(&self, out: &mut Vec<u8>) {
         let flag = |out: &mut Vec<u8>, b: Option<bool>| {
             out.extend_from_slice(match b {
                 Some(true) => b"true",
@@ -192,7 +192,7 @@ impl Facts {
 }
 
 /// `"1.33"`.
-fn version_text(out: &mut Vec<u8>, v: gatecheck_rules::Version) {
+pub(super) fn version_text(out: &mut Vec<u8>, v: gatecheck_rules::Version) {
     let mut n = itoa::Buffer::new();
     out.push(b'"');
     out.extend_from_slice(n.format(v.major).as_bytes());
@@ -201,18 +201,36 @@ fn version_text(out: &mut Vec<u8>, v: gatecheck_rules::Version) {
     out.push(b'"');
 }
 
-/// `s` as a JSON string: as it is between quotes when nothing in it needs escaping (no C0
-/// control, quote, backslash, DEL or C1 control, whose UTF-8 starts with 0xc2), else escaped by
-/// serde_json with [`super::write_json`]'s rules.
-pub(super) fn text(out: &mut Vec<u8>, s: &str) {
-    // Whole chunks are tested without stopping early, which the compiler turns into a few
-    // vector instructions per chunk.
-    let needs_escape = |chunk: &[u8]| {
+/// The concatenation of `parts` as one JSON string, as [`text`] writes it.
+pub(super) fn texts(out: &mut Vec<u8>, parts: &[&str]) {
+    if parts.iter().all(|p| !needs_escape(p)) {
+        out.push(b'"');
+        parts
+            .iter()
+            .for_each(|p| out.extend_from_slice(p.as_bytes()));
+        out.push(b'"');
+    } else {
+        text(out, &parts.concat());
+    }
+}
+
+/// Whether a JSON string of `s` escapes anything: a C0 control, quote, backslash, DEL or C1
+/// control (whose UTF-8 starts with 0xc2). Whole chunks are tested without stopping early,
+/// which the compiler turns into a few vector instructions per chunk.
+fn needs_escape(s: &str) -> bool {
+    let suspect = |chunk: &[u8]| {
         chunk.iter().fold(false, |any, &b| {
             any | (b < 0x20) | (b == b'"') | (b == b'\\') | (b == 0x7f) | (b == 0xc2)
         })
     };
-    let plain = !s.as_bytes().chunks(32).any(needs_escape);
+    s.as_bytes().chunks(32).any(suspect)
+}
+
+/// `s` as a JSON string: as it is between quotes when nothing in it needs escaping (no C0
+/// control, quote, backslash, DEL or C1 control, whose UTF-8 starts with 0xc2), else escaped by
+/// serde_json with [`super::write_json`]'s rules.
+pub(super) fn text(out: &mut Vec<u8>, s: &str) {
+    let plain = !needs_escape(s);
     if plain {
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
@@ -310,6 +328,17 @@ mod tests {
             let mut serde = Vec::new();
             super::super::write_json(&mut serde, &s).unwrap();
             prop_assert_eq!(direct, serde);
+        }
+
+        /// Pieces written as one string are the string of their concatenation.
+        #[test]
+        fn pieces_are_written_as_their_concatenation(parts in prop::collection::vec("(\\PC|[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\"\\\\])*", 0..4)) {
+            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+            let mut pieces = Vec::new();
+            super::texts(&mut pieces, &parts);
+            let mut whole = Vec::new();
+            super::text(&mut whole, &parts.concat());
+            prop_assert_eq!(pieces, whole);
         }
     }
 }

@@ -29,53 +29,76 @@ fn uri(file: &str) -> String {
     out
 }
 
-/// One result, written as it is serialised (the document is streamed: memory does not grow with
-/// the number of findings).
-fn result(file: &str, f: &Finding, target: gatecheck_rules::Version) -> Value {
-    let index = FindingKind::ALL
-        .iter()
-        .position(|k| *k == f.kind)
-        .unwrap_or(0);
-    let mut result = json!({
-        "ruleId": f.kind.code(),
-        "ruleIndex": index,
-        "level": level(f.severity),
-        "message": {"text": format!("{} ({})", f.message, f.help)},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri(file)},
-            "region": {
-                "startLine": f.line, "startColumn": f.column,
-                "endLine": f.end_line, "endColumn": f.end_column,
-            },
-        }}],
-    });
-    // The same facts as the JSON report's, and the fix as SARIF's artifact changes.
+/// One result as a JSON object, appended to `out` without building a value: its keys in the
+/// order a `serde_json::Value` map writes them (sorted), as the rest of the log is written.
+/// `uri` is the file's URI as a JSON string already.
+fn result(out: &mut Vec<u8>, uri: &[u8], f: &Finding, target: gatecheck_rules::Version) {
+    use super::json::{text, texts};
+    let mut n = itoa::Buffer::new();
+    let mut number = |out: &mut Vec<u8>, key: &[u8], v: usize| {
+        out.extend_from_slice(key);
+        out.extend_from_slice(n.format(v).as_bytes());
+    };
+    out.push(b'{');
+    if let Some(fix) = f.fix.as_deref() {
+        out.extend_from_slice(b"\"fixes\":[{\"artifactChanges\":[{\"artifactLocation\":{\"uri\":");
+        out.extend_from_slice(uri);
+        out.extend_from_slice(b"},\"replacements\":[");
+        for (i, e) in fix.edits.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            number(out, b"{\"deletedRegion\":{\"byteLength\":", e.end - e.start);
+            number(out, b",\"byteOffset\":", e.start);
+            out.extend_from_slice(b"},\"insertedContent\":{\"text\":");
+            text(out, &e.replacement);
+            out.extend_from_slice(b"}}");
+        }
+        out.extend_from_slice(b"]}],\"description\":{\"text\":");
+        texts(
+            out,
+            &[&fix.description, " (", fix.applicability.as_str(), ")"],
+        );
+        out.extend_from_slice(b"}}],");
+    }
+    out.extend_from_slice(b"\"level\":");
+    text(out, level(f.severity));
+    out.extend_from_slice(b",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+    out.extend_from_slice(uri);
+    number(out, b"},\"region\":{\"endColumn\":", f.end_column);
+    number(out, b",\"endLine\":", f.end_line);
+    number(out, b",\"startColumn\":", f.column);
+    number(out, b",\"startLine\":", f.line);
+    out.extend_from_slice(b"}}}],\"message\":{\"text\":");
+    texts(out, &[&f.message, " (", &f.help, ")"]);
+    // The same facts as the JSON report's, and the fix's applicability.
+    out.extend_from_slice(b"},\"properties\":{\"facts\":");
     let facts = f
         .gate
         .as_deref()
         .and_then(|g| super::json::facts(f.registry, g, f.step.unwrap_or(target)));
-    result["properties"] = json!({
-        "step": f.step.map(|s| s.to_string()),
-        "facts": facts,
-        "fixApplicability": f.fix.as_deref().map(|x| x.applicability.as_str()),
-    });
-    if let Some(fix) = f.fix.as_deref() {
-        let replacements: Vec<Value> = fix
-            .edits
-            .iter()
-            .map(|e| {
-                json!({
-                    "deletedRegion": {"byteOffset": e.start, "byteLength": e.end - e.start},
-                    "insertedContent": {"text": e.replacement},
-                })
-            })
-            .collect();
-        result["fixes"] = json!([{
-            "description": {"text": format!("{} ({})", fix.description, fix.applicability.as_str())},
-            "artifactChanges": [{"artifactLocation": {"uri": uri(file)}, "replacements": replacements}],
-        }]);
+    match facts {
+        Some(facts) => facts.write(out),
+        None => out.extend_from_slice(b"null"),
     }
-    result
+    out.extend_from_slice(b",\"fixApplicability\":");
+    match f.fix.as_deref() {
+        Some(fix) => text(out, fix.applicability.as_str()),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"step\":");
+    match f.step {
+        Some(v) => super::json::version_text(out, v),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b"},\"ruleId\":");
+    text(out, f.kind.code());
+    let index = FindingKind::ALL
+        .iter()
+        .position(|k| *k == f.kind)
+        .unwrap_or(0);
+    number(out, b",\"ruleIndex\":", index);
+    out.push(b'}');
 }
 
 /// The SARIF log, streamed: the tool and its rules first, a result per line as each file is
@@ -85,6 +108,8 @@ pub struct Sarif<W: std::io::Write> {
     stream: super::JsonStream<W>,
     /// The release findings are judged at, for their facts (a step's own, with --from).
     target: gatecheck_rules::Version,
+    /// The result being written, kept from one finding to the next.
+    buffer: Vec<u8>,
 }
 
 impl<W: std::io::Write> Sarif<W> {
@@ -97,6 +122,7 @@ impl<W: std::io::Write> Sarif<W> {
         Ok(Sarif {
             stream: super::JsonStream::new(out, open),
             target: parsed.map_or(gatecheck_rules::Version::new(1, 0), |t| t.version),
+            buffer: Vec::new(),
         })
     }
 }
@@ -104,8 +130,12 @@ impl<W: std::io::Write> Sarif<W> {
 impl<W: std::io::Write> super::Emitter for Sarif<W> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
         if let super::Outcome::Linted { findings, .. } = outcome {
+            let mut file = Vec::new();
+            super::json::text(&mut file, &uri(name));
             for f in findings {
-                self.stream.element(&result(name, f, self.target))?;
+                self.buffer.clear();
+                result(&mut self.buffer, &file, f, self.target);
+                self.stream.raw_element(&self.buffer)?;
             }
         }
         Ok(())
