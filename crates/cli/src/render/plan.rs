@@ -56,7 +56,7 @@ impl Plan {
             severity: f.severity,
             code: f.kind.code(),
             message,
-            help: f.help.clone(),
+            help: f.help.to_string(),
         });
     }
 

@@ -196,7 +196,7 @@ pub(super) fn apply_inline_ignores(src: &str, make: &Make<'_>, findings: &mut Ve
                 "this ignore comment ({}) suppresses no finding on its line or the next",
                 ig.codes.join(", ")
             ),
-            "remove it".into(),
+            "remove it",
         ));
     }
     findings.sort_by_key(|f| (f.offset, f.kind));

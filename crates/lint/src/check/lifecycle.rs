@@ -245,7 +245,7 @@ fn removed(
     }
     out.push(
         cx.make
-            .at(FindingKind::Removed, s, msg, "delete this setting".into()),
+            .at(FindingKind::Removed, s, msg, "delete this setting"),
     );
 }
 

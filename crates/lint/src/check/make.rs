@@ -42,7 +42,7 @@ impl Make<'_> {
         kind: FindingKind,
         s: &Setting,
         message: String,
-        help: String,
+        help: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Finding {
         Finding {
             // A setting several components read (kind's featureGates) names them all in the
@@ -74,8 +74,9 @@ impl Make<'_> {
         offset: usize,
         len: usize,
         message: String,
-        help: String,
+        help: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Finding {
+        let help = help.into();
         let (line, column) = self.lines.line_col(offset);
         let (end_line, end_column) = self.lines.end(offset, len, line, column);
         Finding {

@@ -68,7 +68,7 @@ pub struct Finding {
     /// What the component will do.
     pub message: String,
     /// What to change.
-    pub help: String,
+    pub help: std::borrow::Cow<'static, str>,
     /// The edit that settles the finding, where a removal does, and whether it keeps what runs.
     pub fix: Option<Box<crate::fix::Fix>>,
     /// The step of an upgrade (`--from`) at which the finding appears; `None` for one target.

@@ -24,7 +24,7 @@ pub(super) fn kubeadm_gate_is_component_gate(
         FindingKind::Misplaced,
         s,
         format!("{} is a Kubernetes component gate, not a kubeadm gate: kubeadm fails with `{} is not a valid feature name.`", s.gate, s.gate),
-        "set component gates in extraArgs (feature-gates) or in a KubeletConfiguration, not in kubeadm's featureGates".into(),
+        "set component gates in extraArgs (feature-gates) or in a KubeletConfiguration, not in kubeadm's featureGates",
     ));
     true
 }
@@ -62,7 +62,7 @@ pub(super) fn ccm_rejects(s: &Setting, gate: &Gate, make: &Make<'_>, out: &mut V
             gate.package.map(|p| format!(" (declared in {}, which it does not register)", p.path())).unwrap_or_default(),
             s.gate
         ),
-        "set this gate on the components it concerns, not on cloud-controller-manager".into(),
+        "set this gate on the components it concerns, not on cloud-controller-manager",
     ));
 }
 

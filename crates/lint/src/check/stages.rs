@@ -47,7 +47,7 @@ pub(super) fn check(j: &Judged<'_>, switched: MetaValues, make: &Make<'_>, out: 
                 "{} is an alpha feature in {shown}: not for production, and it may change incompatibly",
                 s.gate
             ),
-            "enable alpha features only in test clusters".into(),
+            "enable alpha features only in test clusters",
         ),
         Some(v) if v == spec.default && v == implicit => make.at(
             FindingKind::Redundant,
@@ -57,7 +57,7 @@ pub(super) fn check(j: &Judged<'_>, switched: MetaValues, make: &Make<'_>, out: 
                 s.gate,
                 on_off(spec.default)
             ),
-            "this setting can be removed".into(),
+            "this setting can be removed",
         ),
         _ => return,
     };
@@ -110,7 +110,7 @@ pub(super) fn meta_gates(
                 shown.join(", "),
                 if more > 0 { format!(" and {more} more") } else { String::new() }
             ),
-            "set the gates you need by name: what AllAlpha/AllBeta switch changes with every release".into(),
+            "set the gates you need by name: what AllAlpha/AllBeta switch changes with every release",
         ));
     }
 }

@@ -43,7 +43,7 @@ impl<'s> Repeats<'s> {
                         "{} is set again with a different value; {who} uses this later one",
                         s.gate
                     ),
-                    "keep one setting for this gate".into(),
+                    "keep one setting for this gate",
                 ));
             }
         }
@@ -69,7 +69,7 @@ impl<'s> Repeats<'s> {
                 FindingKind::InvalidValue,
                 s,
                 format!("{who} fails with `set kube feature gates with default empty prefix or kube: prefix consistently, do not mix use`"),
-                "use the `kube:` prefix on every gate of this flag, or on none".into(),
+                "use the `kube:` prefix on every gate of this flag, or on none",
             ));
         }
     }

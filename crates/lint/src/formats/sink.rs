@@ -59,7 +59,7 @@ pub struct Problem {
     pub offset: usize,
     pub len: usize,
     pub message: String,
-    pub help: String,
+    pub help: std::borrow::Cow<'static, str>,
 }
 
 /// A fact whose problem depends on the release the file is judged at: the reader records it, and
@@ -127,7 +127,7 @@ impl Problem {
         offset: usize,
         len: usize,
         message: impl Into<String>,
-        help: impl Into<String>,
+        help: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Problem {
         Problem {
             kind,
@@ -146,7 +146,7 @@ impl Problem {
         component: Option<Component>,
         node: &Node<'_>,
         message: impl Into<String>,
-        help: impl Into<String>,
+        help: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Problem {
         let span = node.span;
         Problem::span(
