@@ -22,6 +22,7 @@
 
 #[rustfmt::skip]
 mod generated;
+mod index;
 mod model;
 mod query;
 mod version;

@@ -3,7 +3,6 @@
 use crate::{Gate, Lock, Registry, Stage, StageSpec, Version};
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{LazyLock, Mutex};
 
 /// The embedded rule set: every gate, sorted by registry then name.
@@ -11,51 +10,6 @@ use std::sync::{LazyLock, Mutex};
 pub struct Rules {
     gates: &'static [Gate],
     newest: Version,
-}
-
-/// Every gate by registry and name, built at the first look-up: a setting's gate is found with
-/// one hash of its name, not a binary search of string comparisons.
-static INDEX: LazyLock<HashMap<(Registry, &'static str), &'static Gate, BuildHasherDefault<Fx>>> =
-    LazyLock::new(|| {
-        crate::generated::GATES
-            .iter()
-            .map(|g| ((g.registry, g.name), g))
-            .collect()
-    });
-
-/// A multiply-rotate hash of eight bytes at a time (the Fx hash of rustc): a gate name is a few
-/// dozen bytes, hashed in a few steps rather than with SipHash's rounds, and the table is built
-/// from the embedded data, not from input.
-#[derive(Default)]
-struct Fx(u64);
-
-impl Fx {
-    const K: u64 = 0xf135_7aea_2e62_a9c5;
-
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0 ^ word).wrapping_mul(Self::K).rotate_left(26);
-    }
-}
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("eight bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 59));
-        }
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// A query that cannot be answered.
@@ -183,7 +137,7 @@ impl Rules {
 
     /// The gate of that exact (case-sensitive) name in a registry.
     pub fn gate(&self, registry: Registry, name: &str) -> Option<&'static Gate> {
-        INDEX.get(&(registry, name)).copied()
+        crate::index::gate(registry, name)
     }
 
     /// The gate of that name in any registry, core gates first.

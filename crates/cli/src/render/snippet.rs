@@ -48,10 +48,49 @@ pub(super) fn write(
     if len == 0 || d.label.contains('\n') || d.component.is_some_and(|c| c.contains('\n')) {
         return false;
     }
+    let Some(lines) = lines(window, start, len) else {
+        return false;
+    };
+    let width = digits(lines.last().map_or(0, |l| l.number));
+    let primary = window.excerpt(start, len, 0, 0);
+    let mut n = itoa::Buffer::new();
+    for part in [d.kind.code(), "::", d.kind.name(), "\n\n"] {
+        out.push_str(part);
+    }
+    wrap(out, d.message, d.icon, "  │ ", wraps);
+    pad(out, width + 2);
+    out.push_str("╭─[");
+    out.push_str(&window.name);
+    out.push(':');
+    out.push_str(n.format(primary.line + 1));
+    out.push(':');
+    out.push_str(n.format(primary.column + 1));
+    out.push_str("]\n");
+    for line in &lines {
+        let number = n.format(line.number);
+        out.push(' ');
+        pad(out, width.saturating_sub(number.len()));
+        out.push_str(number);
+        out.push_str(" │ ");
+        out.push_str(line.text);
+        out.push('\n');
+        if applies(line, start, len) {
+            underline(out, d, line, (start, end), width);
+        }
+    }
+    pad(out, width + 2);
+    out.push_str("╰────\n");
+    wrap(out, d.help, "  help: ", "        ", wraps);
+    true
+}
+
+/// The excerpt's lines around `start..start+len` (one either side), as miette splits them;
+/// `None` where they are not printable ASCII or the span runs over a line's end.
+fn lines<'w>(window: &'w Window, start: usize, len: usize) -> Option<Vec<Line<'w>>> {
     let context = window.excerpt(start, len, 1, 1);
     let data = &window.text[context.start..context.stop];
     if data.is_empty() || !printable(data) {
-        return false;
+        return None;
     }
     // A final line break ends the last line (miette counts no empty line after it).
     let (body, broken) = match data.strip_suffix('\n') {
@@ -74,63 +113,37 @@ pub(super) fn write(
         number += 1;
     }
     // The label must start and end on one line.
-    if lines
-        .iter()
-        .any(|l| applies(l, start, len) && !line_only(l, start, len))
-    {
-        return false;
-    }
-    let width = digits(lines.last().map_or(0, |l| l.number));
-    let primary = window.excerpt(start, len, 0, 0);
+    let one_line = |l: &Line<'_>| !applies(l, start, len) || line_only(l, start, len);
+    lines.iter().all(one_line).then_some(lines)
+}
 
-    let mut n = itoa::Buffer::new();
-    for part in [d.kind.code(), "::", d.kind.name(), "\n\n"] {
-        out.push_str(part);
+/// The span's underline on its line, and the label under it.
+fn underline(
+    out: &mut String,
+    d: &Diagnostic<'_>,
+    line: &Line<'_>,
+    (start, end): (usize, usize),
+    width: usize,
+) {
+    let from = visual(line, start);
+    let to = visual(line, end).max(from + 1);
+    let bar = (from + to) / 2;
+    no_number(out, width);
+    pad(out, from);
+    repeat(out, RULE, bar - from);
+    out.push('┬');
+    repeat(out, RULE, to - bar - 1);
+    out.push('\n');
+    no_number(out, width);
+    pad(out, bar);
+    out.push_str("╰── ");
+    out.push_str(d.label);
+    if let Some(c) = d.component {
+        out.push_str(" (");
+        out.push_str(c);
+        out.push(')');
     }
-    wrap(out, d.message, d.icon, "  │ ", wraps);
-    pad(out, width + 2);
-    out.push_str("╭─[");
-    out.push_str(&window.name);
-    out.push(':');
-    out.push_str(n.format(primary.line + 1));
-    out.push(':');
-    out.push_str(n.format(primary.column + 1));
-    out.push_str("]\n");
-    for line in &lines {
-        let number = n.format(line.number);
-        out.push(' ');
-        pad(out, width.saturating_sub(number.len()));
-        out.push_str(number);
-        out.push_str(" │ ");
-        out.push_str(line.text);
-        out.push('\n');
-        if !applies(line, start, len) {
-            continue;
-        }
-        let from = visual(line, start);
-        let to = visual(line, end).max(from + 1);
-        let bar = (from + to) / 2;
-        no_number(out, width);
-        pad(out, from);
-        repeat(out, RULE, bar - from);
-        out.push('┬');
-        repeat(out, RULE, to - bar - 1);
-        out.push('\n');
-        no_number(out, width);
-        pad(out, bar);
-        out.push_str("╰── ");
-        out.push_str(d.label);
-        if let Some(c) = d.component {
-            out.push_str(" (");
-            out.push_str(c);
-            out.push(')');
-        }
-        out.push('\n');
-    }
-    pad(out, width + 2);
-    out.push_str("╰────\n");
-    wrap(out, d.help, "  help: ", "        ", wraps);
-    true
+    out.push('\n');
 }
 
 /// The column of a file offset on an ASCII line; one past the text for its line break.
