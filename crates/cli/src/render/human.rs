@@ -549,6 +549,25 @@ mod tests {
         }
     }
 
+    /// On a line too long to show whole, the window starts and ends inside the line: columns
+    /// and underlines are counted from the window's start as miette counts them.
+    #[test]
+    fn plain_output_of_a_long_line_is_what_miette_writes() {
+        crate::install_renderer(crate::ColorChoice::Never);
+        let items: Vec<String> = (0..60).map(|i| format!("Gate{i}=true")).collect();
+        let line = format!("- --feature-gates={}", items.join(","));
+        let src = format!("kind: Pod\nargs:\n{line}\n");
+        let base = src.find(&line).unwrap();
+        for at in (0..line.len()).step_by(13) {
+            let mut f = sample();
+            f.offset = base + at;
+            f.len = 9.min(line.len() - at);
+            f.line = 3;
+            let text = direct("p.yaml", &src, &f).expect("one line of ASCII");
+            assert_eq!(text, by_miette("p.yaml", &src, &f), "at {at}");
+        }
+    }
+
     fn options_at(target: &str) -> gatecheck_lint::Options {
         gatecheck_lint::Options::new(target.parse().unwrap())
     }
