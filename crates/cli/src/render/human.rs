@@ -51,48 +51,96 @@ const MAX_SPAN: usize = 1024;
 impl<'a> Window<'a> {
     /// The window around `offset..offset+len` of `src`.
     /// `line` is the 0-based line of `offset`, which the finding or error already knows (the
-    /// linter computed it once per file): no line is counted here.
-    fn around(name: &'a str, src: &'a str, line: usize, offset: usize, len: usize) -> Window<'a> {
+    /// linter computed it once per file): no line is counted here. `column`, the 0-based
+    /// column of `offset` in characters, where known: then no line is searched further than
+    /// the window reaches, so a finding on a line of megabytes costs the size of its window.
+    fn around(
+        name: Cow<'a, str>,
+        src: &'a str,
+        (line, column): (usize, Option<usize>),
+        offset: usize,
+        len: usize,
+    ) -> Window<'a> {
         let offset = floor(src, offset);
         let end = ceil(src, offset + len);
-        let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = src[offset..].find('\n').map_or(src.len(), |i| offset + i);
-        let (start, stop) = if line_end - line_start > LONG_LINE {
-            // A long line: some columns either side, no neighbouring lines.
-            (
-                floor(src, offset.saturating_sub(SIDE).max(line_start)),
-                ceil(src, (end + SIDE).min(line_end)),
-            )
+        // Where the line starts and ends, when that is within reach: a line longer than
+        // LONG_LINE either side is long whatever its other end.
+        let reach = if column.is_some() {
+            LONG_LINE + 1
         } else {
-            // The line before and after, when they are short too.
-            let prev_start = src[..line_start.saturating_sub(1)]
-                .rfind('\n')
-                .map_or(0, |i| i + 1);
-            let start = if line_start > 0 && line_start - prev_start <= LONG_LINE {
-                prev_start
-            } else {
-                line_start
-            };
-            let next_end = src[(line_end + 1).min(src.len())..]
-                .find('\n')
-                .map_or(src.len(), |i| line_end + 1 + i);
-            let stop = if line_end < src.len() && next_end - line_end <= LONG_LINE {
-                next_end
-            } else {
-                line_end
-            };
-            (start, stop.max(end.min(line_end)))
+            usize::MAX
         };
-        let column = src[line_start.min(start)..start].chars().count();
-        let first_line = if start < line_start { line - 1 } else { line };
+        let back = offset.saturating_sub(reach);
+        let line_start = match memchr::memrchr(b'\n', &src.as_bytes()[back..offset]) {
+            Some(i) => Some(back + i + 1),
+            None => (back == 0).then_some(0),
+        };
+        let ahead = end.saturating_add(reach).min(src.len());
+        let line_end = match memchr::memchr(b'\n', &src.as_bytes()[offset..ahead]) {
+            Some(i) => Some(offset + i),
+            None => (ahead == src.len()).then_some(src.len()),
+        };
+        let (start, stop, first_line, window_column) = match (line_start, line_end) {
+            (Some(ls), Some(le)) if le - ls <= LONG_LINE => {
+                let (start, stop) = neighbours(src, ls, le, end);
+                (start, stop, if start < ls { line - 1 } else { line }, 0)
+            }
+            // A long line: some columns either side, no neighbouring lines.
+            _ => {
+                let start = floor(
+                    src,
+                    offset.saturating_sub(SIDE).max(line_start.unwrap_or(0)),
+                );
+                let stop = ceil(
+                    src,
+                    end.saturating_add(SIDE).min(line_end.unwrap_or(usize::MAX)),
+                );
+                // Without a column the line was searched to its start.
+                let window_column = match line_start {
+                    Some(ls) => src[ls..start].chars().count(),
+                    None => column
+                        .unwrap_or(0)
+                        .saturating_sub(src[start..offset].chars().count()),
+                };
+                (start, stop, line, window_column)
+            }
+        };
         Window {
-            name: escape(name),
+            name,
             text: mask(&src[start..stop]),
             base: start,
             line: first_line,
-            column: if start < line_start { 0 } else { column },
+            column: window_column,
         }
     }
+}
+
+/// The window of a short line `ls..le` (its span ending at `end`): the line before and after it
+/// as well, when they are short too.
+fn neighbours(src: &str, ls: usize, le: usize, end: usize) -> (usize, usize) {
+    let b = src.as_bytes();
+    let start = match ls.checked_sub(1) {
+        Some(prev_end) => {
+            let back = prev_end.saturating_sub(LONG_LINE + 1);
+            match memchr::memrchr(b'\n', &b[back..prev_end]) {
+                Some(i) if ls - (back + i + 1) <= LONG_LINE => back + i + 1,
+                None if back == 0 && ls <= LONG_LINE => 0,
+                _ => ls,
+            }
+        }
+        None => ls,
+    };
+    let stop = if le < src.len() {
+        let ahead = (le + 1 + LONG_LINE + 1).min(src.len());
+        match memchr::memchr(b'\n', &b[le + 1..ahead]) {
+            Some(i) if i + 1 <= LONG_LINE => le + 1 + i,
+            None if ahead == src.len() && src.len() - le <= LONG_LINE => src.len(),
+            _ => le,
+        }
+    } else {
+        le
+    };
+    (start, stop.max(end.min(le)))
 }
 
 /// The part of a window miette asks for: the lines of `offset..offset+len` with `before` and
@@ -181,9 +229,9 @@ pub fn set_plain(plain: bool) {
 /// One finding as a diagnostic with its excerpt, followed by a blank line, appended to `out`;
 /// whether it was written directly ([`super::snippet`], for `plain` output) rather than by
 /// miette.
-pub(super) fn finding(
+pub(super) fn finding<'a>(
     out: &mut String,
-    (name, src): (&str, &str),
+    (name, src): (Cow<'a, str>, &'a str),
     f: &Finding,
     plain: bool,
     wraps: &mut super::snippet::Wraps,
@@ -196,7 +244,9 @@ pub(super) fn finding(
     // A span is underlined for at most MAX_SPAN bytes: a 16 MiB flag value is a finding, not a
     // 16 MiB underline.
     let len = f.len.clamp(1, MAX_SPAN);
-    let window = Window::around(name, src, f.line.saturating_sub(1), f.offset, len);
+    let column = Some(f.column.saturating_sub(1));
+    let at = (f.line.saturating_sub(1), column);
+    let window = Window::around(name, src, at, f.offset, len);
     let end = ceil(src, f.offset + len).min(window.base + window.text.len());
     let start = floor(src, f.offset).max(window.base);
     let (message, help) = (escape(&f.message), escape(&f.help));
@@ -246,7 +296,7 @@ pub fn error(name: &str, src: Option<&str>, e: &InputError) -> String {
             // One error per file: its line is counted where it is, however far off the error's
             // own line number is.
             let line0 = memchr::memchr_iter(b'\n', &src.as_bytes()[..at]).count();
-            let window = Window::around(name, src, line0, at, 0);
+            let window = Window::around(escape(name), src, (line0, None), at, 0);
             let diag = diag.with_label(LabeledSpan::at(at..at, "here"));
             format!(
                 "{:?}",
@@ -299,10 +349,12 @@ impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
                 findings.iter().for_each(|f| plan.add(name, f));
             }
             super::Outcome::Linted { src, findings } => {
-                // A file's diagnostics go out in one write.
+                // A file's diagnostics go out in one write; its name is escaped once.
                 let mut text = String::new();
+                let shown = escape(name);
                 for f in findings.iter().take(super::MAX_SHOWN) {
-                    finding(&mut text, (name, src), f, self.plain, &mut self.wraps);
+                    let file = (Cow::Borrowed(&*shown), src);
+                    finding(&mut text, file, f, self.plain, &mut self.wraps);
                 }
                 if findings.len() > super::MAX_SHOWN {
                     use std::fmt::Write;
@@ -416,7 +468,7 @@ mod tests {
             "Y=true,".repeat(5000)
         );
         let at = src.find("X=true").unwrap();
-        let w = Window::around("f", &src, 1, at, 1);
+        let w = Window::around("f".into(), &src, (1, None), at, 1);
         assert!(w.text.len() <= 2 * SIDE + 2);
         assert_eq!(&src[w.base..w.base + w.text.len()], w.text);
         assert_eq!(w.line, 1);
@@ -431,7 +483,13 @@ mod tests {
     /// What miette writes for a finding, with the handler `main` installs for plain output.
     fn by_miette(name: &str, src: &str, f: &Finding) -> String {
         let mut out = String::new();
-        finding(&mut out, (name, src), f, false, &mut Default::default());
+        finding(
+            &mut out,
+            (escape(name), src),
+            f,
+            false,
+            &mut Default::default(),
+        );
         out
     }
 
@@ -444,7 +502,7 @@ mod tests {
         }
         let mut out = String::new();
         WRAPS
-            .with_borrow_mut(|wraps| finding(&mut out, (name, src), f, true, wraps))
+            .with_borrow_mut(|wraps| finding(&mut out, (escape(name), src), f, true, wraps))
             .then_some(out)
     }
 

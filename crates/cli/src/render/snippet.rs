@@ -179,6 +179,8 @@ fn printable(text: &str) -> bool {
     !text.as_bytes().chunks(32).any(odd)
 }
 
+/// Runs of one character, of which a prefix is written: 64 spaces, 64 box-drawing rules (three
+/// bytes each).
 const SPACES: &str = "                                                                ";
 const RULE: &str = "────────────────────────────────────────────────────────────────";
 
@@ -186,11 +188,15 @@ fn pad(out: &mut String, n: usize) {
     repeat(out, SPACES, n);
 }
 
-/// `n` characters of `run`, a run of one character.
+/// `n` characters of `run`, one of the runs above.
 fn repeat(out: &mut String, run: &str, mut n: usize) {
-    let width = run.len() / run.chars().count();
+    let width = if run.starts_with(' ') {
+        1
+    } else {
+        '─'.len_utf8()
+    };
     while n > 0 {
-        let now = n.min(run.len() / width);
+        let now = n.min(64);
         out.push_str(&run[..now * width]);
         n -= now;
     }
