@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod plan;
 pub mod sarif;
 mod snippet;
+mod window;
 
 use gatecheck_lint::{Finding, InputError, Severity};
 use std::borrow::Cow;

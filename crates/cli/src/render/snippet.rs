@@ -7,7 +7,7 @@
 //! excerpt) is left to miette: [`write`] returns `false` before writing anything. A test renders
 //! every fixture's findings both ways and compares them byte for byte.
 
-use super::human::Window;
+use super::window::Window;
 
 /// miette's width for output that is not a terminal, less its two-column margin.
 const WIDTH: usize = 98;
