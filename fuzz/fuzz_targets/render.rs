@@ -3,7 +3,8 @@
 //! binary's own renderers (`crates/cli/src/render`, compiled here from the same source). The
 //! first line also serves as the file's name, so names carry hostile text too. Checks: nothing
 //! panics; no output carries a raw control character that acts on a terminal (C0 but tab,
-//! newline and carriage return; DEL; C1); JSON and SARIF parse.
+//! newline and carriage return; DEL; C1); JSON and SARIF parse; plain human output written
+//! directly (`render/snippet.rs`) is what miette writes.
 
 use gatecheck_lint::{lint_source, Finding, InputError, Options};
 use libfuzzer_sys::fuzz_target;
@@ -89,11 +90,18 @@ fuzz_target!(|data: &[u8]| {
             upgrade: None,
         };
         // Every format, through the binary's own emitters, as the binary drives them.
-        let mut bufs: [Vec<u8>; 9] = Default::default();
+        let mut bufs: [Vec<u8>; 10] = Default::default();
         {
-            let [human, human_err, json, github, sarif, markdown, junit, gitlab, plan] = &mut bufs;
-            let mut emitters: [Box<dyn Emitter + '_>; 8] = [
-                Box::new(render::human::Human::new(human, human_err)),
+            let [human, human_err, json, github, sarif, markdown, junit, gitlab, plan, direct] =
+                &mut bufs;
+            // Human output by miette, and plain human output written directly.
+            render::human::set_plain(false);
+            let by_miette = render::human::Human::new(human, human_err);
+            render::human::set_plain(true);
+            let written = render::human::Human::new(direct, std::io::sink());
+            let mut emitters: [Box<dyn Emitter + '_>; 9] = [
+                Box::new(by_miette),
+                Box::new(written),
                 Box::new(render::json::Json::new(json, &target_text).unwrap()),
                 Box::new(render::github::Github::new(github)),
                 Box::new(render::sarif::Sarif::new(sarif, &target_text).unwrap()),
@@ -108,9 +116,14 @@ fuzz_target!(|data: &[u8]| {
                 e.finish(&summary).unwrap();
             }
         }
+        assert_eq!(
+            String::from_utf8_lossy(&bufs[9]),
+            String::from_utf8_lossy(&bufs[0]),
+            "plain human output written directly differs from miette's"
+        );
         let formats = [
             "human", "human errors", "json", "github", "sarif", "markdown", "junit", "gitlab",
-            "markdown plan",
+            "markdown plan", "human written directly",
         ];
         for (format, out) in formats.into_iter().zip(bufs) {
             let out = String::from_utf8(out).unwrap();

@@ -74,11 +74,6 @@ pub(super) fn facts(
 /// `serde_json::Value` map) writes them, appended to `out` without building a value per
 /// finding. `file` is the file's name as a JSON string already.
 fn finding(out: &mut Vec<u8>, file: &[u8], f: &Finding, target: gatecheck_rules::Version) {
-    let mut n = itoa::Buffer::new();
-    let mut number = |out: &mut Vec<u8>, key: &[u8], v: usize| {
-        out.extend_from_slice(key);
-        out.extend_from_slice(n.format(v).as_bytes());
-    };
     out.extend_from_slice(b"{\"code\":");
     text(out, f.kind.code());
     number(out, b",\"column\":", f.column);
@@ -199,6 +194,12 @@ pub(super) fn version_text(out: &mut Vec<u8>, v: gatecheck_rules::Version) {
     out.push(b'.');
     out.extend_from_slice(n.format(v.minor).as_bytes());
     out.push(b'"');
+}
+
+/// `key` (`,"line":`, written as it is) and the number `v`.
+pub(super) fn number(out: &mut Vec<u8>, key: &[u8], v: usize) {
+    out.extend_from_slice(key);
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
 }
 
 /// The concatenation of `parts` as one JSON string, as [`text`] writes it.

@@ -33,12 +33,7 @@ fn uri(file: &str) -> String {
 /// order a `serde_json::Value` map writes them (sorted), as the rest of the log is written.
 /// `uri` is the file's URI as a JSON string already.
 fn result(out: &mut Vec<u8>, uri: &[u8], f: &Finding, target: gatecheck_rules::Version) {
-    use super::json::{text, texts};
-    let mut n = itoa::Buffer::new();
-    let mut number = |out: &mut Vec<u8>, key: &[u8], v: usize| {
-        out.extend_from_slice(key);
-        out.extend_from_slice(n.format(v).as_bytes());
-    };
+    use super::json::{number, text, texts};
     out.push(b'{');
     if let Some(fix) = f.fix.as_deref() {
         out.extend_from_slice(b"\"fixes\":[{\"artifactChanges\":[{\"artifactLocation\":{\"uri\":");
