@@ -268,6 +268,12 @@ impl Rules {
         type Seen = HashMap<(Registry, Box<str>), Vec<&'static str>>;
         static SEEN: LazyLock<Mutex<Seen>> = LazyLock::new(Mutex::default);
         const KEPT: usize = 4096;
+        // A name longer than any gate's by half is near none: its search is a length test per
+        // gate, and it is not kept (the readers cut names at 120 characters; this keeps the
+        // memory bounded for any other caller too).
+        if name.len() > 128 {
+            return self.search_suggestions(registry, name);
+        }
         let key = (registry, Box::<str>::from(name));
         if let Some(found) = SEEN.lock().ok().and_then(|seen| seen.get(&key).cloned()) {
             return found;

@@ -220,7 +220,10 @@ pub(super) struct Wraps {
 }
 
 impl Wraps {
+    /// Texts kept at most, each at most [`Wraps::LONGEST`] bytes: a few megabytes however
+    /// many files a run reads (a longer text, which names a hostile gate, is wrapped each time).
     const MAX: usize = 4096;
+    const LONGEST: usize = 1024;
 }
 
 /// `text` wrapped as miette wraps it (textwrap, 98 columns, words broken where they must be),
@@ -236,6 +239,11 @@ fn wrap(out: &mut String, text: &str, first: &'static str, rest: &str, wraps: &m
         out.push('\n');
         return;
     }
+    if text.len() > Wraps::LONGEST {
+        out.push_str(&fill(text, first, rest));
+        out.push('\n');
+        return;
+    }
     let at = match wraps.by_indent.iter().position(|(i, _)| *i == first) {
         Some(at) => at,
         None => {
@@ -246,11 +254,7 @@ fn wrap(out: &mut String, text: &str, first: &'static str, rest: &str, wraps: &m
     if let Some(wrapped) = wraps.by_indent[at].1.get(text) {
         out.push_str(wrapped);
     } else {
-        let options = textwrap::Options::new(WIDTH)
-            .initial_indent(first)
-            .subsequent_indent(rest)
-            .break_words(true);
-        let wrapped = textwrap::fill(text, options);
+        let wrapped = fill(text, first, rest);
         out.push_str(&wrapped);
         if wraps.len >= Wraps::MAX {
             wraps.by_indent.iter_mut().for_each(|(_, m)| m.clear());
@@ -260,4 +264,13 @@ fn wrap(out: &mut String, text: &str, first: &'static str, rest: &str, wraps: &m
         wraps.len += 1;
     }
     out.push('\n');
+}
+
+/// textwrap's `fill` with miette's options: 98 columns, words broken where they must be.
+fn fill(text: &str, first: &str, rest: &str) -> String {
+    let options = textwrap::Options::new(WIDTH)
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(true);
+    textwrap::fill(text, options)
 }
