@@ -7,28 +7,14 @@ use std::io::Write;
 
 /// The gate's facts at the release judged: its stage, default and lock (null where no source
 /// settles it), the release it reached that stage in, the release that removes it, and the source
-/// of the facts.
-#[derive(serde::Serialize)]
+/// of the facts. Written by [`Facts::write`] into JSON findings and SARIF results.
 pub(super) struct Facts {
     default: Option<bool>,
     evidence: Option<&'static str>,
     locked: Option<bool>,
-    #[serde(serialize_with = "version")]
     removed_in: Option<gatecheck_rules::Version>,
-    #[serde(serialize_with = "version")]
     since: Option<gatecheck_rules::Version>,
     stage: Option<&'static str>,
-}
-
-/// A version as its text (`"1.33"`), written without a `String` of its own.
-fn version<S: serde::Serializer>(
-    v: &Option<gatecheck_rules::Version>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(v) => s.collect_str(v),
-        None => s.serialize_none(),
-    }
 }
 
 /// The facts of `gate` at `at`.
