@@ -13,6 +13,10 @@ use std::hint::black_box;
 mod render;
 use render::{Emitter, Outcome};
 
+#[allow(dead_code)]
+#[path = "../tests/support/gitops.rs"]
+mod gitops;
+
 /// The binary's output formats, as `render::emitter` names them (the binary's enum lives in its
 /// main.rs).
 #[allow(dead_code)]
@@ -27,33 +31,10 @@ pub enum LintFormat {
     Gitlab,
 }
 
-fn config() -> String {
-    let gates = [
-        "SidecarContainers",
-        "NodeSwap",
-        "DevicePluginCDIDevices",
-        "InPlacePodVerticalScaling",
-        "GracefulNodeShutdown",
-        "RecoverVolumeExpansionFailure",
-        "PodReadyToStartContainersCondition",
-        "KubeletTracing",
-        "SchedulerQueueingHints",
-        "HPAScaleToZero",
-        "TopologyAwareHints",
-        "CloudDualStackNodeIPs",
-        "ServerSideApply",
-        "NoSuchGateAtAll",
-        "ExpandedDNSConfig",
-        "CSIMigrationPortworx",
-    ];
-    gates.iter().fold(
-        String::from("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n"),
-        |s, g| s + "  " + g + ": true\n",
-    )
-}
-
 fn writing(c: &mut Criterion) {
-    let src = config();
+    // The first-adoption corpus's first file: a KubeletConfiguration setting sixteen gates.
+    let (name, src) = gitops::file(0);
+    assert!(name.ends_with("kubelet-config.yaml"), "{name}");
     let report = lint_source("k.yaml", &src, &Options::new("1.33".parse().unwrap())).unwrap();
     let findings = &report.findings;
     // Human output as it goes to a pipe or a CI log.

@@ -7,6 +7,10 @@ use gatecheck_lint::{lint_source, Options};
 use std::hint::black_box;
 use std::path::Path;
 
+#[allow(dead_code)]
+#[path = "../../../tests/support/gitops.rs"]
+mod gitops;
+
 fn fixtures() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
     let mut out = Vec::new();
@@ -88,30 +92,11 @@ fn prefilter_and_findings(c: &mut Criterion) {
         })
     });
     group.finish();
-    let gates = [
-        "SidecarContainers",
-        "NodeSwap",
-        "DevicePluginCDIDevices",
-        "InPlacePodVerticalScaling",
-        "GracefulNodeShutdown",
-        "RecoverVolumeExpansionFailure",
-        "PodReadyToStartContainersCondition",
-        "KubeletTracing",
-        "SchedulerQueueingHints",
-        "HPAScaleToZero",
-        "TopologyAwareHints",
-        "CloudDualStackNodeIPs",
-        "ServerSideApply",
-        "NoSuchGateAtAll",
-        "ExpandedDNSConfig",
-        "CSIMigrationPortworx",
-    ];
-    let config = gates.iter().fold(
-        String::from("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n"),
-        |s, g| s + "  " + g + ": true\n",
-    );
+    // The first-adoption corpus's first file (scripts/bench-findings.sh): a KubeletConfiguration
+    // setting sixteen gates, every one of them a finding at 1.33.
+    let (_, config) = gitops::file(0);
     let mut group = c.benchmark_group("findings");
-    group.throughput(Throughput::Elements(gates.len() as u64));
+    group.throughput(Throughput::Elements(16));
     group.bench_function("kubelet config, 16 findings", |b| {
         b.iter(|| lint_source("k.yaml", black_box(&config), &options))
     });
