@@ -222,16 +222,16 @@ fn flag_item(src: &str, at: usize) -> Option<Vec<Edit>> {
         .then(|| vec![edit(ls + lead.trim_end().len(), end)])
 }
 
-/// Removes a block map entry written on its own line; the map goes too when this empties it.
 /// The last map entry whose parent key was found: the line it starts, its indentation, and its
 /// parent's line. An entry below it with the same indentation and nothing less indented between
 /// has the same parent, found without walking over the entries between.
-pub(crate) struct Sibling {
+struct Sibling {
     line: usize,
     indent: usize,
     parent: (usize, usize),
 }
 
+/// Removes a block map entry written on its own line; the map goes too when this empties it.
 fn map_entry(src: &str, at: usize, sibling: &mut Option<Sibling>) -> Option<Vec<Edit>> {
     // An entry that does not start its line is a flow map's item: told by looking back over
     // its quote and indentation only, not by a search of its line.
