@@ -32,4 +32,4 @@ pub use model::{
     Registry, Stage, StageSpec, DEPENDENCIES_CHECKED_FROM,
 };
 pub use query::{within_edits, Change, ChangeKind, QueryError, Rules, Status};
-pub use version::{Target, Version, VersionError};
+pub use version::{Target, Version, VersionError, VersionText};

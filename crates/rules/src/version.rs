@@ -29,16 +29,41 @@ impl Version {
     }
 }
 
-impl fmt::Display for Version {
-    /// `1.33`, written in one piece: versions are in most findings' messages, and formatting
-    /// two numbers through `write!` cost more than the rest of a message.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // "65535.65535" at most.
+/// A version's text (`1.33`), made on the stack: versions are in most findings' messages and in
+/// every JSON finding, and formatting two numbers through `write!` cost more than the rest of a
+/// message.
+#[derive(Clone, Copy)]
+pub struct VersionText {
+    /// "65535.65535" at most.
+    buf: [u8; 11],
+    len: u8,
+}
+
+impl std::ops::Deref for VersionText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        // Only ASCII digits and a dot are written.
+        std::str::from_utf8(&self.buf[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl Version {
+    /// The version's text, `major.minor`.
+    pub fn text(self) -> VersionText {
         let mut buf = [0u8; 11];
         let mut end = digits(&mut buf, 0, self.major);
         buf[end] = b'.';
         end = digits(&mut buf, end + 1, self.minor);
-        f.write_str(std::str::from_utf8(&buf[..end]).map_err(|_| fmt::Error)?)
+        VersionText {
+            buf,
+            len: end as u8,
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
     }
 }
 

@@ -174,11 +174,8 @@ impl Facts {
 
 /// `"1.33"`.
 pub(super) fn version_text(out: &mut Vec<u8>, v: gatecheck_rules::Version) {
-    let mut n = itoa::Buffer::new();
     out.push(b'"');
-    out.extend_from_slice(n.format(v.major).as_bytes());
-    out.push(b'.');
-    out.extend_from_slice(n.format(v.minor).as_bytes());
+    out.extend_from_slice(v.text().as_bytes());
     out.push(b'"');
 }
 
@@ -202,15 +199,11 @@ pub(super) fn texts(out: &mut Vec<u8>, parts: &[&str]) {
 }
 
 /// Whether a JSON string of `s` escapes anything: a C0 control, quote, backslash, DEL or C1
-/// control (whose UTF-8 starts with 0xc2). Whole chunks are tested without stopping early,
-/// which the compiler turns into a few vector instructions per chunk.
+/// control (whose UTF-8 starts with 0xc2).
 fn needs_escape(s: &str) -> bool {
-    let suspect = |chunk: &[u8]| {
-        chunk.iter().fold(false, |any, &b| {
-            any | (b < 0x20) | (b == b'"') | (b == b'\\') | (b == 0x7f) | (b == 0xc2)
-        })
-    };
-    s.as_bytes().chunks(32).any(suspect)
+    super::any_byte(s, |b| {
+        (b < 0x20) | (b == b'"') | (b == b'\\') | (b == 0x7f) | (b == 0xc2)
+    })
 }
 
 /// `s` as a JSON string: as it is between quotes when nothing in it needs escaping (no C0

@@ -151,17 +151,22 @@ pub trait Emitter {
     fn finish(&mut self, summary: &Summary<'_>) -> std::io::Result<()>;
 }
 
+/// Whether any byte of `s` is one `hit` accepts. Whole chunks are tested without stopping early,
+/// which the compiler turns into a few vector instructions per chunk: the byte scans that decide
+/// whether a text can be written as it is.
+pub(super) fn any_byte(s: &str, hit: impl Fn(u8) -> bool) -> bool {
+    s.as_bytes()
+        .chunks(32)
+        .any(|chunk| chunk.iter().fold(false, |any, &b| any | hit(b)))
+}
+
 /// Whether `s` holds a character [`is_control`] names, told by its bytes: a C0 control other
 /// than a line break or tab, DEL, or a C1 control (whose UTF-8 starts with 0xc2; so do `¡` to
-/// `ÿ`, which are looked at character by character). Whole chunks are tested without stopping
-/// early, which the compiler turns into a few vector instructions per chunk.
+/// `ÿ`, which are looked at character by character).
 fn has_control(s: &str) -> bool {
-    let suspect = |chunk: &[u8]| {
-        chunk.iter().fold(false, |any, &b| {
-            any | ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b == 0x7f) | (b == 0xc2)
-        })
-    };
-    s.as_bytes().chunks(32).any(suspect) && s.chars().any(is_control)
+    any_byte(s, |b| {
+        ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b == 0x7f) | (b == 0xc2)
+    }) && s.chars().any(is_control)
 }
 
 fn is_control(c: char) -> bool {

@@ -7,7 +7,7 @@
 //! excerpt) is left to miette: [`write`] returns `false` before writing anything. A test renders
 //! every fixture's findings both ways and compares them byte for byte.
 
-use super::window::Window;
+use super::window::{Excerpt, Window};
 
 /// miette's width for output that is not a terminal, less its two-column margin.
 const WIDTH: usize = 98;
@@ -48,11 +48,12 @@ pub(super) fn write(
     if len == 0 || d.label.contains('\n') || d.component.is_some_and(|c| c.contains('\n')) {
         return false;
     }
-    let Some(lines) = lines(window, start, len) else {
+    // The lines around the span, and where the span starts (the header's line and column).
+    let context = window.excerpt(start, len, 1, 1);
+    let Some(lines) = lines(window, &context, start, len) else {
         return false;
     };
     let width = digits(lines.last().map_or(0, |l| l.number));
-    let primary = window.excerpt(start, len, 0, 0);
     let mut n = itoa::Buffer::new();
     for part in [d.kind.code(), "::", d.kind.name(), "\n\n"] {
         out.push_str(part);
@@ -62,9 +63,9 @@ pub(super) fn write(
     out.push_str("╭─[");
     out.push_str(&window.name);
     out.push(':');
-    out.push_str(n.format(primary.line + 1));
+    out.push_str(n.format(context.at_line + 1));
     out.push(':');
-    out.push_str(n.format(primary.column + 1));
+    out.push_str(n.format(context.column + 1));
     out.push_str("]\n");
     for line in &lines {
         let number = n.format(line.number);
@@ -84,10 +85,14 @@ pub(super) fn write(
     true
 }
 
-/// The excerpt's lines around `start..start+len` (one either side), as miette splits them;
+/// The lines of `context` (the span's and one either side), as miette splits them;
 /// `None` where they are not printable ASCII or the span runs over a line's end.
-fn lines<'w>(window: &'w Window, start: usize, len: usize) -> Option<Vec<Line<'w>>> {
-    let context = window.excerpt(start, len, 1, 1);
+fn lines<'w>(
+    window: &'w Window,
+    context: &Excerpt,
+    start: usize,
+    len: usize,
+) -> Option<Vec<Line<'w>>> {
     let data = &window.text[context.start..context.stop];
     if data.is_empty() || !printable(data) {
         return None;
@@ -169,14 +174,9 @@ fn digits(n: usize) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
-/// Whether `text` is printable ASCII and line breaks, tested a whole chunk at a time.
+/// Whether `text` is printable ASCII and line breaks.
 fn printable(text: &str) -> bool {
-    let odd = |chunk: &[u8]| {
-        chunk.iter().fold(false, |any, &b| {
-            any | ((b < b' ') & (b != b'\n')) | (b > b'~')
-        })
-    };
-    !text.as_bytes().chunks(32).any(odd)
+    !super::any_byte(text, |b| ((b < b' ') & (b != b'\n')) | (b > b'~'))
 }
 
 /// Runs of one character, of which a prefix is written: 64 spaces, 64 box-drawing rules (three

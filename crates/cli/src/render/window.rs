@@ -142,6 +142,8 @@ pub(super) struct Excerpt {
     pub(super) stop: usize,
     pub(super) line: usize,
     pub(super) column: usize,
+    /// The 0-based line of `offset`.
+    pub(super) at_line: usize,
     /// How many lines `start..stop` holds.
     pub(super) count: usize,
 }
@@ -184,6 +186,7 @@ impl Window<'_> {
             stop: stop.max(start),
             line: self.line + from,
             column,
+            at_line: self.line + first,
             count: to - from + 1,
         }
     }
