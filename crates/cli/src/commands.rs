@@ -362,7 +362,7 @@ fn gates_set(paths: &[std::path::PathBuf], from: Version, to: Version) -> Option
             ..gatecheck_lint::Options::new(to.max(from))
         };
         match gatecheck_lint::settings(&input.name, &text, &options) {
-            Ok(s) => set.extend(s.into_iter().map(|s| s.gate)),
+            Ok(s) => set.extend(s.into_iter().map(|s| s.gate.into_owned())),
             // A file of the directory that is not a configuration: not this command's concern.
             Err(_) if input.found => {}
             Err(e) => {

@@ -327,7 +327,7 @@ impl Baseline {
         let key = (
             file.to_string(),
             f.kind.code().to_string(),
-            f.gate.clone().unwrap_or_default(),
+            f.gate.as_deref().unwrap_or_default().to_string(),
         );
         match self.entries.get_mut(&key) {
             Some(n) if *n > 0 => {

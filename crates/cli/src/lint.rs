@@ -499,7 +499,8 @@ impl Tally {
                 self.declared.push((*v, format!("{name}: {at}")));
             }
         }
-        self.gates.extend(report.gates.iter().cloned());
+        self.gates
+            .extend(report.gates.iter().map(|g| g.to_string()));
         for c in &report.components {
             if !self.components.contains(c) {
                 self.components.push(*c);

@@ -15,7 +15,8 @@
 use crate::check::{Finding, Value};
 use crate::findings::FindingKind;
 use crate::formats::Setting;
-use gatecheck_rules::{Registry, Rules, Status, Version};
+use gatecheck_rules::{Gate, Rules, Status, Version};
+use std::sync::Arc;
 
 /// Whether applying a fix keeps what runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,6 +86,9 @@ pub(crate) fn attach(
     };
     let mut attached = 0;
     let mut sibling = None;
+    // The fix of the last setting met: its other findings (a gate removed next release that
+    // does not concern the component) share it.
+    let mut last: Option<(*const Setting, bool, Option<Arc<Fix>>)> = None;
     for f in findings.iter_mut() {
         // Past this many, the next --fix round takes the rest: a file's fixes cost a bounded
         // amount of work however many settings it repeats.
@@ -103,53 +107,71 @@ pub(crate) fn attach(
         if setting.elsewhere.is_some() || f.kind == FindingKind::UnusedIgnore {
             continue;
         }
-        // What the target makes of the setting decides, whichever finding was reported for it
-        // (a gate locked on and removed next release is reported as removed next).
-        // Without suggestions: an unknown name has no fix, and suggesting costs a search of
-        // every gate.
-        let no_effect = match rules.status_with(setting.registry, gate, target, false) {
-            Ok(Status::Removed { .. }) => true,
-            // Locked to the other value: removing it changes what runs.
-            Ok(Status::Known { spec, .. }) if spec.lock.is_locked() => spec.default == value,
-            Ok(Status::Known { spec, .. }) if spec.default == value => false,
-            _ => continue,
-        };
-        let applicability = if !no_effect {
-            Applicability::Unsafe
-        } else {
-            match default_now(&rules, setting.registry, gate, running) {
-                Some(default) if default == value => Applicability::Safe,
-                _ => Applicability::Unsafe,
+        let fix = match &last {
+            Some((at, v, fix)) if std::ptr::eq(*at, setting) && *v == value => fix.clone(),
+            _ => {
+                let fix = fix_for(&rules, src, setting, value, target, running, &mut sibling);
+                last = Some((setting, value, fix.clone()));
+                fix
             }
         };
-        let Some(edits) = removal(src, setting, &mut sibling) else {
-            continue;
-        };
-        f.fix = Some(Box::new(Fix {
-            applicability,
-            description: format!("remove {gate}"),
-            edits,
-        }));
-        attached += 1;
+        if fix.is_some() {
+            f.fix = fix;
+            attached += 1;
+        }
     }
+}
+
+/// The fix that removes a setting of `value`, if a removal settles what the target makes of
+/// it and the setting is written so that it can be removed exactly.
+fn fix_for(
+    rules: &Rules,
+    src: &str,
+    setting: &Setting,
+    value: bool,
+    target: Version,
+    running: Option<Version>,
+    sibling: &mut Option<Sibling>,
+) -> Option<Arc<Fix>> {
+    let gate = &*setting.gate;
+    // What the target makes of the setting decides, whichever finding was reported for it
+    // (a gate locked on and removed next release is reported as removed next).
+    // Without suggestions: an unknown name has no fix, and suggesting costs a search of
+    // every gate.
+    let record = rules.gate(setting.registry, gate)?;
+    let no_effect = match record.status(target) {
+        Status::Removed { .. } => true,
+        // Locked to the other value: removing it changes what runs.
+        Status::Known { spec, .. } if spec.lock.is_locked() => spec.default == value,
+        Status::Known { spec, .. } if spec.default == value => false,
+        _ => return None,
+    };
+    let applicability = if !no_effect {
+        Applicability::Unsafe
+    } else {
+        match default_now(record, running) {
+            Some(default) if default == value => Applicability::Safe,
+            _ => Applicability::Unsafe,
+        }
+    };
+    let edits = removal(src, setting, sibling)?;
+    Some(Arc::new(Fix {
+        applicability,
+        description: crate::cat(&["remove ", gate]),
+        edits,
+    }))
 }
 
 /// The gate's default at the running version, else its last default before it was removed or
 /// locked (the newest release that still let a setting matter).
-fn default_now(
-    rules: &Rules,
-    registry: Registry,
-    gate: &str,
-    running: Option<Version>,
-) -> Option<bool> {
+fn default_now(g: &'static Gate, running: Option<Version>) -> Option<bool> {
     if let Some(v) = running {
-        return match rules.status_with(registry, gate, v, false).ok()? {
+        return match g.status(v) {
             Status::Known { spec, .. } => Some(spec.default),
             Status::Removed { last, .. } => Some(last.default),
             _ => None,
         };
     }
-    let g = rules.gate(registry, gate)?;
     // The last spec before a lock, or the last one at all.
     let specs = g.stages;
     let unlocked = specs.iter().rev().find(|s| !s.lock.is_locked());
@@ -222,13 +244,15 @@ fn flag_item(src: &str, at: usize) -> Option<Vec<Edit>> {
         .then(|| vec![edit(ls + lead.trim_end().len(), end)])
 }
 
-/// The last map entry whose parent key was found: the line it starts, its indentation, and its
-/// parent's line. An entry below it with the same indentation and nothing less indented between
-/// has the same parent, found without walking over the entries between.
+/// The last map entry whose parent key was found: the line it starts, its indentation, its
+/// parent's line, and whether that parent is a gate map (which goes when it empties). An entry
+/// below it with the same indentation and nothing less indented between has the same parent,
+/// found without walking over the entries between.
 struct Sibling {
     line: usize,
     indent: usize,
     parent: (usize, usize),
+    gate_map: bool,
 }
 
 /// Removes a block map entry written on its own line; the map goes too when this empties it.
@@ -266,25 +290,29 @@ fn map_entry(src: &str, at: usize, sibling: &mut Option<Sibling>) -> Option<Vec<
             .as_ref()
             .filter(|s| s.line == ps && s.indent == my_indent)
         {
-            parent = Some(s.parent);
+            parent = Some((s.parent, Some(s.gate_map)));
             break;
         }
         let l = &src[ps..cursor];
         if !l.trim().is_empty() && !l.trim_start().starts_with('#') && indent(l) < my_indent {
-            parent = Some((ps, cursor));
+            parent = Some(((ps, cursor), None));
             break;
         }
         cursor = ps;
     }
-    let (ps, pe) = parent?;
+    let ((ps, pe), gate_map) = parent?;
+    let gate_map = gate_map.unwrap_or_else(|| {
+        let parent_line = src[ps..pe].trim();
+        let key = parent_line.trim_start_matches("- ").trim_end_matches(':');
+        parent_line.ends_with(':') && crate::embed::mentions_gates(key)
+    });
     *sibling = Some(Sibling {
         line: ls,
         indent: my_indent,
         parent: (ps, pe),
+        gate_map,
     });
-    let parent_line = src[ps..pe].trim();
-    let key = parent_line.trim_start_matches("- ").trim_end_matches(':');
-    if !parent_line.ends_with(':') || !crate::embed::mentions_gates(key) {
+    if !gate_map {
         return Some(edits);
     }
     // Every other child of the parent must be going too (the caller removes the others in the
@@ -419,12 +447,13 @@ fn emptied_gate_key(text: &str, gap: usize) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gatecheck_rules::Registry;
 
     fn setting(src: &str, gate: &str, from_flag: bool) -> Setting {
         Setting {
             components: vec![],
             registry: Registry::Kubernetes,
-            gate: gate.into(),
+            gate: gate.to_string().into(),
             value: Value::Bool(true),
             offset: src.find(gate).unwrap(),
             len: gate.len(),

@@ -65,3 +65,13 @@ impl std::fmt::Display for InputError {
 }
 
 impl std::error::Error for InputError {}
+
+/// A message made of its pieces in one allocation of its exact length: no formatting machinery
+/// and no regrowth, for the messages most settings get.
+pub(crate) fn cat(pieces: &[&str]) -> String {
+    let mut text = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for p in pieces {
+        text.push_str(p);
+    }
+    text
+}

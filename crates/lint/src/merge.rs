@@ -5,8 +5,8 @@
 //! are not set by name. Findings are made in `check/`; this module only computes.
 
 use crate::formats::{Setting, Value};
+use foldhash::{HashMap, HashMapExt};
 use gatecheck_rules::{Component, MetaGate, Registry, Rules, Version};
-use std::collections::HashMap;
 
 /// A kubelet config-file setting that a kubelet flag overrides.
 pub(crate) struct Override<'s> {
@@ -38,7 +38,7 @@ pub(crate) fn kubelet_layers<'s>(
         .iter()
         .chain(settings)
         .filter(|s| s.from_flag && kubelet_only(s))
-        .map(|s| (s.gate.as_str(), s))
+        .map(|s| (&*s.gate, s))
         .collect();
     let mut shadowed: Vec<bool> = settings
         .iter()
@@ -49,7 +49,7 @@ pub(crate) fn kubelet_layers<'s>(
         if s.from_flag || !s.components.contains(&Component::Kubelet) {
             continue;
         }
-        if let Some(flag) = flags.get(s.gate.as_str()) {
+        if let Some(flag) = flags.get(&*s.gate) {
             shadowed[i] |= kubelet_only(s);
             overridden.push(Override {
                 file: i,
@@ -63,7 +63,7 @@ pub(crate) fn kubelet_layers<'s>(
         .chain(settings)
         .filter(|s| !s.from_flag && kubelet_only(s))
         .filter_map(|s| match s.value {
-            Value::Bool(b) => Some((s.gate.as_str(), b)),
+            Value::Bool(b) => Some((&*s.gate, b)),
             Value::Invalid(_) => None,
         })
         .collect();
@@ -167,10 +167,10 @@ pub(crate) struct Merged<'s> {
 
 impl<'s> Merged<'s> {
     pub fn new(group: &[&'s Setting]) -> Self {
-        let mut explicit = HashMap::new();
+        let mut explicit = HashMap::with_capacity(group.len());
         for s in group {
             if let Value::Bool(v) = s.value {
-                explicit.insert(s.gate.as_str(), (v, *s));
+                explicit.insert(&*s.gate, (v, *s));
             }
         }
         Merged {

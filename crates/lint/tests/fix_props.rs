@@ -83,7 +83,7 @@ fn settings(name: &str, src: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = gatecheck_lint::settings(name, src, &options())
         .unwrap()
         .into_iter()
-        .map(|s| (s.gate, format!("{:?}", s.value)))
+        .map(|s| (s.gate.into_owned(), format!("{:?}", s.value)))
         .collect();
     out.sort();
     out

@@ -56,6 +56,18 @@ pub enum Status {
     },
 }
 
+impl Status {
+    /// The gate, unless the name is unknown.
+    pub fn gate(&self) -> Option<&'static Gate> {
+        match self {
+            Status::Unknown { .. } => None,
+            Status::NotYetIntroduced { gate, .. }
+            | Status::Removed { gate, .. }
+            | Status::Known { gate, .. } => Some(gate),
+        }
+    }
+}
+
 /// One way a gate changes between two versions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ChangeKind {
@@ -177,21 +189,7 @@ impl Rules {
                 },
             });
         };
-        if version < gate.introduced() {
-            return Ok(Status::NotYetIntroduced {
-                gate,
-                introduced: gate.introduced(),
-            });
-        }
-        if let Some(removed_in) = gate.removed_in.filter(|r| version >= *r) {
-            return Ok(Status::Removed {
-                gate,
-                removed_in,
-                last: gate.last_spec(),
-            });
-        }
-        let spec = gate.spec_at(version).expect("introduced and not removed");
-        Ok(Status::Known { gate, spec })
+        Ok(gate.status(version))
     }
 
     /// Every gate recognised at `version` in `registry`, with its spec there.
@@ -453,6 +451,28 @@ fn camel_words(name: &str) -> Vec<String> {
     }
     words.sort();
     words
+}
+
+impl Gate {
+    /// What `version` makes of this gate (never [`Status::Unknown`]): for a caller that has the
+    /// gate already, without a second look-up by name.
+    pub fn status(&'static self, version: Version) -> Status {
+        if version < self.introduced() {
+            return Status::NotYetIntroduced {
+                gate: self,
+                introduced: self.introduced(),
+            };
+        }
+        if let Some(removed_in) = self.removed_in.filter(|r| version >= *r) {
+            return Status::Removed {
+                gate: self,
+                removed_in,
+                last: self.last_spec(),
+            };
+        }
+        let spec = self.spec_at(version).expect("introduced and not removed");
+        Status::Known { gate: self, spec }
+    }
 }
 
 #[cfg(test)]

@@ -29,13 +29,13 @@ impl Version {
     }
 }
 
-/// A version's text (`1.33`), made on the stack: versions are in most findings' messages and in
-/// every JSON finding, and formatting two numbers through `write!` cost more than the rest of a
-/// message.
+/// A version's text (`1.33`, or a target's `1.33.4`), made on the stack: versions are in most
+/// findings' messages and in every JSON finding, and formatting two numbers through `write!`
+/// cost more than the rest of a message.
 #[derive(Clone, Copy)]
 pub struct VersionText {
-    /// "65535.65535" at most.
-    buf: [u8; 11],
+    /// "65535.65535.65535" at most.
+    buf: [u8; 17],
     len: u8,
 }
 
@@ -50,7 +50,7 @@ impl std::ops::Deref for VersionText {
 impl Version {
     /// The version's text, `major.minor`.
     pub fn text(self) -> VersionText {
-        let mut buf = [0u8; 11];
+        let mut buf = [0u8; 17];
         let mut end = digits(&mut buf, 0, self.major);
         buf[end] = b'.';
         end = digits(&mut buf, end + 1, self.minor);
@@ -61,6 +61,19 @@ impl Version {
     }
 }
 
+impl Target {
+    /// The target's text: `1.33`, or `1.33.4` with a patch release.
+    pub fn text(self) -> VersionText {
+        let mut text = self.version.text();
+        if let Some(p) = self.patch {
+            let at = usize::from(text.len);
+            text.buf[at] = b'.';
+            text.len = digits(&mut text.buf, at + 1, p) as u8;
+        }
+        text
+    }
+}
+
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text())
@@ -68,7 +81,7 @@ impl fmt::Display for Version {
 }
 
 /// Writes `n` in decimal into `buf` from `at`, returning where it ends.
-fn digits(buf: &mut [u8; 11], at: usize, n: u16) -> usize {
+fn digits(buf: &mut [u8; 17], at: usize, n: u16) -> usize {
     let len = n.checked_ilog10().map_or(1, |d| d as usize + 1);
     let mut rest = n;
     for i in (at..at + len).rev() {
@@ -158,10 +171,7 @@ impl FromStr for Target {
 
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.patch {
-            Some(p) => write!(f, "{}.{p}", self.version),
-            None => write!(f, "{}", self.version),
-        }
+        f.write_str(&self.text())
     }
 }
 
@@ -196,6 +206,24 @@ mod tests {
         assert_eq!(t("1.28.3").version, Version::new(1, 28));
         assert_eq!(t("1.28.3").to_string(), "1.28.3");
         assert!("1.28.x".parse::<Target>().is_err());
+    }
+
+    #[test]
+    fn targets_are_written_with_their_patch_release() {
+        for (major, minor, patch) in [(1, 33, None), (1, 28, Some(0)), (1, 9, Some(10))]
+            .into_iter()
+            .chain([(u16::MAX, u16::MAX, Some(u16::MAX))])
+        {
+            let t = Target {
+                version: Version::new(major, minor),
+                patch,
+            };
+            let expected = match patch {
+                Some(p) => format!("{major}.{minor}.{p}"),
+                None => format!("{major}.{minor}"),
+            };
+            assert_eq!(&*t.text(), expected);
+        }
     }
 
     #[test]

@@ -105,7 +105,7 @@ fn identity(f: &Finding) -> [String; 5] {
     // A finding about no gate (a template, a shape not read) is told apart by what it says,
     // less the step of an upgrade it was found at.
     let what = match &f.gate {
-        Some(g) => g.clone(),
+        Some(g) => g.to_string(),
         None => {
             let m = f.message.as_str();
             match m

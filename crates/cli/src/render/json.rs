@@ -17,18 +17,44 @@ pub(super) struct Facts {
     stage: Option<&'static str>,
 }
 
-/// The facts of `gate` at `at`.
-pub(super) fn facts(
-    registry: gatecheck_rules::Registry,
-    gate: &str,
-    at: gatecheck_rules::Version,
-) -> Option<Facts> {
+/// The facts of findings' gates, written once per gate and release and copied after that: a
+/// file's settings of one gate, and files that set the same gates, write the same facts.
+#[derive(Default)]
+pub(super) struct FactsCache {
+    /// By the gate's record (its address in the embedded data) and the release judged.
+    written: foldhash::HashMap<(usize, gatecheck_rules::Version), Box<[u8]>>,
+}
+
+impl FactsCache {
+    /// Writes the facts of `gate` at `at` (`null` for a name the registry does not have).
+    pub(super) fn write(
+        &mut self,
+        out: &mut Vec<u8>,
+        registry: gatecheck_rules::Registry,
+        gate: Option<&str>,
+        at: gatecheck_rules::Version,
+    ) {
+        let rules = gatecheck_rules::Rules::embedded();
+        let Some(g) = gate.and_then(|name| rules.gate(registry, name)) else {
+            out.extend_from_slice(b"null");
+            return;
+        };
+        let key = (std::ptr::from_ref(g) as usize, at);
+        let text = self.written.entry(key).or_insert_with(|| {
+            let mut text = Vec::with_capacity(128);
+            facts(g, at).write(&mut text);
+            text.into_boxed_slice()
+        });
+        out.extend_from_slice(text);
+    }
+}
+
+/// The facts of `g` at `at`.
+fn facts(g: &'static gatecheck_rules::Gate, at: gatecheck_rules::Version) -> Facts {
     use gatecheck_rules::Status;
-    let rules = gatecheck_rules::Rules::embedded();
-    let g = rules.gate(registry, gate)?;
     let removed_in = g.removed_in;
     let evidence = g.evidence_at(at);
-    Some(match rules.status(registry, gate, at).ok()? {
+    match g.status(at) {
         Status::Known { spec, .. } => Facts {
             default: Some(spec.default),
             evidence,
@@ -53,13 +79,19 @@ pub(super) fn facts(
             since: None,
             stage: None,
         },
-    })
+    }
 }
 
 /// A finding as one JSON object, its keys in alphabetical order as the rest of the document (a
 /// `serde_json::Value` map) writes them, appended to `out` without building a value per
 /// finding. `file` is the file's name as a JSON string already.
-fn finding(out: &mut Vec<u8>, file: &[u8], f: &Finding, target: gatecheck_rules::Version) {
+fn finding(
+    out: &mut Vec<u8>,
+    facts: &mut FactsCache,
+    file: &[u8],
+    f: &Finding,
+    target: gatecheck_rules::Version,
+) {
     out.extend_from_slice(b"{\"code\":");
     text(out, f.kind.code());
     number(out, b",\"column\":", f.column);
@@ -71,14 +103,7 @@ fn finding(out: &mut Vec<u8>, file: &[u8], f: &Finding, target: gatecheck_rules:
     number(out, b",\"end_column\":", f.end_column);
     number(out, b",\"end_line\":", f.end_line);
     out.extend_from_slice(b",\"facts\":");
-    let facts = f
-        .gate
-        .as_deref()
-        .and_then(|g| facts(f.registry, g, f.step.unwrap_or(target)));
-    match facts {
-        Some(facts) => facts.write(out),
-        None => out.extend_from_slice(b"null"),
-    }
+    facts.write(out, f.registry, f.gate.as_deref(), f.step.unwrap_or(target));
     out.extend_from_slice(b",\"file\":");
     out.extend_from_slice(file);
     out.extend_from_slice(b",\"fix\":");
@@ -234,6 +259,7 @@ pub struct Json<W: Write> {
     target: gatecheck_rules::Version,
     /// The finding being written, kept from one finding to the next.
     buffer: Vec<u8>,
+    facts: FactsCache,
 }
 
 /// The version of the report's shape: 2 added `schema_version`, and `step`, `facts` and `fix` on
@@ -251,6 +277,7 @@ impl<W: Write> Json<W> {
             stream: super::JsonStream::new(out, open),
             target: parsed.map_or(gatecheck_rules::Version::new(1, 0), |t| t.version),
             buffer: Vec::new(),
+            facts: FactsCache::default(),
         })
     }
 }
@@ -262,7 +289,7 @@ impl<W: Write> super::Emitter for Json<W> {
             text(&mut file, name);
             for f in findings {
                 self.buffer.clear();
-                finding(&mut self.buffer, &file, f, self.target);
+                finding(&mut self.buffer, &mut self.facts, &file, f, self.target);
                 self.stream.raw_element(&self.buffer)?;
             }
         }

@@ -32,7 +32,13 @@ fn uri(file: &str) -> String {
 /// One result as a JSON object, appended to `out` without building a value: its keys in the
 /// order a `serde_json::Value` map writes them (sorted), as the rest of the log is written.
 /// `uri` is the file's URI as a JSON string already.
-fn result(out: &mut Vec<u8>, uri: &[u8], f: &Finding, target: gatecheck_rules::Version) {
+fn result(
+    out: &mut Vec<u8>,
+    facts: &mut super::json::FactsCache,
+    uri: &[u8],
+    f: &Finding,
+    target: gatecheck_rules::Version,
+) {
     use super::json::{number, text, texts};
     out.push(b'{');
     if let Some(fix) = f.fix.as_deref() {
@@ -68,14 +74,7 @@ fn result(out: &mut Vec<u8>, uri: &[u8], f: &Finding, target: gatecheck_rules::V
     texts(out, &[&f.message, " (", &f.help, ")"]);
     // The same facts as the JSON report's, and the fix's applicability.
     out.extend_from_slice(b"},\"properties\":{\"facts\":");
-    let facts = f
-        .gate
-        .as_deref()
-        .and_then(|g| super::json::facts(f.registry, g, f.step.unwrap_or(target)));
-    match facts {
-        Some(facts) => facts.write(out),
-        None => out.extend_from_slice(b"null"),
-    }
+    facts.write(out, f.registry, f.gate.as_deref(), f.step.unwrap_or(target));
     out.extend_from_slice(b",\"fixApplicability\":");
     match f.fix.as_deref() {
         Some(fix) => text(out, fix.applicability.as_str()),
@@ -105,6 +104,7 @@ pub struct Sarif<W: std::io::Write> {
     target: gatecheck_rules::Version,
     /// The result being written, kept from one finding to the next.
     buffer: Vec<u8>,
+    facts: super::json::FactsCache,
 }
 
 impl<W: std::io::Write> Sarif<W> {
@@ -118,6 +118,7 @@ impl<W: std::io::Write> Sarif<W> {
             stream: super::JsonStream::new(out, open),
             target: parsed.map_or(gatecheck_rules::Version::new(1, 0), |t| t.version),
             buffer: Vec::new(),
+            facts: Default::default(),
         })
     }
 }
@@ -129,7 +130,7 @@ impl<W: std::io::Write> super::Emitter for Sarif<W> {
             super::json::text(&mut file, &uri(name));
             for f in findings {
                 self.buffer.clear();
-                result(&mut self.buffer, &file, f, self.target);
+                result(&mut self.buffer, &mut self.facts, &file, f, self.target);
                 self.stream.raw_element(&self.buffer)?;
             }
         }

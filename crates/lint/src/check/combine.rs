@@ -50,13 +50,15 @@ pub(super) fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
             .enumerate()
             .max_by_key(|(_, g)| (g.severity, std::cmp::Reverse(rank(g.kind))))
             .map(|(i, g)| {
-                let folded: Vec<&str> = status
-                    .iter()
-                    .filter(|o| o.kind != g.kind)
-                    .map(|o| o.message.as_str())
-                    .collect();
-                let message = (!folded.is_empty())
-                    .then(|| format!("{} (also: {})", g.message, folded.join("; ")));
+                let folded = status.iter().filter(|o| o.kind != g.kind);
+                let mut pieces = vec![g.message.as_str()];
+                for (n, o) in folded.enumerate() {
+                    pieces.extend([if n == 0 { " (also: " } else { "; " }, &o.message]);
+                }
+                let message = (pieces.len() > 1).then(|| {
+                    pieces.push(")");
+                    crate::cat(&pieces)
+                });
                 (i, message)
             });
         if let Some((i, message)) = main {

@@ -2,7 +2,7 @@
 //! in the next release, and what patch releases of the target minor change. For a gate the
 //! target knows, the locks, stages and placement checks follow.
 
-use super::make::{on_off, who, Make};
+use super::make::{cat, on_off, removal_help, who, Make};
 use super::model::Finding;
 use super::{locks, placement, stages};
 use crate::findings::FindingKind;
@@ -37,7 +37,7 @@ pub(super) fn judge_gate(
         make.unknown_seen.set(make.unknown_seen.get() + 1);
     }
     let target = Target { version: at, patch };
-    let (status, patch_note) = patch_status(rules, s, target, status);
+    let (status, patch_note) = patch_status(target, status);
     let start = out.len();
     let cx = Judging {
         rules,
@@ -60,13 +60,8 @@ pub(super) fn judge_gate(
 
 /// The gate's state at the target's patch release (a minor's timeline describes its first
 /// patch release read), and a note for the findings where patch releases differ.
-fn patch_status(
-    rules: &Rules,
-    s: &Setting,
-    target: Target,
-    status: Status,
-) -> (Status, Option<String>) {
-    let Some(gate) = rules.gate(s.registry, &s.gate) else {
+fn patch_status(target: Target, status: Status) -> (Status, Option<String>) {
+    let Some(gate) = status.gate() else {
         return (status, None);
     };
     let at = target.version;
@@ -174,19 +169,26 @@ fn unknown(cx: &Judging<'_, '_>, suggestions: &[&str], out: &mut Vec<Finding>) {
     out.push(cx.make.at(
         FindingKind::Unknown,
         s,
-        format!("{registry} does not recognise feature gate {}: it fails to start with `unrecognized feature gate: {}`", s.gate, s.gate),
+        cat(&[
+            registry,
+            " does not recognise feature gate ",
+            &s.gate,
+            ": it fails to start with `unrecognized feature gate: ",
+            &s.gate,
+            "`",
+        ]),
         help,
     ));
 }
 
 /// The help for an unknown name: the right case, the nearest names, or where to check.
-fn unknown_help(s: &Setting, suggestions: &[&str]) -> String {
+fn unknown_help(s: &Setting, suggestions: &[&str]) -> std::borrow::Cow<'static, str> {
     let case_only = suggestions
         .first()
         .is_some_and(|c| c.eq_ignore_ascii_case(&s.gate));
     match suggestions.first() {
         Some(first) if case_only => {
-            format!("gate names are case-sensitive: write `{first}`")
+            format!("gate names are case-sensitive: write `{first}`").into()
         }
         Some(_) => format!(
             "did you mean {}?",
@@ -195,7 +197,8 @@ fn unknown_help(s: &Setting, suggestions: &[&str]) -> String {
                 .map(|n| format!("`{n}`"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        ),
+        )
+        .into(),
         None => "remove this setting; check the gate's name in the Kubernetes documentation".into(),
     }
 }
@@ -231,18 +234,33 @@ fn removed(
     out: &mut Vec<Finding>,
 ) {
     let (s, who, target) = (cx.s, cx.who, cx.target);
-    let mut msg = format!(
-        "{} was removed in {removed_in} (in {} it was {}, default {}{}); {who} {target} fails to start with `unrecognized feature gate: {}`",
-        s.gate,
-        removed_in.prev().unwrap_or(removed_in),
+    let note = gate.note.map_or(["", "", ""], |n| [" (note: ", n, ")"]);
+    let msg = cat(&[
+        &s.gate,
+        " was removed in ",
+        &removed_in.text(),
+        " (in ",
+        &removed_in.prev().unwrap_or(removed_in).text(),
+        " it was ",
         last.stage.title(),
+        ", default ",
         on_off(last.default),
-        if last.lock.is_locked() { ", locked" } else { "" },
-        s.gate
-    );
-    if let Some(note) = gate.note {
-        msg.push_str(&format!(" (note: {note})"));
-    }
+        if last.lock.is_locked() {
+            ", locked"
+        } else {
+            ""
+        },
+        "); ",
+        who,
+        " ",
+        &target.text(),
+        " fails to start with `unrecognized feature gate: ",
+        &s.gate,
+        "`",
+        note[0],
+        note[1],
+        note[2],
+    ]);
     out.push(
         cx.make
             .at(FindingKind::Removed, s, msg, "delete this setting"),
@@ -258,33 +276,35 @@ fn known(
     switched: MetaValues,
     out: &mut Vec<Finding>,
 ) {
-    let Some((spec, shown)) = emulated_spec(cx, gate, spec, out) else {
+    let Some((spec, emulated)) = emulated_spec(cx, gate, spec, out) else {
         return;
     };
+    let target = cx.target.text();
+    let shown: &str = emulated.as_deref().unwrap_or(&target);
     removed_next(cx, gate, out);
     // AllAlpha / AllBeta are judged with the whole group (`stages::meta_gates`).
     if MetaGate::parse(gate.name).is_none() {
-        locked_or_staged(cx, gate, spec, &shown, switched, out);
+        locked_or_staged(cx, gate, spec, shown, switched, out);
     }
     placement::irrelevant_component(cx.s, cx.who, gate, cx.make, out);
 }
 
-/// The spec to judge against and how to name its version. With --emulated-version, stages,
-/// defaults and locks are the emulated version's (the binary still decides which gates
-/// exist); a gate not yet introduced at the emulated version gets its finding here and
-/// `None`.
+/// The spec to judge against and, when it is an emulated version's, how to name that version.
+/// With --emulated-version, stages, defaults and locks are the emulated version's (the binary
+/// still decides which gates exist); a gate not yet introduced at the emulated version gets its
+/// finding here and `None`.
 fn emulated_spec(
     cx: &Judging<'_, '_>,
     gate: &Gate,
     spec: StageSpec,
     out: &mut Vec<Finding>,
-) -> Option<(StageSpec, String)> {
+) -> Option<(StageSpec, Option<String>)> {
     let (s, who, target) = (cx.s, cx.who, cx.target);
     let Some(e) = s.emulated.filter(|e| *e < target.version) else {
-        return Some((spec, target.to_string()));
+        return Some((spec, None));
     };
     if let Some(emulated) = gate.spec_at(e) {
-        return Some((emulated, format!("{e} (emulated by {target})")));
+        return Some((emulated, Some(format!("{e} (emulated by {target})"))));
     }
     let v = match s.value {
         Value::Bool(b) => on_off(b),
@@ -305,17 +325,21 @@ fn removed_next(cx: &Judging<'_, '_>, gate: &Gate, out: &mut Vec<Finding>) {
     if gate.removed_in != Some(at.next()) {
         return;
     }
+    // Where the removal release is only an upper bound, say so.
+    let note = gate.note.map_or(["", "", ""], |n| [" (note: ", n, ")"]);
     out.push(cx.make.at(
         FindingKind::RemovedNext,
         s,
-        format!(
-            "{} is removed in {}: the next upgrade will fail while this setting is here{}",
-            s.gate,
-            at.next(),
-            // Where the removal release is only an upper bound, say so.
-            gate.note.map(|n| format!(" (note: {n})")).unwrap_or_default()
-        ),
-        format!("remove this before upgrading to {}", at.next()),
+        cat(&[
+            &s.gate,
+            " is removed in ",
+            &at.next().text(),
+            ": the next upgrade will fail while this setting is here",
+            note[0],
+            note[1],
+            note[2],
+        ]),
+        removal_help(Some(at.next())),
     ));
 }
 
@@ -333,12 +357,7 @@ fn locked_or_staged(
         Value::Bool(b) => Some(b),
         Value::Invalid(_) => None,
     };
-    let removal = gate
-        .removed_in
-        .map(|r| format!("remove this before upgrading to {r}"))
-        .unwrap_or_else(|| {
-            "remove this setting before the gate is removed in a later release".into()
-        });
+    let removal = removal_help(gate.removed_in);
     let judged = locks::Judged {
         s: cx.s,
         who: cx.who,

@@ -1,7 +1,7 @@
 //! Locked gates: setting one against its locked value stops the component, setting it to that
 //! value does nothing, and a GA gate whose lock no source settles is a warning, not a pass.
 
-use super::make::{on_off, Make};
+use super::make::{cat, on_off, Make};
 use super::model::Finding;
 use crate::findings::FindingKind;
 use crate::formats::Setting;
@@ -19,7 +19,7 @@ pub(super) struct Judged<'a> {
     /// The release the spec is from, for messages (`1.33`, `1.31 (emulated by 1.33)`).
     pub shown: &'a str,
     /// Help for a setting to remove before the gate is removed.
-    pub removal: String,
+    pub removal: std::borrow::Cow<'static, str>,
 }
 
 /// The lock findings; false when none applies (the stage findings are judged next).
@@ -63,11 +63,14 @@ pub(super) fn check(j: &Judged<'_>, make: &Make<'_>, out: &mut Vec<Finding>) -> 
         make.at(
             FindingKind::LockedDefault,
             s,
-            format!(
-                "{} is locked to {} in {shown}; setting it does nothing",
-                s.gate,
-                on_off(spec.default)
-            ),
+            cat(&[
+                &s.gate,
+                " is locked to ",
+                on_off(spec.default),
+                " in ",
+                shown,
+                "; setting it does nothing",
+            ]),
             j.removal.clone(),
         )
     } else {

@@ -5,7 +5,11 @@ use super::lines::Lines;
 use super::model::Finding;
 use crate::findings::FindingKind;
 use crate::formats::{Problem, Setting};
-use gatecheck_rules::Registry;
+use gatecheck_rules::{Component, Registry, Rules, Version};
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+pub(crate) use crate::cat;
 
 /// Who reads a setting, for messages: one component, every component a shared map reaches
 /// (kind's `featureGates`), or "the component" where the file does not say.
@@ -17,6 +21,59 @@ pub(super) fn who(s: &Setting) -> std::borrow::Cow<'static, str> {
             let names: Vec<&str> = rest.iter().map(|c| c.as_str()).collect();
             format!("each of {} and {}", names.join(", "), last.as_str()).into()
         }
+    }
+}
+
+/// The help for a setting to remove before its gate is removed (`remove this before upgrading
+/// to 1.37`): one text per removal release of the data, made at the first use.
+pub(super) fn removal_help(removed_in: Option<Version>) -> Cow<'static, str> {
+    static BY_RELEASE: LazyLock<Vec<(Version, String)>> = LazyLock::new(|| {
+        let mut releases: Vec<Version> = Rules::embedded()
+            .gates()
+            .iter()
+            .filter_map(|g| g.removed_in)
+            .collect();
+        releases.sort_unstable();
+        releases.dedup();
+        releases
+            .into_iter()
+            .map(|r| (r, format!("remove this before upgrading to {r}")))
+            .collect()
+    });
+    let Some(r) = removed_in else {
+        return "remove this setting before the gate is removed in a later release".into();
+    };
+    match BY_RELEASE.binary_search_by_key(&r, |(v, _)| *v) {
+        Ok(i) => BY_RELEASE[i].1.as_str().into(),
+        Err(_) => format!("remove this before upgrading to {r}").into(),
+    }
+}
+
+/// The components a gate's KEP names, as a list (`kube-controller-manager, kube-proxy`), and
+/// the help that sends a setting there: one pair per list of the data, made at the first use.
+pub(super) fn concerned(components: &'static [Component]) -> (&'static str, &'static str) {
+    static BY_LIST: LazyLock<Vec<(&'static [Component], String, String)>> = LazyLock::new(|| {
+        let mut lists: Vec<&'static [Component]> = Rules::embedded()
+            .gates()
+            .iter()
+            .map(|g| g.components)
+            .collect();
+        lists.sort_unstable();
+        lists.dedup();
+        lists
+            .into_iter()
+            .map(|l| {
+                let names: Vec<&str> = l.iter().map(|c| c.as_str()).collect();
+                let list = names.join(", ");
+                let help = format!("set it on {list} instead");
+                (l, list, help)
+            })
+            .collect()
+    });
+    match BY_LIST.binary_search_by_key(&components, |(l, ..)| *l) {
+        Ok(i) => (&BY_LIST[i].1, &BY_LIST[i].2),
+        // Every gate's list is in the table; an empty answer is never shown.
+        Err(_) => ("", ""),
     }
 }
 

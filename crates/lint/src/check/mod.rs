@@ -151,7 +151,7 @@ pub use crate::formats::MAX_SETTINGS_PER_FILE;
 /// What depends on the target (see [`Deferred`]), decided at `target`: the problems, and the
 /// version each command line's settings are judged at. One pass over the settings.
 fn decide_deferred(sink: &mut Sink<'_>, target: Version) {
-    let mut emulated: std::collections::HashMap<usize, Version> = Default::default();
+    let mut emulated: foldhash::HashMap<usize, Version> = Default::default();
     for d in std::mem::take(&mut sink.deferred) {
         match d {
             // component-base refuses a version newer than the binary; the group's settings are
@@ -304,7 +304,7 @@ fn judge_settings(
         let switched = MetaValues {
             replaced: layers
                 .file_values
-                .get(s.gate.as_str())
+                .get(&*s.gate)
                 .copied()
                 .filter(|_| s.from_flag && s.components == [Component::Kubelet]),
             ..switched
@@ -324,6 +324,15 @@ fn judge_groups(
     out: &mut Vec<Finding>,
 ) {
     let target = options.target;
+    // Before 1.35 only a file's own AllAlpha / AllBeta need the groups merged.
+    let meta = || {
+        settings
+            .iter()
+            .any(|s| gatecheck_rules::MetaGate::parse(&s.gate).is_some())
+    };
+    if target < gatecheck_rules::DEPENDENCIES_CHECKED_FROM && !meta() {
+        return;
+    }
     for group in merge::groups(settings, shadowed, &options.node) {
         let Some(first) = group.first() else { continue };
         if first.registry != Registry::Kubernetes
@@ -357,8 +366,9 @@ fn attach_fixes(
 }
 
 /// The gate names the file sets, sorted, each once.
-fn gate_names(settings: &[Setting]) -> Vec<String> {
-    let mut gates: Vec<String> = settings.iter().map(|s| s.gate.clone()).collect();
+fn gate_names(settings: &[Setting]) -> Vec<crate::formats::GateName> {
+    let mut gates: Vec<crate::formats::GateName> =
+        settings.iter().map(|s| s.gate.clone()).collect();
     gates.sort_unstable();
     gates.dedup();
     gates

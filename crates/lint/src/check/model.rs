@@ -50,7 +50,7 @@ pub struct Finding {
     /// The list of gates the setting belongs to.
     pub registry: Registry,
     /// The gate, for findings about one gate.
-    pub gate: Option<String>,
+    pub gate: Option<crate::formats::GateName>,
     /// The value set, for findings about one setting.
     pub value: Option<Value>,
     /// Byte offset of the span in the file.
@@ -70,7 +70,8 @@ pub struct Finding {
     /// What to change.
     pub help: std::borrow::Cow<'static, str>,
     /// The edit that settles the finding, where a removal does, and whether it keeps what runs.
-    pub fix: Option<Box<crate::fix::Fix>>,
+    /// Shared by the findings of one setting.
+    pub fix: Option<std::sync::Arc<crate::fix::Fix>>,
     /// The step of an upgrade (`--from`) at which the finding appears; `None` for one target.
     pub step: Option<Version>,
 }
@@ -95,7 +96,7 @@ pub struct Report {
     /// `kubernetesVersion` of a cluster's `kubeadm-config` ConfigMap.
     pub running: Vec<(Version, String)>,
     /// The names of the gates the file sets (each once).
-    pub gates: Vec<String>,
+    pub gates: Vec<crate::formats::GateName>,
 }
 
 impl Report {

@@ -2,7 +2,7 @@
 //! cloud-controller-manager does not register, a gate that does not concern the component, and
 //! a kubelet config-file gate that a kubelet flag overrides.
 
-use super::make::Make;
+use super::make::{cat, Make};
 use super::model::Finding;
 use crate::findings::FindingKind;
 use crate::formats::Setting;
@@ -81,16 +81,21 @@ pub(super) fn irrelevant_component(
             .iter()
             .any(|c| gate.components.contains(c) || !c.shares_core_registry());
     if !relevant && s.registry == Registry::Kubernetes {
-        let list: Vec<&str> = gate.components.iter().map(|c| c.as_str()).collect();
+        let (list, help) = super::make::concerned(gate.components);
         out.push(make.at(
             FindingKind::IrrelevantComponent,
             s,
-            format!(
-                "{} does not concern {who} (its KEP names {}); {who} accepts it and ignores it",
-                s.gate,
-                list.join(", ")
-            ),
-            format!("set it on {} instead", list.join(", ")),
+            cat(&[
+                &s.gate,
+                " does not concern ",
+                who,
+                " (its KEP names ",
+                list,
+                "); ",
+                who,
+                " accepts it and ignores it",
+            ]),
+            help,
         ));
     }
 }

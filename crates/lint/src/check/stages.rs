@@ -2,7 +2,7 @@
 //! production), already the default (redundant), and what AllAlpha / AllBeta switch.
 
 use super::locks::Judged;
-use super::make::{on_off, Make};
+use super::make::{cat, on_off, Make};
 use super::model::Finding;
 use crate::findings::FindingKind;
 use crate::merge::{Merged, MetaValues};
@@ -22,41 +22,52 @@ pub(super) fn check(j: &Judged<'_>, switched: MetaValues, make: &Make<'_>, out: 
         _ if spec.stage == Stage::Ga => make.at(
             FindingKind::Ga,
             s,
-            format!(
-                "{} is GA in {shown} (default {}); {} logs that it will be removed in a future release",
-                s.gate,
+            cat(&[
+                &s.gate,
+                " is GA in ",
+                shown,
+                " (default ",
                 on_off(spec.default),
-                j.who
-            ),
+                "); ",
+                j.who,
+                " logs that it will be removed in a future release",
+            ]),
             j.removal.clone(),
         ),
         _ if spec.stage == Stage::Deprecated => make.at(
             FindingKind::Deprecated,
             s,
-            format!(
-                "{} is deprecated in {shown} (default {})",
-                s.gate,
-                on_off(spec.default)
-            ),
+            cat(&[
+                &s.gate,
+                " is deprecated in ",
+                shown,
+                " (default ",
+                on_off(spec.default),
+                ")",
+            ]),
             j.removal.clone(),
         ),
         Some(true) if spec.stage == Stage::Alpha && !spec.default => make.at(
             FindingKind::Alpha,
             s,
-            format!(
-                "{} is an alpha feature in {shown}: not for production, and it may change incompatibly",
-                s.gate
-            ),
+            cat(&[
+                &s.gate,
+                " is an alpha feature in ",
+                shown,
+                ": not for production, and it may change incompatibly",
+            ]),
             "enable alpha features only in test clusters",
         ),
         Some(v) if v == spec.default && v == implicit => make.at(
             FindingKind::Redundant,
             s,
-            format!(
-                "{} is already {} by default in {shown}",
-                s.gate,
-                on_off(spec.default)
-            ),
+            cat(&[
+                &s.gate,
+                " is already ",
+                on_off(spec.default),
+                " by default in ",
+                shown,
+            ]),
             "this setting can be removed",
         ),
         _ => return,

@@ -5,8 +5,8 @@ use super::make::{who, Make};
 use super::model::Finding;
 use crate::findings::FindingKind;
 use crate::formats::{Setting, Value};
+use foldhash::{HashMap, HashMapExt};
 use gatecheck_rules::Version;
-use std::collections::HashMap;
 
 /// What earlier settings of the file said, by group.
 pub(super) struct Repeats<'s> {
@@ -33,7 +33,7 @@ impl<'s> Repeats<'s> {
         make: &Make<'_>,
         out: &mut Vec<Finding>,
     ) {
-        if let Some(previous) = self.seen.insert((s.group, s.gate.as_str()), &s.value) {
+        if let Some(previous) = self.seen.insert((s.group, &*s.gate), &s.value) {
             if *previous != s.value {
                 let who = who(s);
                 out.push(make.at(

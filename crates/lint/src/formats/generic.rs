@@ -260,7 +260,10 @@ mod tests {
         let f = extract(&docs[0].root, &mut sink, 0);
         (
             f,
-            sink.settings.into_iter().map(|s| (s.gate, s.via)).collect(),
+            sink.settings
+                .into_iter()
+                .map(|s| (s.gate.into_owned(), s.via))
+                .collect(),
         )
     }
 

@@ -57,7 +57,7 @@ impl Format for Minikube {
                 group,
             );
             for s in &mut sink.settings[before..] {
-                if TO_KUBEADM.contains(&s.gate.as_str()) {
+                if TO_KUBEADM.contains(&&*s.gate) {
                     s.registry = Registry::Kubeadm;
                     s.components = vec![Component::Kubeadm];
                 }

@@ -17,6 +17,10 @@ pub enum Value {
     Invalid(String),
 }
 
+/// A gate's name: borrowed from the embedded rules for a gate some release has (most settings:
+/// no copy per setting or finding), owned for any other name.
+pub type GateName = std::borrow::Cow<'static, str>;
+
 /// One feature-gate setting found in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Setting {
@@ -24,8 +28,9 @@ pub struct Setting {
     pub components: Vec<Component>,
     /// The list of gates the setting belongs to.
     pub registry: Registry,
-    /// The gate's name as written (cut at 120 characters).
-    pub gate: String,
+    /// The gate's name as written (cut at 120 characters); borrowed from the rules where it is
+    /// a known gate's name.
+    pub gate: GateName,
     /// The value as written.
     pub value: Value,
     /// Byte offset of the gate name in the file.
@@ -55,7 +60,7 @@ pub struct Setting {
 pub struct Problem {
     pub kind: FindingKind,
     pub component: Option<Component>,
-    pub gate: Option<String>,
+    pub gate: Option<GateName>,
     pub offset: usize,
     pub len: usize,
     pub message: String,
@@ -172,10 +177,13 @@ pub(super) fn invalid(raw: &str) -> Value {
 /// A gate name as kept: at most [`INVALID_KEPT`] characters. Kubernetes' names are a few dozen;
 /// a longer "name" (a value of a million `{`) is no gate, and is not copied whole into its
 /// setting and every finding about it.
-pub(super) fn gate_name(raw: &str) -> String {
+pub(super) fn gate_name(raw: &str) -> GateName {
+    if let Some(gate) = gatecheck_rules::Rules::embedded().find(raw) {
+        return GateName::Borrowed(gate.name);
+    }
     match raw.char_indices().nth(INVALID_KEPT) {
-        None => raw.to_string(),
-        Some((end, _)) => format!("{}…", &raw[..end]),
+        None => raw.to_string().into(),
+        Some((end, _)) => format!("{}…", &raw[..end]).into(),
     }
 }
 
