@@ -15,7 +15,7 @@ pub fn upgrade_notes(
     from: Version,
     steps: &[Version],
     components: &[gatecheck_rules::Component],
-    set: &std::collections::BTreeSet<String>,
+    set: &foldhash::HashSet<gatecheck_lint::GateName>,
 ) -> Vec<render::Step> {
     use gatecheck_rules::ChangeKind;
     let rules = gatecheck_rules::Rules::embedded();

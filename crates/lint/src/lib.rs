@@ -36,7 +36,7 @@ pub use check::{
 };
 pub use findings::{FindingKind, Severity};
 pub use fix::{Applicability, Edit, Fix};
-pub use formats::Setting;
+pub use formats::{GateName, Setting};
 pub use prefilter::may_hold_settings;
 
 #[doc(hidden)]

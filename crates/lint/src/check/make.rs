@@ -13,16 +13,41 @@ pub(crate) use crate::cat;
 
 /// Who reads a setting, for messages: one component, every component a shared map reaches
 /// (kind's `featureGates`), or "the component" where the file does not say.
+/// The words for several components are made once per list: a kind config's gates all name the
+/// same five.
 pub(super) fn who(s: &Setting) -> std::borrow::Cow<'static, str> {
     match s.components.as_slice() {
         [] => "the component".into(),
         [c] => c.as_str().into(),
-        [rest @ .., last] => {
-            let names: Vec<&str> = rest.iter().map(|c| c.as_str()).collect();
-            format!("each of {} and {}", names.join(", "), last.as_str()).into()
-        }
+        several => several_components(several),
     }
 }
+
+/// "each of kube-apiserver, kubelet and kube-proxy". The readers name a handful of lists; the
+/// first [`WHO_KEPT`] are kept for the run (their texts leaked: a few dozen bytes each), any
+/// further list is written afresh.
+fn several_components(list: &[Component]) -> Cow<'static, str> {
+    static KEPT: std::sync::Mutex<Vec<(Vec<Component>, &'static str)>> =
+        std::sync::Mutex::new(Vec::new());
+    let mut kept = KEPT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, text)) = kept.iter().find(|(l, _)| l == list) {
+        return Cow::Borrowed(text);
+    }
+    let Some((last, rest)) = list.split_last() else {
+        return "the component".into();
+    };
+    let names: Vec<&str> = rest.iter().map(|c| c.as_str()).collect();
+    let text = format!("each of {} and {}", names.join(", "), last.as_str());
+    if kept.len() >= WHO_KEPT {
+        return text.into();
+    }
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    kept.push((list.to_vec(), text));
+    Cow::Borrowed(text)
+}
+
+/// How many lists of components [`several_components`] keeps.
+const WHO_KEPT: usize = 32;
 
 /// The help for a setting to remove before its gate is removed (`remove this before upgrading
 /// to 1.37`): one text per removal release of the data, made at the first use.

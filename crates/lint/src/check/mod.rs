@@ -210,7 +210,10 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
     // A gate list the fallback placed is read, whether it is Kubernetes' or another project's.
     let recognised = sink.recognised || sink.fallback.kubernetes + sink.fallback.foreign > 0;
     let components = components_of(&sink.settings);
-    let mut out: Vec<Finding> = sink.problems.drain(..).map(|p| make.problem(p)).collect();
+    // Room for the findings of a file whose settings are mostly findings, once.
+    let mut out: Vec<Finding> =
+        Vec::with_capacity(sink.problems.len() + sink.settings.len() * 3 / 2);
+    out.extend(sink.problems.drain(..).map(|p| make.problem(p)));
 
     // The kubelet merges its config file with its flags key by key, the flag winning: an
     // overridden file setting is reported as such and not judged on its own.
