@@ -73,7 +73,7 @@ pub(super) fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
         }
         out.extend(other);
     }
-    out.sort_by_key(|f| (f.offset, f.kind));
+    super::in_file_order(&mut out);
     out
 }
 

@@ -199,5 +199,5 @@ pub(super) fn apply_inline_ignores(src: &str, make: &Make<'_>, findings: &mut Ve
             "remove it",
         ));
     }
-    findings.sort_by_key(|f| (f.offset, f.kind));
+    super::in_file_order(findings);
 }
