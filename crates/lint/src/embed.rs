@@ -194,6 +194,7 @@ fn read_text(sink: &mut Sink<'_>, name: &str, depth: usize) {
     if let Some(m) = &masked {
         sink.template = true;
         sink.conditionals.extend_from_slice(&m.conditionals);
+        sink.yaml_budget.charge_copy(m.text.len());
     }
     let yaml = masked.as_ref().map_or(text, |m| m.text.as_str());
     let docs = gatecheck_yaml::parse_with_budget(yaml, &mut sink.yaml_budget);

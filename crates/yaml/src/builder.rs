@@ -52,6 +52,8 @@ pub(crate) struct Builder<'a> {
     nodes: usize,
     /// Nodes copied by aliases so far, against [`MAX_ALIASED_NODES`].
     aliased: usize,
+    /// Nodes' worth charged for copies of the text, included in `nodes`.
+    copies: usize,
     /// The collections open around the current event, outermost first.
     stack: Vec<Open<'a>>,
     /// The current document's root, once its node is finished.
@@ -70,6 +72,7 @@ impl<'a> Builder<'a> {
             aliased_anchors: aliased_anchors(src),
             nodes: budget.nodes,
             aliased: budget.aliased,
+            copies: budget.copies,
             stack: Vec::new(),
             root: None,
             docs: Vec::new(),
@@ -90,6 +93,12 @@ impl<'a> Builder<'a> {
             return Err(Error {
                 message: if self.aliased > 0 {
                     format!("document expands to more than {MAX_NODES} nodes (alias bomb?)")
+                } else if self.copies > 0 {
+                    format!(
+                        "document has more than {} nodes, the most gatecheck reads beside the file's {} MiB template copy (a configuration file has a few thousand at most)",
+                        MAX_NODES.saturating_sub(self.copies),
+                        self.copies * std::mem::size_of::<Node<'_>>() >> 20
+                    )
                 } else {
                     format!(
                         "document has more than {MAX_NODES} nodes, the most gatecheck reads (a configuration file has a few thousand at most)"
@@ -108,6 +117,7 @@ impl<'a> Builder<'a> {
         let spent = Budget {
             nodes: self.nodes,
             aliased: self.aliased,
+            copies: self.copies,
         };
         (result, spent)
     }

@@ -34,7 +34,8 @@ use builder::Builder;
 pub const MAX_DEPTH: usize = 128;
 /// Most nodes a stream may hold, counting every alias expansion. It stops "billion laughs"
 /// alias bombs long before they cost real memory, and bounds the tree of any file to about
-/// 28 MB (a node is 56 bytes; verbatim text is borrowed from the source).
+/// 28 MB (a node is 56 bytes; verbatim text is borrowed from the source). A copy of the text
+/// that a file is read from (a template's masked copy) is charged against it by its size.
 pub const MAX_NODES: usize = 500_000;
 /// Most nodes that aliases may copy in one stream. Real configuration files use few aliases;
 /// this keeps an alias bomb's memory to a few megabytes, far below what [`MAX_NODES`] allows.
@@ -245,6 +246,19 @@ pub fn parse(src: &str) -> Result<Vec<Document<'_>>, Error> {
 pub struct Budget {
     nodes: usize,
     aliased: usize,
+    /// Nodes' worth of memory charged for copies of the text (see [`Budget::charge_copy`]).
+    copies: usize,
+}
+
+impl Budget {
+    /// Charges a copy of `bytes` of text that is read beside the file (a template's masked
+    /// copy): it counts as the nodes of its size, so that the file's reading, copy and tree
+    /// together, stays within the memory [`MAX_NODES`] bounds.
+    pub fn charge_copy(&mut self, bytes: usize) {
+        let nodes = bytes / std::mem::size_of::<Node<'_>>();
+        self.nodes = self.nodes.saturating_add(nodes);
+        self.copies = self.copies.saturating_add(nodes);
+    }
 }
 
 /// [`parse`], charging nodes and alias copies to `budget`.

@@ -129,3 +129,18 @@ fn duplicate_keys_are_kept_and_last_wins() {
 fn a_node_is_56_bytes() {
     assert!(std::mem::size_of::<crate::Node>() <= 56);
 }
+
+#[test]
+fn a_copy_of_the_text_counts_against_the_node_budget() {
+    let src = format!("[{}]", "a, ".repeat(20));
+    assert!(parse(&src).is_ok());
+    let mut budget = Budget::default();
+    budget.charge_copy((MAX_NODES - 10) * std::mem::size_of::<Node<'_>>());
+    let e = parse_with_budget(&src, &mut budget).unwrap_err();
+    assert!(e.limit);
+    assert!(
+        e.message.contains("more than 10 nodes") && e.message.contains("template copy"),
+        "{}",
+        e.message
+    );
+}

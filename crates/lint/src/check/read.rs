@@ -93,10 +93,13 @@ fn read_template(
 ) -> Result<(), InputError> {
     sink.template = true;
     sink.conditionals.extend_from_slice(&masked.conditionals);
-    match gatecheck_yaml::parse(&masked.text) {
+    // The masked copy is memory the file's reading spends like its tree.
+    sink.yaml_budget.charge_copy(masked.text.len());
+    match gatecheck_yaml::parse_with_budget(&masked.text, &mut sink.yaml_budget) {
         Ok(docs) => {
             let mut nested = sink.nested(&masked.text);
             nested.template = true;
+            nested.yaml_budget = sink.yaml_budget;
             for doc in &docs {
                 crate::embed::read_doc(&doc.root, &mut nested, 0);
             }
@@ -105,6 +108,7 @@ fn read_template(
                     p.message = masked.unmask(src, &p.message, p.offset);
                 }
             }
+            sink.yaml_budget = nested.yaml_budget;
             sink.recognised |= nested.recognised;
             sink.fallback.kubernetes += nested.fallback.kubernetes;
             sink.fallback.foreign += nested.fallback.foreign;
