@@ -97,7 +97,7 @@ impl<'a> Builder<'a> {
                     format!(
                         "document has more than {} nodes, the most gatecheck reads beside the file's {} MiB template copy (a configuration file has a few thousand at most)",
                         MAX_NODES.saturating_sub(self.copies),
-                        self.copies * std::mem::size_of::<Node<'_>>() >> 20
+                        (self.copies * std::mem::size_of::<Node<'_>>()) >> 20
                     )
                 } else {
                     format!(
