@@ -3,6 +3,9 @@
 //! 3), on one thread. For profiles of reading and judging (docs/performance.md).
 //! `cargo run --release -p gatecheck-lint --example lint_corpus -- DIR [ROUNDS]`
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(dir) = args.next() else {

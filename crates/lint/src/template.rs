@@ -328,7 +328,9 @@ pub fn find(text: &str) -> Vec<Placeholder> {
     // Which kinds of tag were found unclosed: see `template_tag`.
     let mut unclosed = [false; 3];
     let mut i = 0;
-    while i < b.len() {
+    // Every placeholder starts at a `{` or a `$`: the text between is skipped in one search.
+    while let Some(next) = memchr::memchr2(b'{', b'$', &b[i..]) {
+        i += next;
         let rest = &text[i..];
         if let Some(end) = template_tag(rest, i, &mut unclosed) {
             out.push(Placeholder {
@@ -351,7 +353,7 @@ pub fn find(text: &str) -> Vec<Placeholder> {
             });
             i += len;
         } else {
-            i += rest.chars().next().map_or(1, char::len_utf8);
+            i += 1; // past the `{` or `$`
         }
     }
     out
