@@ -21,8 +21,13 @@ pub(super) struct Facts {
 /// file's settings of one gate, and files that set the same gates, write the same facts.
 #[derive(Default)]
 pub(super) struct FactsCache {
-    /// By the gate's record (its address in the embedded data) and the release judged.
-    written: foldhash::HashMap<(usize, gatecheck_rules::Version), Box<[u8]>>,
+    /// By registry, the address of a gate name borrowed from the embedded rules (static text,
+    /// so the address names the text) and the release judged; `None` where the registry does
+    /// not have the name. The names of known gates are found without a look-up by name.
+    written: foldhash::HashMap<
+        (gatecheck_rules::Registry, usize, gatecheck_rules::Version),
+        Option<Box<[u8]>>,
+    >,
 }
 
 impl FactsCache {
@@ -31,21 +36,30 @@ impl FactsCache {
         &mut self,
         out: &mut Vec<u8>,
         registry: gatecheck_rules::Registry,
-        gate: Option<&str>,
+        gate: Option<&gatecheck_lint::GateName>,
         at: gatecheck_rules::Version,
     ) {
-        let rules = gatecheck_rules::Rules::embedded();
-        let Some(g) = gate.and_then(|name| rules.gate(registry, name)) else {
-            out.extend_from_slice(b"null");
-            return;
-        };
-        let key = (std::ptr::from_ref(g) as usize, at);
-        let text = self.written.entry(key).or_insert_with(|| {
+        let written = |name: &str| {
+            let g = gatecheck_rules::Rules::embedded().gate(registry, name)?;
             let mut text = Vec::with_capacity(128);
             facts(g, at).write(&mut text);
-            text.into_boxed_slice()
-        });
-        out.extend_from_slice(text);
+            Some(text.into_boxed_slice())
+        };
+        let text = match gate {
+            Some(std::borrow::Cow::Borrowed(name)) => self
+                .written
+                .entry((registry, name.as_ptr() as usize, at))
+                .or_insert_with(|| written(name))
+                .as_deref(),
+            // A name no release has (the readers borrow every known one).
+            Some(std::borrow::Cow::Owned(name)) => {
+                let text = written(name);
+                out.extend_from_slice(text.as_deref().unwrap_or(b"null"));
+                return;
+            }
+            None => None,
+        };
+        out.extend_from_slice(text.unwrap_or(b"null"));
     }
 }
 
@@ -93,24 +107,24 @@ fn finding(
     target: gatecheck_rules::Version,
 ) {
     out.extend_from_slice(b"{\"code\":");
-    text(out, f.kind.code());
+    ident(out, f.kind.code());
     number(out, b",\"column\":", f.column);
     out.extend_from_slice(b",\"component\":");
     match f.component {
-        Some(c) => text(out, c.as_str()),
+        Some(c) => ident(out, c.as_str()),
         None => out.extend_from_slice(b"null"),
     }
     number(out, b",\"end_column\":", f.end_column);
     number(out, b",\"end_line\":", f.end_line);
     out.extend_from_slice(b",\"facts\":");
-    facts.write(out, f.registry, f.gate.as_deref(), f.step.unwrap_or(target));
+    facts.write(out, f.registry, f.gate.as_ref(), f.step.unwrap_or(target));
     out.extend_from_slice(b",\"file\":");
     out.extend_from_slice(file);
     out.extend_from_slice(b",\"fix\":");
     match f.fix.as_deref() {
         Some(fix) => {
             out.extend_from_slice(b"{\"applicability\":");
-            text(out, fix.applicability.as_str());
+            ident(out, fix.applicability.as_str());
             out.extend_from_slice(b",\"description\":");
             text(out, &fix.description);
             out.extend_from_slice(b",\"edits\":[");
@@ -130,20 +144,22 @@ fn finding(
     }
     out.extend_from_slice(b",\"gate\":");
     match &f.gate {
+        // A known gate's name, borrowed from the embedded rules.
+        Some(std::borrow::Cow::Borrowed(g)) => ident(out, g),
         Some(g) => text(out, g),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"help\":");
     text(out, &f.help);
     out.extend_from_slice(b",\"kind\":");
-    text(out, f.kind.name());
+    ident(out, f.kind.name());
     number(out, b",\"line\":", f.line);
     out.extend_from_slice(b",\"message\":");
     text(out, &f.message);
     out.extend_from_slice(b",\"registry\":");
-    text(out, f.registry.as_str());
+    ident(out, f.registry.as_str());
     out.extend_from_slice(b",\"severity\":");
-    text(out, f.severity.as_str());
+    ident(out, f.severity.as_str());
     out.extend_from_slice(b",\"step\":");
     match f.step {
         Some(v) => version_text(out, v),
@@ -195,6 +211,16 @@ impl Facts {
         }
         out.push(b'}');
     }
+}
+
+/// A name of gatecheck's own (a code, kind, severity, registry, component or applicability) or
+/// a gate's name from the embedded rules, as a JSON string: such names are letters, digits and
+/// dashes, written as they are without a search for what to escape (a test holds every one).
+pub(super) fn ident(out: &mut Vec<u8>, s: &str) {
+    debug_assert!(!needs_escape(s), "{s:?} needs escaping");
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
 }
 
 /// `"1.33"`.
@@ -325,6 +351,30 @@ impl<W: Write> super::Emitter for Json<W> {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+
+    /// What [`super::ident`] writes unescaped needs no escape: every name of gatecheck's own and
+    /// every gate name of the embedded rules.
+    #[test]
+    fn names_written_as_they_are_need_no_escape() {
+        use gatecheck_lint::{Applicability, FindingKind, Severity};
+        use gatecheck_rules::{Component, Registry, Rules};
+        let mut names: Vec<&str> = FindingKind::ALL
+            .iter()
+            .flat_map(|k| [k.code(), k.name()])
+            .collect();
+        names.extend([Severity::Info, Severity::Warning, Severity::Error].map(Severity::as_str));
+        names.extend([Registry::Kubernetes, Registry::Kubeadm].map(Registry::as_str));
+        names.extend(Component::ALL.map(Component::as_str));
+        names.extend([Applicability::Safe, Applicability::Unsafe].map(Applicability::as_str));
+        names.extend(Rules::embedded().gates().iter().map(|g| g.name));
+        for name in names {
+            assert!(
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+                "{name:?}"
+            );
+            assert!(!super::needs_escape(name), "{name:?}");
+        }
+    }
 
     proptest! {
         /// A string written directly is what serde_json writes with the report's escapes.

@@ -39,7 +39,7 @@ fn result(
     f: &Finding,
     target: gatecheck_rules::Version,
 ) {
-    use super::json::{number, text, texts};
+    use super::json::{ident, number, text, texts};
     out.push(b'{');
     if let Some(fix) = f.fix.as_deref() {
         out.extend_from_slice(b"\"fixes\":[{\"artifactChanges\":[{\"artifactLocation\":{\"uri\":");
@@ -63,7 +63,7 @@ fn result(
         out.extend_from_slice(b"}}],");
     }
     out.extend_from_slice(b"\"level\":");
-    text(out, level(f.severity));
+    ident(out, level(f.severity));
     out.extend_from_slice(b",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
     out.extend_from_slice(uri);
     number(out, b"},\"region\":{\"endColumn\":", f.end_column);
@@ -74,10 +74,10 @@ fn result(
     texts(out, &[&f.message, " (", &f.help, ")"]);
     // The same facts as the JSON report's, and the fix's applicability.
     out.extend_from_slice(b"},\"properties\":{\"facts\":");
-    facts.write(out, f.registry, f.gate.as_deref(), f.step.unwrap_or(target));
+    facts.write(out, f.registry, f.gate.as_ref(), f.step.unwrap_or(target));
     out.extend_from_slice(b",\"fixApplicability\":");
     match f.fix.as_deref() {
-        Some(fix) => text(out, fix.applicability.as_str()),
+        Some(fix) => ident(out, fix.applicability.as_str()),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"step\":");
@@ -86,7 +86,7 @@ fn result(
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b"},\"ruleId\":");
-    text(out, f.kind.code());
+    ident(out, f.kind.code());
     let index = FindingKind::ALL
         .iter()
         .position(|k| *k == f.kind)
