@@ -24,11 +24,11 @@ pub(super) struct FactsCache {
     /// By registry, the address of a gate name borrowed from the embedded rules (static text,
     /// so the address names the text) and the release judged; `None` where the registry does
     /// not have the name. The names of known gates are found without a look-up by name.
-    written: foldhash::HashMap<
-        (gatecheck_rules::Registry, usize, gatecheck_rules::Version),
-        Option<Box<[u8]>>,
-    >,
+    written: foldhash::HashMap<FactsKey, Option<Box<[u8]>>>,
 }
+
+/// A registry, the address of a gate name in the embedded rules, and a release.
+type FactsKey = (gatecheck_rules::Registry, usize, gatecheck_rules::Version);
 
 impl FactsCache {
     /// Writes the facts of `gate` at `at` (`null` for a name the registry does not have).
