@@ -215,7 +215,7 @@ fn no_number(out: &mut String, width: usize) {
 #[derive(Default)]
 pub(super) struct Wraps {
     /// By first indent (a few static texts), then by text: found without building a key.
-    by_indent: Vec<(&'static str, std::collections::HashMap<String, String>)>,
+    by_indent: Vec<(&'static str, foldhash::HashMap<String, String>)>,
     len: usize,
 }
 
