@@ -75,7 +75,10 @@ pub(crate) fn attach(
     // Each finding finds its setting by a binary search of the settings by offset (the last
     // one at an offset, where two share it), not a scan of the file's settings.
     let mut by_offset: Vec<(usize, &Setting)> = settings.iter().map(|s| (s.offset, s)).collect();
-    by_offset.sort_by_key(|(offset, _)| *offset);
+    // Settings are mostly read in file order already.
+    if !by_offset.is_sorted_by_key(|(offset, _)| *offset) {
+        by_offset.sort_by_key(|(offset, _)| *offset);
+    }
     let setting_at = |offset: usize| {
         let after = by_offset.partition_point(|(o, _)| *o <= offset);
         after
