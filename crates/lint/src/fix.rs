@@ -283,32 +283,8 @@ fn map_entry(src: &str, at: usize, sibling: &mut Option<Sibling>) -> Option<Vec<
         return None;
     }
     let mut edits = vec![edit(ls, le)];
-    // The parent key: the nearest line above with less indentation.
     let my_indent = indent(line);
-    let mut parent = None;
-    let mut cursor = ls;
-    while cursor > 0 {
-        let (ps, _) = line_of(src, cursor - 1);
-        if let Some(s) = sibling
-            .as_ref()
-            .filter(|s| s.line == ps && s.indent == my_indent)
-        {
-            parent = Some((s.parent, Some(s.gate_map)));
-            break;
-        }
-        let l = &src[ps..cursor];
-        if !l.trim().is_empty() && !l.trim_start().starts_with('#') && indent(l) < my_indent {
-            parent = Some(((ps, cursor), None));
-            break;
-        }
-        cursor = ps;
-    }
-    let ((ps, pe), gate_map) = parent?;
-    let gate_map = gate_map.unwrap_or_else(|| {
-        let parent_line = src[ps..pe].trim();
-        let key = parent_line.trim_start_matches("- ").trim_end_matches(':');
-        parent_line.ends_with(':') && crate::embed::mentions_gates(key)
-    });
+    let ((ps, pe), gate_map) = parent_of(src, ls, my_indent, sibling.as_ref())?;
     *sibling = Some(Sibling {
         line: ls,
         indent: my_indent,
@@ -340,6 +316,33 @@ fn map_entry(src: &str, at: usize, sibling: &mut Option<Sibling>) -> Option<Vec<
         edits = vec![edit(ps, pos.max(le))];
     }
     Some(edits)
+}
+
+/// The parent key of the entry on the line starting at `ls` (the nearest line above with less
+/// indentation), and whether it is a gate map. The walk up ends at the last entry met when it
+/// is a sibling: its answer is this one's.
+fn parent_of(
+    src: &str,
+    ls: usize,
+    my_indent: usize,
+    last: Option<&Sibling>,
+) -> Option<((usize, usize), bool)> {
+    let mut cursor = ls;
+    while cursor > 0 {
+        let (ps, _) = line_of(src, cursor - 1);
+        if let Some(s) = last.filter(|s| s.line == ps && s.indent == my_indent) {
+            return Some((s.parent, s.gate_map));
+        }
+        let l = &src[ps..cursor];
+        if !l.trim().is_empty() && !l.trim_start().starts_with('#') && indent(l) < my_indent {
+            let parent_line = l.trim();
+            let key = parent_line.trim_start_matches("- ").trim_end_matches(':');
+            let gate_map = parent_line.ends_with(':') && crate::embed::mentions_gates(key);
+            return Some(((ps, cursor), gate_map));
+        }
+        cursor = ps;
+    }
+    None
 }
 
 /// Removes `Gate: value` from a flow map (`featureGates: {A: true, B: false}`).
