@@ -352,6 +352,54 @@ impl<W: Write> super::Emitter for Json<W> {
 mod tests {
     use proptest::prelude::*;
 
+    /// A gate's facts are the same however its name is held: borrowed from the rules (found by
+    /// the name's address, written once), borrowed from elsewhere, or owned; and `null` for a
+    /// name the registry does not have, or no gate.
+    #[test]
+    fn facts_do_not_depend_on_how_the_name_is_held() {
+        use gatecheck_rules::{Registry, Rules, Version};
+        use std::borrow::Cow;
+        let rules = Rules::embedded();
+        let g = rules
+            .gate(Registry::Kubernetes, "SidecarContainers")
+            .unwrap();
+        let elsewhere: &'static str = Box::leak(String::from(g.name).into_boxed_str());
+        let mut cache = super::FactsCache::default();
+        let write = |cache: &mut super::FactsCache, name: Option<Cow<'static, str>>, at| {
+            let mut out = Vec::new();
+            cache.write(&mut out, Registry::Kubernetes, name.as_ref(), at);
+            String::from_utf8(out).unwrap()
+        };
+        for at in [Version::new(1, 28), Version::new(1, 33)] {
+            let mut expected = Vec::new();
+            super::facts(g, at).write(&mut expected);
+            let expected = String::from_utf8(expected).unwrap();
+            for _ in 0..2 {
+                for name in [
+                    Cow::Borrowed(g.name),
+                    Cow::Borrowed(elsewhere),
+                    Cow::Owned(g.name.to_string()),
+                ] {
+                    assert_eq!(write(&mut cache, Some(name), at), expected);
+                }
+            }
+            assert_eq!(
+                write(&mut cache, Some(Cow::Borrowed("NoSuchGate")), at),
+                "null"
+            );
+            assert_eq!(write(&mut cache, None, at), "null");
+        }
+        // The same name in a registry that does not have it.
+        let mut out = Vec::new();
+        cache.write(
+            &mut out,
+            Registry::Kubeadm,
+            Some(&Cow::Borrowed(g.name)),
+            Version::new(1, 33),
+        );
+        assert_eq!(out, b"null");
+    }
+
     /// What [`super::ident`] writes unescaped needs no escape: every name of gatecheck's own and
     /// every gate name of the embedded rules.
     #[test]

@@ -181,3 +181,54 @@ impl Make<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every list of components gets its words, the first ones kept for the run and any past
+    /// [`WHO_KEPT`] written afresh: the same words either way.
+    #[test]
+    fn several_components_are_named_whether_kept_or_not() {
+        let all = Component::ALL;
+        let lists: Vec<Vec<Component>> = (0u32..1 << all.len())
+            .map(|bits| {
+                let list: Vec<Component> = (0..all.len())
+                    .filter(|i| bits & (1 << i) != 0)
+                    .map(|i| all[i])
+                    .collect();
+                list
+            })
+            .filter(|l| l.len() >= 2)
+            .take(WHO_KEPT + 8)
+            .collect();
+        for _ in 0..2 {
+            for list in &lists {
+                let (last, rest) = list.split_last().unwrap();
+                let names: Vec<&str> = rest.iter().map(|c| c.as_str()).collect();
+                let expected = format!("each of {} and {}", names.join(", "), last.as_str());
+                assert_eq!(several_components(list), expected);
+            }
+        }
+    }
+
+    /// Help made once per release or component list says what it said when made each time.
+    #[test]
+    fn help_made_once_is_the_help_made_each_time() {
+        for g in Rules::embedded().gates() {
+            let expected = match g.removed_in {
+                Some(r) => format!("remove this before upgrading to {r}"),
+                None => "remove this setting before the gate is removed in a later release".into(),
+            };
+            assert_eq!(removal_help(g.removed_in), expected);
+            let names: Vec<&str> = g.components.iter().map(|c| c.as_str()).collect();
+            let (list, help) = concerned(g.components);
+            assert_eq!(list, names.join(", "));
+            assert_eq!(help, format!("set it on {} instead", names.join(", ")));
+        }
+        assert_eq!(
+            removal_help(Some(Version::new(1, 999))),
+            "remove this before upgrading to 1.999"
+        );
+    }
+}
