@@ -34,15 +34,23 @@ pub(crate) fn kubelet_layers<'s>(
     ignored_groups: &[usize],
 ) -> KubeletLayers<'s> {
     let kubelet_only = |s: &Setting| s.components == [Component::Kubelet];
+    let mut shadowed: Vec<bool> = settings
+        .iter()
+        .map(|s| ignored_groups.contains(&s.group))
+        .collect();
+    // Without a kubelet flag here or in the node's other files, nothing is layered.
+    if node.is_empty() && !settings.iter().any(|s| s.from_flag && kubelet_only(s)) {
+        return KubeletLayers {
+            shadowed,
+            overridden: Vec::new(),
+            file_values: HashMap::new(),
+        };
+    }
     let flags: HashMap<&str, &Setting> = node
         .iter()
         .chain(settings)
         .filter(|s| s.from_flag && kubelet_only(s))
         .map(|s| (&*s.gate, s))
-        .collect();
-    let mut shadowed: Vec<bool> = settings
-        .iter()
-        .map(|s| ignored_groups.contains(&s.group))
         .collect();
     let mut overridden = Vec::new();
     for (i, s) in settings.iter().enumerate() {
@@ -76,12 +84,16 @@ pub(crate) fn kubelet_layers<'s>(
 
 /// The AllAlpha / AllBeta values set in each group.
 pub(crate) fn meta_values(settings: &[Setting]) -> HashMap<usize, MetaValues> {
+    // Only groups that set one are entered: most files have none.
     let mut out: HashMap<usize, MetaValues> = HashMap::new();
     for s in settings {
-        let entry = out.entry(s.group).or_default();
         match (MetaGate::parse(&s.gate), &s.value) {
-            (Some(MetaGate::AllAlpha), Value::Bool(b)) => entry.all_alpha = Some(*b),
-            (Some(MetaGate::AllBeta), Value::Bool(b)) => entry.all_beta = Some(*b),
+            (Some(MetaGate::AllAlpha), Value::Bool(b)) => {
+                out.entry(s.group).or_default().all_alpha = Some(*b)
+            }
+            (Some(MetaGate::AllBeta), Value::Bool(b)) => {
+                out.entry(s.group).or_default().all_beta = Some(*b)
+            }
             _ => {}
         }
     }
