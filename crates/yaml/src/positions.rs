@@ -12,6 +12,8 @@ pub(crate) struct Positions<'a> {
     /// forward, so the next one on the same line walks on from there instead of from the start
     /// of the line (a long flow map on one line would otherwise be quadratic).
     cursor: std::cell::Cell<(usize, usize, usize)>,
+    /// Whether the source is ASCII: then a column is a byte count, and no characters are walked.
+    ascii: bool,
 }
 
 impl<'a> Positions<'a> {
@@ -22,6 +24,7 @@ impl<'a> Positions<'a> {
             src,
             line_starts,
             cursor: std::cell::Cell::new((0, 0, 0)),
+            ascii: src.is_ascii(),
         }
     }
 
@@ -32,6 +35,13 @@ impl<'a> Positions<'a> {
             .line_starts
             .get(line - 1)
             .map_or(self.src.len(), |&s| s as usize);
+        if self.ascii {
+            return Pos {
+                line,
+                column: col + 1,
+                offset: (start + col).min(self.src.len()),
+            };
+        }
         let (c_line, c_col, c_off) = self.cursor.get();
         let (from_col, from_off) = if c_line == line && c_col <= col {
             (c_col, c_off)
@@ -69,5 +79,28 @@ impl<'a> Positions<'a> {
                 end: Mark { offset: end.offset },
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Positions;
+
+    /// In an ASCII source a column is a byte count: the short way gives what walking the
+    /// characters gives, for every line and column, past the ends included.
+    #[test]
+    fn ascii_positions_are_the_walked_ones() {
+        let src = "a: 1\nfeatureGates:\n  Gate: true\n\n  Other: off";
+        let short = Positions::new(src);
+        assert!(short.ascii);
+        let walked = Positions {
+            ascii: false,
+            ..Positions::new(src)
+        };
+        for line in 0..8 {
+            for col in 0..20 {
+                assert_eq!(short.pos(line, col), walked.pos(line, col), "{line}:{col}");
+            }
+        }
     }
 }
