@@ -33,15 +33,18 @@ pub(super) fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
     let mut group: Vec<Finding> = Vec::new();
     // Findings are moved, never copied: most settings have one finding, which goes straight on.
     while let Some(first) = rest.next() {
+        if !rest
+            .peek()
+            .is_some_and(|g| g.offset == first.offset && g.gate == first.gate)
+        {
+            out.push(first);
+            continue;
+        }
         group.push(first);
         while let Some(next) =
             rest.next_if(|g| g.offset == group[0].offset && g.gate == group[0].gate)
         {
             group.push(next);
-        }
-        if group.len() == 1 {
-            out.extend(group.pop());
-            continue;
         }
         let (status, other): (Vec<Finding>, Vec<Finding>) =
             group.drain(..).partition(|g| rank(g.kind).is_some());
