@@ -239,12 +239,6 @@ impl Config {
     }
 
     /// Applies severities and accepted findings; returns whether the finding stays.
-    /// Whether [`Config::keep`] keeps every finding as it is: no severity is overridden and no
-    /// finding accepted.
-    pub fn keeps_all(&self) -> bool {
-        self.severity.is_empty() && self.accept.is_empty()
-    }
-
     pub fn keep(&mut self, file: &str, f: &mut Finding) -> bool {
         let named = |c: &str| c.eq_ignore_ascii_case(f.kind.code()) || c == f.kind.name();
         if let Some((_, level)) = self.severity.iter().find(|(c, _)| named(c)) {

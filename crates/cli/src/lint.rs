@@ -515,35 +515,25 @@ impl Tally {
         if report.settings > 0 {
             self.with_settings += 1;
         }
-        // Nothing to drop or change: the findings go on without being moved one by one.
-        if config.keeps_all() && baseline.is_none() && !strict {
-            for f in &report.findings {
-                self.counts.add(f.severity);
+        // Filtered in place: a finding is moved only when one before it was dropped.
+        let mut kept = report.findings;
+        kept.retain_mut(|f| {
+            if !config.keep(name, f) {
+                return false;
             }
-            return report.findings;
-        }
-        let kept: Vec<Finding> = report
-            .findings
-            .into_iter()
-            .filter_map(|mut f| {
-                if !config.keep(name, &mut f) {
-                    return None;
-                }
-                if baseline.as_mut().is_some_and(|b| b.accepts(name, &f)) {
-                    return None;
-                }
-                if strict
-                    && matches!(
-                        f.kind,
-                        gatecheck_lint::FindingKind::Template
-                            | gatecheck_lint::FindingKind::NotRead
-                    )
-                {
-                    f.severity = Severity::Error;
-                }
-                Some(f)
-            })
-            .collect();
+            if baseline.as_mut().is_some_and(|b| b.accepts(name, f)) {
+                return false;
+            }
+            if strict
+                && matches!(
+                    f.kind,
+                    gatecheck_lint::FindingKind::Template | gatecheck_lint::FindingKind::NotRead
+                )
+            {
+                f.severity = Severity::Error;
+            }
+            true
+        });
         for f in &kept {
             self.counts.add(f.severity);
         }

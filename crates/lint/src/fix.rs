@@ -91,7 +91,7 @@ pub(crate) fn attach(
     let mut sibling = None;
     // The fix of the last setting met: its other findings (a gate removed next release that
     // does not concern the component) share it.
-    let mut last: Option<(*const Setting, bool, Option<Arc<Fix>>)> = None;
+    let mut last: Option<(&Setting, bool, Option<Arc<Fix>>)> = None;
     for f in findings.iter_mut() {
         // Past this many, the next --fix round takes the rest: a file's fixes cost a bounded
         // amount of work however many settings it repeats.

@@ -45,6 +45,7 @@ impl FactsCache {
             facts(g, at).write(&mut text);
             Some(text.into_boxed_slice())
         };
+        let owned;
         let text = match gate {
             Some(std::borrow::Cow::Borrowed(name)) => self
                 .written
@@ -53,9 +54,8 @@ impl FactsCache {
                 .as_deref(),
             // A name no release has (the readers borrow every known one).
             Some(std::borrow::Cow::Owned(name)) => {
-                let text = written(name);
-                out.extend_from_slice(text.as_deref().unwrap_or(b"null"));
-                return;
+                owned = written(name);
+                owned.as_deref()
             }
             None => None,
         };

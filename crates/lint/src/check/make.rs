@@ -13,8 +13,6 @@ pub(crate) use crate::cat;
 
 /// Who reads a setting, for messages: one component, every component a shared map reaches
 /// (kind's `featureGates`), or "the component" where the file does not say.
-/// The words for several components are made once per list: a kind config's gates all name the
-/// same five.
 pub(super) fn who(s: &Setting) -> std::borrow::Cow<'static, str> {
     match s.components.as_slice() {
         [] => "the component".into(),
@@ -23,31 +21,21 @@ pub(super) fn who(s: &Setting) -> std::borrow::Cow<'static, str> {
     }
 }
 
-/// "each of kube-apiserver, kubelet and kube-proxy". The readers name a handful of lists; the
-/// first [`WHO_KEPT`] are kept for the run (their texts leaked: a few dozen bytes each), any
-/// further list is written afresh.
+/// "each of kube-apiserver, kubelet and kube-proxy", written in one piece.
 fn several_components(list: &[Component]) -> Cow<'static, str> {
-    static KEPT: std::sync::Mutex<Vec<(Vec<Component>, &'static str)>> =
-        std::sync::Mutex::new(Vec::new());
-    let mut kept = KEPT.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some((_, text)) = kept.iter().find(|(l, _)| l == list) {
-        return Cow::Borrowed(text);
-    }
     let Some((last, rest)) = list.split_last() else {
         return "the component".into();
     };
-    let names: Vec<&str> = rest.iter().map(|c| c.as_str()).collect();
-    let text = format!("each of {} and {}", names.join(", "), last.as_str());
-    if kept.len() >= WHO_KEPT {
-        return text.into();
+    let mut text = String::with_capacity(8 + list.len() * 24);
+    text.push_str("each of ");
+    for (i, c) in rest.iter().enumerate() {
+        text.push_str(if i == 0 { "" } else { ", " });
+        text.push_str(c.as_str());
     }
-    let text: &'static str = Box::leak(text.into_boxed_str());
-    kept.push((list.to_vec(), text));
-    Cow::Borrowed(text)
+    text.push_str(" and ");
+    text.push_str(last.as_str());
+    text.into()
 }
-
-/// How many lists of components [`several_components`] keeps.
-const WHO_KEPT: usize = 32;
 
 /// The help for a setting to remove before its gate is removed (`remove this before upgrading
 /// to 1.37`): one text per removal release of the data, made at the first use.
@@ -186,10 +174,9 @@ impl Make<'_> {
 mod tests {
     use super::*;
 
-    /// Every list of components gets its words, the first ones kept for the run and any past
-    /// [`WHO_KEPT`] written afresh: the same words either way.
+    /// Every list of components gets its words.
     #[test]
-    fn several_components_are_named_whether_kept_or_not() {
+    fn several_components_are_named() {
         let all = Component::ALL;
         let lists: Vec<Vec<Component>> = (0u32..1 << all.len())
             .map(|bits| {
@@ -200,7 +187,6 @@ mod tests {
                 list
             })
             .filter(|l| l.len() >= 2)
-            .take(WHO_KEPT + 8)
             .collect();
         for _ in 0..2 {
             for list in &lists {
