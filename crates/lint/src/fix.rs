@@ -197,8 +197,9 @@ fn removal(src: &str, setting: &Setting, sibling: &mut Option<Sibling>) -> Optio
 
 /// The byte range of the line holding `at`, its newline included.
 fn line_of(src: &str, at: usize) -> (usize, usize) {
-    let start = src[..at].rfind('\n').map_or(0, |n| n + 1);
-    let end = src[at..].find('\n').map_or(src.len(), |n| at + n + 1);
+    let b = src.as_bytes();
+    let start = memchr::memrchr(b'\n', &b[..at]).map_or(0, |n| n + 1);
+    let end = memchr::memchr(b'\n', &b[at..]).map_or(src.len(), |n| at + n + 1);
     (start, end)
 }
 

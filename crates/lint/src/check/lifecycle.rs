@@ -3,6 +3,7 @@
 //! target knows, the locks, stages and placement checks follow.
 
 use super::make::{cat, on_off, removal_help, who, Make};
+use super::memo::{self, Asked};
 use super::model::Finding;
 use super::{locks, placement, stages};
 use crate::findings::FindingKind;
@@ -24,16 +25,41 @@ pub(super) fn judge_gate(
     make: &Make<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let who = who(s);
-    let who: &str = &who;
     // Suggestions for the first unknown names of a file; past that, none (a generated list of
     // thousands of unknown gates would otherwise cost a second or more).
-    let suggest = make.unknown_seen.get() < SUGGEST_FOR;
+    let asked = Asked {
+        switched,
+        at,
+        patch,
+        suggest: make.unknown_seen.get() < SUGGEST_FOR,
+    };
+    memo::judged(s, asked, make, out, |out| {
+        judge_afresh(rules, s, asked, make, out)
+    });
+}
+
+/// [`judge_gate`] without the memo; true when the name is unknown.
+fn judge_afresh(
+    rules: &Rules,
+    s: &Setting,
+    asked: Asked,
+    make: &Make<'_>,
+    out: &mut Vec<Finding>,
+) -> bool {
+    let who = who(s);
+    let who: &str = &who;
+    let Asked {
+        switched,
+        at,
+        patch,
+        suggest,
+    } = asked;
     let status = match rules.status_with(s.registry, &s.gate, at, suggest) {
         Ok(st) => st,
-        Err(_) => return, // lint_source refuses targets newer than the data before reading
+        Err(_) => return false, // lint_source refuses targets newer than the data before reading
     };
-    if matches!(status, Status::Unknown { .. }) {
+    let unknown = matches!(status, Status::Unknown { .. });
+    if unknown {
         make.unknown_seen.set(make.unknown_seen.get() + 1);
     }
     let target = Target { version: at, patch };
@@ -56,6 +82,7 @@ pub(super) fn judge_gate(
     if let (Some(note), Some(f)) = (patch_note, out.get_mut(start)) {
         f.message.push_str(&note);
     }
+    unknown
 }
 
 /// The gate's state at the target's patch release (a minor's timeline describes its first

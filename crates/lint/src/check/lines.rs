@@ -43,10 +43,14 @@ impl<'a> Lines<'a> {
             stop -= 1;
         }
         let span = self.src.get(start..stop).unwrap_or("");
-        match span.rfind('\n') {
+        // Spans are mostly a gate name: one line of ASCII, told without a search.
+        if span.bytes().all(|b| b != b'\n' && b.is_ascii()) {
+            return (line, column + span.len());
+        }
+        match memchr::memrchr(b'\n', span.as_bytes()) {
             None => (line, column + span.chars().count()),
             Some(nl) => (
-                line + span.matches('\n').count(),
+                line + memchr::memchr_iter(b'\n', span.as_bytes()).count(),
                 span[nl + 1..].chars().count() + 1,
             ),
         }

@@ -14,6 +14,7 @@ mod lifecycle;
 mod lines;
 mod locks;
 mod make;
+mod memo;
 mod model;
 mod placement;
 mod read;
@@ -285,7 +286,7 @@ fn components_of(settings: &[Setting]) -> Vec<Component> {
         .iter()
         .flat_map(|s| s.components.iter().copied())
         .collect();
-    components.sort();
+    components.sort_unstable();
     components.dedup();
     components
 }

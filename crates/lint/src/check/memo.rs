@@ -1,0 +1,223 @@
+//! A gate setting judged once per run: a fleet's configurations set the same gates to the same
+//! values again and again (a first adoption run over 10,000 files judges 160,000 settings and
+//! a few hundred distinct ones), so what `lifecycle::judge_gate` says of a setting is kept per
+//! thread and given again to every setting that only differs by where it is written.
+//!
+//! What judging reads of a setting, and so the key: its registry, its gate name, its value, the
+//! components that read it, the version it emulates, what AllAlpha/AllBeta or a kubelet flag
+//! switch, the target and patch release, and whether the file still gets suggestions for
+//! unknown names. Every finding `judge_gate` makes is at the setting (`Make::at`), so the
+//! findings are kept as kind, message and help, and made again at each setting. Settings with a
+//! name or value gatecheck does not know (owned text), or found by the content fallback, are
+//! judged each time.
+
+use super::make::Make;
+use super::model::Finding;
+use crate::findings::FindingKind;
+use crate::formats::{GateName, Setting, Value};
+use crate::merge::MetaValues;
+use gatecheck_rules::{Component, Registry, Version};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The most judgments kept per thread; past it the memo starts again (a run over many files of
+/// distinct settings costs what it cost without the memo, and memory stays bounded).
+const KEPT: usize = 4_096;
+
+/// What a judgment depends on besides the rules (always the embedded ones).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    registry: Registry,
+    /// The address and length of a name borrowed from the rules: one static text per address.
+    gate: (usize, usize),
+    value: bool,
+    /// The components in order, four bits each (the index plus one).
+    components: u64,
+    emulated: Option<Version>,
+    switched: (Option<bool>, Option<bool>, Option<bool>),
+    at: Version,
+    patch: Option<u16>,
+    suggest: bool,
+}
+
+/// One setting's judgment: whether its name was unknown (it counts against the file's
+/// suggestions), and its findings' kinds, messages and helps.
+struct Judgment {
+    unknown: bool,
+    findings: Vec<(FindingKind, String, Cow<'static, str>)>,
+}
+
+thread_local! {
+    static JUDGED: RefCell<foldhash::HashMap<Key, Rc<Judgment>>> = RefCell::default();
+}
+
+/// What a setting is judged with besides itself.
+#[derive(Clone, Copy)]
+pub(super) struct Asked {
+    pub(super) switched: MetaValues,
+    pub(super) at: Version,
+    pub(super) patch: Option<u16>,
+    /// Whether an unknown name gets suggestions.
+    pub(super) suggest: bool,
+}
+
+/// The judgment of `s`'s key, if it has one: `judge` makes the findings (and says whether the
+/// name was unknown) the first time, and `make` puts them at `s` every time.
+pub(super) fn judged(
+    s: &Setting,
+    asked: Asked,
+    make: &Make<'_>,
+    out: &mut Vec<Finding>,
+    judge: impl FnOnce(&mut Vec<Finding>) -> bool,
+) {
+    #[cfg(test)]
+    if tests::UNSHARED.get() {
+        judge(out);
+        return;
+    }
+    let Some(key) = key(s, asked) else {
+        judge(out);
+        return;
+    };
+    let kept = JUDGED.with_borrow(|memo| memo.get(&key).cloned());
+    let judgment = match kept {
+        Some(j) => j,
+        None => {
+            let start = out.len();
+            let unknown = judge(out);
+            let judgment = Rc::new(Judgment {
+                unknown,
+                findings: out[start..]
+                    .iter()
+                    .map(|f| (f.kind, f.message.clone(), f.help.clone()))
+                    .collect(),
+            });
+            JUDGED.with_borrow_mut(|memo| {
+                if memo.len() >= KEPT {
+                    memo.clear();
+                }
+                memo.insert(key, judgment);
+            });
+            return;
+        }
+    };
+    if judgment.unknown {
+        make.unknown_seen.set(make.unknown_seen.get() + 1);
+    }
+    out.extend(
+        judgment
+            .findings
+            .iter()
+            .map(|(kind, message, help)| make.at(*kind, s, message.clone(), help.clone())),
+    );
+}
+
+fn key(s: &Setting, asked: Asked) -> Option<Key> {
+    let Asked {
+        switched,
+        at,
+        patch,
+        suggest,
+    } = asked;
+    let (GateName::Borrowed(name), Value::Bool(value), None) = (&s.gate, &s.value, &s.via) else {
+        return None;
+    };
+    Some(Key {
+        registry: s.registry,
+        gate: (name.as_ptr() as usize, name.len()),
+        value: *value,
+        components: packed(&s.components)?,
+        emulated: s.emulated,
+        switched: (switched.all_alpha, switched.all_beta, switched.replaced),
+        at,
+        patch,
+        suggest,
+    })
+}
+
+/// Up to fifteen components, in order, four bits each.
+fn packed(components: &[Component]) -> Option<u64> {
+    if components.len() > 15 {
+        return None;
+    }
+    Some(components.iter().fold(0u64, |bits, c| {
+        let index = Component::ALL.iter().position(|a| a == c).unwrap_or(0) as u64;
+        bits << 4 | (index + 1)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Every setting judged afresh (to compare with the memo's findings).
+        pub(super) static UNSHARED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Every fixture at several targets and patch releases reads the same judged afresh as
+    /// from a memo that all of them filled (each file twice, so every setting is met again).
+    #[test]
+    fn the_memo_changes_no_report() {
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures"
+        ))];
+        let mut files = Vec::new();
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if let Ok(text) = std::fs::read_to_string(&p) {
+                    files.push((p.display().to_string(), text));
+                }
+            }
+        }
+        assert!(files.len() > 100, "fixtures found: {}", files.len());
+        let mut judged = 0;
+        for (minor, patch) in [
+            (29, None),
+            (33, None),
+            (33, Some(2)),
+            (35, None),
+            (37, None),
+        ] {
+            let mut options = crate::Options::new(Version::new(1, minor));
+            options.patch = patch;
+            let lint = |unshared: bool| {
+                UNSHARED.set(unshared);
+                let reports: Vec<_> = files
+                    .iter()
+                    .map(|(name, src)| format!("{:?}", crate::lint_source(name, src, &options)))
+                    .collect();
+                UNSHARED.set(false);
+                reports
+            };
+            let afresh = lint(true);
+            let _fill = lint(false);
+            let shared = lint(false);
+            for ((name, _), (a, b)) in files.iter().zip(afresh.iter().zip(&shared)) {
+                assert_eq!(a, b, "{name} at 1.{minor} {patch:?}");
+            }
+            judged += JUDGED.with_borrow(|m| m.len());
+        }
+        assert!(judged > 100, "judgments kept: {judged}");
+    }
+
+    #[test]
+    fn component_lists_pack_apart() {
+        let all = Component::ALL;
+        let mut seen = std::collections::HashSet::new();
+        for a in all {
+            for b in all {
+                assert!(seen.insert(packed(&[a, b]).unwrap()));
+            }
+            assert!(seen.insert(packed(&[a]).unwrap()));
+        }
+        assert!(seen.insert(packed(&[]).unwrap()));
+        assert_eq!(packed(&[Component::Kubelet; 16]), None);
+    }
+}
