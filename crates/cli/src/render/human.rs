@@ -20,12 +20,22 @@ pub fn set_plain(plain: bool) {
     PLAIN.store(plain, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Text as written: gatecheck's own (`'static`, so no file's text is in it: helps, known gate
+/// names) as it is, any other text escaped.
+#[allow(clippy::ptr_arg)] // whether the text is borrowed is what decides
+fn escape_static<'a>(text: &'a Cow<'static, str>) -> Cow<'a, str> {
+    match text {
+        Cow::Borrowed(own) => Cow::Borrowed(own),
+        Cow::Owned(other) => escape(other),
+    }
+}
+
 /// One finding as a diagnostic with its excerpt, followed by a blank line, appended to `out`;
 /// whether it was written directly ([`super::snippet`], for `plain` output) rather than by
 /// miette.
 pub(super) fn finding<'a>(
     out: &mut String,
-    (name, src): (Cow<'a, str>, &'a str),
+    (name, src, clean): (Cow<'a, str>, &'a str, bool),
     f: &Finding,
     plain: bool,
     wraps: &mut super::snippet::Wraps,
@@ -40,11 +50,11 @@ pub(super) fn finding<'a>(
     let len = f.len.clamp(1, MAX_SPAN);
     let column = Some(f.column.saturating_sub(1));
     let at = (f.line.saturating_sub(1), column);
-    let window = Window::around(name, src, at, f.offset, len);
+    let window = Window::around(name, (src, clean), at, f.offset, len);
     let end = ceil(src, f.offset + len).min(window.base + window.text.len());
     let start = floor(src, f.offset).max(window.base);
-    let (message, help) = (escape(&f.message), escape(&f.help));
-    let gate = f.gate.as_deref().map(escape);
+    let (message, help) = (escape(&f.message), escape_static(&f.help));
+    let gate = f.gate.as_ref().map(escape_static);
     let d = super::snippet::Diagnostic {
         kind: f.kind,
         icon,
@@ -90,7 +100,7 @@ pub fn error(name: &str, src: Option<&str>, e: &InputError) -> String {
             // One error per file: its line is counted where it is, however far off the error's
             // own line number is.
             let line0 = memchr::memchr_iter(b'\n', &src.as_bytes()[..at]).count();
-            let window = Window::around(escape(name), src, (line0, None), at, 0);
+            let window = Window::around(escape(name), (src, false), (line0, None), at, 0);
             let diag = diag.with_label(LabeledSpan::at(at..at, "here"));
             format!(
                 "{:?}",
@@ -146,8 +156,10 @@ impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
                 // A file's diagnostics go out in one write; its name is escaped once.
                 let mut text = String::new();
                 let shown = escape(name);
+                // A file without control characters needs none masked in its excerpts.
+                let clean = !super::has_control(src);
                 for f in findings.iter().take(super::MAX_SHOWN) {
-                    let file = (Cow::Borrowed(&*shown), src);
+                    let file = (Cow::Borrowed(&*shown), src, clean);
                     finding(&mut text, file, f, self.plain, &mut self.wraps);
                 }
                 if findings.len() > super::MAX_SHOWN {
@@ -260,7 +272,7 @@ mod tests {
         let mut out = String::new();
         finding(
             &mut out,
-            (escape(name), src),
+            (escape(name), src, false),
             f,
             false,
             &mut Default::default(),
@@ -277,7 +289,7 @@ mod tests {
         }
         let mut out = String::new();
         WRAPS
-            .with_borrow_mut(|wraps| finding(&mut out, (escape(name), src), f, true, wraps))
+            .with_borrow_mut(|wraps| finding(&mut out, (escape(name), src, false), f, true, wraps))
             .then_some(out)
     }
 

@@ -45,9 +45,10 @@ impl<'a> Window<'a> {
     /// linter computed it once per file): no line is counted here. `column`, the 0-based
     /// column of `offset` in characters, where known: then no line is searched further than
     /// the window reaches, so a finding on a line of megabytes costs the size of its window.
+    /// `clean` says the file holds no control character: its text needs no mask.
     pub(super) fn around(
         name: Cow<'a, str>,
-        src: &'a str,
+        (src, clean): (&'a str, bool),
         (line, column): (usize, Option<usize>),
         offset: usize,
         len: usize,
@@ -98,7 +99,11 @@ impl<'a> Window<'a> {
         };
         Window {
             name,
-            text: mask(&src[start..stop]),
+            text: if clean {
+                Cow::Borrowed(&src[start..stop])
+            } else {
+                mask(&src[start..stop])
+            },
             base: start,
             line: first_line,
             column: window_column,
@@ -222,7 +227,7 @@ mod tests {
             "Y=true,".repeat(5000)
         );
         let at = src.find("X=true").unwrap();
-        let w = Window::around("f".into(), &src, (1, None), at, 1);
+        let w = Window::around("f".into(), (&src, false), (1, None), at, 1);
         assert!(w.text.len() <= 2 * SIDE + 2);
         assert_eq!(&src[w.base..w.base + w.text.len()], w.text);
         assert_eq!(w.line, 1);
