@@ -153,8 +153,9 @@ impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
                 findings.iter().for_each(|f| plan.add(name, f));
             }
             super::Outcome::Linted { src, findings } => {
-                // A file's diagnostics go out in one write; its name is escaped once.
-                let mut text = String::new();
+                // A file's diagnostics go out in one write (room for a few hundred bytes each,
+                // once); its name is escaped once.
+                let mut text = String::with_capacity(findings.len().min(super::MAX_SHOWN) * 640);
                 let shown = escape(name);
                 // A file without control characters needs none masked in its excerpts.
                 let clean = !super::has_control(src);

@@ -45,7 +45,8 @@ pub(super) fn write(
     wraps: &mut Wraps,
 ) -> bool {
     let len = end - start;
-    if len == 0 || d.label.contains('\n') || d.component.is_some_and(|c| c.contains('\n')) {
+    let broken = |t: &str| memchr::memchr(b'\n', t.as_bytes()).is_some();
+    if len == 0 || broken(d.label) || d.component.is_some_and(broken) {
         return false;
     }
     // The lines around the span, and where the span starts (the header's line and column).
@@ -104,10 +105,15 @@ fn lines<'w>(
     };
     let mut lines = Vec::with_capacity(3);
     let mut offset = window.base + context.start;
-    let mut texts = body.split('\n').peekable();
     let mut number = context.line + 1;
-    while let Some(text) = texts.next() {
-        let length = text.len() + usize::from(broken || texts.peek().is_some());
+    let mut rest = Some(body);
+    // Split at line breaks found with memchr (no character searcher per line).
+    while let Some(left) = rest {
+        let (text, more) = match memchr::memchr(b'\n', left.as_bytes()) {
+            Some(i) => (&left[..i], Some(&left[i + 1..])),
+            None => (left, None),
+        };
+        let length = text.len() + usize::from(broken || more.is_some());
         lines.push(Line {
             number,
             offset,
@@ -116,6 +122,7 @@ fn lines<'w>(
         });
         offset += length;
         number += 1;
+        rest = more;
     }
     // The label must start and end on one line.
     let one_line = |l: &Line<'_>| !applies(l, start, len) || line_only(l, start, len);
@@ -214,8 +221,9 @@ fn no_number(out: &mut String, width: usize) {
 /// more than writing it. Emptied when it holds [`Wraps::MAX`] texts.
 #[derive(Default)]
 pub(super) struct Wraps {
-    /// By first indent (a few static texts), then by text: found without building a key.
-    by_indent: Vec<(&'static str, foldhash::HashMap<String, String>)>,
+    /// By first indent (a few static texts, with their width), then by text: found without
+    /// building a key.
+    by_indent: Vec<(&'static str, usize, foldhash::HashMap<String, String>)>,
     len: usize,
 }
 
@@ -230,9 +238,19 @@ impl Wraps {
 /// with a line break after it. Short ASCII text fits on one line and is written as is, as
 /// textwrap would.
 fn wrap(out: &mut String, text: &str, first: &'static str, rest: &str, wraps: &mut Wraps) {
-    let indent = textwrap::core::display_width(first);
-    let plain =
-        printable(text) && !text.contains('\n') && !text.starts_with(' ') && !text.ends_with(' ');
+    let at = match wraps.by_indent.iter().position(|(i, ..)| *i == first) {
+        Some(at) => at,
+        None => {
+            let indent = textwrap::core::display_width(first);
+            wraps.by_indent.push((first, indent, Default::default()));
+            wraps.by_indent.len() - 1
+        }
+    };
+    let indent = wraps.by_indent[at].1;
+    // One line of printable ASCII, not starting or ending with a space.
+    let plain = !super::any_byte(text, |b| !(b' '..=b'~').contains(&b))
+        && !text.starts_with(' ')
+        && !text.ends_with(' ');
     if plain && indent + text.len() < WIDTH {
         out.push_str(first);
         out.push_str(text);
@@ -244,23 +262,16 @@ fn wrap(out: &mut String, text: &str, first: &'static str, rest: &str, wraps: &m
         out.push('\n');
         return;
     }
-    let at = match wraps.by_indent.iter().position(|(i, _)| *i == first) {
-        Some(at) => at,
-        None => {
-            wraps.by_indent.push((first, Default::default()));
-            wraps.by_indent.len() - 1
-        }
-    };
-    if let Some(wrapped) = wraps.by_indent[at].1.get(text) {
+    if let Some(wrapped) = wraps.by_indent[at].2.get(text) {
         out.push_str(wrapped);
     } else {
         let wrapped = fill(text, first, rest);
         out.push_str(&wrapped);
         if wraps.len >= Wraps::MAX {
-            wraps.by_indent.iter_mut().for_each(|(_, m)| m.clear());
+            wraps.by_indent.iter_mut().for_each(|(.., m)| m.clear());
             wraps.len = 0;
         }
-        wraps.by_indent[at].1.insert(text.to_string(), wrapped);
+        wraps.by_indent[at].2.insert(text.to_string(), wrapped);
         wraps.len += 1;
     }
     out.push('\n');
