@@ -114,12 +114,6 @@ pub(super) fn judged(
 }
 
 fn key(s: &Setting, asked: Asked) -> Option<Key> {
-    let Asked {
-        switched,
-        at,
-        patch,
-        suggest,
-    } = asked;
     let (GateName::Borrowed(name), Value::Bool(value), None) = (&s.gate, &s.value, &s.via) else {
         return None;
     };
@@ -129,10 +123,14 @@ fn key(s: &Setting, asked: Asked) -> Option<Key> {
         value: *value,
         components: packed(&s.components)?,
         emulated: s.emulated,
-        switched: (switched.all_alpha, switched.all_beta, switched.replaced),
-        at,
-        patch,
-        suggest,
+        switched: (
+            asked.switched.all_alpha,
+            asked.switched.all_beta,
+            asked.switched.replaced,
+        ),
+        at: asked.at,
+        patch: asked.patch,
+        suggest: asked.suggest,
     })
 }
 
