@@ -122,7 +122,13 @@ pub struct Human<W: std::io::Write, E: std::io::Write> {
     /// Whether findings are written directly (see [`PLAIN`]).
     plain: bool,
     wraps: super::snippet::Wraps,
+    /// A file's diagnostics, written in one piece: kept from file to file (up to
+    /// [`KEPT_BUFFER`] bytes), so that it grows once, not for each file.
+    text: String,
 }
+
+/// The most room [`Human`] keeps for the next file's diagnostics.
+const KEPT_BUFFER: usize = 1 << 20;
 
 impl<W: std::io::Write, E: std::io::Write> Human<W, E> {
     /// Diagnostics on `out`, inputs that could not be read on `err`.
@@ -133,6 +139,7 @@ impl<W: std::io::Write, E: std::io::Write> Human<W, E> {
             plan: None,
             plain: PLAIN.load(std::sync::atomic::Ordering::Relaxed),
             wraps: Default::default(),
+            text: String::new(),
         }
     }
 
@@ -153,9 +160,9 @@ impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
                 findings.iter().for_each(|f| plan.add(name, f));
             }
             super::Outcome::Linted { src, findings } => {
-                // A file's diagnostics go out in one write (room for a few hundred bytes each,
-                // once); its name is escaped once.
-                let mut text = String::with_capacity(findings.len().min(super::MAX_SHOWN) * 640);
+                // A file's diagnostics go out in one write; its name is escaped once.
+                let mut text = std::mem::take(&mut self.text);
+                text.clear();
                 let shown = escape(name);
                 // A file without control characters needs none masked in its excerpts.
                 let clean = !super::has_control(src);
@@ -173,6 +180,9 @@ impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
                     );
                 }
                 self.out.write_all(text.as_bytes())?;
+                if text.capacity() <= KEPT_BUFFER {
+                    self.text = text;
+                }
             }
             super::Outcome::Failed { src, error: e } => {
                 writeln!(self.err, "{}", error(name, src, e))?;

@@ -173,9 +173,27 @@ impl Window<'_> {
         let text = &self.text;
         let rel = offset.saturating_sub(self.base).min(text.len());
         let rel_end = (rel + len).min(text.len());
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
+        // Where each line starts: a window has a few lines, counted without a Vec (a longer
+        // text, which miette may ask about, gets one).
+        let mut few = [0usize; 8];
+        let mut count = 1;
+        let mut more = Vec::new();
+        for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            if count < few.len() {
+                few[count] = i + 1;
+            } else {
+                if more.is_empty() {
+                    more.extend_from_slice(&few);
+                }
+                more.push(i + 1);
+            }
+            count += 1;
+        }
+        let starts: &[usize] = if more.is_empty() {
+            &few[..count]
+        } else {
+            &more
+        };
         let line_of = |at: usize| starts.partition_point(|&s| s <= at).max(1) - 1;
         let (first, last) = (line_of(rel), line_of(rel_end));
         let from = first.saturating_sub(before);
@@ -219,6 +237,37 @@ impl SourceCode for Window<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Excerpts of a window of many lines (more than are counted without a Vec) start, stop
+    /// and count where the lines say, at every offset, with context either side.
+    #[test]
+    fn excerpts_of_many_lines() {
+        let text: String = (0..20)
+            .map(|i| format!("line {i}: {}\n", "x".repeat(i)))
+            .collect();
+        let w = Window {
+            name: "f".into(),
+            text: Cow::Borrowed(&text),
+            base: 0,
+            line: 0,
+            column: 0,
+        };
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        for offset in 0..text.len() {
+            for (before, after) in [(0, 0), (1, 1), (3, 12)] {
+                let e = w.excerpt(offset, 2, before, after);
+                let line = starts.partition_point(|&s| s <= offset) - 1;
+                let last = starts.partition_point(|&s| s <= (offset + 2).min(text.len())) - 1;
+                let from = line.saturating_sub(before);
+                let to = (last + after).min(starts.len() - 1);
+                assert_eq!((e.line, e.at_line, e.start), (from, line, starts[from]));
+                assert_eq!(e.count, to - from + 1, "at {offset}");
+                assert_eq!(e.column, offset - starts[line]);
+            }
+        }
+    }
 
     #[test]
     fn windows_of_long_lines_keep_positions() {
