@@ -38,6 +38,7 @@ mod node;
 mod notes;
 mod output;
 mod parallel;
+mod paths;
 mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
