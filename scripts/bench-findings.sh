@@ -4,8 +4,9 @@
 # static Pods, kubeadm and kind configs, 16 gate settings each, all of them findings at 1.33),
 # read on one core by a bare parse with gatecheck's YAML reader (which walks the directory and
 # reads every file itself, as gatecheck does), by gatecheck in JSON, human and SARIF output, and by
-# yamllint, with its default rules and with `relaxed`, on a sample (its time scaled to N); peak
-# memory with GNU time. The commands run without a shell (hyperfine -N), so no glob expansion is
+# yamllint, with its default rules and with `relaxed`, on a sample (its time scaled to N); then
+# gatecheck on all cores in every format against yamllint over all N files; peak memory with GNU
+# time. The commands run without a shell (hyperfine -N), so no glob expansion is
 # timed.
 # Needs hyperfine and time (apt-get install hyperfine time), and yamllint (pip install yamllint).
 set -euo pipefail
@@ -38,6 +39,20 @@ if command -v yamllint >/dev/null; then
     -n "yamllint, $SAMPLE files" "$one yamllint ${sample[*]}" \
     -n "yamllint -d relaxed, $SAMPLE files" "$one yamllint -d relaxed ${sample[*]}"
   echo "(yamllint on $SAMPLE of $N files: scale by $((N / SAMPLE)))"
+fi
+# Against yamllint in every format: gatecheck on all cores, yamllint over every file (it has
+# no parallel mode) once before and once after, unless YAMLLINT_FULL=0.
+hyperfine -N --warmup 1 --runs 8 -i --output=null --export-markdown ../bench-findings-all-cores.md \
+  "$gc --target 1.33 --format json ." \
+  "$gc --target 1.33 ." \
+  "$gc --target 1.33 --format sarif ." \
+  "$gc --target 1.33 --format github ." \
+  "$gc --target 1.33 --format gitlab ." \
+  "$gc --target 1.33 --format junit ." \
+  "$gc --target 1.33 --format markdown ."
+if command -v yamllint >/dev/null && [ "${YAMLLINT_FULL:-1}" != 0 ]; then
+  hyperfine -N --runs 2 -i --output=null --export-markdown ../bench-findings-yamllint-full.md \
+    -n "yamllint, all $N files" "yamllint ."
 fi
 for fmt in json human; do
   /usr/bin/time -o /tmp/gc-time.txt -f "%M" $one "$gc" --target 1.33 --format $fmt . >/dev/null 2>&1 || true

@@ -10,7 +10,7 @@
 //! in the file (a gate set twice keeps two fingerprints).
 
 use gatecheck_lint::{Finding, InputError, Severity, Value};
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 /// GitLab's severity for a finding: an error (the component fails or ignores the setting) is
 /// critical, a warning minor, a notice info. `blocker` is kept for an input that could not be
@@ -50,17 +50,36 @@ struct Lines {
 /// standard library's hasher promises none of that), written as 32 hex digits like the MD5
 /// fingerprints GitLab's documentation shows.
 fn fingerprint(parts: &[&str]) -> String {
-    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
-    const PRIME: u128 = 0x0000000001000000000000000000013b;
-    let mut hash = OFFSET;
-    for part in parts {
-        // Each part followed by a NUL, so ("ab", "c") and ("a", "bc") differ.
-        for &b in part.as_bytes().iter().chain(&[0]) {
-            hash ^= u128::from(b);
-            hash = hash.wrapping_mul(PRIME);
-        }
+    Fnv::default().parts(parts).hex()
+}
+
+/// FNV-1a 128 as it goes: a file's fingerprints share the state after its name.
+#[derive(Clone, Copy)]
+struct Fnv(u128);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0x6c62272e07bb014262b821756295c58d)
     }
-    format!("{hash:032x}")
+}
+
+impl Fnv {
+    const PRIME: u128 = 0x0000000001000000000000000000013b;
+
+    /// Each part followed by a NUL, so ("ab", "c") and ("a", "bc") differ.
+    fn parts(mut self, parts: &[&str]) -> Fnv {
+        for part in parts {
+            for &b in part.as_bytes().iter().chain(&[0]) {
+                self.0 ^= u128::from(b);
+                self.0 = self.0.wrapping_mul(Self::PRIME);
+            }
+        }
+        self
+    }
+
+    fn hex(self) -> String {
+        format!("{:032x}", self.0)
+    }
 }
 
 /// A repository-relative path as GitLab matches it against the merge request's files: no
@@ -95,33 +114,34 @@ impl<W: std::io::Write> Gitlab<W> {
 }
 
 /// What identifies a finding in its file, whatever its line: the parts its fingerprint hashes
-/// (less the file and the occurrence).
-fn identity(f: &Finding) -> [String; 5] {
+/// (less the file and the occurrence), borrowed from the finding where they can be.
+fn identity(f: &Finding) -> [Cow<'_, str>; 5] {
     let value = match &f.value {
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Invalid(s)) => format!("{s:?}"),
-        None => String::new(),
+        Some(Value::Bool(true)) => Cow::Borrowed("true"),
+        Some(Value::Bool(false)) => Cow::Borrowed("false"),
+        Some(Value::Invalid(s)) => Cow::Owned(format!("{s:?}")),
+        None => Cow::Borrowed(""),
     };
     // A finding about no gate (a template, a shape not read) is told apart by what it says,
     // less the step of an upgrade it was found at.
     let what = match &f.gate {
-        Some(g) => g.to_string(),
+        Some(g) => g.as_ref(),
         None => {
             let m = f.message.as_str();
             match m
                 .strip_prefix("upgrading to ")
                 .and_then(|r| r.split_once(": "))
             {
-                Some((_, rest)) => rest.to_string(),
-                None => m.to_string(),
+                Some((_, rest)) => rest,
+                None => m,
             }
         }
     };
     [
-        f.kind.code().to_string(),
-        f.registry.as_str().to_string(),
-        f.component.map_or("", |c| c.as_str()).to_string(),
-        what,
+        Cow::Borrowed(f.kind.code()),
+        Cow::Borrowed(f.registry.as_str()),
+        Cow::Borrowed(f.component.map_or("", |c| c.as_str())),
+        Cow::Borrowed(what),
         value,
     ]
 }
@@ -131,19 +151,20 @@ impl<W: std::io::Write> super::Emitter for Gitlab<W> {
         let file = path(name);
         match outcome {
             super::Outcome::Linted { findings, .. } => {
-                let mut seen: HashMap<[String; 5], usize> = HashMap::new();
+                let mut seen: foldhash::HashMap<[Cow<'_, str>; 5], usize> = Default::default();
+                let after_file = Fnv::default().parts(&[&file]);
+                let mut n = itoa::Buffer::new();
                 for f in findings {
                     let id = identity(f);
-                    let n = seen.entry(id.clone()).or_insert(0);
-                    *n += 1;
-                    let occurrence = n.to_string();
-                    let mut parts: Vec<&str> = vec![&file];
-                    parts.extend(id.iter().map(String::as_str));
-                    parts.push(&occurrence);
+                    let count = seen.entry(id.clone()).or_insert(0);
+                    *count += 1;
+                    let occurrence = n.format(*count);
+                    let [a, b, c, d, e] = &id;
+                    let parts = [&**a, b, c, d, e, occurrence];
                     self.stream.element(&Issue {
                         description: format!("{} ({})", f.message, f.help),
                         check_name: f.kind.code(),
-                        fingerprint: fingerprint(&parts),
+                        fingerprint: after_file.parts(&parts).hex(),
                         severity: severity(f.severity),
                         location: Location {
                             path: &file,
