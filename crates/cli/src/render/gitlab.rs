@@ -78,7 +78,17 @@ impl Fnv {
     }
 
     fn hex(self) -> String {
-        format!("{:032x}", self.0)
+        String::from_utf8_lossy(&self.digits()).into_owned()
+    }
+
+    /// The 32 lowercase hex digits of the hash, most significant first.
+    fn digits(self) -> [u8; 32] {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 32];
+        for (i, d) in out.iter_mut().enumerate() {
+            *d = HEX[((self.0 >> (124 - 4 * i)) & 0xf) as usize];
+        }
+        out
     }
 }
 
@@ -103,14 +113,35 @@ fn path(file: &str) -> std::borrow::Cow<'_, str> {
 /// The report, streamed: `[`, an issue per line as each file is done, `]`.
 pub struct Gitlab<W: std::io::Write> {
     stream: super::JsonStream<W>,
+    /// The issue being written, kept from one issue to the next.
+    buffer: Vec<u8>,
 }
 
 impl<W: std::io::Write> Gitlab<W> {
     pub fn new(out: W) -> Gitlab<W> {
         Gitlab {
             stream: super::JsonStream::new(out, "[".into()),
+            buffer: Vec::new(),
         }
     }
+}
+
+/// A finding's issue as serde_json writes an [`Issue`] (fields in its order, compact), appended
+/// to `out` without building one: `path` is the file's path as a JSON string already.
+fn issue(out: &mut Vec<u8>, path: &[u8], f: &Finding, fingerprint: Fnv) {
+    use super::json::{ident, number, texts};
+    out.extend_from_slice(b"{\"description\":");
+    texts(out, &[&f.message, " (", &f.help, ")"]);
+    out.extend_from_slice(b",\"check_name\":");
+    ident(out, f.kind.code());
+    out.extend_from_slice(b",\"fingerprint\":\"");
+    out.extend_from_slice(&fingerprint.digits());
+    out.extend_from_slice(b"\",\"severity\":");
+    ident(out, severity(f.severity));
+    out.extend_from_slice(b",\"location\":{\"path\":");
+    out.extend_from_slice(path);
+    number(out, b",\"lines\":{\"begin\":", f.line);
+    out.extend_from_slice(b"}}}");
 }
 
 /// What identifies a finding in its file, whatever its line: the parts its fingerprint hashes
@@ -153,6 +184,8 @@ impl<W: std::io::Write> super::Emitter for Gitlab<W> {
             super::Outcome::Linted { findings, .. } => {
                 let mut seen: foldhash::HashMap<[Cow<'_, str>; 5], usize> = Default::default();
                 let after_file = Fnv::default().parts(&[&file]);
+                let mut path = Vec::new();
+                super::json::text(&mut path, &file);
                 let mut n = itoa::Buffer::new();
                 for f in findings {
                     let id = identity(f);
@@ -161,16 +194,9 @@ impl<W: std::io::Write> super::Emitter for Gitlab<W> {
                     let occurrence = n.format(*count);
                     let [a, b, c, d, e] = &id;
                     let parts = [&**a, b, c, d, e, occurrence];
-                    self.stream.element(&Issue {
-                        description: format!("{} ({})", f.message, f.help),
-                        check_name: f.kind.code(),
-                        fingerprint: after_file.parts(&parts).hex(),
-                        severity: severity(f.severity),
-                        location: Location {
-                            path: &file,
-                            lines: Lines { begin: f.line },
-                        },
-                    })?;
+                    self.buffer.clear();
+                    issue(&mut self.buffer, &path, f, after_file.parts(&parts));
+                    self.stream.raw_element(&self.buffer)?;
                 }
                 Ok(())
             }
@@ -203,6 +229,52 @@ fn input_error<'a>(file: &'a str, e: &InputError) -> Issue<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// An issue written directly is the one serde_json writes, whatever the texts.
+        #[test]
+        fn issues_are_written_as_serde_json_writes_them(
+            message in "(\\PC|[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\"\\\\])*",
+            help in "(\\PC|[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\"\\\\])*",
+            file in "(\\PC|[\\x00-\\x1f\\x7f\"\\\\])*",
+            line in 0usize..100_000,
+            hash in proptest::num::u128::ANY,
+        ) {
+            use gatecheck_lint::FindingKind;
+            use gatecheck_rules::Registry;
+            let f = Finding {
+                kind: FindingKind::Removed,
+                severity: Severity::Warning,
+                component: None,
+                registry: Registry::Kubernetes,
+                gate: None,
+                value: None,
+                offset: 0,
+                len: 1,
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 2,
+                message,
+                help: help.into(),
+                fix: None,
+                step: None,
+            };
+            let mut path = Vec::new();
+            super::super::json::text(&mut path, &file);
+            let mut direct = Vec::new();
+            issue(&mut direct, &path, &f, Fnv(hash));
+            let mut serde = Vec::new();
+            super::super::write_json(&mut serde, &Issue {
+                description: format!("{} ({})", f.message, f.help),
+                check_name: f.kind.code(),
+                fingerprint: format!("{hash:032x}"),
+                severity: severity(f.severity),
+                location: Location { path: &file, lines: Lines { begin: line } },
+            }).unwrap();
+            proptest::prop_assert_eq!(String::from_utf8_lossy(&direct), String::from_utf8_lossy(&serde));
+        }
+    }
 
     #[test]
     fn fingerprints_are_fixed_and_distinct() {
