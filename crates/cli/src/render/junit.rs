@@ -5,14 +5,24 @@ use gatecheck_lint::{Finding, Severity};
 
 /// Text as XML character data: markup escaped, and the characters XML 1.0 forbids (U+FFFE,
 /// U+FFFF; control characters are already escaped) written as `\u{..}`.
-fn xml(s: &str) -> String {
-    super::escape(s)
+fn xml(s: &str) -> std::borrow::Cow<'_, str> {
+    let escaped = super::escape(s);
+    // U+FFFE and U+FFFF start with 0xef in UTF-8 (as do other characters, which the
+    // replacements below leave as they are).
+    let plain = !super::any_byte(&escaped, |b| {
+        (b == b'&') | (b == b'<') | (b == b'>') | (b == b'"') | (b == 0xef)
+    });
+    if plain {
+        return escaped;
+    }
+    escaped
         .replace('\u{FFFE}', "\\u{fffe}")
         .replace('\u{FFFF}', "\\u{ffff}")
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .into()
 }
 
 /// One line per finding (the first [`super::MAX_SHOWN`], then how many more), escaped for XML
@@ -38,7 +48,11 @@ fn listing(findings: &[Finding]) -> String {
             findings.len() - super::MAX_SHOWN
         ));
     }
-    xml(&lines.join("\n"))
+    let joined = lines.join("\n");
+    if let std::borrow::Cow::Owned(escaped) = xml(&joined) {
+        return escaped;
+    }
+    joined
 }
 
 /// One test suite per input, in input order, each holding one test case: the file, failed when
@@ -113,5 +127,25 @@ impl<W: std::io::Write> super::Emitter for Junit<W> {
         self.start()?;
         writeln!(self.out, "</testsuites>")?;
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml;
+
+    /// Text without markup or forbidden characters is written as it is; any other is escaped
+    /// whatever else it holds (other characters that start with 0xef in UTF-8 are kept).
+    #[test]
+    fn xml_text() {
+        assert!(matches!(
+            xml("GC003 removed: a"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            xml("a<b>&\"c\u{FFFF}\u{FFFE}\u{FF21}\u{1b}"),
+            "a&lt;b&gt;&amp;&quot;c\\u{ffff}\\u{fffe}\u{FF21}\\u{1b}"
+        );
+        assert_eq!(xml("\u{FF21}"), "\u{FF21}");
     }
 }
