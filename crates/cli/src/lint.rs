@@ -287,6 +287,8 @@ impl Settings {
             .clone()
             .or_else(|| crate::notes::declared_note(&tally.declared, target, from));
         let development = crate::notes::development_note(target);
+        // Notes go to standard error: what the output holds back goes first.
+        emitter.flush()?;
         crate::notes::unused_accepts(&self.config);
         let upgrade = from.map(|from| render::Upgrade {
             from: from.to_string(),

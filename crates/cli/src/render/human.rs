@@ -122,13 +122,20 @@ pub struct Human<W: std::io::Write, E: std::io::Write> {
     /// Whether findings are written directly (see [`PLAIN`]).
     plain: bool,
     wraps: super::snippet::Wraps,
-    /// A file's diagnostics, written in one piece: kept from file to file (up to
-    /// [`KEPT_BUFFER`] bytes), so that it grows once, not for each file.
+    /// Diagnostics not yet written: a file's, or with `hold` some files'. Kept from file to file
+    /// (up to [`KEPT_BUFFER`] bytes of room), so that it grows once, not for each file.
     text: String,
+    /// Whether diagnostics are held until [`HELD`] bytes are waiting, rather than written as
+    /// each file is done: where standard output is not a terminal, a pipe or a file takes a few
+    /// large writes rather than one per file.
+    hold: bool,
 }
 
 /// The most room [`Human`] keeps for the next file's diagnostics.
 const KEPT_BUFFER: usize = 1 << 20;
+
+/// How many bytes of diagnostics are held before they are written, with `hold`.
+const HELD: usize = 128 * 1024;
 
 impl<W: std::io::Write, E: std::io::Write> Human<W, E> {
     /// Diagnostics on `out`, inputs that could not be read on `err`.
@@ -140,7 +147,26 @@ impl<W: std::io::Write, E: std::io::Write> Human<W, E> {
             plain: PLAIN.load(std::sync::atomic::Ordering::Relaxed),
             wraps: Default::default(),
             text: String::new(),
+            hold: false,
         }
+    }
+
+    /// Holds diagnostics until [`HELD`] bytes are waiting (for output that is not a terminal).
+    pub fn holding(self, hold: bool) -> Human<W, E> {
+        Human { hold, ..self }
+    }
+
+    /// Writes the diagnostics waiting, and keeps the buffer's room for the next ones.
+    fn write_waiting(&mut self) -> std::io::Result<()> {
+        if self.text.is_empty() {
+            return Ok(());
+        }
+        let written = self.out.write_all(self.text.as_bytes());
+        self.text.clear();
+        if self.text.capacity() > KEPT_BUFFER {
+            self.text = String::new();
+        }
+        written
     }
 
     /// An upgrade's report: a checklist by step and component (see [`super::plan`]).
@@ -160,9 +186,9 @@ impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
                 findings.iter().for_each(|f| plan.add(name, f));
             }
             super::Outcome::Linted { src, findings } => {
-                // A file's diagnostics go out in one write; its name is escaped once.
+                // A file's diagnostics go out in one write (or with others' when held); its
+                // name is escaped once.
                 let mut text = std::mem::take(&mut self.text);
-                text.clear();
                 let shown = escape(name);
                 // A file without control characters needs none masked in its excerpts.
                 let clean = !super::has_control(src);
@@ -179,19 +205,27 @@ impl<W: std::io::Write, E: std::io::Write> super::Emitter for Human<W, E> {
                         escape(name)
                     );
                 }
-                self.out.write_all(text.as_bytes())?;
-                if text.capacity() <= KEPT_BUFFER {
-                    self.text = text;
+                self.text = text;
+                if !self.hold || self.text.len() >= HELD {
+                    self.write_waiting()?;
                 }
             }
             super::Outcome::Failed { src, error: e } => {
+                // What came before it on standard output goes first.
+                self.flush()?;
                 writeln!(self.err, "{}", error(name, src, e))?;
             }
         }
         Ok(())
     }
 
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.write_waiting()?;
+        self.out.flush()
+    }
+
     fn finish(&mut self, s: &super::Summary<'_>) -> std::io::Result<()> {
+        self.write_waiting()?;
         if let (Some(plan), Some(u)) = (self.plan.as_mut(), s.upgrade) {
             write!(self.out, "{}", plan.human(&u.from, &u.to))?;
         }

@@ -147,6 +147,11 @@ pub struct Summary<'a> {
 pub trait Emitter {
     /// One file's outcome; files come in input order.
     fn file(&mut self, name: &str, outcome: Outcome<'_>) -> std::io::Result<()>;
+    /// Writes what the format holds back, before the run writes to standard error (which
+    /// then comes after it where both go to one log).
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
     /// The end of the run: writes what the format puts last, and flushes.
     fn finish(&mut self, summary: &Summary<'_>) -> std::io::Result<()>;
 }
@@ -358,9 +363,11 @@ pub fn emitter(
     let stdout = std::io::stdout();
     let buffered = || std::io::BufWriter::with_capacity(OUT_BUFFER, std::io::stdout());
     match format {
-        // Human output goes out line by line, as each file is done.
+        // Human output goes out as each file is done on a terminal, elsewhere in large writes.
         Format::Human => {
-            let human = human::Human::new(stdout, std::io::stderr());
+            use std::io::IsTerminal;
+            let human = human::Human::new(stdout, std::io::stderr())
+                .holding(!std::io::stdout().is_terminal());
             Ok(Box::new(if upgrade { human.planned() } else { human }))
         }
         // The JSON document carries the notes and the counts itself.
