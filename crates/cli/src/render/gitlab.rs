@@ -9,7 +9,7 @@
 //! component, the gate and its value, and how many findings with the same of those came before
 //! in the file (a gate set twice keeps two fingerprints).
 
-use gatecheck_lint::{Finding, InputError, Severity, Value};
+use gatecheck_lint::{Finding, Severity, Value};
 use std::borrow::Cow;
 
 /// GitLab's severity for a finding: an error (the component fails or ignores the setting) is
@@ -26,34 +26,41 @@ fn severity(s: Severity) -> &'static str {
 /// The check name of an input that could not be read.
 const INPUT_ERROR: &str = "input-error";
 
-#[derive(serde::Serialize)]
+/// One Code Quality issue: its description (the concatenation of its parts), check name,
+/// fingerprint, severity and first line; the path is the file's.
 struct Issue<'a> {
-    description: String,
-    check_name: &'a str,
-    fingerprint: String,
+    description: &'a [&'a str],
+    check_name: &'static str,
+    fingerprint: Fnv,
     severity: &'static str,
-    location: Location<'a>,
+    line: usize,
 }
 
-#[derive(serde::Serialize)]
-struct Location<'a> {
-    path: &'a str,
-    lines: Lines,
-}
-
-#[derive(serde::Serialize)]
-struct Lines {
-    begin: usize,
+impl Issue<'_> {
+    /// The issue as serde_json wrote it from a struct of these fields in this order (compact,
+    /// `location` holding `path` and `lines.begin`), appended to `out`: `path` is the file's
+    /// path as a JSON string already.
+    fn write(&self, out: &mut Vec<u8>, path: &[u8]) {
+        use super::json::{ident, number, texts};
+        out.extend_from_slice(b"{\"description\":");
+        texts(out, self.description);
+        out.extend_from_slice(b",\"check_name\":");
+        ident(out, self.check_name);
+        out.extend_from_slice(b",\"fingerprint\":\"");
+        out.extend_from_slice(&self.fingerprint.digits());
+        out.extend_from_slice(b"\",\"severity\":");
+        ident(out, self.severity);
+        out.extend_from_slice(b",\"location\":{\"path\":");
+        out.extend_from_slice(path);
+        number(out, b",\"lines\":{\"begin\":", self.line);
+        out.extend_from_slice(b"}}}");
+    }
 }
 
 /// FNV-1a, 128 bits: a hash that is the same on every platform, Rust release and run (the
 /// standard library's hasher promises none of that), written as 32 hex digits like the MD5
-/// fingerprints GitLab's documentation shows.
-fn fingerprint(parts: &[&str]) -> String {
-    Fnv::default().parts(parts).hex()
-}
-
-/// FNV-1a 128 as it goes: a file's fingerprints share the state after its name.
+/// fingerprints GitLab's documentation shows. As it goes: a file's fingerprints share the state
+/// after its name.
 #[derive(Clone, Copy)]
 struct Fnv(u128);
 
@@ -75,10 +82,6 @@ impl Fnv {
             }
         }
         self
-    }
-
-    fn hex(self) -> String {
-        String::from_utf8_lossy(&self.digits()).into_owned()
     }
 
     /// The 32 lowercase hex digits of the hash, most significant first.
@@ -126,24 +129,6 @@ impl<W: std::io::Write> Gitlab<W> {
     }
 }
 
-/// A finding's issue as serde_json writes an [`Issue`] (fields in its order, compact), appended
-/// to `out` without building one: `path` is the file's path as a JSON string already.
-fn issue(out: &mut Vec<u8>, path: &[u8], f: &Finding, fingerprint: Fnv) {
-    use super::json::{ident, number, texts};
-    out.extend_from_slice(b"{\"description\":");
-    texts(out, &[&f.message, " (", &f.help, ")"]);
-    out.extend_from_slice(b",\"check_name\":");
-    ident(out, f.kind.code());
-    out.extend_from_slice(b",\"fingerprint\":\"");
-    out.extend_from_slice(&fingerprint.digits());
-    out.extend_from_slice(b"\",\"severity\":");
-    ident(out, severity(f.severity));
-    out.extend_from_slice(b",\"location\":{\"path\":");
-    out.extend_from_slice(path);
-    number(out, b",\"lines\":{\"begin\":", f.line);
-    out.extend_from_slice(b"}}}");
-}
-
 /// What identifies a finding in its file, whatever its line: the parts its fingerprint hashes
 /// (less the file and the occurrence), borrowed from the finding where they can be.
 fn identity(f: &Finding) -> [Cow<'_, str>; 5] {
@@ -177,15 +162,23 @@ fn identity(f: &Finding) -> [Cow<'_, str>; 5] {
     ]
 }
 
+impl<W: std::io::Write> Gitlab<W> {
+    fn write(&mut self, issue: &Issue<'_>, path: &[u8]) -> std::io::Result<()> {
+        self.buffer.clear();
+        issue.write(&mut self.buffer, path);
+        self.stream.raw_element(&self.buffer)
+    }
+}
+
 impl<W: std::io::Write> super::Emitter for Gitlab<W> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
         let file = path(name);
+        let mut path = Vec::new();
+        super::json::text(&mut path, &file);
         match outcome {
             super::Outcome::Linted { findings, .. } => {
                 let mut seen: foldhash::HashMap<[Cow<'_, str>; 5], usize> = Default::default();
                 let after_file = Fnv::default().parts(&[&file]);
-                let mut path = Vec::new();
-                super::json::text(&mut path, &file);
                 let mut n = itoa::Buffer::new();
                 for f in findings {
                     let id = identity(f);
@@ -194,13 +187,29 @@ impl<W: std::io::Write> super::Emitter for Gitlab<W> {
                     let occurrence = n.format(*count);
                     let [a, b, c, d, e] = &id;
                     let parts = [&**a, b, c, d, e, occurrence];
-                    self.buffer.clear();
-                    issue(&mut self.buffer, &path, f, after_file.parts(&parts));
-                    self.stream.raw_element(&self.buffer)?;
+                    let issue = Issue {
+                        description: &[&f.message, " (", &f.help, ")"],
+                        check_name: f.kind.code(),
+                        fingerprint: after_file.parts(&parts),
+                        severity: severity(f.severity),
+                        line: f.line,
+                    };
+                    self.write(&issue, &path)?;
                 }
                 Ok(())
             }
-            super::Outcome::Failed { error, .. } => self.stream.element(&input_error(&file, error)),
+            super::Outcome::Failed { error, .. } => {
+                // The report must not look clean because a file was not judged: the input is
+                // an issue on its first line (or where reading stopped).
+                let issue = Issue {
+                    description: &["gatecheck could not read this file: ", &error.message],
+                    check_name: INPUT_ERROR,
+                    fingerprint: Fnv::default().parts(&[&file, INPUT_ERROR, &error.message]),
+                    severity: "blocker",
+                    line: error.line.unwrap_or(1),
+                };
+                self.write(&issue, &path)
+            }
         }
     }
 
@@ -209,26 +218,35 @@ impl<W: std::io::Write> super::Emitter for Gitlab<W> {
     }
 }
 
-/// An input that could not be read, as an issue on its first line (or where reading stopped):
-/// the report must not look clean because a file was not judged.
-fn input_error<'a>(file: &'a str, e: &InputError) -> Issue<'a> {
-    Issue {
-        description: format!("gatecheck could not read this file: {}", e.message),
-        check_name: INPUT_ERROR,
-        fingerprint: fingerprint(&[file, INPUT_ERROR, &e.message]),
-        severity: "blocker",
-        location: Location {
-            path: file,
-            lines: Lines {
-                begin: e.line.unwrap_or(1),
-            },
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An issue as serde_json writes it: what [`Issue::write`] must write.
+    #[derive(serde::Serialize)]
+    struct SerdeIssue<'a> {
+        description: String,
+        check_name: &'a str,
+        fingerprint: String,
+        severity: &'static str,
+        location: Location<'a>,
+    }
+
+    #[derive(serde::Serialize)]
+    struct Location<'a> {
+        path: &'a str,
+        lines: Lines,
+    }
+
+    #[derive(serde::Serialize)]
+    struct Lines {
+        begin: usize,
+    }
+
+    /// The fingerprint of `parts` as an issue carries it.
+    fn fingerprint(parts: &[&str]) -> String {
+        String::from_utf8(Fnv::default().parts(parts).digits().to_vec()).unwrap()
+    }
 
     proptest::proptest! {
         /// An issue written directly is the one serde_json writes, whatever the texts.
@@ -263,9 +281,16 @@ mod tests {
             let mut path = Vec::new();
             super::super::json::text(&mut path, &file);
             let mut direct = Vec::new();
-            issue(&mut direct, &path, &f, Fnv(hash));
+            Issue {
+                description: &[&f.message, " (", &f.help, ")"],
+                check_name: f.kind.code(),
+                fingerprint: Fnv(hash),
+                severity: severity(f.severity),
+                line: f.line,
+            }
+            .write(&mut direct, &path);
             let mut serde = Vec::new();
-            super::super::write_json(&mut serde, &Issue {
+            super::super::write_json(&mut serde, &SerdeIssue {
                 description: format!("{} ({})", f.message, f.help),
                 check_name: f.kind.code(),
                 fingerprint: format!("{hash:032x}"),

@@ -277,13 +277,6 @@ impl<W: std::io::Write> JsonStream<W> {
         }
     }
 
-    pub fn element(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
-        self.opened()?;
-        self.out.write_all(if self.any { b",\n" } else { b"\n" })?;
-        self.any = true;
-        write_json(&mut self.out, value)
-    }
-
     /// An element already written as JSON.
     pub fn raw_element(&mut self, json: &[u8]) -> std::io::Result<()> {
         self.opened()?;
