@@ -137,20 +137,41 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
     if meta.len() > limit {
         return Err(too_large());
     }
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| other(e.to_string()))?;
+    let bytes = read_regular(file, meta.len(), limit).map_err(|e| other(e.to_string()))?;
     if bytes.len() as u64 > limit {
         return Err(too_large());
     }
     Ok(bytes)
 }
 
+/// The bytes of a regular file, at most `limit + 1` (so that a larger one is told), given the
+/// length `len` it had when asked. Sized from that length: one read instead of a growing
+/// buffer, and where it returns exactly `len` bytes into room for one more, the file is read (a
+/// regular file's read stops short only at its end), so the read that would find the end is
+/// not made. Otherwise (it grew, shrank or stopped short) the rest is read to the end.
+fn read_regular(file: std::fs::File, len: u64, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut file = file.take(limit + 1);
+    let mut bytes = Vec::new();
+    if len <= limit {
+        bytes.resize(len as usize + 1, 0);
+        let n = loop {
+            match file.read(&mut bytes) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                read => break read?,
+            }
+        };
+        bytes.truncate(n);
+        if n as u64 == len {
+            return Ok(bytes);
+        }
+    }
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Reads a file as text, refusing binary, huge and non-UTF-8 input with a position.
 pub fn read(input: &Input) -> Result<String, InputError> {
-    let mut bytes = Vec::new();
-    match &input.path {
+    let bytes = match &input.path {
         // Standard input is read once, however often the run asks (a dump piped in is first
         // asked what version the cluster runs, then linted).
         None => {
@@ -163,10 +184,9 @@ pub fn read(input: &Input) -> Result<String, InputError> {
                     .map(|_| bytes)
                     .map_err(|e| e.to_string())
             });
-            bytes = read
-                .as_ref()
+            read.as_ref()
                 .map_err(|e| plain(format!("cannot read standard input: {e}")))?
-                .clone();
+                .clone()
         }
         Some(p) => {
             // Only regular files are read: a FIFO or device named *.yaml would block or never
@@ -187,13 +207,10 @@ pub fn read(input: &Input) -> Result<String, InputError> {
                     "not a regular file (a FIFO, socket or device); not read".into(),
                 ));
             }
-            // Sized from the file's length: one read instead of a growing buffer.
-            bytes.reserve_exact(meta.len().min(MAX_FILE_BYTES) as usize + 1);
-            file.take(MAX_FILE_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| plain(format!("cannot read file: {e}")))?;
+            read_regular(file, meta.len(), MAX_FILE_BYTES)
+                .map_err(|e| plain(format!("cannot read file: {e}")))?
         }
-    }
+    };
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(plain(format!(
             "file is larger than {} MiB; not a configuration file",
@@ -237,5 +254,34 @@ fn positioned(message: &str, bytes: &[u8], at: usize) -> InputError {
         message: message.into(),
         line: Some(line),
         column: Some(column),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_regular;
+
+    /// A file is read whole whatever length it was said to have: the one read that returns
+    /// the said length ends it, and any other reads on to the end (a file that grew, shrank or
+    /// was said wrong), never past `limit + 1` bytes.
+    #[test]
+    fn a_file_is_read_whole_whatever_its_said_length() {
+        let path = std::env::temp_dir().join(format!("gatecheck-read-{}", std::process::id()));
+        let text: Vec<u8> = (0..5000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(&path, &text).unwrap();
+        let read = |len: u64, limit: u64| {
+            read_regular(std::fs::File::open(&path).unwrap(), len, limit).unwrap()
+        };
+        for len in [0, 1, 4999, 5000, 5001, 9000] {
+            assert_eq!(read(len, 1 << 20), text, "said length {len}");
+        }
+        // A larger file than the limit is told by one byte more, however long it was said to be.
+        for len in [10, 5000] {
+            assert_eq!(read(len, 100), &text[..101], "said length {len}");
+        }
+        std::fs::write(&path, b"").unwrap();
+        assert_eq!(read(0, 100), b"");
+        assert_eq!(read(7, 100), b"");
+        std::fs::remove_file(&path).unwrap();
     }
 }
