@@ -13,7 +13,7 @@ use crate::findings::FindingKind;
 use gatecheck_rules::Component;
 use gatecheck_yaml::{Node, Style, Value};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
-use k8s_openapi::api::core::v1::{Pod, PodSpec};
+use k8s_openapi::api::core::v1::Pod;
 
 pub struct StaticPod;
 
@@ -24,7 +24,7 @@ struct Kind {
     api_version: &'static str,
     kind: &'static str,
     pod_spec: &'static [&'static str],
-    decode: fn(serde_json::Value) -> Result<Option<PodSpec>, DecodeError>,
+    decode: fn(serde_json::Value) -> Result<(), DecodeError>,
 }
 
 const TEMPLATE: &[&str] = &["spec", "template", "spec"];
@@ -34,33 +34,36 @@ static KINDS: &[Kind] = &[
         api_version: "v1",
         kind: "Pod",
         pod_spec: &["spec"],
-        decode: |json| serde_path_to_error::deserialize::<_, Pod>(json).map(|p| p.spec),
+        decode: decoded::<Pod>,
     },
     Kind {
         api_version: "apps/v1",
         kind: "DaemonSet",
         pod_spec: TEMPLATE,
-        decode: |json| {
-            serde_path_to_error::deserialize::<_, DaemonSet>(json).map(|d| d.spec.template.spec)
-        },
+        decode: decoded::<DaemonSet>,
     },
     Kind {
         api_version: "apps/v1",
         kind: "Deployment",
         pod_spec: TEMPLATE,
-        decode: |json| {
-            serde_path_to_error::deserialize::<_, Deployment>(json).map(|d| d.spec.template.spec)
-        },
+        decode: decoded::<Deployment>,
     },
     Kind {
         api_version: "apps/v1",
         kind: "StatefulSet",
         pod_spec: TEMPLATE,
-        decode: |json| {
-            serde_path_to_error::deserialize::<_, StatefulSet>(json).map(|d| d.spec.template.spec)
-        },
+        decode: decoded::<StatefulSet>,
     },
 ];
+
+/// Whether `json` decodes as a `T`; where it does not, decoded again to tell the path of what
+/// failed (tracking the path of every value costs more than the decoding).
+fn decoded<T: serde::de::DeserializeOwned>(json: serde_json::Value) -> Result<(), DecodeError> {
+    if T::deserialize(&json).is_ok() {
+        return Ok(());
+    }
+    serde_path_to_error::deserialize::<_, T>(json).map(drop)
+}
 
 fn kind_of(doc: &Node) -> Option<&'static Kind> {
     let (api_version, kind) = type_of(doc);
