@@ -389,6 +389,7 @@ impl Linter<'_> {
             flags_file: is_flags_file(input, src),
             node: Vec::new(),
             running: self.args.from,
+            fixes: self.args.fix || self.args.diff || render::shows_fixes(self.args.format),
         }
     }
 

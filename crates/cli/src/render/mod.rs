@@ -317,6 +317,12 @@ pub fn mask(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether the format shows the edit that settles a finding (JSON's `fix`, SARIF's `fixes`):
+/// the others are linted without them.
+pub fn shows_fixes(format: crate::LintFormat) -> bool {
+    matches!(format, crate::LintFormat::Json | crate::LintFormat::Sarif)
+}
+
 /// Whether the format shows excerpts of a file's text: only then is the text kept after the
 /// file is linted.
 pub fn shows_excerpts(format: crate::LintFormat) -> bool {

@@ -240,7 +240,7 @@ fn judge(src: &str, options: &Options, mut sink: Sink<'_>) -> Report {
         declared
     };
     // A file read through a template is never edited.
-    if !sink.template {
+    if !sink.template && options.fixes {
         attach_fixes(src, options, &sink.settings, &declared, &mut out);
     }
     file::apply_inline_ignores(src, &make, &mut out);

@@ -22,6 +22,10 @@ pub struct Options {
     /// The version the cluster runs now (`--from`), which decides whether removing a setting
     /// keeps what runs (a safe fix); `None`: the gate's last default before the target.
     pub running: Option<Version>,
+    /// Whether findings carry the edit that settles them ([`Finding::fix`]): what `--fix`,
+    /// `--diff` and the JSON and SARIF reports need. A report that shows no fix is spared
+    /// finding them (reading each setting's line again to know its exact removal).
+    pub fixes: bool,
 }
 
 impl Options {
@@ -34,6 +38,7 @@ impl Options {
             flags_file: false,
             node: Vec::new(),
             running: None,
+            fixes: true,
         }
     }
 }
