@@ -203,6 +203,14 @@ fn line_of(src: &str, at: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// The text before the first ` #` (a comment after a value), or all of it.
+fn before_comment(text: &str) -> &str {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'#', b)
+        .find(|&i| i > 0 && b[i - 1] == b' ')
+        .map_or(text, |i| &text[..i - 1])
+}
+
 fn indent(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
 }
@@ -211,9 +219,16 @@ fn indent(line: &str) -> usize {
 /// too when it held only this item.
 fn flag_item(src: &str, at: usize) -> Option<Vec<Edit>> {
     let b = src.as_bytes();
+    // Every delimiter is ASCII, so the item's end is found byte by byte.
     let end = at
-        + src[at..]
-            .find([',', '"', '\'', '\n', '\r', ' ', '\t', '}', ']'])
+        + b[at..]
+            .iter()
+            .position(|c| {
+                matches!(
+                    c,
+                    b',' | b'"' | b'\'' | b'\n' | b'\r' | b' ' | b'\t' | b'}' | b']'
+                )
+            })
             .unwrap_or(src.len() - at);
     if b.get(end) == Some(&b',') {
         return Some(vec![edit(at, end + 1)]);
@@ -279,7 +294,7 @@ fn map_entry(src: &str, at: usize, sibling: &mut Option<Sibling>) -> Option<Vec<
         return flow_item(src, at);
     }
     let value = content.split_once(':')?.1;
-    let value = value.split(" #").next().unwrap_or(value).trim();
+    let value = before_comment(value).trim();
     if value.is_empty() || value.starts_with(['|', '>', '{', '[', '&', '*']) {
         return None;
     }
@@ -455,6 +470,14 @@ fn emptied_gate_key(text: &str, gap: usize) -> Option<(usize, usize)> {
 mod tests {
     use super::*;
     use gatecheck_rules::Registry;
+
+    proptest::proptest! {
+        /// The text before a value's comment is what splitting at the first ` #` leaves.
+        #[test]
+        fn before_comment_is_the_first_piece(text in "[ a#b\u{e9}]{0,24}") {
+            proptest::prop_assert_eq!(before_comment(&text), text.split(" #").next().unwrap());
+        }
+    }
 
     fn setting(src: &str, gate: &str, from_flag: bool) -> Setting {
         Setting {
