@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The first-adoption measurement of docs/performance.md (issue 17): N component configurations
 # (default 10,000, written by tests/monorepo.rs with GATECHECK_CONFIGS_ONLY: kubelet configs,
-# static Pods, kubeadm and kind configs, 16 gate settings each, all of them findings at 1.33),
+# static Pods, kubeadm and kind configs, 16 gate settings each from a pool of 40, set true or
+# false, almost every one a finding at 1.33; hardly two files alike),
 # read on one core by a bare parse with gatecheck's YAML reader (which walks the directory and
 # reads every file itself, as gatecheck does), by gatecheck in JSON, human and SARIF output, and by
 # yamllint, with its default rules and with `relaxed`, on a sample (its time scaled to N); then
@@ -16,11 +17,12 @@ SAMPLE=${2:-500}
 dir="$PWD/target/configs"
 cargo build --release -q
 cargo build --release -q -p gatecheck-yaml --example parse_files
-if [ ! -f "$dir/.files-$N" ]; then
+# The marker names the generator: configurations of varied gates and values since 2026-12-05.
+if [ ! -f "$dir/.files-$N-varied" ]; then
   rm -rf "$dir" && mkdir -p "$dir"
   GATECHECK_MONOREPO_DIR="$dir" GATECHECK_MONOREPO_FILES="$N" GATECHECK_CONFIGS_ONLY=1 \
     cargo test -q --release --test monorepo -- --ignored --exact write_monorepo >/dev/null
-  touch "$dir/.files-$N"
+  touch "$dir/.files-$N-varied"
 fi
 gc="$PWD/target/release/gatecheck"
 parse="$PWD/target/release/examples/parse_files"
