@@ -6,6 +6,9 @@
 pub(super) struct Lines<'a> {
     src: &'a str,
     starts: std::cell::OnceCell<Vec<usize>>,
+    /// Whether the text is ASCII, where a column is a byte count (told at the first position
+    /// asked for, with the line starts).
+    ascii: std::cell::OnceCell<bool>,
     /// The last position converted (byte offset, column): the next one on the same line counts
     /// characters from there, so many findings on one long line cost its length once, not each.
     cursor: std::cell::Cell<(usize, usize)>,
@@ -16,8 +19,13 @@ impl<'a> Lines<'a> {
         Lines {
             src,
             starts: std::cell::OnceCell::new(),
+            ascii: std::cell::OnceCell::new(),
             cursor: std::cell::Cell::new((0, 1)),
         }
+    }
+
+    fn ascii(&self) -> bool {
+        *self.ascii.get_or_init(|| self.src.is_ascii())
     }
 
     fn starts(&self) -> &[usize] {
@@ -39,6 +47,17 @@ impl<'a> Lines<'a> {
     ) -> (usize, usize) {
         let start = offset.min(self.src.len());
         let mut stop = (offset + len).min(self.src.len());
+        if self.ascii() {
+            // A column is a byte count; only line breaks need finding.
+            let span = &self.src.as_bytes()[start..stop.max(start)];
+            return match memchr::memrchr(b'\n', span) {
+                None => (line, column + span.len()),
+                Some(nl) => (
+                    line + memchr::memchr_iter(b'\n', span).count(),
+                    span.len() - nl,
+                ),
+            };
+        }
         while !self.src.is_char_boundary(stop) {
             stop -= 1;
         }
@@ -61,6 +80,9 @@ impl<'a> Lines<'a> {
         let offset = offset.min(self.src.len());
         let line = self.starts().partition_point(|&s| s <= offset).max(1);
         let start = self.starts()[line - 1];
+        if self.ascii() {
+            return (line, offset - start + 1);
+        }
         let (at, col) = self.cursor.get();
         let column = if at >= start && at <= offset && self.src.is_char_boundary(at) {
             col + self.src.get(at..offset).map_or(0, |t| t.chars().count())
@@ -71,5 +93,47 @@ impl<'a> Lines<'a> {
             self.cursor.set((offset, column));
         }
         (line, column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lines;
+
+    /// Line and column of `offset` counted from the top, character by character.
+    fn counted(src: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(src.len());
+        while !src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &src[..offset];
+        let line = before.matches('\n').count() + 1;
+        let start = before.rfind('\n').map_or(0, |n| n + 1);
+        (line, before[start..].chars().count() + 1)
+    }
+
+    proptest::proptest! {
+        /// Positions and span ends are what counting from the top gives, in ASCII text (byte
+        /// counts) and in any other (character counts), whatever order they are asked in.
+        #[test]
+        fn positions_are_counted_from_the_top(
+            src in "[a :\n\u{e9}\u{2014}]{0,40}",
+            spans in proptest::collection::vec((0usize..48, 0usize..12), 1..6),
+        ) {
+            let lines = Lines::new(&src);
+            for (offset, len) in spans {
+                let at = offset.min(src.len());
+                if !src.is_char_boundary(at) {
+                    continue;
+                }
+                let (line, column) = lines.line_col(at);
+                proptest::prop_assert_eq!((line, column), counted(&src, at));
+                proptest::prop_assert_eq!(
+                    lines.end(at, len, line, column),
+                    counted(&src, at + len),
+                    "span {}+{} of {:?}", at, len, src
+                );
+            }
+        }
     }
 }
