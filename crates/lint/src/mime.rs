@@ -22,6 +22,13 @@ pub fn parts(src: &str) -> Option<Vec<(Part, usize, usize)>> {
         cut -= 1;
     }
     let head = &src[..cut];
+    // Most files have no `Content-Type:` at all: told by their colons before their lines are.
+    let named = memchr::memchr_iter(b':', head.as_bytes()).any(|colon| {
+        colon >= 12 && head.as_bytes()[colon - 12..colon].eq_ignore_ascii_case(b"content-type")
+    });
+    if !named {
+        return None;
+    }
     let content_type = head
         .lines()
         .take_while(|l| !l.trim().is_empty())
@@ -111,6 +118,16 @@ mod tests {
         assert!(src[parts[0].1..parts[0].2].contains("kind: NodeConfig"));
         assert_eq!(parts[1].0, Part::Script);
         assert!(super::parts("kind: KubeletConfiguration\n").is_none());
+        // The header in any case, on any line of the head.
+        let upper = src.replacen("Content-Type: multipart", "CONTENT-TYPE: MULTIPART", 1);
+        let later = upper.replacen("MIME-Version: 1.0\n", "", 1).replacen(
+            "CONTENT-TYPE",
+            "MIME-Version: 1.0\ncontent-type",
+            1,
+        );
+        for text in [&upper, &later] {
+            assert_eq!(super::parts(text).map(|p| p.len()), Some(2), "{text}");
+        }
         assert_eq!(base64("a2luZDog\nWA==").unwrap(), b"kind: X");
         assert!(base64("not base64!").is_none());
         // A multi-byte character across the header window's end is no reason to panic.
