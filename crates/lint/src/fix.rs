@@ -293,7 +293,7 @@ fn map_entry(src: &str, at: usize, sibling: &mut Option<Sibling>) -> Option<Vec<
     if name_start + quote != at || content.starts_with('{') {
         return flow_item(src, at);
     }
-    let value = content.split_once(':')?.1;
+    let value = &content[memchr::memchr(b':', content.as_bytes())? + 1..];
     let value = before_comment(value).trim();
     if value.is_empty() || value.starts_with(['|', '>', '{', '[', '&', '*']) {
         return None;

@@ -16,15 +16,18 @@ pub struct Item<'a> {
 /// Splits a `--feature-gates` value into items, lazily: a caller that stops early (a file past
 /// the per-file settings limit) does not pay for the rest.
 pub fn parse(value: &str) -> impl Iterator<Item = Item<'_>> + '_ {
+    // Items and their keys are cut at bytes found with memchr (`,` and `=` are ASCII).
+    let ends = memchr::memchr_iter(b',', value.as_bytes()).chain(std::iter::once(value.len()));
     let mut start = 0;
-    value.split(',').filter_map(move |part| {
+    ends.filter_map(move |end| {
         let part_start = start;
-        start += part.len() + 1;
+        let part = &value[start..end];
+        start = end + 1;
         if part.trim().is_empty() {
             return None;
         }
-        let (raw_key, val) = match part.split_once('=') {
-            Some((k, v)) => (k, Some(v.trim())),
+        let (raw_key, val) = match memchr::memchr(b'=', part.as_bytes()) {
+            Some(i) => (&part[..i], Some(part[i + 1..].trim())),
             None => (part, None),
         };
         let lead = raw_key.len() - raw_key.trim_start().len();
@@ -141,6 +144,45 @@ pub fn scan_line(line: &str) -> Vec<(usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The items as `str::split` and `split_once` cut them (what `parse` did before it cut at
+    /// bytes found with memchr).
+    fn by_split(value: &str) -> Vec<Item<'_>> {
+        let mut start = 0;
+        value
+            .split(',')
+            .filter_map(|part| {
+                let part_start = start;
+                start += part.len() + 1;
+                if part.trim().is_empty() {
+                    return None;
+                }
+                let (raw_key, val) = match part.split_once('=') {
+                    Some((k, v)) => (k, Some(v.trim())),
+                    None => (part, None),
+                };
+                let lead = raw_key.len() - raw_key.trim_start().len();
+                let key = raw_key.trim();
+                let (key, key_start, prefixed) = match key.strip_prefix("kube:") {
+                    Some(k) => (k, part_start + lead + 5, true),
+                    None => (key, part_start + lead, false),
+                };
+                Some(Item {
+                    key,
+                    key_start,
+                    value: val,
+                    prefixed,
+                })
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn items_are_cut_as_split_cuts_them(value in "[,= kube:A\u{e9}]{0,30}") {
+            proptest::prop_assert_eq!(parse(&value).collect::<Vec<_>>(), by_split(&value));
+        }
+    }
 
     #[test]
     fn items_keep_offsets_and_strip_prefixes() {
