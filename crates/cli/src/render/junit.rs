@@ -15,44 +15,52 @@ fn xml(s: &str) -> std::borrow::Cow<'_, str> {
     if plain {
         return escaped;
     }
-    escaped
-        .replace('\u{FFFE}', "\\u{fffe}")
-        .replace('\u{FFFF}', "\\u{ffff}")
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .into()
+    // One pass: no replacement holds a character that another replaces.
+    let mut out = String::with_capacity(escaped.len() + 16);
+    for c in escaped.chars() {
+        match c {
+            '\u{FFFE}' => out.push_str("\\u{fffe}"),
+            '\u{FFFF}' => out.push_str("\\u{ffff}"),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out.into()
 }
 
 /// One line per finding (the first [`super::MAX_SHOWN`], then how many more), escaped for XML
 /// text.
 fn listing(findings: &[Finding]) -> String {
-    let mut lines: Vec<String> = findings
-        .iter()
-        .take(super::MAX_SHOWN)
-        .map(|f| {
-            format!(
-                "{}:{}: {} {} {}",
-                f.line,
-                f.column,
-                f.kind.code(),
-                f.severity.as_str(),
-                f.message
-            )
-        })
-        .collect();
+    // Written piece by piece: no formatted string per finding.
+    let mut lines = String::with_capacity(findings.len().min(super::MAX_SHOWN) * 128);
+    let mut n = itoa::Buffer::new();
+    for (i, f) in findings.iter().take(super::MAX_SHOWN).enumerate() {
+        if i > 0 {
+            lines.push('\n');
+        }
+        for part in [n.format(f.line), ":"] {
+            lines.push_str(part);
+        }
+        for part in [n.format(f.column), ": "] {
+            lines.push_str(part);
+        }
+        for part in [f.kind.code(), " ", f.severity.as_str(), " ", &f.message] {
+            lines.push_str(part);
+        }
+    }
     if findings.len() > super::MAX_SHOWN {
-        lines.push(format!(
-            "… and {} more findings (all of them: --format json)",
+        lines.push_str(&format!(
+            "\n… and {} more findings (all of them: --format json)",
             findings.len() - super::MAX_SHOWN
         ));
     }
-    let joined = lines.join("\n");
-    if let std::borrow::Cow::Owned(escaped) = xml(&joined) {
+    if let std::borrow::Cow::Owned(escaped) = xml(&lines) {
         return escaped;
     }
-    joined
+    lines
 }
 
 /// One test suite per input, in input order, each holding one test case: the file, failed when
@@ -147,5 +155,21 @@ mod tests {
             "a&lt;b&gt;&amp;&quot;c\\u{ffff}\\u{fffe}\u{FF21}\\u{1b}"
         );
         assert_eq!(xml("\u{FF21}"), "\u{FF21}");
+    }
+
+    proptest::proptest! {
+        /// One pass escapes as the chain of replacements did.
+        #[test]
+        fn xml_escapes_as_replacements_do(s in "[a&<>\"\u{FFFE}\u{FFFF}\u{FF21}\u{1b}\u{85} ]{0,24}") {
+            let escaped = crate::render::escape(&s);
+            let chained = escaped
+                .replace('\u{FFFE}', "\\u{fffe}")
+                .replace('\u{FFFF}', "\\u{ffff}")
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;");
+            proptest::prop_assert_eq!(xml(&s), chained);
+        }
     }
 }
