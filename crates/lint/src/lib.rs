@@ -24,6 +24,8 @@ mod check;
 mod embed;
 pub mod findings;
 pub mod fix;
+#[cfg(test)]
+mod fixtures;
 mod flags;
 mod formats;
 mod merge;

@@ -159,22 +159,7 @@ mod tests {
     /// from a memo that all of them filled (each file twice, so every setting is met again).
     #[test]
     fn the_memo_changes_no_report() {
-        let mut dirs = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../fixtures"
-        ))];
-        let mut files = Vec::new();
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(d).unwrap().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    dirs.push(p);
-                } else if let Ok(text) = std::fs::read_to_string(&p) {
-                    files.push((p.display().to_string(), text));
-                }
-            }
-        }
-        assert!(files.len() > 100, "fixtures found: {}", files.len());
+        let files = crate::fixtures::all();
         let mut judged = 0;
         for (minor, patch) in [
             (29, None),

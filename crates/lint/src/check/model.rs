@@ -116,3 +116,37 @@ impl Report {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Options, Version};
+    use crate::lint_source;
+
+    /// A report linted without fixes ([`Options::fixes`]) is the same report, findings and
+    /// all, but for the fixes it does not carry; with them, the fixtures' findings carry fixes.
+    #[test]
+    fn without_fixes_only_the_fixes_differ() {
+        let files = crate::fixtures::all();
+        let mut fixed = 0;
+        for minor in [29, 33, 37] {
+            let with = Options::new(Version::new(1, minor));
+            let without = Options {
+                fixes: false,
+                ..with.clone()
+            };
+            for (name, src) in &files {
+                let a = lint_source(name, src, &with).map(|mut r| {
+                    fixed += r.findings.iter().filter(|f| f.fix.is_some()).count();
+                    r.findings.iter_mut().for_each(|f| f.fix = None);
+                    r
+                });
+                let b = lint_source(name, src, &without);
+                if let Ok(r) = &b {
+                    assert!(r.findings.iter().all(|f| f.fix.is_none()), "{name}");
+                }
+                assert_eq!(a, b, "{name} at 1.{minor}");
+            }
+        }
+        assert!(fixed > 100, "findings with fixes: {fixed}");
+    }
+}
