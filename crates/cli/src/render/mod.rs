@@ -159,10 +159,27 @@ pub trait Emitter {
 /// Whether any byte of `s` is one `hit` accepts. Whole chunks are tested without stopping early,
 /// which the compiler turns into a few vector instructions per chunk: the byte scans that decide
 /// whether a text can be written as it is.
+///
+/// Every test is of a whole chunk of 32: a text's last bytes are tested as the last 32 bytes
+/// (some again), and a shorter text is filled out with its own first byte, so no byte is ever
+/// tested on its own.
 pub(super) fn any_byte(s: &str, hit: impl Fn(u8) -> bool) -> bool {
-    s.as_bytes()
-        .chunks(32)
-        .any(|chunk| chunk.iter().fold(false, |any, &b| any | hit(b)))
+    let bytes = s.as_bytes();
+    let any = |chunk: &[u8; 32]| chunk.iter().fold(false, |any, &b| any | hit(b));
+    let Some(&first) = bytes.first() else {
+        return false;
+    };
+    if bytes.len() < 32 {
+        let mut filled = [first; 32];
+        filled[..bytes.len()].copy_from_slice(bytes);
+        return any(&filled);
+    }
+    bytes.chunks_exact(32).any(|c| any(whole(c))) || any(whole(&bytes[bytes.len() - 32..]))
+}
+
+/// A chunk of [`any_byte`], which cuts 32 bytes.
+fn whole(chunk: &[u8]) -> &[u8; 32] {
+    chunk.try_into().expect("32 bytes")
 }
 
 /// Whether `s` holds a character [`is_control`] names, told by its bytes: a C0 control other
@@ -392,6 +409,24 @@ pub fn emitter(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The chunked test finds what a test of each byte finds, at any length and wherever
+        /// the byte is (the first, the last, one tested twice).
+        #[test]
+        fn any_byte_is_a_test_of_each_byte(
+            text in "[a-z\"\\\u{1}\u{e9}]{0,80}",
+        ) {
+            for (name, hit) in [
+                ("quote", (|b| b == b'"') as fn(u8) -> bool),
+                ("control", |b| b < 0x20),
+                ("0xc3", |b| b == 0xc3),
+                ("z", |b| b == b'z'),
+            ] {
+                proptest::prop_assert_eq!(any_byte(&text, hit), text.bytes().any(hit), "{}", name);
+            }
+        }
+    }
 
     #[test]
     fn control_characters_never_pass() {
