@@ -46,35 +46,38 @@ pub(super) fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
         {
             group.push(next);
         }
-        let (status, other): (Vec<Finding>, Vec<Finding>) =
-            group.drain(..).partition(|g| rank(g.kind).is_some());
-        let main = status
+        // The most decisive status finding (the last of equals), with the other status
+        // findings' facts folded into its message, then the findings that are not about the
+        // setting's status, in their order: built in place, no list per group.
+        let main = group
             .iter()
             .enumerate()
+            .filter(|(_, g)| rank(g.kind).is_some())
             .max_by_key(|(_, g)| (g.severity, std::cmp::Reverse(rank(g.kind))))
-            .map(|(i, g)| {
-                let folded = status.iter().filter(|o| o.kind != g.kind);
-                let mut pieces = vec![g.message.as_str()];
+            .map(|(i, _)| i);
+        if let Some(i) = main {
+            let kind = group[i].kind;
+            let mut folded = group
+                .iter()
+                .filter(|o| rank(o.kind).is_some() && o.kind != kind)
+                .peekable();
+            let message = folded.peek().is_some().then(|| {
+                let mut message = String::with_capacity(group[i].message.len() + 160);
+                message.push_str(&group[i].message);
                 for (n, o) in folded.enumerate() {
-                    pieces.extend([if n == 0 { " (also: " } else { "; " }, &o.message]);
+                    message.push_str(if n == 0 { " (also: " } else { "; " });
+                    message.push_str(&o.message);
                 }
-                let message = (pieces.len() > 1).then(|| {
-                    pieces.push(")");
-                    crate::cat(&pieces)
-                });
-                (i, message)
+                message.push(')');
+                message
             });
-        if let Some((i, message)) = main {
-            let mut main = status
-                .into_iter()
-                .nth(i)
-                .expect("the index of a status finding");
+            let mut main = group.remove(i);
             if let Some(message) = message {
                 main.message = message;
             }
             out.push(main);
         }
-        out.extend(other);
+        out.extend(group.drain(..).filter(|g| rank(g.kind).is_none()));
     }
     super::in_file_order(&mut out);
     out
