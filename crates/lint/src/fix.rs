@@ -53,8 +53,9 @@ pub struct Edit {
 pub struct Fix {
     /// Whether applying it keeps what runs (`Safe`) or changes it (`Unsafe`).
     pub applicability: Applicability,
-    /// What the edit does, for people (`remove SidecarContainers`).
-    pub description: String,
+    /// What the edit does, for people (`remove SidecarContainers`): for a gate of the embedded
+    /// rules, one text per gate made once per run.
+    pub description: std::borrow::Cow<'static, str>,
     /// The edits, in file order, none overlapping.
     pub edits: Vec<Edit>,
 }
@@ -136,6 +137,75 @@ fn fix_for(
     running: Option<Version>,
     sibling: &mut Option<Sibling>,
 ) -> Option<Arc<Fix>> {
+    let (applicability, description) = decided(rules, setting, value, target, running)?;
+    let edits = removal(src, setting, sibling)?;
+    Some(Arc::new(Fix {
+        applicability,
+        description,
+        edits,
+    }))
+}
+
+/// What a removal of `setting` (set to `value`) would be, before its text is read: whether it
+/// keeps what runs, and its description; `None` where no removal settles the setting.
+/// Decided once per run and thread for a gate of the embedded rules (the name's address, its
+/// value, the target and the running version are all it depends on), else each time.
+fn decided(
+    rules: &Rules,
+    setting: &Setting,
+    value: bool,
+    target: Version,
+    running: Option<Version>,
+) -> Option<(Applicability, std::borrow::Cow<'static, str>)> {
+    type Key = (
+        gatecheck_rules::Registry,
+        (usize, usize),
+        bool,
+        Version,
+        Option<Version>,
+    );
+    type Decision = Option<(Applicability, std::borrow::Cow<'static, str>)>;
+    thread_local! {
+        static DECIDED: std::cell::RefCell<foldhash::HashMap<Key, Decision>> = Default::default();
+    }
+    let crate::formats::GateName::Borrowed(name) = &setting.gate else {
+        let (applicability, _) = decide(rules, setting, value, target, running)?;
+        return Some((
+            applicability,
+            crate::cat(&["remove ", &setting.gate]).into(),
+        ));
+    };
+    // One static text per name: the address of a borrowed name is its identity.
+    let key = (
+        setting.registry,
+        (name.as_ptr() as usize, name.len()),
+        value,
+        target,
+        running,
+    );
+    if let Some(d) = DECIDED.with_borrow(|m| m.get(&key).cloned()) {
+        return d;
+    }
+    let d = decide(rules, setting, value, target, running);
+    DECIDED.with_borrow_mut(|m| {
+        // Past this many, the memo starts again: memory stays bounded whatever the files
+        // declare as the running versions.
+        if m.len() >= 4_096 {
+            m.clear();
+        }
+        m.insert(key, d.clone());
+    });
+    d
+}
+
+/// [`decided`] without the memo: the applicability, and the description of a known gate.
+fn decide(
+    rules: &Rules,
+    setting: &Setting,
+    value: bool,
+    target: Version,
+    running: Option<Version>,
+) -> Option<(Applicability, std::borrow::Cow<'static, str>)> {
     let gate = &*setting.gate;
     // What the target makes of the setting decides, whichever finding was reported for it
     // (a gate locked on and removed next release is reported as removed next).
@@ -157,12 +227,28 @@ fn fix_for(
             _ => Applicability::Unsafe,
         }
     };
-    let edits = removal(src, setting, sibling)?;
-    Some(Arc::new(Fix {
-        applicability,
-        description: crate::cat(&["remove ", gate]),
-        edits,
-    }))
+    Some((applicability, removal_description(record)))
+}
+
+/// `remove NAME`: for a gate of the embedded rules, one text per gate, made for every gate at
+/// the first use.
+fn removal_description(g: &'static Gate) -> std::borrow::Cow<'static, str> {
+    static TEXTS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        Rules::embedded()
+            .gates()
+            .iter()
+            .map(|g| crate::cat(&["remove ", g.name]))
+            .collect()
+    });
+    let gates = Rules::embedded().gates();
+    // The gate's index in the embedded table, from its address; checked, so a gate from
+    // elsewhere gets its own text.
+    let index = (g as *const Gate as usize).wrapping_sub(gates.as_ptr() as usize)
+        / std::mem::size_of::<Gate>().max(1);
+    match gates.get(index) {
+        Some(at) if std::ptr::eq(at, g) => TEXTS[index].as_str().into(),
+        _ => crate::cat(&["remove ", g.name]).into(),
+    }
 }
 
 /// The gate's default at the running version, else its last default before it was removed or
@@ -496,11 +582,43 @@ mod tests {
         }
     }
 
+    /// The decision kept per gate is the one made afresh, for every gate of every registry at
+    /// both values, several targets and running versions, met twice; and a known gate's
+    /// description is its own name's, as made each time before.
+    #[test]
+    fn kept_decisions_are_the_decisions_made_afresh() {
+        let rules = Rules::embedded();
+        let mut fixes = 0;
+        for g in rules.gates() {
+            let mut s = setting(g.name, g.name, false);
+            s.registry = g.registry;
+            s.gate = crate::formats::GateName::Borrowed(g.name);
+            for (target, running) in [(29, None), (33, Some(28)), (33, None), (36, Some(35))] {
+                let target = Version::new(1, target);
+                let running = running.map(|r| Version::new(1, r));
+                for value in [true, false] {
+                    let afresh = decide(&rules, &s, value, target, running);
+                    for _ in 0..2 {
+                        assert_eq!(decided(&rules, &s, value, target, running), afresh);
+                    }
+                    if let Some((_, description)) = afresh {
+                        assert_eq!(description, format!("remove {}", g.name));
+                        fixes += 1;
+                    }
+                }
+            }
+        }
+        assert!(fixes > 1_000, "{fixes} decisions with a fix");
+        // A name of no release: decided each time, described all the same.
+        let s = setting("NoSuchGate", "NoSuchGate", false);
+        assert_eq!(decided(&rules, &s, true, Version::new(1, 33), None), None);
+    }
+
     fn removed(src: &str, gate: &str, from_flag: bool) -> Option<String> {
         let edits = removal(src, &setting(src, gate, from_flag), &mut None)?;
         let fix = Fix {
             applicability: Applicability::Safe,
-            description: String::new(),
+            description: "".into(),
             edits,
         };
         Some(apply(src, [&fix]).0)
@@ -524,7 +642,7 @@ mod tests {
             .iter()
             .map(|g| Fix {
                 applicability: Applicability::Safe,
-                description: String::new(),
+                description: "".into(),
                 edits: removal(src, &setting(src, g, false), &mut None).unwrap(),
             })
             .collect();
