@@ -425,7 +425,7 @@ impl Linter<'_> {
         let mut seen = std::collections::HashSet::new();
         for (&step, mut report) in self.steps.iter().zip(reports) {
             for f in &mut report.findings {
-                f.message = format!("upgrading to {step}: {}", f.message);
+                f.message = format!("upgrading to {step}: {}", f.message).into();
                 f.step = Some(step);
             }
             match &mut merged {

@@ -41,7 +41,7 @@ impl Issue<'_> {
     /// `location` holding `path` and `lines.begin`), appended to `out`: `path` is the file's
     /// path as a JSON string already.
     fn write(&self, out: &mut Vec<u8>, path: &[u8]) {
-        use super::json::{ident, number, texts};
+        use super::json_write::{ident, number, texts};
         out.extend_from_slice(b"{\"description\":");
         texts(out, self.description);
         out.extend_from_slice(b",\"check_name\":");
@@ -143,7 +143,7 @@ fn identity(f: &Finding) -> [Cow<'_, str>; 5] {
     let what = match &f.gate {
         Some(g) => g.as_ref(),
         None => {
-            let m = f.message.as_str();
+            let m: &str = &f.message;
             match m
                 .strip_prefix("upgrading to ")
                 .and_then(|r| r.split_once(": "))
@@ -174,7 +174,7 @@ impl<W: std::io::Write> super::Emitter for Gitlab<W> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
         let file = path(name);
         let mut path = Vec::new();
-        super::json::text(&mut path, &file);
+        super::json_write::text(&mut path, &file);
         match outcome {
             super::Outcome::Linted { findings, .. } => {
                 let mut seen: foldhash::HashMap<[Cow<'_, str>; 5], usize> = Default::default();
@@ -273,13 +273,13 @@ mod tests {
                 column: 1,
                 end_line: line,
                 end_column: 2,
-                message,
+                message: message.into(),
                 help: help.into(),
                 fix: None,
                 step: None,
             };
             let mut path = Vec::new();
-            super::super::json::text(&mut path, &file);
+            super::super::json_write::text(&mut path, &file);
             let mut direct = Vec::new();
             Issue {
                 description: &[&f.message, " (", &f.help, ")"],

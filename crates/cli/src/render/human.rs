@@ -417,7 +417,7 @@ mod tests {
                 f.offset = base + at;
                 f.len = (1 + words % 9).min(line.len() - at);
                 f.line = 3;
-                f.message = message.clone();
+                f.message = message.as_str().into();
                 f.help = message.chars().rev().collect();
                 let text = direct("p.yaml", &src, &f).expect("one line of ASCII");
                 assert_eq!(text, by_miette("p.yaml", &src, &f), "{message:?} at {at}");

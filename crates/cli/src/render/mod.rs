@@ -12,6 +12,7 @@ pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
+mod json_write;
 pub mod junit;
 pub mod markdown;
 pub mod plan;

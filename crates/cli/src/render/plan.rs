@@ -43,7 +43,7 @@ impl Plan {
                 .strip_prefix(&format!("upgrading to {step}: "))
                 .unwrap_or(&f.message)
                 .to_string(),
-            None => f.message.clone(),
+            None => f.message.to_string(),
         };
         self.items.push(Item {
             step: f.step,

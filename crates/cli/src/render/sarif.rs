@@ -34,12 +34,12 @@ fn uri(file: &str) -> String {
 /// `uri` is the file's URI as a JSON string already.
 fn result(
     out: &mut Vec<u8>,
-    facts: &mut super::json::FactsCache,
+    facts: &mut super::json_write::FactsCache,
     uri: &[u8],
     f: &Finding,
     target: gatecheck_rules::Version,
 ) {
-    use super::json::{ident, number, text, texts};
+    use super::json_write::{ident, number, text, texts};
     out.push(b'{');
     if let Some(fix) = f.fix.as_deref() {
         out.extend_from_slice(b"\"fixes\":[{\"artifactChanges\":[{\"artifactLocation\":{\"uri\":");
@@ -82,7 +82,7 @@ fn result(
     }
     out.extend_from_slice(b",\"step\":");
     match f.step {
-        Some(v) => super::json::version_text(out, v),
+        Some(v) => super::json_write::version_text(out, v),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b"},\"ruleId\":");
@@ -104,7 +104,7 @@ pub struct Sarif<W: std::io::Write> {
     target: gatecheck_rules::Version,
     /// The result being written, kept from one finding to the next.
     buffer: Vec<u8>,
-    facts: super::json::FactsCache,
+    facts: super::json_write::FactsCache,
 }
 
 impl<W: std::io::Write> Sarif<W> {
@@ -127,7 +127,7 @@ impl<W: std::io::Write> super::Emitter for Sarif<W> {
     fn file(&mut self, name: &str, outcome: super::Outcome<'_>) -> std::io::Result<()> {
         if let super::Outcome::Linted { findings, .. } = outcome {
             let mut file = Vec::new();
-            super::json::text(&mut file, &uri(name));
+            super::json_write::text(&mut file, &uri(name));
             for f in findings {
                 self.buffer.clear();
                 result(&mut self.buffer, &mut self.facts, &file, f, self.target);

@@ -73,7 +73,7 @@ pub(super) fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
             });
             let mut main = group.remove(i);
             if let Some(message) = message {
-                main.message = message;
+                main.message = message.into();
             }
             out.push(main);
         }
@@ -93,7 +93,7 @@ pub(super) fn in_conditionals(conditionals: &[(usize, usize)], findings: &mut [F
             .iter()
             .any(|&(s, e)| s <= f.offset && f.offset < e)
         {
-            f.message.push_str(
+            f.append_to_message(
                 " (in a conditional block of the template: this holds where that branch is rendered)",
             );
         }

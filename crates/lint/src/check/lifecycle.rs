@@ -74,13 +74,13 @@ fn judge_afresh(
     };
     judge_status(&cx, status, switched, out);
     if let (Some(via), Some(f)) = (&s.via, out.get_mut(start)) {
-        f.message.push_str(&format!(
+        f.append_to_message(&format!(
             " (found at {via}, in a file whose kind gatecheck does not know: the component is not known)"
         ));
     }
     // What changes inside the minor release is said once, on the gate's main finding.
     if let (Some(note), Some(f)) = (patch_note, out.get_mut(start)) {
-        f.message.push_str(&note);
+        f.append_to_message(&note);
     }
     unknown
 }

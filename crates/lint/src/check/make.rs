@@ -111,7 +111,7 @@ impl Make<'_> {
         &self,
         kind: FindingKind,
         s: &Setting,
-        message: String,
+        message: impl Into<std::sync::Arc<str>>,
         help: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Finding {
         Finding {
@@ -143,10 +143,11 @@ impl Make<'_> {
         kind: FindingKind,
         offset: usize,
         len: usize,
-        message: String,
+        message: impl Into<std::sync::Arc<str>>,
         help: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Finding {
         let help = help.into();
+        let message = message.into();
         let (line, column) = self.lines.line_col(offset);
         let (end_line, end_column) = self.lines.end(offset, len, line, column);
         Finding {

@@ -45,7 +45,7 @@ struct Key {
 /// suggestions), and its findings' kinds, messages and helps.
 struct Judgment {
     unknown: bool,
-    findings: Vec<(FindingKind, String, Cow<'static, str>)>,
+    findings: Vec<(FindingKind, std::sync::Arc<str>, Cow<'static, str>)>,
 }
 
 thread_local! {
@@ -90,7 +90,7 @@ pub(super) fn judged(
                 unknown,
                 findings: out[start..]
                     .iter()
-                    .map(|f| (f.kind, f.message.clone(), f.help.clone()))
+                    .map(|f| (f.kind, f.message.clone(), shared(f.help.clone())))
                     .collect(),
             });
             JUDGED.with_borrow_mut(|memo| {
@@ -112,6 +112,33 @@ pub(super) fn judged(
             .map(|(kind, message, help)| make.at(*kind, s, message.clone(), help.clone())),
     );
 }
+
+/// A judgment's help as static text, so that its findings share it rather than copy it each
+/// (and a report can tell it by its address). Helps are made from a few templates and the
+/// releases, so a run's distinct ones are few: each is kept once for the run, up to
+/// [`SHARED_BYTES`] of them; past that, a help is copied as before.
+fn shared(help: Cow<'static, str>) -> Cow<'static, str> {
+    type Kept = (foldhash::HashSet<&'static str>, usize);
+    static KEPT: std::sync::LazyLock<std::sync::Mutex<Kept>> =
+        std::sync::LazyLock::new(Default::default);
+    let Cow::Owned(text) = help else {
+        return help;
+    };
+    let mut kept = KEPT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(k) = kept.0.get(text.as_str()) {
+        return Cow::Borrowed(k);
+    }
+    if kept.1 + text.len() > SHARED_BYTES {
+        return Cow::Owned(text);
+    }
+    let k: &'static str = Box::leak(text.into_boxed_str());
+    kept.0.insert(k);
+    kept.1 += k.len();
+    Cow::Borrowed(k)
+}
+
+/// The most bytes of helps [`shared`] keeps for a run.
+const SHARED_BYTES: usize = 64 * 1024;
 
 fn key(s: &Setting, asked: Asked) -> Option<Key> {
     let (GateName::Borrowed(name), Value::Bool(value), None) = (&s.gate, &s.value, &s.via) else {
@@ -188,6 +215,22 @@ mod tests {
             judged += JUDGED.with_borrow(|m| m.len());
         }
         assert!(judged > 100, "judgments kept: {judged}");
+    }
+
+    /// A help made anew is kept once: the same text again is the same static text, and a
+    /// static help is given back as it is.
+    #[test]
+    fn helps_are_shared_once() {
+        let text = "delete this setting: in 1.999 the feature is always on";
+        let a = shared(Cow::Owned(text.to_string()));
+        let b = shared(Cow::Owned(text.to_string()));
+        match (&a, &b) {
+            (Cow::Borrowed(a), Cow::Borrowed(b)) => assert!(std::ptr::eq(*a, *b)),
+            other => panic!("not shared: {other:?}"),
+        }
+        assert_eq!(a, text);
+        let fixed: &'static str = "set it on kubelet instead";
+        assert!(matches!(shared(Cow::Borrowed(fixed)), Cow::Borrowed(s) if std::ptr::eq(s, fixed)));
     }
 
     #[test]

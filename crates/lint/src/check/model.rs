@@ -70,8 +70,9 @@ pub struct Finding {
     pub end_line: usize,
     /// 1-based column just past the span.
     pub end_column: usize,
-    /// What the component will do.
-    pub message: String,
+    /// What the component will do. Shared by the findings of settings judged alike (see
+    /// `check::memo`), so a report can tell them by its address.
+    pub message: std::sync::Arc<str>,
     /// What to change.
     pub help: std::borrow::Cow<'static, str>,
     /// The edit that settles the finding, where a removal does, and whether it keeps what runs.
@@ -79,6 +80,13 @@ pub struct Finding {
     pub fix: Option<std::sync::Arc<crate::fix::Fix>>,
     /// The step of an upgrade (`--from`) at which the finding appears; `None` for one target.
     pub step: Option<Version>,
+}
+
+impl Finding {
+    /// Adds `tail` to the message (a note on where or when the finding holds).
+    pub(crate) fn append_to_message(&mut self, tail: &str) {
+        self.message = crate::cat(&[&self.message, tail]).into();
+    }
 }
 
 /// The findings for one file, in file order.

@@ -1,0 +1,291 @@
+//! JSON written directly, shared by the JSON, SARIF and GitLab reports: strings (escaped as
+//! serde_json escapes them, and DEL and C1 too), gatecheck's own names, numbers, versions, and
+//! the facts of findings' gates.
+
+/// The gate's facts at the release judged: its stage, default and lock (null where no source
+/// settles it), the release it reached that stage in, the release that removes it, and the source
+/// of the facts. Written by [`Facts::write`] into JSON findings and SARIF results.
+pub(super) struct Facts {
+    default: Option<bool>,
+    evidence: Option<&'static str>,
+    locked: Option<bool>,
+    removed_in: Option<gatecheck_rules::Version>,
+    since: Option<gatecheck_rules::Version>,
+    stage: Option<&'static str>,
+}
+
+/// The facts of findings' gates, written once per gate and release and copied after that: a
+/// file's settings of one gate, and files that set the same gates, write the same facts.
+#[derive(Default)]
+pub(super) struct FactsCache {
+    /// By registry, the address of a gate name borrowed from the embedded rules (static text,
+    /// so the address names the text) and the release judged; `None` where the registry does
+    /// not have the name. The names of known gates are found without a look-up by name.
+    written: foldhash::HashMap<FactsKey, Option<Box<[u8]>>>,
+}
+
+/// A registry, the address of a gate name in the embedded rules, and a release.
+type FactsKey = (gatecheck_rules::Registry, usize, gatecheck_rules::Version);
+
+impl FactsCache {
+    /// Writes the facts of `gate` at `at` (`null` for a name the registry does not have).
+    pub(super) fn write(
+        &mut self,
+        out: &mut Vec<u8>,
+        registry: gatecheck_rules::Registry,
+        gate: Option<&gatecheck_lint::GateName>,
+        at: gatecheck_rules::Version,
+    ) {
+        let written = |name: &str| {
+            let g = gatecheck_rules::Rules::embedded().gate(registry, name)?;
+            let mut text = Vec::with_capacity(128);
+            facts(g, at).write(&mut text);
+            Some(text.into_boxed_slice())
+        };
+        let owned;
+        let text = match gate {
+            Some(std::borrow::Cow::Borrowed(name)) => self
+                .written
+                .entry((registry, name.as_ptr() as usize, at))
+                .or_insert_with(|| written(name))
+                .as_deref(),
+            // A name no release has (the readers borrow every known one).
+            Some(std::borrow::Cow::Owned(name)) => {
+                owned = written(name);
+                owned.as_deref()
+            }
+            None => None,
+        };
+        out.extend_from_slice(text.unwrap_or(b"null"));
+    }
+}
+
+/// The facts of `g` at `at`.
+fn facts(g: &'static gatecheck_rules::Gate, at: gatecheck_rules::Version) -> Facts {
+    use gatecheck_rules::Status;
+    let removed_in = g.removed_in;
+    let evidence = g.evidence_at(at);
+    match g.status(at) {
+        Status::Known { spec, .. } => Facts {
+            default: Some(spec.default),
+            evidence,
+            locked: spec.lock.known(),
+            removed_in,
+            since: Some(spec.since),
+            stage: Some(spec.stage.as_str()),
+        },
+        Status::Removed { last, .. } => Facts {
+            default: Some(last.default),
+            evidence,
+            locked: last.lock.known(),
+            removed_in,
+            since: Some(last.since),
+            stage: Some("removed"),
+        },
+        _ => Facts {
+            default: None,
+            evidence,
+            locked: None,
+            removed_in,
+            since: None,
+            stage: None,
+        },
+    }
+}
+
+impl Facts {
+    /// The facts as a JSON object, keys in alphabetical order.
+    pub(super) fn write(&self, out: &mut Vec<u8>) {
+        let flag = |out: &mut Vec<u8>, b: Option<bool>| {
+            out.extend_from_slice(match b {
+                Some(true) => b"true",
+                Some(false) => b"false",
+                None => b"null",
+            })
+        };
+        out.extend_from_slice(b"{\"default\":");
+        flag(out, self.default);
+        out.extend_from_slice(b",\"evidence\":");
+        match self.evidence {
+            Some(e) => text(out, e),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"locked\":");
+        flag(out, self.locked);
+        for (key, v) in [
+            (&b",\"removed_in\":"[..], self.removed_in),
+            (&b",\"since\":"[..], self.since),
+        ] {
+            out.extend_from_slice(key);
+            match v {
+                Some(v) => version_text(out, v),
+                None => out.extend_from_slice(b"null"),
+            }
+        }
+        out.extend_from_slice(b",\"stage\":");
+        match self.stage {
+            Some(s) => text(out, s),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b'}');
+    }
+}
+
+/// A name of gatecheck's own (a code, kind, severity, registry, component or applicability) or
+/// a gate's name from the embedded rules, as a JSON string: such names are letters, digits and
+/// dashes, written as they are without a search for what to escape (a test holds every one).
+pub(super) fn ident(out: &mut Vec<u8>, s: &str) {
+    debug_assert!(!needs_escape(s), "{s:?} needs escaping");
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
+
+/// `"1.33"`.
+pub(super) fn version_text(out: &mut Vec<u8>, v: gatecheck_rules::Version) {
+    out.push(b'"');
+    out.extend_from_slice(v.text().as_bytes());
+    out.push(b'"');
+}
+
+/// `key` (`,"line":`, written as it is) and the number `v`.
+pub(super) fn number(out: &mut Vec<u8>, key: &[u8], v: usize) {
+    out.extend_from_slice(key);
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+}
+
+/// The concatenation of `parts` as one JSON string, as [`text`] writes it.
+pub(super) fn texts(out: &mut Vec<u8>, parts: &[&str]) {
+    if parts.iter().all(|p| !needs_escape(p)) {
+        out.push(b'"');
+        parts
+            .iter()
+            .for_each(|p| out.extend_from_slice(p.as_bytes()));
+        out.push(b'"');
+    } else {
+        text(out, &parts.concat());
+    }
+}
+
+/// Whether a JSON string of `s` escapes anything: a C0 control, quote, backslash, DEL or C1
+/// control (whose UTF-8 starts with 0xc2).
+fn needs_escape(s: &str) -> bool {
+    super::any_byte(s, |b| {
+        (b < 0x20) | (b == b'"') | (b == b'\\') | (b == 0x7f) | (b == 0xc2)
+    })
+}
+
+/// `s` as a JSON string: as it is between quotes when nothing in it needs escaping (no C0
+/// control, quote, backslash, DEL or C1 control, whose UTF-8 starts with 0xc2), else escaped by
+/// serde_json with [`super::write_json`]'s rules.
+pub(super) fn text(out: &mut Vec<u8>, s: &str) {
+    let plain = !needs_escape(s);
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing to a Vec cannot fail.
+        let _ = super::write_json(out, &s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    /// A gate's facts are the same however its name is held: borrowed from the rules (found by
+    /// the name's address, written once), borrowed from elsewhere, or owned; and `null` for a
+    /// name the registry does not have, or no gate.
+    #[test]
+    fn facts_do_not_depend_on_how_the_name_is_held() {
+        use gatecheck_rules::{Registry, Rules, Version};
+        use std::borrow::Cow;
+        let rules = Rules::embedded();
+        let g = rules
+            .gate(Registry::Kubernetes, "SidecarContainers")
+            .unwrap();
+        let elsewhere: &'static str = Box::leak(String::from(g.name).into_boxed_str());
+        let mut cache = super::FactsCache::default();
+        let write = |cache: &mut super::FactsCache, name: Option<Cow<'static, str>>, at| {
+            let mut out = Vec::new();
+            cache.write(&mut out, Registry::Kubernetes, name.as_ref(), at);
+            String::from_utf8(out).unwrap()
+        };
+        for at in [Version::new(1, 28), Version::new(1, 33)] {
+            let mut expected = Vec::new();
+            super::facts(g, at).write(&mut expected);
+            let expected = String::from_utf8(expected).unwrap();
+            for _ in 0..2 {
+                for name in [
+                    Cow::Borrowed(g.name),
+                    Cow::Borrowed(elsewhere),
+                    Cow::Owned(g.name.to_string()),
+                ] {
+                    assert_eq!(write(&mut cache, Some(name), at), expected);
+                }
+            }
+            assert_eq!(
+                write(&mut cache, Some(Cow::Borrowed("NoSuchGate")), at),
+                "null"
+            );
+            assert_eq!(write(&mut cache, None, at), "null");
+        }
+        // The same name in a registry that does not have it.
+        let mut out = Vec::new();
+        cache.write(
+            &mut out,
+            Registry::Kubeadm,
+            Some(&Cow::Borrowed(g.name)),
+            Version::new(1, 33),
+        );
+        assert_eq!(out, b"null");
+    }
+
+    /// What [`super::ident`] writes unescaped needs no escape: every name of gatecheck's own and
+    /// every gate name of the embedded rules.
+    #[test]
+    fn names_written_as_they_are_need_no_escape() {
+        use gatecheck_lint::{Applicability, FindingKind, Severity};
+        use gatecheck_rules::{Component, Registry, Rules};
+        let mut names: Vec<&str> = FindingKind::ALL
+            .iter()
+            .flat_map(|k| [k.code(), k.name()])
+            .collect();
+        names.extend([Severity::Info, Severity::Warning, Severity::Error].map(Severity::as_str));
+        names.extend([Registry::Kubernetes, Registry::Kubeadm].map(Registry::as_str));
+        names.extend(Component::ALL.map(Component::as_str));
+        names.extend([Applicability::Safe, Applicability::Unsafe].map(Applicability::as_str));
+        names.extend(Rules::embedded().gates().iter().map(|g| g.name));
+        for name in names {
+            assert!(
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+                "{name:?}"
+            );
+            assert!(!super::needs_escape(name), "{name:?}");
+        }
+    }
+
+    proptest! {
+        /// A string written directly is what serde_json writes with the report's escapes.
+        #[test]
+        fn strings_are_written_as_serde_json_writes_them(s in "(\\PC|[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\"\\\\])*") {
+            let mut direct = Vec::new();
+            super::text(&mut direct, &s);
+            let mut serde = Vec::new();
+            super::super::write_json(&mut serde, &s).unwrap();
+            prop_assert_eq!(direct, serde);
+        }
+
+        /// Pieces written as one string are the string of their concatenation.
+        #[test]
+        fn pieces_are_written_as_their_concatenation(parts in prop::collection::vec("(\\PC|[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\"\\\\])*", 0..4)) {
+            let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+            let mut pieces = Vec::new();
+            super::texts(&mut pieces, &parts);
+            let mut whole = Vec::new();
+            super::text(&mut whole, &parts.concat());
+            prop_assert_eq!(pieces, whole);
+        }
+    }
+}
