@@ -124,6 +124,12 @@ fn shared(help: Cow<'static, str>) -> Cow<'static, str> {
     let Cow::Owned(text) = help else {
         return help;
     };
+    // Static text is written as it is (reports escape control characters only in text made
+    // from a file): a help with one stays made text. A judgment's help is made from known
+    // names and releases only, so this is never expected.
+    if text.chars().any(char::is_control) {
+        return Cow::Owned(text);
+    }
     let mut kept = KEPT.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(k) = kept.0.get(text.as_str()) {
         return Cow::Borrowed(k);
@@ -229,6 +235,10 @@ mod tests {
             other => panic!("not shared: {other:?}"),
         }
         assert_eq!(a, text);
+        assert!(matches!(
+            shared(Cow::Owned("a\u{1b}[2J".into())),
+            Cow::Owned(_)
+        ));
         let fixed: &'static str = "set it on kubelet instead";
         assert!(matches!(shared(Cow::Borrowed(fixed)), Cow::Borrowed(s) if std::ptr::eq(s, fixed)));
     }
