@@ -53,23 +53,26 @@ pub(super) fn finding<'a>(
     let window = Window::around(name, (src, clean), at, f.offset, len);
     let end = ceil(src, f.offset + len).min(window.base + window.text.len());
     let start = floor(src, f.offset).max(window.base);
-    let (message, help) = (escape(&f.message), escape_static(&f.help));
     let gate = f.gate.as_ref().map(escape_static);
-    let d = super::snippet::Diagnostic {
-        kind: f.kind,
-        icon,
-        message: &message,
-        help: &help,
-        label: gate.as_deref().unwrap_or(f.kind.name()),
-        component: f.component.filter(|_| gate.is_some()).map(|c| c.as_str()),
-    };
-    if plain && super::snippet::write(out, &d, &window, (start, end.max(start)), wraps) {
-        out.push('\n');
-        return true;
+    let label = gate.as_deref().unwrap_or(f.kind.name());
+    let component = f.component.filter(|_| gate.is_some()).map(|c| c.as_str());
+    if plain {
+        let texts = texts(f, icon, wraps);
+        let d = super::snippet::Diagnostic {
+            head: &texts.0,
+            tail: &texts.1,
+            label,
+            component,
+        };
+        if super::snippet::write(out, &d, &window, (start, end.max(start))) {
+            out.push('\n');
+            return true;
+        }
     }
-    let label = match d.component {
-        Some(c) => format!("{} ({c})", d.label),
-        None => d.label.to_string(),
+    let (message, help) = (escape(&f.message), escape_static(&f.help));
+    let label = match component {
+        Some(c) => format!("{label} ({c})"),
+        None => label.to_string(),
     };
     let diag = MietteDiagnostic::new(message.into_owned())
         .with_code(format!("{}::{}", f.kind.code(), f.kind.name()))
@@ -83,6 +86,41 @@ pub(super) fn finding<'a>(
         Report::new(diag).with_source_code(window.into_owned())
     );
     false
+}
+
+/// The head and tail of `f`'s diagnostic ([`super::snippet::head`], [`super::snippet::tail`]):
+/// written once per judgment and kept, where `f` shares its judgment (its message with other
+/// findings', see `gatecheck_lint`'s memo, and a static help); else written for it alone.
+fn texts(
+    f: &Finding,
+    icon: &'static str,
+    wraps: &mut super::snippet::Wraps,
+) -> std::sync::Arc<(String, String)> {
+    let address = |s: &str| (s.as_ptr() as usize, s.len());
+    let judged = match &f.help {
+        Cow::Borrowed(help) if std::sync::Arc::strong_count(&f.message) > 1 => {
+            Some((f.kind, f.severity, address(&f.message), address(help)))
+        }
+        _ => None,
+    };
+    if let Some(kept) = judged.and_then(|j| wraps.judged.get(&j)) {
+        return kept.texts.clone();
+    }
+    let (mut head, mut tail) = (String::new(), String::new());
+    super::snippet::head(&mut head, f.kind, icon, &escape(&f.message), wraps);
+    super::snippet::tail(&mut tail, &escape_static(&f.help), wraps);
+    let texts = std::sync::Arc::new((head, tail));
+    if let Some(j) = judged {
+        if wraps.judged.len() >= super::snippet::Wraps::MAX {
+            wraps.judged.clear();
+        }
+        let kept = super::snippet::Kept {
+            _message: f.message.clone(),
+            texts: texts.clone(),
+        };
+        wraps.judged.insert(j, kept);
+    }
+    texts
 }
 
 pub fn error(name: &str, src: Option<&str>, e: &InputError) -> String {

@@ -12,18 +12,37 @@ use super::window::{Excerpt, Window};
 /// miette's width for output that is not a terminal, less its two-column margin.
 const WIDTH: usize = 98;
 
-/// What a finding's diagnostic says, already escaped.
+/// What a finding's diagnostic says, already escaped and wrapped.
 pub(super) struct Diagnostic<'a> {
-    /// What was found: `GC007::deprecated` heads the diagnostic.
-    pub(super) kind: gatecheck_lint::FindingKind,
-    /// The severity's mark as the message's indent: `  × `, `  ⚠ ` or `  ☞ `.
-    pub(super) icon: &'static str,
-    pub(super) message: &'a str,
-    pub(super) help: &'a str,
+    /// `GC007::deprecated`, a blank line, and the message wrapped after the severity's mark
+    /// (see [`head`]).
+    pub(super) head: &'a str,
+    /// The help, wrapped (see [`tail`]).
+    pub(super) tail: &'a str,
     /// The text by the underline: the gate, or the kind's name where there is none...
     pub(super) label: &'a str,
     /// ...and the component, in brackets after the gate.
     pub(super) component: Option<&'a str>,
+}
+
+/// A diagnostic's head: `GC007::deprecated`, a blank line, and `message` (escaped) wrapped
+/// after `icon`, the severity's mark as the message's indent (`  × `, `  ⚠ ` or `  ☞ `).
+pub(super) fn head(
+    out: &mut String,
+    kind: gatecheck_lint::FindingKind,
+    icon: &'static str,
+    message: &str,
+    wraps: &mut Wraps,
+) {
+    for part in [kind.code(), "::", kind.name(), "\n\n"] {
+        out.push_str(part);
+    }
+    wrap(out, message, icon, "  │ ", wraps);
+}
+
+/// A diagnostic's tail: its help (escaped), wrapped.
+pub(super) fn tail(out: &mut String, help: &str, wraps: &mut Wraps) {
+    wrap(out, help, "  help: ", "        ", wraps);
 }
 
 /// One line of the excerpt: its 1-based number, its offset in the file, its length with its line
@@ -42,7 +61,6 @@ pub(super) fn write(
     d: &Diagnostic<'_>,
     window: &Window,
     (start, end): (usize, usize),
-    wraps: &mut Wraps,
 ) -> bool {
     let len = end - start;
     let broken = |t: &str| memchr::memchr(b'\n', t.as_bytes()).is_some();
@@ -56,10 +74,7 @@ pub(super) fn write(
     };
     let width = digits(lines.last().map_or(0, |l| l.number));
     let mut n = itoa::Buffer::new();
-    for part in [d.kind.code(), "::", d.kind.name(), "\n\n"] {
-        out.push_str(part);
-    }
-    wrap(out, d.message, d.icon, "  │ ", wraps);
+    out.push_str(d.head);
     pad(out, width + 2);
     out.push_str("╭─[");
     out.push_str(&window.name);
@@ -82,7 +97,7 @@ pub(super) fn write(
     }
     pad(out, width + 2);
     out.push_str("╰────\n");
-    wrap(out, d.help, "  help: ", "        ", wraps);
+    out.push_str(d.tail);
     true
 }
 
@@ -225,12 +240,31 @@ pub(super) struct Wraps {
     /// building a key.
     by_indent: Vec<(&'static str, usize, foldhash::HashMap<String, String>)>,
     len: usize,
+    /// The heads and tails of diagnostics by judgment (see `human::texts`), at most
+    /// [`Wraps::MAX`] of them.
+    pub(super) judged: foldhash::HashMap<Judged, Kept>,
+}
+
+/// A judgment, as findings that share it show it: its kind and severity, and the addresses
+/// and lengths of its message and help.
+pub(super) type Judged = (
+    gatecheck_lint::FindingKind,
+    gatecheck_lint::Severity,
+    (usize, usize),
+    (usize, usize),
+);
+
+/// A judgment's head and tail ([`head`], [`tail`]), with its message, held so that its address
+/// names no other text while it is kept.
+pub(super) struct Kept {
+    pub(super) _message: std::sync::Arc<str>,
+    pub(super) texts: std::sync::Arc<(String, String)>,
 }
 
 impl Wraps {
     /// Texts kept at most, each at most [`Wraps::LONGEST`] bytes: a few megabytes however
     /// many files a run reads (a longer text, which names a hostile gate, is wrapped each time).
-    const MAX: usize = 4096;
+    pub(super) const MAX: usize = 4096;
     const LONGEST: usize = 1024;
 }
 
