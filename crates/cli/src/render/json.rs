@@ -1,7 +1,7 @@
 //! `--format json`: one document with the target, findings, errors, file coverage and notes.
 //! (JSON escapes C0 control characters itself; [`super::json_text`] also escapes DEL and C1.)
 
-use super::json_write::{ident, number, text, version_text, FactsCache};
+use super::json_write::{ident, number, text, version_text, FactsCache, Pieces};
 use gatecheck_lint::{Finding, InputError, Value};
 use serde_json::json;
 use std::io::Write;
@@ -12,17 +12,14 @@ use std::io::Write;
 /// is copied from `pieces` where it was written before.
 fn finding(
     out: &mut Vec<u8>,
-    pieces: &mut Pieces,
+    pieces: &mut Pieces<5>,
     facts: &mut FactsCache,
     file: &[u8],
     f: &Finding,
     target: gatecheck_rules::Version,
 ) {
-    match pieces.kept(f, facts, target) {
-        Some(kept) => {
-            let kept = kept.split();
-            assemble(out, file, f, |out, i| out.extend_from_slice(kept[i]));
-        }
+    match pieces.kept(f, |out, i| write_piece(out, i, facts, f, target)) {
+        Some(kept) => assemble(out, file, f, |out, i| out.extend_from_slice(kept[i])),
         None => assemble(out, file, f, |out, i| write_piece(out, i, facts, f, target)),
     }
 }
@@ -143,118 +140,6 @@ fn fix(out: &mut Vec<u8>, f: &Finding) {
     out.extend_from_slice(b"]}");
 }
 
-/// The pieces of findings' JSON that only the judgment decides ([`write_piece`]), written once
-/// per run for each judgment and copied after that: a fleet's files set the same gates to the
-/// same values, and their findings differ only by where they are.
-///
-/// Findings of settings judged alike share their message (`gatecheck_lint`'s memo of
-/// judgments), so a judgment is told by its message's address. Each message kept here is held,
-/// so its address names no other text while it is kept.
-#[derive(Default)]
-pub(super) struct Pieces {
-    kept: foldhash::HashMap<Judged, Kept>,
-}
-
-/// The most judgments whose pieces are kept; past it, the pieces start again (memory stays
-/// bounded however many distinct findings a run has).
-const PIECES_KEPT: usize = 4_096;
-
-/// What decides a finding's pieces: its kind, severity, component, registry, gate (the address
-/// and length of a name borrowed from the rules), value and step, and the addresses and lengths
-/// of its message and help.
-type Judged = (
-    (
-        gatecheck_lint::FindingKind,
-        gatecheck_lint::Severity,
-        Option<gatecheck_rules::Component>,
-        gatecheck_rules::Registry,
-    ),
-    Option<(usize, usize)>,
-    Option<bool>,
-    Option<gatecheck_rules::Version>,
-    (usize, usize),
-    (usize, usize),
-);
-
-struct Kept {
-    /// The message, held so that its address stays its own.
-    _message: std::sync::Arc<str>,
-    /// The five pieces, one after the other, and where the first four end.
-    text: Box<[u8]>,
-    ends: [usize; 4],
-}
-
-impl Kept {
-    fn split(&self) -> [&[u8]; 5] {
-        let [a, b, c, d] = self.ends;
-        let t = &self.text;
-        [&t[..a], &t[a..b], &t[b..c], &t[c..d], &t[d..]]
-    }
-}
-
-/// The address and length of a text, which name it while it is held.
-fn address(s: &str) -> (usize, usize) {
-    (s.as_ptr() as usize, s.len())
-}
-
-impl Pieces {
-    /// The pieces of `f`, written now if they were not kept; `None` for a finding that shares
-    /// its judgment with no other (its message is its own, or its help, gate or value is not
-    /// static text or a boolean): that is written each time.
-    fn kept(
-        &mut self,
-        f: &Finding,
-        facts: &mut FactsCache,
-        target: gatecheck_rules::Version,
-    ) -> Option<&Kept> {
-        use std::borrow::Cow;
-        // Only a judgment's findings share their message; a message of one finding is never
-        // met again.
-        if std::sync::Arc::strong_count(&f.message) < 2 {
-            return None;
-        }
-        let gate = match &f.gate {
-            Some(Cow::Borrowed(g)) => Some(address(g)),
-            Some(Cow::Owned(_)) => return None,
-            None => None,
-        };
-        let value = match &f.value {
-            Some(Value::Bool(b)) => Some(*b),
-            Some(Value::Invalid(_)) => return None,
-            None => None,
-        };
-        let Cow::Borrowed(help) = &f.help else {
-            return None;
-        };
-        let judged = (
-            (f.kind, f.severity, f.component, f.registry),
-            gate,
-            value,
-            f.step,
-            address(&f.message),
-            address(help),
-        );
-        if self.kept.len() >= PIECES_KEPT && !self.kept.contains_key(&judged) {
-            self.kept.clear();
-        }
-        Some(self.kept.entry(judged).or_insert_with(|| {
-            let mut text = Vec::with_capacity(512);
-            let mut ends = [0; 4];
-            for i in 0..5 {
-                write_piece(&mut text, i, facts, f, target);
-                if let Some(end) = ends.get_mut(i) {
-                    *end = text.len();
-                }
-            }
-            Kept {
-                _message: f.message.clone(),
-                text: text.into_boxed_slice(),
-                ends,
-            }
-        }))
-    }
-}
-
 pub fn error(file: &str, e: &InputError) -> serde_json::Value {
     json!({"file": file, "message": e.to_string(), "line": e.line, "column": e.column})
 }
@@ -269,7 +154,7 @@ pub struct Json<W: Write> {
     /// The finding being written, kept from one finding to the next.
     buffer: Vec<u8>,
     facts: FactsCache,
-    pieces: Pieces,
+    pieces: Pieces<5>,
 }
 
 /// The version of the report's shape: 2 added `schema_version`, and `step`, `facts` and `fix` on
@@ -343,56 +228,19 @@ impl<W: Write> super::Emitter for Json<W> {
 #[cfg(test)]
 mod tests {
 
-    /// A finding written from kept pieces is the finding written afresh: files linted again and
-    /// again (so that their judgments are shared and their pieces kept) at two targets and as
-    /// steps of an upgrade, whose findings differ by their step.
+    /// A finding written from kept pieces is the finding written afresh.
     #[test]
     fn kept_pieces_write_what_is_written_afresh() {
-        use gatecheck_rules::Version;
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad");
-        let names = [
-            "kubelet-config.yaml",
-            "kind-cluster.yaml",
-            "kube-apiserver.yaml",
-            "kubeadm-v1beta3.yaml",
-            "capi-kubeadmcontrolplane.yaml",
-        ];
-        let file = br#""a/b.yaml""#;
-        let mut kept = 0;
-        for minor in [29, 33] {
-            let target = Version::new(1, minor);
-            let mut pieces = super::Pieces::default();
-            let mut facts = super::FactsCache::default();
-            let steps: Vec<_> = [None, Some(Version::new(1, minor - 1))].into();
-            for _round in 0..3 {
-                for name in names {
-                    let src = std::fs::read_to_string(dir.join(name)).unwrap();
-                    let options = gatecheck_lint::Options::new(target);
-                    let report = gatecheck_lint::lint_source(name, &src, &options).unwrap();
-                    for step in &steps {
-                        for f in &report.findings {
-                            let f = &gatecheck_lint::Finding {
-                                step: *step,
-                                ..f.clone()
-                            };
-                            let mut written = Vec::new();
-                            super::finding(&mut written, &mut pieces, &mut facts, file, f, target);
-                            let mut afresh = Vec::new();
-                            let mut own = super::FactsCache::default();
-                            super::assemble(&mut afresh, file, f, |out, i| {
-                                super::write_piece(out, i, &mut own, f, target)
-                            });
-                            assert_eq!(
-                                String::from_utf8_lossy(&written),
-                                String::from_utf8_lossy(&afresh),
-                                "{name} at {target}"
-                            );
-                        }
-                    }
-                }
-            }
-            kept += pieces.kept.len();
-        }
-        assert!(kept > 20, "{kept} judgments' pieces kept");
+        super::super::json_write::tests::met_again(|target, pieces, facts, f| {
+            let file = br#""a/b.yaml""#;
+            let mut written = Vec::new();
+            super::finding(&mut written, pieces, facts, file, f, target);
+            let mut afresh = Vec::new();
+            let mut own = super::FactsCache::default();
+            super::assemble(&mut afresh, file, f, |out, i| {
+                super::write_piece(out, i, &mut own, f, target)
+            });
+            (written, afresh)
+        });
     }
 }

@@ -190,8 +190,130 @@ pub(super) fn text(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// The pieces of findings' JSON that only their judgment decides, written once per run for
+/// each judgment and copied after that: a fleet's files set the same gates to the same values,
+/// and their findings differ only by where they are. A report writes each finding as its `N`
+/// pieces with what is the finding's own between them (its position, file and fix).
+///
+/// Findings of settings judged alike share their message (`gatecheck_lint`'s memo of
+/// judgments), so a judgment is told by its message's address. Each message kept here is held,
+/// so its address names no other text while it is kept.
+pub(super) struct Pieces<const N: usize> {
+    kept: foldhash::HashMap<Judged, Kept<N>>,
+}
+
+impl<const N: usize> Default for Pieces<N> {
+    fn default() -> Self {
+        Pieces {
+            kept: Default::default(),
+        }
+    }
+}
+
+/// The most judgments whose pieces are kept; past it, the pieces start again (memory stays
+/// bounded however many distinct findings a run has).
+const PIECES_KEPT: usize = 4_096;
+
+/// What decides a finding's pieces: its kind, severity, component, registry, gate (the address
+/// and length of a name borrowed from the rules), value and step, and the addresses and lengths
+/// of its message and help.
+type Judged = (
+    (
+        gatecheck_lint::FindingKind,
+        gatecheck_lint::Severity,
+        Option<gatecheck_rules::Component>,
+        gatecheck_rules::Registry,
+    ),
+    Option<(usize, usize)>,
+    Option<bool>,
+    Option<gatecheck_rules::Version>,
+    (usize, usize),
+    (usize, usize),
+);
+
+struct Kept<const N: usize> {
+    /// The message, held so that its address stays its own.
+    _message: std::sync::Arc<str>,
+    /// The pieces, one after the other, and where each ends.
+    text: Box<[u8]>,
+    ends: [usize; N],
+}
+
+/// The address and length of a text, which name it while it is held.
+fn address(s: &str) -> (usize, usize) {
+    (s.as_ptr() as usize, s.len())
+}
+
+impl<const N: usize> Pieces<N> {
+    /// The pieces of `f`, written now by `write` (the `i`th piece to the end of its buffer) if
+    /// they were not kept; `None` for a finding that shares its judgment with no other (its
+    /// message is its own, or its help, gate or value is not static text or a boolean): that
+    /// is written each time.
+    pub(super) fn kept(
+        &mut self,
+        f: &gatecheck_lint::Finding,
+        mut write: impl FnMut(&mut Vec<u8>, usize),
+    ) -> Option<[&[u8]; N]> {
+        use std::borrow::Cow;
+        // Only a judgment's findings share their message; a message of one finding is never
+        // met again.
+        if std::sync::Arc::strong_count(&f.message) < 2 {
+            return None;
+        }
+        let gate = match &f.gate {
+            Some(Cow::Borrowed(g)) => Some(address(g)),
+            Some(Cow::Owned(_)) => return None,
+            None => None,
+        };
+        let value = match &f.value {
+            Some(gatecheck_lint::Value::Bool(b)) => Some(*b),
+            Some(gatecheck_lint::Value::Invalid(_)) => return None,
+            None => None,
+        };
+        let Cow::Borrowed(help) = &f.help else {
+            return None;
+        };
+        let judged = (
+            (f.kind, f.severity, f.component, f.registry),
+            gate,
+            value,
+            f.step,
+            address(&f.message),
+            address(help),
+        );
+        if self.kept.len() >= PIECES_KEPT && !self.kept.contains_key(&judged) {
+            self.kept.clear();
+        }
+        let kept = self.kept.entry(judged).or_insert_with(|| {
+            let mut text = Vec::with_capacity(512);
+            let mut ends = [0; N];
+            for (i, end) in ends.iter_mut().enumerate() {
+                write(&mut text, i);
+                *end = text.len();
+            }
+            Kept {
+                _message: f.message.clone(),
+                text: text.into_boxed_slice(),
+                ends,
+            }
+        });
+        let (text, ends) = (&kept.text, &kept.ends);
+        Some(std::array::from_fn(|i| {
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            &text[start..ends[i]]
+        }))
+    }
+
+    /// How many judgments' pieces are kept.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.kept.len()
+    }
+}
+
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
+    use gatecheck_rules::Version;
     use proptest::prelude::*;
 
     /// A gate's facts are the same however its name is held: borrowed from the rules (found by
@@ -240,6 +362,54 @@ mod tests {
             Version::new(1, 33),
         );
         assert_eq!(out, b"null");
+    }
+
+    /// Findings met again and again, so that their judgments are shared and their pieces kept:
+    /// five fixtures linted three times at two targets, each finding also as a step of an
+    /// upgrade (whose findings differ by their step). `write` writes a finding with the target's
+    /// pieces and facts and afresh; the two must be the same, and pieces must have been kept.
+    pub(in crate::render) fn met_again<const N: usize>(
+        mut write: impl FnMut(
+            Version,
+            &mut super::Pieces<N>,
+            &mut super::FactsCache,
+            &gatecheck_lint::Finding,
+        ) -> (Vec<u8>, Vec<u8>),
+    ) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad");
+        let names = [
+            "kubelet-config.yaml",
+            "kind-cluster.yaml",
+            "kube-apiserver.yaml",
+            "kubeadm-v1beta3.yaml",
+            "capi-kubeadmcontrolplane.yaml",
+        ];
+        let mut kept = 0;
+        for minor in [29, 33] {
+            let target = Version::new(1, minor);
+            let mut pieces = super::Pieces::default();
+            let mut facts = super::FactsCache::default();
+            let options = gatecheck_lint::Options::new(target);
+            for _round in 0..3 {
+                for name in names {
+                    let src = std::fs::read_to_string(dir.join(name)).unwrap();
+                    let report = gatecheck_lint::lint_source(name, &src, &options).unwrap();
+                    for step in [None, Some(Version::new(1, minor - 1))] {
+                        for f in &report.findings {
+                            let f = gatecheck_lint::Finding { step, ..f.clone() };
+                            let (written, afresh) = write(target, &mut pieces, &mut facts, &f);
+                            assert_eq!(
+                                String::from_utf8_lossy(&written),
+                                String::from_utf8_lossy(&afresh),
+                                "{name} at {target}"
+                            );
+                        }
+                    }
+                }
+            }
+            kept += pieces.len();
+        }
+        assert!(kept > 20, "{kept} judgments' pieces kept");
     }
 
     /// What [`super::ident`] writes unescaped needs no escape: every name of gatecheck's own and

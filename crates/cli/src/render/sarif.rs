@@ -1,6 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning: one run, a rule per finding
 //! kind (with help text and a help URI), a result per finding with its start and end position.
 
+use super::json_write::{ident, number, text, texts, version_text, FactsCache, Pieces};
 use gatecheck_lint::{Finding, FindingKind, Severity};
 use serde_json::{json, Value};
 
@@ -31,15 +32,30 @@ fn uri(file: &str) -> String {
 
 /// One result as a JSON object, appended to `out` without building a value: its keys in the
 /// order a `serde_json::Value` map writes them (sorted), as the rest of the log is written.
-/// `uri` is the file's URI as a JSON string already.
+/// `uri` is the file's URI as a JSON string already. What only the judgment decides is copied
+/// from `pieces` where it was written before.
 fn result(
     out: &mut Vec<u8>,
-    facts: &mut super::json_write::FactsCache,
+    pieces: &mut Pieces<2>,
+    facts: &mut FactsCache,
     uri: &[u8],
     f: &Finding,
     target: gatecheck_rules::Version,
 ) {
-    use super::json_write::{ident, number, text, texts};
+    match pieces.kept(f, |out, i| judged_piece(out, i, facts, f, target)) {
+        Some(kept) => assemble(out, uri, f, |out, i| out.extend_from_slice(kept[i])),
+        None => assemble(out, uri, f, |out, i| judged_piece(out, i, facts, f, target)),
+    }
+}
+
+/// A result from its fixes, level and location, and its two pieces ([`judged_piece`]) around
+/// its fix's applicability.
+fn assemble(
+    out: &mut Vec<u8>,
+    uri: &[u8],
+    f: &Finding,
+    mut piece: impl FnMut(&mut Vec<u8>, usize),
+) {
     out.push(b'{');
     if let Some(fix) = f.fix.as_deref() {
         out.extend_from_slice(b"\"fixes\":[{\"artifactChanges\":[{\"artifactLocation\":{\"uri\":");
@@ -70,19 +86,36 @@ fn result(
     number(out, b",\"endLine\":", f.end_line);
     number(out, b",\"startColumn\":", f.column);
     number(out, b",\"startLine\":", f.line);
-    out.extend_from_slice(b"}}}],\"message\":{\"text\":");
-    texts(out, &[&f.message, " (", &f.help, ")"]);
-    // The same facts as the JSON report's, and the fix's applicability.
-    out.extend_from_slice(b"},\"properties\":{\"facts\":");
-    facts.write(out, f.registry, f.gate.as_ref(), f.step.unwrap_or(target));
-    out.extend_from_slice(b",\"fixApplicability\":");
+    piece(out, 0);
     match f.fix.as_deref() {
         Some(fix) => ident(out, fix.applicability.as_str()),
         None => out.extend_from_slice(b"null"),
     }
+    piece(out, 1);
+}
+
+/// The `i`th of a result's two pieces that only its judgment decides:
+/// 0. `}}}],"message":…,"properties":{"facts":…,"fixApplicability":`
+/// 1. `,"step":…},"ruleId":…,"ruleIndex":…}`
+fn judged_piece(
+    out: &mut Vec<u8>,
+    i: usize,
+    facts: &mut FactsCache,
+    f: &Finding,
+    target: gatecheck_rules::Version,
+) {
+    if i == 0 {
+        out.extend_from_slice(b"}}}],\"message\":{\"text\":");
+        texts(out, &[&f.message, " (", &f.help, ")"]);
+        // The same facts as the JSON report's, and the fix's applicability.
+        out.extend_from_slice(b"},\"properties\":{\"facts\":");
+        facts.write(out, f.registry, f.gate.as_ref(), f.step.unwrap_or(target));
+        out.extend_from_slice(b",\"fixApplicability\":");
+        return;
+    }
     out.extend_from_slice(b",\"step\":");
     match f.step {
-        Some(v) => super::json_write::version_text(out, v),
+        Some(v) => version_text(out, v),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b"},\"ruleId\":");
@@ -104,7 +137,8 @@ pub struct Sarif<W: std::io::Write> {
     target: gatecheck_rules::Version,
     /// The result being written, kept from one finding to the next.
     buffer: Vec<u8>,
-    facts: super::json_write::FactsCache,
+    facts: FactsCache,
+    pieces: Pieces<2>,
 }
 
 impl<W: std::io::Write> Sarif<W> {
@@ -119,6 +153,7 @@ impl<W: std::io::Write> Sarif<W> {
             target: parsed.map_or(gatecheck_rules::Version::new(1, 0), |t| t.version),
             buffer: Vec::new(),
             facts: Default::default(),
+            pieces: Pieces::default(),
         })
     }
 }
@@ -130,7 +165,14 @@ impl<W: std::io::Write> super::Emitter for Sarif<W> {
             super::json_write::text(&mut file, &uri(name));
             for f in findings {
                 self.buffer.clear();
-                result(&mut self.buffer, &mut self.facts, &file, f, self.target);
+                result(
+                    &mut self.buffer,
+                    &mut self.pieces,
+                    &mut self.facts,
+                    &file,
+                    f,
+                    self.target,
+                );
                 self.stream.raw_element(&self.buffer)?;
             }
         }
@@ -185,4 +227,23 @@ fn tool() -> Value {
         "informationUri": "https://github.com/gatecheck-k8s/gatecheck",
         "rules": rules,
     }})
+}
+
+#[cfg(test)]
+mod kept {
+    /// A result written from kept pieces is the result written afresh.
+    #[test]
+    fn kept_pieces_write_what_is_written_afresh() {
+        super::super::json_write::tests::met_again(|target, pieces, facts, f| {
+            let uri = br#""a/b.yaml""#;
+            let mut written = Vec::new();
+            super::result(&mut written, pieces, facts, uri, f, target);
+            let mut afresh = Vec::new();
+            let mut own = super::FactsCache::default();
+            super::assemble(&mut afresh, uri, f, |out, i| {
+                super::judged_piece(out, i, &mut own, f, target)
+            });
+            (written, afresh)
+        });
+    }
 }
