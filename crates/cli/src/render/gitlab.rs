@@ -116,15 +116,12 @@ fn path(file: &str) -> std::borrow::Cow<'_, str> {
 /// The report, streamed: `[`, an issue per line as each file is done, `]`.
 pub struct Gitlab<W: std::io::Write> {
     stream: super::JsonStream<W>,
-    /// The issue being written, kept from one issue to the next.
-    buffer: Vec<u8>,
 }
 
 impl<W: std::io::Write> Gitlab<W> {
     pub fn new(out: W) -> Gitlab<W> {
         Gitlab {
             stream: super::JsonStream::new(out, "[".into()),
-            buffer: Vec::new(),
         }
     }
 }
@@ -164,9 +161,7 @@ fn identity(f: &Finding) -> [Cow<'_, str>; 5] {
 
 impl<W: std::io::Write> Gitlab<W> {
     fn write(&mut self, issue: &Issue<'_>, path: &[u8]) -> std::io::Result<()> {
-        self.buffer.clear();
-        issue.write(&mut self.buffer, path);
-        self.stream.raw_element(&self.buffer)
+        self.stream.element(|out| issue.write(out, path))
     }
 }
 

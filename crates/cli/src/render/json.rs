@@ -151,8 +151,6 @@ pub struct Json<W: Write> {
     stream: super::JsonStream<W>,
     /// The release findings are judged at, for their facts (a step's own, with --from).
     target: gatecheck_rules::Version,
-    /// The finding being written, kept from one finding to the next.
-    buffer: Vec<u8>,
     facts: FactsCache,
     pieces: Pieces<5>,
 }
@@ -171,7 +169,6 @@ impl<W: Write> Json<W> {
         Ok(Json {
             stream: super::JsonStream::new(out, open),
             target: parsed.map_or(gatecheck_rules::Version::new(1, 0), |t| t.version),
-            buffer: Vec::new(),
             facts: FactsCache::default(),
             pieces: Pieces::default(),
         })
@@ -184,16 +181,16 @@ impl<W: Write> super::Emitter for Json<W> {
             let mut file = Vec::new();
             text(&mut file, name);
             for f in findings {
-                self.buffer.clear();
-                finding(
-                    &mut self.buffer,
-                    &mut self.pieces,
-                    &mut self.facts,
-                    &file,
-                    f,
-                    self.target,
-                );
-                self.stream.raw_element(&self.buffer)?;
+                self.stream.element(|out| {
+                    finding(
+                        out,
+                        &mut self.pieces,
+                        &mut self.facts,
+                        &file,
+                        f,
+                        self.target,
+                    )
+                })?;
             }
         }
         Ok(())

@@ -272,11 +272,13 @@ pub fn write_json(
 
 /// A JSON document streamed in three parts: its opening, up to an array's `[`, written before the
 /// first element; the array's elements, one per line as they come; and the rest after the last.
-/// Only the element being written is held.
+/// Elements are written into the stream's own buffer, which goes out whenever it holds
+/// [`OUT_BUFFER`] bytes: an element is not written into a buffer of its own first and copied.
 pub struct JsonStream<W: std::io::Write> {
     out: W,
     open: Option<String>,
     any: bool,
+    buffer: Vec<u8>,
 }
 
 impl<W: std::io::Write> JsonStream<W> {
@@ -285,27 +287,44 @@ impl<W: std::io::Write> JsonStream<W> {
             out,
             open: Some(open),
             any: false,
+            buffer: Vec::new(),
         }
     }
 
-    fn opened(&mut self) -> std::io::Result<()> {
-        match self.open.take() {
-            Some(open) => self.out.write_all(open.as_bytes()),
-            None => Ok(()),
+    fn opened(&mut self) {
+        if let Some(open) = self.open.take() {
+            self.buffer.extend_from_slice(open.as_bytes());
         }
     }
 
-    /// An element already written as JSON.
-    pub fn raw_element(&mut self, json: &[u8]) -> std::io::Result<()> {
-        self.opened()?;
-        self.out.write_all(if self.any { b",\n" } else { b"\n" })?;
+    /// An element, which `write` appends to the buffer it is given as JSON.
+    pub fn element(&mut self, write: impl FnOnce(&mut Vec<u8>)) -> std::io::Result<()> {
+        self.opened();
+        self.buffer
+            .extend_from_slice(if self.any { b",\n" } else { b"\n" });
         self.any = true;
-        self.out.write_all(json)
+        write(&mut self.buffer);
+        if self.buffer.len() >= OUT_BUFFER {
+            self.write_buffer()?;
+        }
+        Ok(())
+    }
+
+    /// Writes what the buffer holds; its room is kept, up to a few times [`OUT_BUFFER`] (one
+    /// huge element does not keep its room for the rest of the run).
+    fn write_buffer(&mut self) -> std::io::Result<()> {
+        let written = self.out.write_all(&self.buffer);
+        self.buffer.clear();
+        if self.buffer.capacity() > 4 * OUT_BUFFER {
+            self.buffer = Vec::new();
+        }
+        written
     }
 
     /// Ends the array and the document with `rest` (which closes the array), and flushes.
     pub fn close(&mut self, rest: &str) -> std::io::Result<()> {
-        self.opened()?;
+        self.opened();
+        self.write_buffer()?;
         writeln!(self.out, "\n{rest}")?;
         self.out.flush()
     }

@@ -135,8 +135,6 @@ pub struct Sarif<W: std::io::Write> {
     stream: super::JsonStream<W>,
     /// The release findings are judged at, for their facts (a step's own, with --from).
     target: gatecheck_rules::Version,
-    /// The result being written, kept from one finding to the next.
-    buffer: Vec<u8>,
     facts: FactsCache,
     pieces: Pieces<2>,
 }
@@ -151,7 +149,6 @@ impl<W: std::io::Write> Sarif<W> {
         Ok(Sarif {
             stream: super::JsonStream::new(out, open),
             target: parsed.map_or(gatecheck_rules::Version::new(1, 0), |t| t.version),
-            buffer: Vec::new(),
             facts: Default::default(),
             pieces: Pieces::default(),
         })
@@ -164,16 +161,16 @@ impl<W: std::io::Write> super::Emitter for Sarif<W> {
             let mut file = Vec::new();
             super::json_write::text(&mut file, &uri(name));
             for f in findings {
-                self.buffer.clear();
-                result(
-                    &mut self.buffer,
-                    &mut self.pieces,
-                    &mut self.facts,
-                    &file,
-                    f,
-                    self.target,
-                );
-                self.stream.raw_element(&self.buffer)?;
+                self.stream.element(|out| {
+                    result(
+                        out,
+                        &mut self.pieces,
+                        &mut self.facts,
+                        &file,
+                        f,
+                        self.target,
+                    )
+                })?;
             }
         }
         Ok(())
