@@ -3,6 +3,8 @@
 
 use super::model::Finding;
 use crate::findings::FindingKind;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 /// What a setting's value and status say, most decisive first: the component stops at the
 /// first of these it meets (a value that is not a boolean is refused before the name is
@@ -61,19 +63,13 @@ pub(super) fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
                 .iter()
                 .filter(|o| rank(o.kind).is_some() && o.kind != kind)
                 .peekable();
-            let message = folded.peek().is_some().then(|| {
-                let mut message = String::with_capacity(group[i].message.len() + 160);
-                message.push_str(&group[i].message);
-                for (n, o) in folded.enumerate() {
-                    message.push_str(if n == 0 { " (also: " } else { "; " });
-                    message.push_str(&o.message);
-                }
-                message.push(')');
-                message
-            });
+            let message = folded
+                .peek()
+                .is_some()
+                .then(|| folded_message(&group[i].message, folded.map(|o| &o.message)));
             let mut main = group.remove(i);
             if let Some(message) = message {
-                main.message = message.into();
+                main.message = message;
             }
             out.push(main);
         }
@@ -82,6 +78,55 @@ pub(super) fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
     super::in_file_order(&mut out);
     out
 }
+
+/// `main` with the other status findings' messages folded in: `main (also: a; b)`. Kept per
+/// thread where every part is a judgment's shared message (see `memo`), so that the settings
+/// judged alike share the folded message too, as their findings share the parts.
+fn folded_message<'a>(
+    main: &'a Arc<str>,
+    others: impl Iterator<Item = &'a Arc<str>> + Clone,
+) -> Arc<str> {
+    let fold = |others: &mut dyn Iterator<Item = &'a Arc<str>>| -> Arc<str> {
+        let mut message = String::with_capacity(main.len() + 160);
+        message.push_str(main);
+        for (n, o) in others.enumerate() {
+            message.push_str(if n == 0 { " (also: " } else { "; " });
+            message.push_str(o);
+        }
+        message.push(')');
+        message.into()
+    };
+    // The parts by address (held in the entry, so that no other text has them), at most
+    // FOLDED_PARTS of them.
+    let mut key = [(0usize, 0usize); FOLDED_PARTS];
+    for (part, m) in std::iter::once(main).chain(others.clone()).enumerate() {
+        if part == FOLDED_PARTS || Arc::strong_count(m) < 2 {
+            return fold(&mut others.clone());
+        }
+        key[part] = (Arc::as_ptr(m) as *const u8 as usize, m.len());
+    }
+    type Kept = (Vec<Arc<str>>, Arc<str>);
+    thread_local! {
+        static FOLDED: RefCell<foldhash::HashMap<[(usize, usize); FOLDED_PARTS], Kept>> =
+            RefCell::default();
+    }
+    if let Some(kept) = FOLDED.with_borrow(|m| m.get(&key).map(|(_, folded)| folded.clone())) {
+        return kept;
+    }
+    let folded = fold(&mut others.clone());
+    FOLDED.with_borrow_mut(|m| {
+        if m.len() >= FOLDED_KEPT {
+            m.clear();
+        }
+        let held = std::iter::once(main).chain(others).cloned().collect();
+        m.insert(key, (held, folded.clone()));
+    });
+    folded
+}
+
+/// The most messages folded into one that are kept together, and the most folded messages kept.
+const FOLDED_PARTS: usize = 4;
+const FOLDED_KEPT: usize = 4_096;
 
 /// Findings in a template's conditional block say that they hold only when it is rendered.
 pub(super) fn in_conditionals(conditionals: &[(usize, usize)], findings: &mut [Finding]) {
@@ -97,5 +142,36 @@ pub(super) fn in_conditionals(conditionals: &[(usize, usize)], findings: &mut [F
                 " (in a conditional block of the template: this holds where that branch is rendered)",
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folded message says the main one and the others in order; made of shared parts, it is
+    /// kept and given again (the same text at the same address), and made of parts of one
+    /// finding each, made each time.
+    #[test]
+    fn folded_messages_are_kept_when_their_parts_are_shared() {
+        let parts: Vec<Arc<str>> = ["A is locked", "A is removed in 1.34", "A is GA"]
+            .into_iter()
+            .map(Arc::from)
+            .collect();
+        let expected = "A is locked (also: A is removed in 1.34; A is GA)";
+        let own = folded_message(&parts[0], parts[1..].iter());
+        assert_eq!(&*own, expected);
+        let shared: Vec<Arc<str>> = parts.to_vec();
+        let first = folded_message(&shared[0], shared[1..].iter());
+        let again = folded_message(&shared[0], shared[1..].iter());
+        assert_eq!(&*first, expected);
+        assert!(Arc::ptr_eq(&first, &again));
+        // Another order is another message.
+        let other = folded_message(&shared[0], [&shared[2], &shared[1]].into_iter());
+        assert_eq!(&*other, "A is locked (also: A is GA; A is removed in 1.34)");
+        // More parts than are kept together: made each time, all the same.
+        let many: Vec<&Arc<str>> = std::iter::repeat_n(&shared[1], FOLDED_PARTS).collect();
+        let long = folded_message(&shared[0], many.into_iter());
+        assert!(long.ends_with("; A is removed in 1.34)"));
     }
 }
