@@ -127,7 +127,7 @@ fn fix(out: &mut Vec<u8>, f: &Finding) {
     out.extend_from_slice(b",\"description\":");
     text(out, &fix.description);
     out.extend_from_slice(b",\"edits\":[");
-    for (i, e) in fix.edits.iter().enumerate() {
+    for (i, e) in fix.edits().iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }

@@ -61,7 +61,7 @@ fn assemble(
         out.extend_from_slice(b"\"fixes\":[{\"artifactChanges\":[{\"artifactLocation\":{\"uri\":");
         out.extend_from_slice(uri);
         out.extend_from_slice(b"},\"replacements\":[");
-        for (i, e) in fix.edits.iter().enumerate() {
+        for (i, e) in fix.edits().iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }

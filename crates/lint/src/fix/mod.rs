@@ -59,8 +59,16 @@ pub struct Fix {
     /// What the edit does, for people (`remove SidecarContainers`): for a gate of the embedded
     /// rules, one text per gate made once per run.
     pub description: std::borrow::Cow<'static, str>,
-    /// The edits, in file order, none overlapping.
-    pub edits: Vec<Edit>,
+    /// The edit (a removal is one; see [`Fix::edits`]).
+    pub edit: Edit,
+}
+
+impl Fix {
+    /// The edits, in file order, none overlapping: one, held in the fix itself rather than in
+    /// a list of its own (a run attaches a fix to most of its findings).
+    pub fn edits(&self) -> &[Edit] {
+        std::slice::from_ref(&self.edit)
+    }
 }
 
 /// The most fixes attached to one file's findings in one round.
@@ -141,11 +149,11 @@ fn fix_for(
     sibling: &mut Option<Sibling>,
 ) -> Option<Arc<Fix>> {
     let (applicability, description) = decided(rules, setting, value, target, running)?;
-    let edits = removal(src, setting, sibling)?;
+    let edit = removal(src, setting, sibling)?;
     Some(Arc::new(Fix {
         applicability,
         description,
-        edits,
+        edit,
     }))
 }
 
@@ -276,7 +284,7 @@ pub fn apply<'f>(src: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> (String
     let mut edits: Vec<(&Edit, usize)> = Vec::new();
     let mut applied = 0;
     'fix: for (i, fix) in fixes.into_iter().enumerate() {
-        for e in &fix.edits {
+        for e in fix.edits() {
             if edits
                 .iter()
                 .any(|(o, _)| e.start < o.end.max(o.start + 1) && o.start < e.end.max(e.start + 1))
@@ -284,7 +292,7 @@ pub fn apply<'f>(src: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> (String
                 continue 'fix;
             }
         }
-        edits.extend(fix.edits.iter().map(|e| (e, i)));
+        edits.extend(fix.edits().iter().map(|e| (e, i)));
         applied += 1;
     }
     edits.sort_by_key(|(e, _)| e.start);

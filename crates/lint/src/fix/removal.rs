@@ -4,13 +4,9 @@
 use super::Edit;
 use crate::formats::Setting;
 
-/// The edits that remove `setting` from `src`, or `None` where it is not written so that a
+/// The edit that removes `setting` from `src`, or `None` where it is not written so that a
 /// removal can be exact.
-pub(super) fn removal(
-    src: &str,
-    setting: &Setting,
-    sibling: &mut Option<Sibling>,
-) -> Option<Vec<Edit>> {
+pub(super) fn removal(src: &str, setting: &Setting, sibling: &mut Option<Sibling>) -> Option<Edit> {
     let at = setting.offset;
     if at >= src.len() || !src.is_char_boundary(at) {
         return None;
@@ -44,7 +40,7 @@ pub(super) fn indent(line: &str) -> usize {
 
 /// Removes one `Gate=value` item of a `--feature-gates` value, its comma with it; the flag goes
 /// too when it held only this item.
-fn flag_item(src: &str, at: usize) -> Option<Vec<Edit>> {
+fn flag_item(src: &str, at: usize) -> Option<Edit> {
     let b = src.as_bytes();
     // Every delimiter is ASCII, so the item's end is found byte by byte.
     let end = at
@@ -58,10 +54,10 @@ fn flag_item(src: &str, at: usize) -> Option<Vec<Edit>> {
             })
             .unwrap_or(src.len() - at);
     if b.get(end) == Some(&b',') {
-        return Some(vec![edit(at, end + 1)]);
+        return Some(edit(at, end + 1));
     }
     if at > 0 && b[at - 1] == b',' {
-        return Some(vec![edit(at - 1, end)]);
+        return Some(edit(at - 1, end));
     }
     // The only item: the flag goes.
     let (ls, le) = line_of(src, at);
@@ -73,7 +69,7 @@ fn flag_item(src: &str, at: usize) -> Option<Vec<Edit>> {
     if before.trim().trim_end_matches(['"', '\'']).trim() == "value:" {
         let (ps, _) = line_of(src, ls.checked_sub(1)?);
         let named = src[ps..ls].trim() == "- name: feature-gates";
-        return (named && line_ends).then(|| vec![edit(ps, le)]);
+        return (named && line_ends).then(|| edit(ps, le));
     }
     let flag = before.rfind("feature-gates")?;
     let separator = before[flag + "feature-gates".len()..].trim_matches(['"', '\'']);
@@ -83,11 +79,11 @@ fn flag_item(src: &str, at: usize) -> Option<Vec<Edit>> {
     let lead = before[..flag].trim_end_matches('-');
     // `- --feature-gates=X`, `- "feature-gates=X"`, `feature-gates: X`: the line goes.
     if matches!(lead.trim(), "-" | "- \"" | "- '" | "\"" | "'" | "") {
-        return line_ends.then(|| vec![edit(ls, le)]);
+        return line_ends.then(|| edit(ls, le));
     }
     // A token among others on a command line: it goes with the space before it.
     lead.ends_with([' ', '\t'])
-        .then(|| vec![edit(ls + lead.trim_end().len(), end)])
+        .then(|| edit(ls + lead.trim_end().len(), end))
 }
 
 /// The last map entry whose parent key was found: the line it starts, its indentation, its
@@ -102,7 +98,7 @@ pub(super) struct Sibling {
 }
 
 /// Removes a block map entry written on its own line; the map goes too when this empties it.
-fn map_entry(src: &str, at: usize, sibling: &mut Option<Sibling>) -> Option<Vec<Edit>> {
+fn map_entry(src: &str, at: usize, sibling: &mut Option<Sibling>) -> Option<Edit> {
     // An entry that does not start its line is a flow map's item: told by looking back over
     // its quote and indentation only, not by a search of its line.
     let lead = src[..at]
@@ -125,7 +121,7 @@ fn map_entry(src: &str, at: usize, sibling: &mut Option<Sibling>) -> Option<Vec<
     if value.is_empty() || value.starts_with(['|', '>', '{', '[', '&', '*']) {
         return None;
     }
-    let mut edits = vec![edit(ls, le)];
+    let mut removed = edit(ls, le);
     let my_indent = indent(line);
     let ((ps, pe), gate_map) = parent_of(src, ls, my_indent, sibling.as_ref())?;
     *sibling = Some(Sibling {
@@ -135,7 +131,7 @@ fn map_entry(src: &str, at: usize, sibling: &mut Option<Sibling>) -> Option<Vec<
         gate_map,
     });
     if !gate_map {
-        return Some(edits);
+        return Some(removed);
     }
     // Every other child of the parent must be going too (the caller removes the others in the
     // same pass only if they are fixed as well): here, the map empties when this is its only
@@ -156,9 +152,9 @@ fn map_entry(src: &str, at: usize, sibling: &mut Option<Sibling>) -> Option<Vec<
         pos += l.len();
     }
     if others == 0 && !src[ps..pe].trim_start().starts_with("- ") {
-        edits = vec![edit(ps, pos.max(le))];
+        removed = edit(ps, pos.max(le));
     }
-    Some(edits)
+    Some(removed)
 }
 
 /// The parent key of the entry on the line starting at `ls` (the nearest line above with less
@@ -189,7 +185,7 @@ fn parent_of(
 }
 
 /// Removes `Gate: value` from a flow map (`featureGates: {A: true, B: false}`).
-fn flow_item(src: &str, at: usize) -> Option<Vec<Edit>> {
+fn flow_item(src: &str, at: usize) -> Option<Edit> {
     // Everything is found next to the item, never by a search of its line: the items of a
     // long flow map each cost their own length.
     let b = src.as_bytes();
@@ -201,14 +197,14 @@ fn flow_item(src: &str, at: usize) -> Option<Vec<Edit>> {
     if b[end] == b',' {
         let rest = &src[end + 1..];
         let next = end + 1 + (rest.len() - rest.trim_start().len());
-        return Some(vec![edit(at, next)]);
+        return Some(edit(at, next));
     }
     // The last item: the comma before it goes with it; the only one leaves `{}`.
     let before = memchr::memrchr2(b',', b'{', &b[..at])?;
     if b[before] == b',' {
-        return Some(vec![edit(before, at + item.len())]);
+        return Some(edit(before, at + item.len()));
     }
-    Some(vec![edit(before + 1, end)])
+    Some(edit(before + 1, end))
 }
 
 fn edit(start: usize, end: usize) -> Edit {
@@ -252,11 +248,11 @@ pub(super) mod tests {
     }
 
     fn removed(src: &str, gate: &str, from_flag: bool) -> Option<String> {
-        let edits = removal(src, &setting(src, gate, from_flag), &mut None)?;
+        let edit = removal(src, &setting(src, gate, from_flag), &mut None)?;
         let fix = Fix {
             applicability: Applicability::Safe,
             description: "".into(),
-            edits,
+            edit,
         };
         Some(apply(src, [&fix]).0)
     }
@@ -280,7 +276,7 @@ pub(super) mod tests {
             .map(|g| Fix {
                 applicability: Applicability::Safe,
                 description: "".into(),
-                edits: removal(src, &setting(src, g, false), &mut None).unwrap(),
+                edit: removal(src, &setting(src, g, false), &mut None).unwrap(),
             })
             .collect();
         assert_eq!(apply(src, &fixes).0, "port: 1\n");
