@@ -1,7 +1,7 @@
 //! `--format json`: one document with the target, findings, errors, file coverage and notes.
 //! (JSON escapes C0 control characters itself; [`super::json_text`] also escapes DEL and C1.)
 
-use super::json_write::{ident, number, text, version_text, FactsCache, Pieces};
+use super::json_write::{ident, number, text, version_text, FactsCache, Pieces, Source};
 use gatecheck_lint::{Finding, InputError, Value};
 use serde_json::json;
 use std::io::Write;
@@ -18,31 +18,29 @@ fn finding(
     f: &Finding,
     target: gatecheck_rules::Version,
 ) {
-    match pieces.kept(f, |out, i| write_piece(out, i, facts, f, target)) {
-        Some(kept) => assemble(out, file, f, |out, i| out.extend_from_slice(kept[i])),
-        None => assemble(out, file, f, |out, i| write_piece(out, i, facts, f, target)),
-    }
+    let source = pieces.source(f, |out, i| write_piece(out, i, facts, f, target));
+    assemble(out, file, f, source);
 }
 
 /// A finding's JSON from its five pieces ([`write_piece`]), its position, file and fix.
-fn assemble(
+fn assemble<W: FnMut(&mut Vec<u8>, usize)>(
     out: &mut Vec<u8>,
     file: &[u8],
     f: &Finding,
-    mut piece: impl FnMut(&mut Vec<u8>, usize),
+    mut pieces: Source<'_, 5, W>,
 ) {
-    piece(out, 0);
+    pieces.piece(out, 0);
     number(out, b"", f.column);
-    piece(out, 1);
+    pieces.piece(out, 1);
     number(out, b"", f.end_column);
     number(out, b",\"end_line\":", f.end_line);
-    piece(out, 2);
+    pieces.piece(out, 2);
     out.extend_from_slice(file);
     out.extend_from_slice(b",\"fix\":");
     fix(out, f);
-    piece(out, 3);
+    pieces.piece(out, 3);
     number(out, b"", f.line);
-    piece(out, 4);
+    pieces.piece(out, 4);
 }
 
 /// The `i`th of a finding's five pieces that only its judgment decides (what comes between its
@@ -234,9 +232,10 @@ mod tests {
             super::finding(&mut written, pieces, facts, file, f, target);
             let mut afresh = Vec::new();
             let mut own = super::FactsCache::default();
-            super::assemble(&mut afresh, file, f, |out, i| {
+            let source = super::Source::Afresh(|out: &mut Vec<u8>, i| {
                 super::write_piece(out, i, &mut own, f, target)
             });
+            super::assemble(&mut afresh, file, f, source);
             (written, afresh)
         });
     }

@@ -210,6 +210,22 @@ impl<const N: usize> Default for Pieces<N> {
     }
 }
 
+/// A finding's pieces, kept or written afresh (see [`Pieces::source`]).
+pub(super) enum Source<'a, const N: usize, W> {
+    Kept([&'a [u8]; N]),
+    Afresh(W),
+}
+
+impl<const N: usize, W: FnMut(&mut Vec<u8>, usize)> Source<'_, N, W> {
+    /// Appends the `i`th piece to `out`.
+    pub(super) fn piece(&mut self, out: &mut Vec<u8>, i: usize) {
+        match self {
+            Source::Kept(kept) => out.extend_from_slice(kept[i]),
+            Source::Afresh(write) => write(out, i),
+        }
+    }
+}
+
 /// The most judgments whose pieces are kept; past it, the pieces start again (memory stays
 /// bounded however many distinct findings a run has).
 const PIECES_KEPT: usize = 4_096;
@@ -249,10 +265,10 @@ impl<const N: usize> Pieces<N> {
     /// they were not kept; `None` for a finding that shares its judgment with no other (its
     /// message is its own, or its help, gate or value is not static text or a boolean): that
     /// is written each time.
-    pub(super) fn kept(
+    fn kept(
         &mut self,
         f: &gatecheck_lint::Finding,
-        mut write: impl FnMut(&mut Vec<u8>, usize),
+        write: &mut impl FnMut(&mut Vec<u8>, usize),
     ) -> Option<[&[u8]; N]> {
         use std::borrow::Cow;
         // Only a judgment's findings share their message; a message of one finding is never
@@ -302,6 +318,19 @@ impl<const N: usize> Pieces<N> {
             let start = if i == 0 { 0 } else { ends[i - 1] };
             &text[start..ends[i]]
         }))
+    }
+
+    /// Where `f`'s pieces come from: copied where kept (written now by `write` if they were
+    /// not), else written by `write` as the finding is.
+    pub(super) fn source<W: FnMut(&mut Vec<u8>, usize)>(
+        &mut self,
+        f: &gatecheck_lint::Finding,
+        mut write: W,
+    ) -> Source<'_, N, W> {
+        match self.kept(f, &mut write) {
+            Some(kept) => Source::Kept(kept),
+            None => Source::Afresh(write),
+        }
     }
 
     /// How many judgments' pieces are kept.

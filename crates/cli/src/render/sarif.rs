@@ -1,7 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning: one run, a rule per finding
 //! kind (with help text and a help URI), a result per finding with its start and end position.
 
-use super::json_write::{ident, number, text, texts, version_text, FactsCache, Pieces};
+use super::json_write::{ident, number, text, texts, version_text, FactsCache, Pieces, Source};
 use gatecheck_lint::{Finding, FindingKind, Severity};
 use serde_json::{json, Value};
 
@@ -42,19 +42,17 @@ fn result(
     f: &Finding,
     target: gatecheck_rules::Version,
 ) {
-    match pieces.kept(f, |out, i| judged_piece(out, i, facts, f, target)) {
-        Some(kept) => assemble(out, uri, f, |out, i| out.extend_from_slice(kept[i])),
-        None => assemble(out, uri, f, |out, i| judged_piece(out, i, facts, f, target)),
-    }
+    let source = pieces.source(f, |out, i| judged_piece(out, i, facts, f, target));
+    assemble(out, uri, f, source);
 }
 
 /// A result from its fixes, level and location, and its two pieces ([`judged_piece`]) around
 /// its fix's applicability.
-fn assemble(
+fn assemble<W: FnMut(&mut Vec<u8>, usize)>(
     out: &mut Vec<u8>,
     uri: &[u8],
     f: &Finding,
-    mut piece: impl FnMut(&mut Vec<u8>, usize),
+    mut pieces: Source<'_, 2, W>,
 ) {
     out.push(b'{');
     if let Some(fix) = f.fix.as_deref() {
@@ -86,12 +84,12 @@ fn assemble(
     number(out, b",\"endLine\":", f.end_line);
     number(out, b",\"startColumn\":", f.column);
     number(out, b",\"startLine\":", f.line);
-    piece(out, 0);
+    pieces.piece(out, 0);
     match f.fix.as_deref() {
         Some(fix) => ident(out, fix.applicability.as_str()),
         None => out.extend_from_slice(b"null"),
     }
-    piece(out, 1);
+    pieces.piece(out, 1);
 }
 
 /// The `i`th of a result's two pieces that only its judgment decides:
@@ -237,9 +235,10 @@ mod kept {
             super::result(&mut written, pieces, facts, uri, f, target);
             let mut afresh = Vec::new();
             let mut own = super::FactsCache::default();
-            super::assemble(&mut afresh, uri, f, |out, i| {
+            let source = super::Source::Afresh(|out: &mut Vec<u8>, i| {
                 super::judged_piece(out, i, &mut own, f, target)
             });
+            super::assemble(&mut afresh, uri, f, source);
             (written, afresh)
         });
     }
