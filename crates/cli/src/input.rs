@@ -184,9 +184,11 @@ pub fn read(input: &Input) -> Result<String, InputError> {
                     .map(|_| bytes)
                     .map_err(|e| e.to_string())
             });
-            read.as_ref()
-                .map_err(|e| plain(format!("cannot read standard input: {e}")))?
-                .clone()
+            let bytes = read
+                .as_ref()
+                .map_err(|e| plain(format!("cannot read standard input: {e}")))?;
+            crate::alloc::reading(bytes.len());
+            bytes.clone()
         }
         Some(p) => {
             // Only regular files are read: a FIFO or device named *.yaml would block or never
@@ -207,6 +209,7 @@ pub fn read(input: &Input) -> Result<String, InputError> {
                     "not a regular file (a FIFO, socket or device); not read".into(),
                 ));
             }
+            crate::alloc::reading(usize::try_from(meta.len()).unwrap_or(usize::MAX));
             read_regular(file, meta.len(), MAX_FILE_BYTES)
                 .map_err(|e| plain(format!("cannot read file: {e}")))?
         }
