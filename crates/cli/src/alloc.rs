@@ -87,6 +87,11 @@ impl Inputs {
             }
             return;
         }
+        // Counted only up to the switch: past it, the count is read and never written again, so
+        // the workers do not pass its cache line back and forth for every file.
+        if self.small.load(std::sync::atomic::Ordering::Relaxed) >= SMALL_INPUTS {
+            return;
+        }
         let small = self
             .small
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
