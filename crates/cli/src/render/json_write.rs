@@ -233,7 +233,8 @@ const PIECES_KEPT: usize = 4_096;
 /// What decides a finding's pieces: its kind, severity, component, registry, gate (the address
 /// and length of a name borrowed from the rules), value and step, and the addresses and lengths
 /// of its message and help.
-type Judged = (
+#[derive(PartialEq, Eq)]
+struct Judged(
     (
         gatecheck_lint::FindingKind,
         gatecheck_lint::Severity,
@@ -246,6 +247,15 @@ type Judged = (
     (usize, usize),
     (usize, usize),
 );
+
+/// Hashed by the message's address, which tells judgments apart (and the step, which an
+/// upgrade's findings differ by); equal keys still compare every field.
+impl std::hash::Hash for Judged {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.4 .0);
+        self.3.hash(state);
+    }
+}
 
 struct Kept<const N: usize> {
     /// The message, held so that its address stays its own.
@@ -289,7 +299,7 @@ impl<const N: usize> Pieces<N> {
         let Cow::Borrowed(help) = &f.help else {
             return None;
         };
-        let judged = (
+        let judged = Judged(
             (f.kind, f.severity, f.component, f.registry),
             gate,
             value,

@@ -26,7 +26,7 @@ use std::rc::Rc;
 const KEPT: usize = 4_096;
 
 /// What a judgment depends on besides the rules (always the embedded ones).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct Key {
     registry: Registry,
     /// The address and length of a name borrowed from the rules: one static text per address.
@@ -39,6 +39,17 @@ struct Key {
     at: Version,
     patch: Option<u16>,
     suggest: bool,
+}
+
+/// Hashed by what tells a run's judgments apart (the name's address, the value, the
+/// components): the rest (the target, the switches, the emulated version...) is mostly the
+/// same for a whole run, so hashing it costs time and tells nothing; equal keys still compare
+/// every field.
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.gate.0);
+        state.write_u64(self.components << 1 | u64::from(self.value));
+    }
 }
 
 /// One setting's judgment: whether its name was unknown (it counts against the file's

@@ -168,13 +168,22 @@ fn decided(
     target: Version,
     running: Option<Version>,
 ) -> Option<(Applicability, std::borrow::Cow<'static, str>)> {
-    type Key = (
+    /// The registry, the name's address and length, the value, the target and the running
+    /// version; hashed by the name's address and the value only (the rest is mostly the same
+    /// for a whole run).
+    #[derive(PartialEq, Eq)]
+    struct Key(
         gatecheck_rules::Registry,
         (usize, usize),
         bool,
         Version,
         Option<Version>,
     );
+    impl std::hash::Hash for Key {
+        fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+            state.write_usize(self.1 .0 << 1 | usize::from(self.2));
+        }
+    }
     type Decision = Option<(Applicability, std::borrow::Cow<'static, str>)>;
     thread_local! {
         static DECIDED: std::cell::RefCell<foldhash::HashMap<Key, Decision>> = Default::default();
@@ -187,7 +196,7 @@ fn decided(
         ));
     };
     // One static text per name: the address of a borrowed name is its identity.
-    let key = (
+    let key = Key(
         setting.registry,
         (name.as_ptr() as usize, name.len()),
         value,
