@@ -377,11 +377,60 @@ fn attach_fixes(
     crate::fix::attach(src, settings, out, target, running);
 }
 
-/// The gate names the file sets, sorted, each once.
+/// The gate names the file sets, each once, in the order the file first sets them. Names of
+/// the rules are told apart by their address (one static text per name), not compared letter by
+/// letter as sorting them did.
 fn gate_names(settings: &[Setting]) -> Vec<crate::formats::GateName> {
-    let mut gates: Vec<crate::formats::GateName> =
-        settings.iter().map(|s| s.gate.clone()).collect();
-    gates.sort_unstable();
-    gates.dedup();
+    use crate::formats::GateName;
+    let address = |g: &GateName| match g {
+        GateName::Borrowed(name) => Some((name.as_ptr(), name.len())),
+        GateName::Owned(_) => None,
+    };
+    let mut gates: Vec<GateName> = Vec::with_capacity(settings.len());
+    // A file of many settings is told by a set, so that the cost stays linear.
+    let mut many: Option<foldhash::HashSet<&GateName>> =
+        (settings.len() > 32).then(foldhash::HashSet::default);
+    for s in settings {
+        let seen = match (&mut many, address(&s.gate)) {
+            (Some(set), _) => !set.insert(&s.gate),
+            // A name of the rules is never held as owned text, so addresses suffice.
+            (None, Some(a)) => gates.iter().any(|g| address(g) == Some(a)),
+            (None, None) => gates.contains(&s.gate),
+        };
+        if !seen {
+            gates.push(s.gate.clone());
+        }
+    }
     gates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file's gate names are each once, in the order first set, whether the file sets a few
+    /// (told by address) or many (told by a set), names of the rules and others alike.
+    #[test]
+    fn gate_names_are_each_once_in_the_order_first_set() {
+        let src = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  SidecarContainers: true\n  NoSuchGate: true\n";
+        let sink = read("k.yaml", src, &Options::new(Version::new(1, 33))).unwrap();
+        let known = sink.settings[0].clone();
+        let other = sink.settings[1].clone();
+        assert!(matches!(known.gate, crate::formats::GateName::Borrowed(_)));
+        assert!(matches!(other.gate, crate::formats::GateName::Owned(_)));
+        let few = [&known, &other, &known, &other, &known].map(Clone::clone);
+        assert_eq!(gate_names(&few), [known.gate.clone(), other.gate.clone()]);
+        // Past 32 settings: the same answer.
+        let many: Vec<Setting> = (0..40)
+            .map(|i| {
+                if i % 3 == 0 {
+                    other.clone()
+                } else {
+                    known.clone()
+                }
+            })
+            .collect();
+        assert_eq!(gate_names(&many), [other.gate.clone(), known.gate.clone()]);
+        assert!(gate_names(&[]).is_empty());
+    }
 }

@@ -108,7 +108,7 @@ pub struct Report {
     /// `kubernetes_build_info`, a mirror Pod's image (kubectl's dump of a static Pod), the
     /// `kubernetesVersion` of a cluster's `kubeadm-config` ConfigMap.
     pub running: Vec<(Version, String)>,
-    /// The names of the gates the file sets (each once).
+    /// The names of the gates the file sets (each once, in the order first set).
     pub gates: Vec<crate::formats::GateName>,
 }
 
