@@ -10,9 +10,26 @@ use gatecheck_rules::Version;
 
 /// What earlier settings of the file said, by group.
 pub(super) struct Repeats<'s> {
-    seen: HashMap<(usize, &'s str), &'s Value>,
+    seen: HashMap<(usize, Name<'s>), &'s Value>,
     /// Per group: whether a prefixed and an unprefixed gate have been met.
     prefix_use: HashMap<usize, (bool, bool)>,
+}
+
+/// A gate's name as a key: a name of the rules by its address (one static text per name, and
+/// such a name is never held as owned text), any other by its text.
+#[derive(PartialEq, Eq, Hash)]
+enum Name<'s> {
+    Known(usize, usize),
+    Other(&'s str),
+}
+
+impl<'s> Name<'s> {
+    fn of(gate: &'s crate::formats::GateName) -> Name<'s> {
+        match gate {
+            crate::formats::GateName::Borrowed(n) => Name::Known(n.as_ptr() as usize, n.len()),
+            crate::formats::GateName::Owned(n) => Name::Other(n),
+        }
+    }
 }
 
 impl<'s> Repeats<'s> {
@@ -33,7 +50,7 @@ impl<'s> Repeats<'s> {
         make: &Make<'_>,
         out: &mut Vec<Finding>,
     ) {
-        if let Some(previous) = self.seen.insert((s.group, &*s.gate), &s.value) {
+        if let Some(previous) = self.seen.insert((s.group, Name::of(&s.gate)), &s.value) {
             if *previous != s.value {
                 let who = who(s);
                 out.push(make.at(
