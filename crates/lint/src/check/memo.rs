@@ -14,7 +14,7 @@
 use super::make::Make;
 use super::model::Finding;
 use crate::findings::FindingKind;
-use crate::formats::{GateName, Setting, Value};
+use crate::formats::{Setting, Value};
 use crate::merge::MetaValues;
 use gatecheck_rules::{Component, Registry, Version};
 use std::borrow::Cow;
@@ -158,12 +158,14 @@ fn shared(help: Cow<'static, str>) -> Cow<'static, str> {
 const SHARED_BYTES: usize = 64 * 1024;
 
 fn key(s: &Setting, asked: Asked) -> Option<Key> {
-    let (GateName::Borrowed(name), Value::Bool(value), None) = (&s.gate, &s.value, &s.via) else {
+    let (Some(gate), Value::Bool(value), None) =
+        (crate::formats::rules_name(&s.gate), &s.value, &s.via)
+    else {
         return None;
     };
     Some(Key {
         registry: s.registry,
-        gate: (name.as_ptr() as usize, name.len()),
+        gate,
         value: *value,
         components: packed(&s.components)?,
         emulated: s.emulated,

@@ -381,20 +381,15 @@ fn attach_fixes(
 /// the rules are told apart by their address (one static text per name), not compared letter by
 /// letter as sorting them did.
 fn gate_names(settings: &[Setting]) -> Vec<crate::formats::GateName> {
-    use crate::formats::GateName;
-    let address = |g: &GateName| match g {
-        GateName::Borrowed(name) => Some((name.as_ptr(), name.len())),
-        GateName::Owned(_) => None,
-    };
+    use crate::formats::{rules_name, GateName};
     let mut gates: Vec<GateName> = Vec::with_capacity(settings.len());
     // A file of many settings is told by a set, so that the cost stays linear.
     let mut many: Option<foldhash::HashSet<&GateName>> =
         (settings.len() > 32).then(foldhash::HashSet::default);
     for s in settings {
-        let seen = match (&mut many, address(&s.gate)) {
+        let seen = match (&mut many, rules_name(&s.gate)) {
             (Some(set), _) => !set.insert(&s.gate),
-            // A name of the rules is never held as owned text, so addresses suffice.
-            (None, Some(a)) => gates.iter().any(|g| address(g) == Some(a)),
+            (None, Some(a)) => gates.iter().any(|g| rules_name(g) == Some(a)),
             (None, None) => gates.contains(&s.gate),
         };
         if !seen {

@@ -15,20 +15,17 @@ pub(super) struct Repeats<'s> {
     prefix_use: HashMap<usize, (bool, bool)>,
 }
 
-/// A gate's name as a key: a name of the rules by its address (one static text per name, and
-/// such a name is never held as owned text), any other by its text.
+/// A gate's name as a key: a name of the rules by its address ([`crate::formats::rules_name`]),
+/// any other by its text.
 #[derive(PartialEq, Eq, Hash)]
 enum Name<'s> {
-    Known(usize, usize),
+    Known((usize, usize)),
     Other(&'s str),
 }
 
 impl<'s> Name<'s> {
     fn of(gate: &'s crate::formats::GateName) -> Name<'s> {
-        match gate {
-            crate::formats::GateName::Borrowed(n) => Name::Known(n.as_ptr() as usize, n.len()),
-            crate::formats::GateName::Owned(n) => Name::Other(n),
-        }
+        crate::formats::rules_name(gate).map_or(Name::Other(gate), Name::Known)
     }
 }
 

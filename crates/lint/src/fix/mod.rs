@@ -188,21 +188,14 @@ fn decided(
     thread_local! {
         static DECIDED: std::cell::RefCell<foldhash::HashMap<Key, Decision>> = Default::default();
     }
-    let crate::formats::GateName::Borrowed(name) = &setting.gate else {
+    let Some(name) = crate::formats::rules_name(&setting.gate) else {
         let (applicability, _) = decide(rules, setting, value, target, running)?;
         return Some((
             applicability,
             crate::cat(&["remove ", &setting.gate]).into(),
         ));
     };
-    // One static text per name: the address of a borrowed name is its identity.
-    let key = Key(
-        setting.registry,
-        (name.as_ptr() as usize, name.len()),
-        value,
-        target,
-        running,
-    );
+    let key = Key(setting.registry, name, value, target, running);
     if let Some(d) = DECIDED.with_borrow(|m| m.get(&key).cloned()) {
         return d;
     }

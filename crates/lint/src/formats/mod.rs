@@ -32,7 +32,9 @@ mod talos;
 mod args;
 mod sink;
 
-pub use sink::{Deferred, GateName, Problem, Setting, Sink, Value, MAX_SETTINGS_PER_FILE};
+pub use sink::{
+    rules_name, Deferred, GateName, Problem, Setting, Sink, Value, MAX_SETTINGS_PER_FILE,
+};
 
 /// A configuration format gatecheck reads.
 pub trait Format: Sync {

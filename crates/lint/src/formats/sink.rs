@@ -21,6 +21,17 @@ pub enum Value {
 /// no copy per setting or finding), owned for any other name.
 pub type GateName = std::borrow::Cow<'static, str>;
 
+/// The address and length of a gate name of the rules, which tell it apart from every other
+/// (the rules hold one static text per name), or `None` for a name the rules do not have. Such
+/// a name is held as owned text, and a name of the rules never is (see [`gate_name`]), so an
+/// address and an owned text never name the same gate.
+pub fn rules_name(name: &GateName) -> Option<(usize, usize)> {
+    match name {
+        GateName::Borrowed(n) => Some((n.as_ptr() as usize, n.len())),
+        GateName::Owned(_) => None,
+    }
+}
+
 /// One feature-gate setting found in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Setting {
