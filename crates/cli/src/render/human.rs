@@ -96,13 +96,8 @@ fn texts(
     icon: &'static str,
     wraps: &mut super::snippet::Wraps,
 ) -> std::sync::Arc<(String, String)> {
-    let address = |s: &str| (s.as_ptr() as usize, s.len());
-    let judged = match &f.help {
-        Cow::Borrowed(help) if std::sync::Arc::strong_count(&f.message) > 1 => {
-            Some((f.kind, f.severity, address(&f.message), address(help)))
-        }
-        _ => None,
-    };
+    let judged =
+        super::shared_judgment(f).map(|(message, help)| (f.kind, f.severity, message, help));
     if let Some(kept) = judged.and_then(|j| wraps.judged.get(&j)) {
         return kept.texts.clone();
     }

@@ -265,11 +265,6 @@ struct Kept<const N: usize> {
     ends: [usize; N],
 }
 
-/// The address and length of a text, which name it while it is held.
-fn address(s: &str) -> (usize, usize) {
-    (s.as_ptr() as usize, s.len())
-}
-
 impl<const N: usize> Pieces<N> {
     /// The pieces of `f`, written now by `write` (the `i`th piece to the end of its buffer) if
     /// they were not kept; `None` for a finding that shares its judgment with no other (its
@@ -281,13 +276,9 @@ impl<const N: usize> Pieces<N> {
         write: &mut impl FnMut(&mut Vec<u8>, usize),
     ) -> Option<[&[u8]; N]> {
         use std::borrow::Cow;
-        // Only a judgment's findings share their message; a message of one finding is never
-        // met again.
-        if std::sync::Arc::strong_count(&f.message) < 2 {
-            return None;
-        }
+        let (message, help) = super::shared_judgment(f)?;
         let gate = match &f.gate {
-            Some(Cow::Borrowed(g)) => Some(address(g)),
+            Some(Cow::Borrowed(g)) => Some((g.as_ptr() as usize, g.len())),
             Some(Cow::Owned(_)) => return None,
             None => None,
         };
@@ -296,16 +287,13 @@ impl<const N: usize> Pieces<N> {
             Some(gatecheck_lint::Value::Invalid(_)) => return None,
             None => None,
         };
-        let Cow::Borrowed(help) = &f.help else {
-            return None;
-        };
         let judged = Judged(
             (f.kind, f.severity, f.component, f.registry),
             gate,
             value,
             f.step,
-            address(&f.message),
-            address(help),
+            message,
+            help,
         );
         if self.kept.len() >= PIECES_KEPT && !self.kept.contains_key(&judged) {
             self.kept.clear();

@@ -157,6 +157,24 @@ pub trait Emitter {
     fn finish(&mut self, summary: &Summary<'_>) -> std::io::Result<()>;
 }
 
+/// The addresses and lengths of `f`'s message and help where `f` shares its judgment with
+/// other findings (`gatecheck_lint`'s memo hands the findings of settings judged alike one
+/// message, and their help is static text): then they tell the judgment, and what a report
+/// writes of it alone can be kept and copied. `None` for a finding whose message is its own
+/// (never met again) or whose help was made for it. A report that keeps text by these
+/// addresses holds the message while it keeps it, so the address names no other text.
+pub(super) fn shared_judgment(
+    f: &gatecheck_lint::Finding,
+) -> Option<((usize, usize), (usize, usize))> {
+    let address = |s: &str| (s.as_ptr() as usize, s.len());
+    match &f.help {
+        std::borrow::Cow::Borrowed(help) if std::sync::Arc::strong_count(&f.message) > 1 => {
+            Some((address(&f.message), address(help)))
+        }
+        _ => None,
+    }
+}
+
 /// Whether any byte of `s` is one `hit` accepts. Whole chunks are tested without stopping early,
 /// which the compiler turns into a few vector instructions per chunk: the byte scans that decide
 /// whether a text can be written as it is.

@@ -188,12 +188,9 @@ fn decided(
     thread_local! {
         static DECIDED: std::cell::RefCell<foldhash::HashMap<Key, Decision>> = Default::default();
     }
+    // A name the rules do not have is no gate of any registry: nothing to keep.
     let Some(name) = crate::formats::rules_name(&setting.gate) else {
-        let (applicability, _) = decide(rules, setting, value, target, running)?;
-        return Some((
-            applicability,
-            crate::cat(&["remove ", &setting.gate]).into(),
-        ));
+        return decide(rules, setting, value, target, running);
     };
     let key = Key(setting.registry, name, value, target, running);
     if let Some(d) = DECIDED.with_borrow(|m| m.get(&key).cloned()) {
@@ -243,23 +240,25 @@ fn decide(
     Some((applicability, removal_description(record)))
 }
 
-/// `remove NAME`: for a gate of the embedded rules, one text per gate, made for every gate at
-/// the first use.
+/// `remove NAME`: for a gate of the embedded rules, one text per gate, made at its first use
+/// (a run over one file makes the few it needs, not one for every gate).
 fn removal_description(g: &'static Gate) -> std::borrow::Cow<'static, str> {
-    static TEXTS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
-        Rules::embedded()
-            .gates()
-            .iter()
-            .map(|g| crate::cat(&["remove ", g.name]))
-            .collect()
-    });
+    static TEXTS: std::sync::LazyLock<Vec<std::sync::OnceLock<String>>> =
+        std::sync::LazyLock::new(|| {
+            (0..Rules::embedded().gates().len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect()
+        });
     let gates = Rules::embedded().gates();
     // The gate's index in the embedded table, from its address; checked, so a gate from
     // elsewhere gets its own text.
     let index = (g as *const Gate as usize).wrapping_sub(gates.as_ptr() as usize)
         / std::mem::size_of::<Gate>().max(1);
     match gates.get(index) {
-        Some(at) if std::ptr::eq(at, g) => TEXTS[index].as_str().into(),
+        Some(at) if std::ptr::eq(at, g) => TEXTS[index]
+            .get_or_init(|| crate::cat(&["remove ", g.name]))
+            .as_str()
+            .into(),
         _ => crate::cat(&["remove ", g.name]).into(),
     }
 }
