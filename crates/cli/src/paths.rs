@@ -62,6 +62,26 @@ pub fn absolute(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
+/// How many bytes `a` and `b` share at the start: eight at a time, then byte by byte (sorted
+/// paths share most of their bytes, `clusters/c0123/manifests/...`).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut same = 0;
+    for (x, y) in a[..n].chunks_exact(8).zip(b[..n].chunks_exact(8)) {
+        let differ = u64::from_ne_bytes(x.try_into().unwrap_or_default())
+            ^ u64::from_ne_bytes(y.try_into().unwrap_or_default());
+        if differ != 0 {
+            break;
+        }
+        same += 8;
+    }
+    same + a[same..n]
+        .iter()
+        .zip(&b[same..n])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
 /// The component-wise order of two paths (as `Path`'s `Ord`), from their bytes: the
 /// separator sorts below every other byte.
 pub(crate) fn by_components(a: &std::ffi::OsStr, b: &std::ffi::OsStr) -> std::cmp::Ordering {
@@ -69,7 +89,7 @@ pub(crate) fn by_components(a: &std::ffi::OsStr, b: &std::ffi::OsStr) -> std::cm
     let (a, b) = (a.as_encoded_bytes(), b.as_encoded_bytes());
     // The first byte that differs decides (the key maps no other byte to a separator's 0: a
     // path holds no NUL), else the shorter sorts first.
-    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let same = common_prefix(a, b);
     match (a.get(same), b.get(same)) {
         (Some(&x), Some(&y)) => key(x).cmp(&key(y)),
         _ => a.len().cmp(&b.len()),
@@ -144,6 +164,13 @@ mod tests {
             "a.b/c",
             "a/b.yaml/c",
             "b",
+            // Longer than a word: the prefix is compared eight bytes at a time first.
+            "clusters/c0123/manifests/kube-apiserver.yaml",
+            "clusters/c0123/manifests/kube-apiserver.yml",
+            "clusters/c0123/manifests-x/a.yaml",
+            "clusters/c0123-b/manifests/a.yaml",
+            "clusters/c0123/manifests",
+            "clusters/c01234/manifests/kube-apiserver.yaml",
         ]
         .iter()
         .map(PathBuf::from)
@@ -152,5 +179,23 @@ mod tests {
         expected.sort();
         paths.sort_unstable_by(|a, b| by_components(a.as_os_str(), b.as_os_str()));
         assert_eq!(paths, expected);
+    }
+
+    proptest::proptest! {
+        /// Any two relative paths compare as `Path` compares them, whatever their length:
+        /// paths as one walk yields them below its directory (names joined by separators).
+        #[test]
+        fn compared_as_paths_are(
+            a in proptest::collection::vec("[ab.-]{1,7}", 1..7),
+            b in proptest::collection::vec("[ab.-]{1,7}", 1..7),
+        ) {
+            let path = |names: Vec<String>| {
+                let names: Vec<String> =
+                    names.into_iter().filter(|n| n != "." && n != "..").collect();
+                PathBuf::from(names.join("/"))
+            };
+            let (a, b) = (path(a), path(b));
+            proptest::prop_assert_eq!(by_components(a.as_os_str(), b.as_os_str()), a.cmp(&b));
+        }
     }
 }
