@@ -19,7 +19,6 @@ use crate::merge::MetaValues;
 use gatecheck_rules::{Component, Registry, Version};
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::rc::Rc;
 
 /// The most judgments kept per thread; past it the memo starts again (a run over many files of
 /// distinct settings costs what it cost without the memo, and memory stays bounded).
@@ -60,7 +59,7 @@ struct Judgment {
 }
 
 thread_local! {
-    static JUDGED: RefCell<foldhash::HashMap<Key, Rc<Judgment>>> = RefCell::default();
+    static JUDGED: RefCell<foldhash::HashMap<Key, Judgment>> = RefCell::default();
 }
 
 /// What a setting is judged with besides itself.
@@ -91,37 +90,41 @@ pub(super) fn judged(
         judge(out);
         return;
     };
-    let kept = JUDGED.with_borrow(|memo| memo.get(&key).cloned());
-    let judgment = match kept {
-        Some(j) => j,
-        None => {
-            let start = out.len();
-            let unknown = judge(out);
-            let judgment = Rc::new(Judgment {
-                unknown,
-                findings: out[start..]
-                    .iter()
-                    .map(|f| (f.kind, f.message.clone(), shared(f.help.clone())))
-                    .collect(),
-            });
-            JUDGED.with_borrow_mut(|memo| {
-                if memo.len() >= KEPT {
-                    memo.clear();
-                }
-                memo.insert(key, judgment);
-            });
-            return;
+    // A kept judgment's findings are made at `s` while the memo is borrowed: nothing else
+    // reads it meanwhile, and the judgment is not copied out.
+    let met = JUDGED.with_borrow(|memo| {
+        let Some(judgment) = memo.get(&key) else {
+            return false;
+        };
+        if judgment.unknown {
+            make.unknown_seen.set(make.unknown_seen.get() + 1);
         }
-    };
-    if judgment.unknown {
-        make.unknown_seen.set(make.unknown_seen.get() + 1);
+        out.extend(
+            judgment
+                .findings
+                .iter()
+                .map(|(kind, message, help)| make.at(*kind, s, message.clone(), help.clone())),
+        );
+        true
+    });
+    if met {
+        return;
     }
-    out.extend(
-        judgment
-            .findings
+    let start = out.len();
+    let unknown = judge(out);
+    let judgment = Judgment {
+        unknown,
+        findings: out[start..]
             .iter()
-            .map(|(kind, message, help)| make.at(*kind, s, message.clone(), help.clone())),
-    );
+            .map(|f| (f.kind, f.message.clone(), shared(f.help.clone())))
+            .collect(),
+    };
+    JUDGED.with_borrow_mut(|memo| {
+        if memo.len() >= KEPT {
+            memo.clear();
+        }
+        memo.insert(key, judgment);
+    });
 }
 
 /// A judgment's help as static text, so that its findings share it rather than copy it each
