@@ -1,5 +1,5 @@
 //! Which files a run reads: the paths named on the command line, and the configuration files
-//! found by searching directories (in parallel, with the `ignore` crate), less what `--exclude`
+//! found by searching directories (in parallel: `crate::walk`), less what `--exclude`
 //! (globs, with `globset`) and, with `--gitignore`, what git ignores (`crate::gitignore`) leave
 //! out. The list is sorted, so the report's order does not depend on which thread found what.
 
@@ -190,164 +190,104 @@ fn walk_error_entry(e: &ignore::Error, dir: &Path) -> Option<(String, InputError
     Some((name_of(&clean(&name)), plain(format!("{what}: {message}"))))
 }
 
-/// What a directory search collects, from every worker.
-#[derive(Default)]
-struct Found {
-    files: Mutex<Vec<PathBuf>>,
-    /// Whether a symlink to a directory was followed: then a directory may be reached twice.
-    linked: std::sync::atomic::AtomicBool,
-    errors: Mutex<Vec<(String, InputError)>>,
-    /// With --gitignore, the ignore files that could not be read: what they govern was not
-    /// searched.
-    unreadable: Arc<Mutex<Vec<Unreadable>>>,
-}
-
 fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Searches `dir` on every core: hidden directories are entered (`.clusters/`), `.git` is not,
-/// symlinks are followed (a loop is entered once), excluded paths are pruned, and with
-/// `gitignore` (git's global excludes, read once per run) what git ignores is left out (see
-/// [`crate::gitignore`]).
+/// Searches `dir` on every core (`crate::walk`): hidden directories are entered
+/// (`.clusters/`), `.git` is not, symlinks are followed (a loop is entered once), excluded paths
+/// are pruned, and with `gitignore` (git's global excludes, read once per run) what git ignores
+/// is left out (see [`crate::gitignore`]): entering a directory reads its ignore files, and one
+/// that cannot be read keeps the directory out.
 fn walk(
     dir: &Path,
-    excludes: &Arc<Excludes>,
+    excludes: &Excludes,
     gitignore: Option<&Arc<Option<ignore::gitignore::Gitignore>>>,
 ) -> (Vec<PathBuf>, Vec<(String, InputError)>) {
     let rules = match gitignore
         .map(|global| {
             let rules = Rules::new(dir, global.clone())?;
             rules.enter(dir)?;
-            Ok(Arc::new(rules))
+            Ok(rules)
         })
         .transpose()
     {
         Ok(rules) => rules,
         Err(u) => return (Vec::new(), unreadable_errors(vec![u])),
     };
-    let found = Found::default();
-    walker(dir, excludes, rules.clone(), &found)
-        .build_parallel()
-        .run(|| {
-            let (found, rules) = (&found, &rules);
-            Box::new(move |entry| {
-                visit(entry, dir, rules.as_deref(), found);
-                ignore::WalkState::Continue
+    let unreadable = Mutex::new(Vec::new());
+    // The searched directory as an absolute path, for absolute globs: resolved once, then each
+    // entry is that joined with its path below the directory.
+    let root_abs = std::sync::OnceLock::new();
+    let keep = |path: &Path, is_dir: bool| {
+        if let Some(rules) = &rules {
+            if rules.ignored(path, is_dir) {
+                return false;
+            }
+            if is_dir {
+                if let Err(u) = rules.enter(path) {
+                    locked(&unreadable).push(u);
+                    return false;
+                }
+            }
+        }
+        path.file_name() != Some(std::ffi::OsStr::new(".git"))
+            && !excludes.matches_under(path, dir, &|| {
+                root_abs
+                    .get_or_init(|| std::fs::canonicalize(dir).ok().or_else(|| absolute(dir)))
+                    .clone()
             })
-        });
-    let mut files = found.files.into_inner().unwrap_or_else(|p| p.into_inner());
+    };
+    let choice = crate::walk::Choice {
+        keep: &keep,
+        wanted: &|name| wanted(Path::new(name)),
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(12));
+    let found = crate::walk::search(dir, threads, &choice);
+    let mut files = found.files;
     // Component by component, as a depth-first walk of sorted directories would list them:
     // the bytes compared with the separator below every other byte give that order, at a
     // fraction of the cost of `Path`'s component-wise comparison.
     files.sort_unstable_by(|a, b| by_components(a.as_os_str(), b.as_os_str()));
     files.dedup();
-    if found.linked.into_inner() {
+    if found.linked {
         once_each(&mut files);
     }
-    let mut errors = found.errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut errors: Vec<(String, InputError)> = found
+        .errors
+        .into_iter()
+        .filter_map(|(path, e)| search_error(path, &e, rules.as_ref()))
+        .collect();
     if let Some(rules) = &rules {
         let patterns = std::mem::take(&mut *locked(&rules.errors));
         errors.extend(patterns.iter().filter_map(|e| walk_error_entry(e, dir)));
     }
-    errors.extend(unreadable_errors(std::mem::take(&mut *locked(
-        &found.unreadable,
-    ))));
+    errors.extend(unreadable_errors(
+        unreadable.into_inner().unwrap_or_else(|p| p.into_inner()),
+    ));
     errors.sort_by(|a, b| a.0.cmp(&b.0));
     (files, errors)
 }
 
-/// The walker of one directory search: the `ignore` crate reads no ignore file itself; the
-/// entry filter applies `rules` (entering a directory reads its ignore files, and one that
-/// cannot be read keeps the directory out), then `.git` and the excludes.
-fn walker(
-    dir: &Path,
-    excludes: &Arc<Excludes>,
-    rules: Option<Arc<Rules>>,
-    found: &Found,
-) -> ignore::WalkBuilder {
-    let excludes = excludes.clone();
-    let root = dir.to_path_buf();
-    // The searched directory as an absolute path, for absolute globs: resolved once, then each
-    // entry is that joined with its path below the directory.
-    let root_abs = std::sync::OnceLock::new();
-    let mut builder = ignore::WalkBuilder::new(dir);
-    builder
-        .standard_filters(false)
-        .hidden(false)
-        .follow_links(true);
-    let bad = found.unreadable.clone();
-    builder.filter_entry(move |e| {
-        if e.depth() == 0 {
-            return true;
-        }
-        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-        if let Some(rules) = &rules {
-            if rules.ignored(e.path(), is_dir) {
-                return false;
-            }
-            if is_dir {
-                if let Err(u) = rules.enter(e.path()) {
-                    locked(&bad).push(u);
-                    return false;
-                }
-            }
-        }
-        e.file_name() != ".git"
-            && !excludes.matches_under(e.path(), &root, &|| {
-                root_abs
-                    .get_or_init(|| {
-                        std::fs::canonicalize(&root)
-                            .ok()
-                            .or_else(|| absolute(&root))
-                    })
-                    .clone()
-            })
-    });
-    builder
-}
-/// One entry of a directory search: a file gatecheck reads is kept, an error worth reporting
-/// is (a broken symlink that git ignores is not).
-fn visit(
-    entry: Result<ignore::DirEntry, ignore::Error>,
-    dir: &Path,
+/// An entry a search could not read, as an input error, unless it is not worth reporting: one
+/// that git ignores (with `--gitignore`), or a broken symlink whose name is not one gatecheck
+/// reads.
+fn search_error(
+    path: PathBuf,
+    e: &std::io::Error,
     rules: Option<&Rules>,
-    found: &Found,
-) {
-    match entry {
-        Ok(e) => {
-            let file = e.file_type().is_some_and(|t| !t.is_dir());
-            if !file && e.path_is_symlink() {
-                found
-                    .linked
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-            if e.depth() > 0 && file && wanted(e.path()) {
-                locked(&found.files).push(e.into_path());
-            }
-        }
-        Err(e) => {
-            if let (Some(rules), Some(path)) = (rules, error_path(&e)) {
-                if rules.ignored(path, false) {
-                    return;
-                }
-            }
-            if let Some(entry) = walk_error_entry(&e, dir) {
-                locked(&found.errors).push(entry);
-            }
-        }
+) -> Option<(String, InputError)> {
+    if rules.is_some_and(|r| r.ignored(&path, false))
+        || (e.kind() == std::io::ErrorKind::NotFound && !wanted(&path))
+    {
+        return None;
     }
-}
-
-/// The path a walk error is about, if it names one.
-fn error_path(e: &ignore::Error) -> Option<&Path> {
-    match e {
-        ignore::Error::WithPath { path, .. } => Some(path),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            error_path(err)
-        }
-        _ => None,
-    }
+    let what = if path.is_dir() {
+        "cannot read directory"
+    } else {
+        "cannot read file"
+    };
+    Some((name_of(&clean(&path)), plain(format!("{what}: {e}"))))
 }
 
 /// The ignore files that could not be read, as input errors: what they govern was not
@@ -371,7 +311,6 @@ pub fn inputs(
     excludes: Excludes,
     gitignore: bool,
 ) -> (Vec<Input>, Vec<(String, InputError)>) {
-    let excludes = Arc::new(excludes);
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     // Git's global excludes file, read once for every directory searched; when it cannot be

@@ -40,6 +40,7 @@ mod output;
 mod parallel;
 mod paths;
 mod render;
+mod walk;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use gatecheck_rules::Version;

@@ -1,0 +1,290 @@
+//! A directory search on every core: the files below a directory, symlinks followed (a
+//! symlink that leads back to a directory it is in is not entered), with the caller deciding
+//! which entries are kept and descended into. Entries come from `readdir` with their type, so a
+//! search costs one `openat`, `getdents64` and `close` per directory and a `stat` per symlink
+//! only; workers take directories from one shared stack and keep what they find to themselves
+//! until the end.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+
+/// What a search found: the files kept, the entries that could not be read (a directory that
+/// cannot be listed, a broken symlink), and whether a symlink to a directory was followed (then
+/// a directory may have been reached twice).
+#[derive(Default)]
+pub(crate) struct Found {
+    pub(crate) files: Vec<PathBuf>,
+    pub(crate) errors: Vec<(PathBuf, std::io::Error)>,
+    pub(crate) linked: bool,
+}
+
+/// What the caller decides of an entry below the root: `keep(path, is_dir)` (a directory kept
+/// is searched), and `wanted(name)` of a file's name, asked first.
+pub(crate) struct Choice<'a> {
+    pub(crate) keep: &'a (dyn Fn(&Path, bool) -> bool + Sync),
+    pub(crate) wanted: &'a (dyn Fn(&OsStr) -> bool + Sync),
+}
+
+/// A directory to search, with the directories it is in (for telling a symlink loop).
+struct Dir {
+    path: PathBuf,
+    above: Option<Arc<Above>>,
+}
+
+/// One of the directories a searched directory is in, its device and inode told at the first
+/// symlink that needs them.
+struct Above {
+    path: PathBuf,
+    id: OnceLock<Option<Identity>>,
+    up: Option<Arc<Above>>,
+}
+
+/// The directories waiting, and how many workers are searching one (and may add more).
+struct Shared {
+    waiting: Mutex<(Vec<Dir>, usize)>,
+    changed: Condvar,
+}
+
+/// The files below `root` that `choice` keeps, on `threads` workers (this thread alone for one).
+pub(crate) fn search(root: &Path, threads: usize, choice: &Choice<'_>) -> Found {
+    let mut found = Found {
+        linked: std::fs::symlink_metadata(root).is_ok_and(|m| m.file_type().is_symlink()),
+        ..Found::default()
+    };
+    let shared = Shared {
+        waiting: Mutex::new((
+            vec![Dir {
+                path: root.to_path_buf(),
+                above: None,
+            }],
+            0,
+        )),
+        changed: Condvar::new(),
+    };
+    if threads <= 1 {
+        work(&shared, choice, &mut found);
+        return found;
+    }
+    let parts: Vec<Found> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Found::default();
+                    work(&shared, choice, &mut mine);
+                    mine
+                })
+            })
+            .collect();
+        workers.into_iter().filter_map(|w| w.join().ok()).collect()
+    });
+    for part in parts {
+        found.files.extend(part.files);
+        found.errors.extend(part.errors);
+        found.linked |= part.linked;
+    }
+    found
+}
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// One worker: takes a waiting directory, searches it, and adds the directories found to the
+/// waiting ones, until none waits and no worker is searching.
+fn work(shared: &Shared, choice: &Choice<'_>, found: &mut Found) {
+    let mut below = Vec::new();
+    loop {
+        let dir = {
+            let mut waiting = locked(&shared.waiting);
+            loop {
+                if let Some(dir) = waiting.0.pop() {
+                    waiting.1 += 1;
+                    break dir;
+                }
+                if waiting.1 == 0 {
+                    shared.changed.notify_all();
+                    return;
+                }
+                waiting = shared
+                    .changed
+                    .wait(waiting)
+                    .unwrap_or_else(|p| p.into_inner());
+            }
+        };
+        list(dir, choice, found, &mut below);
+        let mut waiting = locked(&shared.waiting);
+        waiting.0.append(&mut below);
+        waiting.1 -= 1;
+        shared.changed.notify_all();
+    }
+}
+
+/// Searches one directory: its files kept go to `found`, its directories kept to `below`.
+fn list(dir: Dir, choice: &Choice<'_>, found: &mut Found, below: &mut Vec<Dir>) {
+    let entries = match std::fs::read_dir(&dir.path) {
+        Ok(entries) => entries,
+        Err(e) => {
+            found.errors.push((dir.path, e));
+            return;
+        }
+    };
+    let mut above: Option<Arc<Above>> = None;
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                found.errors.push((dir.path.clone(), e));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let kind = match entry.file_type() {
+            Ok(kind) => kind,
+            Err(e) => {
+                found.errors.push((path, e));
+                continue;
+            }
+        };
+        let (is_dir, linked) = if kind.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(m) => (m.is_dir(), Some(m)),
+                Err(e) => {
+                    found.errors.push((path, e));
+                    continue;
+                }
+            }
+        } else {
+            (kind.is_dir(), None)
+        };
+        if !is_dir {
+            if (choice.wanted)(&entry.file_name()) && (choice.keep)(&path, false) {
+                found.files.push(path);
+            }
+            continue;
+        }
+        if !(choice.keep)(&path, true) {
+            continue;
+        }
+        let above = above.get_or_insert_with(|| {
+            Arc::new(Above {
+                path: dir.path.clone(),
+                id: OnceLock::new(),
+                up: dir.above.clone(),
+            })
+        });
+        if let Some(m) = linked {
+            found.linked = true;
+            if leads_up(&path, &m, above) {
+                continue;
+            }
+        }
+        below.push(Dir {
+            path,
+            above: Some(above.clone()),
+        });
+    }
+}
+
+/// Whether the directory a symlink at `path` leads to (`target`, its metadata) is one of
+/// those it is in.
+fn leads_up(path: &Path, target: &std::fs::Metadata, above: &Arc<Above>) -> bool {
+    let Some(target) = identity(path, Some(target)) else {
+        return false;
+    };
+    let mut at = Some(above);
+    while let Some(a) = at {
+        if a.id.get_or_init(|| identity(&a.path, None)).as_ref() == Some(&target) {
+            return true;
+        }
+        at = a.up.as_ref();
+    }
+    false
+}
+
+/// What tells a directory apart from every other: its device and inode.
+#[cfg(unix)]
+type Identity = (u64, u64);
+
+#[cfg(unix)]
+fn identity(path: &Path, known: Option<&std::fs::Metadata>) -> Option<Identity> {
+    use std::os::unix::fs::MetadataExt;
+    let m = match known {
+        Some(m) => m.clone(),
+        None => std::fs::metadata(path).ok()?,
+    };
+    Some((m.dev(), m.ino()))
+}
+
+/// What tells a directory apart from every other: its canonical path.
+#[cfg(not(unix))]
+type Identity = PathBuf;
+
+#[cfg(not(unix))]
+fn identity(path: &Path, _: Option<&std::fs::Metadata>) -> Option<Identity> {
+    std::fs::canonicalize(path).ok()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// One worker or several find the same files; a symlink back up the tree is not entered,
+    /// one to a sibling is (its files found under both names), a broken one is an error, and
+    /// what `keep` leaves out is neither listed nor entered.
+    #[test]
+    fn searches_alike_on_any_number_of_workers() {
+        let root = std::env::temp_dir().join(format!("gatecheck-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for dir in ["a/b/c", "d", "skip/e"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        for file in [
+            "a/x.yaml",
+            "a/b/y.yaml",
+            "a/b/c/z.yaml",
+            "d/w.yaml",
+            "d/no.txt",
+            "skip/e/s.yaml",
+        ] {
+            std::fs::write(root.join(file), "").unwrap();
+        }
+        std::os::unix::fs::symlink("../..", root.join("a/b/up")).unwrap();
+        std::os::unix::fs::symlink("../d", root.join("a/side")).unwrap();
+        std::os::unix::fs::symlink("gone.yaml", root.join("d/broken.yaml")).unwrap();
+        let keep = |p: &Path, _: bool| p.file_name() != Some(OsStr::new("skip"));
+        let wanted = |n: &OsStr| Path::new(n).extension() == Some(OsStr::new("yaml"));
+        let choice = Choice {
+            keep: &keep,
+            wanted: &wanted,
+        };
+        let below = |p: &PathBuf| {
+            p.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        };
+        for threads in [1, 2, 5] {
+            let found = search(&root, threads, &choice);
+            let mut files: Vec<String> = found.files.iter().map(below).collect();
+            files.sort();
+            assert_eq!(
+                files,
+                [
+                    "a/b/c/z.yaml",
+                    "a/b/y.yaml",
+                    "a/side/w.yaml",
+                    "a/x.yaml",
+                    "d/w.yaml"
+                ],
+                "{threads} workers"
+            );
+            let errors: Vec<String> = found.errors.iter().map(|(p, _)| below(p)).collect();
+            let mut errors = errors;
+            errors.sort();
+            assert_eq!(errors, ["a/side/broken.yaml", "d/broken.yaml"]);
+            assert!(found.linked);
+        }
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
