@@ -195,7 +195,10 @@ pub fn run(args: LintArgs) -> u8 {
             return 2;
         }
     };
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        gates: run.args.from.is_some().then(Default::default),
+        ..Tally::default()
+    };
     let finished = run
         .lint_all(&mut *emitter, &mut tally)
         .and_then(|()| run.finish(&mut *emitter, &tally, &target_text));
@@ -290,11 +293,13 @@ impl Settings {
         // Notes go to standard error: what the output holds back goes first.
         emitter.flush()?;
         crate::notes::unused_accepts(&self.config);
+        let no_gates = foldhash::HashSet::default();
+        let gates = tally.gates.as_ref().unwrap_or(&no_gates);
         let upgrade = from.map(|from| render::Upgrade {
             from: from.to_string(),
             to: target.to_string(),
             components: tally.components.iter().map(|c| c.as_str()).collect(),
-            steps: crate::notes::upgrade_notes(from, &self.steps, &tally.components, &tally.gates),
+            steps: crate::notes::upgrade_notes(from, &self.steps, &tally.components, gates),
         });
         emitter.finish(&render::Summary {
             target: target_text,
@@ -473,8 +478,8 @@ struct Tally {
     recognised: usize,
     with_settings: usize,
     unrecognised: Vec<String>,
-    /// The gates the files set, for the upgrade notes.
-    gates: foldhash::HashSet<gatecheck_lint::GateName>,
+    /// The gates the files set, for the upgrade notes: gathered only for an upgrade (`--from`).
+    gates: Option<foldhash::HashSet<gatecheck_lint::GateName>>,
     /// Files a directory search found and left unread, and why (binary, encrypted, JSON that
     /// is no Kubernetes object).
     skipped: Vec<(String, &'static str)>,
@@ -503,7 +508,9 @@ impl Tally {
             }
         }
         // Known gates' names are borrowed from the rules: a set of them copies no text.
-        self.gates.extend(report.gates);
+        if let Some(gates) = &mut self.gates {
+            gates.extend(report.gates);
+        }
         for c in &report.components {
             if !self.components.contains(c) {
                 self.components.push(*c);
