@@ -282,13 +282,16 @@ fn overflow_problem(sink: &mut Sink<'_>, settings: usize) {
 
 /// The components the settings are for, sorted, each once.
 fn components_of(settings: &[Setting]) -> Vec<Component> {
-    let mut components: Vec<Component> = settings
-        .iter()
-        .flat_map(|s| s.components.iter().copied())
-        .collect();
-    components.sort_unstable();
-    components.dedup();
-    components
+    // Marked, not collected and sorted: kind's settings name several components each.
+    let mut named = [false; Component::ALL.len()];
+    for c in settings.iter().flat_map(|s| s.components.iter()) {
+        named[*c as usize] = true;
+    }
+    // `ALL` is in the components' order.
+    Component::ALL
+        .into_iter()
+        .filter(|c| named[*c as usize])
+        .collect()
 }
 
 /// The checks of each setting that has an effect: repeats, the value, and the gate's lifecycle.
@@ -402,6 +405,27 @@ fn gate_names(settings: &[Setting]) -> Vec<crate::formats::GateName> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file's components are each once, in the components' order, as sorting them gave:
+    /// which needs `Component::ALL` in that order, each at its own index.
+    #[test]
+    fn components_are_each_once_in_order() {
+        for (i, c) in Component::ALL.iter().enumerate() {
+            assert_eq!(*c as usize, i);
+        }
+        assert!(Component::ALL.is_sorted());
+        let src = "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nfeatureGates:\n  SidecarContainers: true\n  KubeletTracing: true\n";
+        let sink = read("kind.yaml", src, &Options::new(Version::new(1, 33))).unwrap();
+        let mut expected: Vec<Component> = sink
+            .settings
+            .iter()
+            .flat_map(|s| s.components.iter().copied())
+            .collect();
+        expected.sort_unstable();
+        expected.dedup();
+        assert!(expected.len() > 1, "{expected:?}");
+        assert_eq!(components_of(&sink.settings), expected);
+    }
 
     /// A file's gate names are each once, in the order first set, whether the file sets a few
     /// (told by address) or many (told by a set), names of the rules and others alike.
