@@ -27,56 +27,67 @@ const STATUS_ORDER: &[FindingKind] = &[
 /// One setting, one finding: the status findings of one gate setting (same position and gate)
 /// become the most decisive one, with the others' facts folded into its message. Findings about
 /// the setting's place or its group (conflicts, dependencies, meta-gates, misplacement, a gate
-/// set on a component it does not concern) stay.
-pub(super) fn one_finding_per_setting(findings: Vec<Finding>) -> Vec<Finding> {
-    let rank = |k: FindingKind| STATUS_ORDER.iter().position(|s| *s == k);
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut rest = findings.into_iter().peekable();
-    let mut group: Vec<Finding> = Vec::new();
-    // Findings are moved, never copied: most settings have one finding, which goes straight on.
-    while let Some(first) = rest.next() {
-        if !rest
-            .peek()
-            .is_some_and(|g| g.offset == first.offset && g.gate == first.gate)
-        {
-            out.push(first);
-            continue;
-        }
-        group.push(first);
-        while let Some(next) =
-            rest.next_if(|g| g.offset == group[0].offset && g.gate == group[0].gate)
-        {
-            group.push(next);
-        }
-        // The most decisive status finding (the last of equals), with the other status
-        // findings' facts folded into its message, then the findings that are not about the
-        // setting's status, in their order: built in place, no list per group.
-        let main = group
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| rank(g.kind).is_some())
-            .max_by_key(|(_, g)| (g.severity, std::cmp::Reverse(rank(g.kind))))
-            .map(|(i, _)| i);
-        if let Some(i) = main {
-            let kind = group[i].kind;
-            let mut folded = group
+/// set on a component it does not concern) stay. Done in place: the findings come sorted by
+/// position and kind, each setting's together, so the findings that stay keep that order, and
+/// a file whose settings have one status finding each moves none.
+pub(super) fn one_finding_per_setting(mut findings: Vec<Finding>) -> Vec<Finding> {
+    // The status findings that go, in order.
+    let mut gone: Vec<usize> = Vec::new();
+    let mut start = 0;
+    while let Some(first) = findings.get(start) {
+        let end = start
+            + 1
+            + findings[start + 1..]
                 .iter()
-                .filter(|o| rank(o.kind).is_some() && o.kind != kind)
-                .peekable();
-            let message = folded
-                .peek()
-                .is_some()
-                .then(|| folded_message(&group[i].message, folded.map(|o| &o.message)));
-            let mut main = group.remove(i);
-            if let Some(message) = message {
-                main.message = message;
-            }
-            out.push(main);
+                .take_while(|g| g.offset == first.offset && g.gate == first.gate)
+                .count();
+        if end - start > 1 {
+            fold(&mut findings, start..end, &mut gone);
         }
-        out.extend(group.drain(..).filter(|g| rank(g.kind).is_none()));
+        start = end;
     }
-    super::in_file_order(&mut out);
-    out
+    if !gone.is_empty() {
+        let (mut at, mut next) = (0, gone.iter().peekable());
+        findings.retain(|_| {
+            let stays = next.next_if(|&&g| g == at).is_none();
+            at += 1;
+            stays
+        });
+    }
+    super::in_file_order(&mut findings);
+    findings
+}
+
+/// Where a status finding stands among `STATUS_ORDER`, or `None` for one about the setting's
+/// place or group.
+fn rank(kind: FindingKind) -> Option<usize> {
+    STATUS_ORDER.iter().position(|s| *s == kind)
+}
+
+/// One setting's findings (`range`): the most decisive status finding (the last of equals)
+/// takes the other status findings' facts into its message, and those are listed in `gone`.
+fn fold(findings: &mut [Finding], range: std::ops::Range<usize>, gone: &mut Vec<usize>) {
+    let group = &findings[range.clone()];
+    let main = group
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| rank(g.kind).is_some())
+        .max_by_key(|(_, g)| (g.severity, std::cmp::Reverse(rank(g.kind))))
+        .map(|(i, _)| i);
+    let Some(i) = main else {
+        return;
+    };
+    let kind = group[i].kind;
+    let mut folded = group
+        .iter()
+        .filter(|o| rank(o.kind).is_some() && o.kind != kind)
+        .peekable();
+    if folded.peek().is_some() {
+        let message = folded_message(&group[i].message, folded.map(|o| &o.message));
+        findings[range.start + i].message = message;
+    }
+    let main = range.start + i;
+    gone.extend(range.filter(|&j| j != main && rank(findings[j].kind).is_some()));
 }
 
 /// `main` with the other status findings' messages folded in: `main (also: a; b)`. Kept per
