@@ -249,8 +249,9 @@ fn walk(
     // the bytes compared with the separator below every other byte give that order, at a
     // fraction of the cost of `Path`'s component-wise comparison.
     files.sort_unstable_by(|a, b| by_components(a.as_os_str(), b.as_os_str()));
-    files.dedup();
+    // Each directory is listed once, unless a symlink led to it again.
     if found.linked {
+        files.dedup();
         once_each(&mut files);
     }
     let mut errors: Vec<(String, InputError)> = found
