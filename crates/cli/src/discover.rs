@@ -128,35 +128,16 @@ pub(crate) fn plain(message: String) -> InputError {
     }
 }
 
-/// Whether the error is a missing file (a broken symlink), however it is wrapped.
-fn not_found(e: &ignore::Error) -> bool {
+/// The path and message of a line of an ignore file that gatecheck could not read: the file
+/// (the outermost path), and what is wrong with the line (the innermost error).
+fn pattern_error(e: &ignore::Error) -> (Option<PathBuf>, String) {
     match e {
-        ignore::Error::Io(io) => io.kind() == std::io::ErrorKind::NotFound,
-        ignore::Error::WithPath { err, .. }
-        | ignore::Error::WithDepth { err, .. }
-        | ignore::Error::WithLineNumber { err, .. } => not_found(err),
-        _ => false,
-    }
-}
-
-/// The path and message of a walk error worth reporting, or None for one that is not: a symlink
-/// that leads back up the tree (entered once, not followed forever), or a broken symlink whose
-/// name is not one gatecheck reads.
-fn walk_error(e: &ignore::Error) -> Option<(Option<PathBuf>, String)> {
-    match e {
-        ignore::Error::Loop { .. } => None,
-        ignore::Error::WithPath { path, err } => {
-            let (_, message) = walk_error(err)?;
-            if not_found(err) && !wanted(path) {
-                return None;
-            }
-            Some((Some(path.clone()), message))
-        }
+        ignore::Error::WithPath { path, err } => (Some(path.clone()), pattern_error(err).1),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            walk_error(err)
+            pattern_error(err)
         }
-        ignore::Error::Io(io) => Some((None, io.to_string())),
-        other => Some((None, other.to_string())),
+        ignore::Error::Io(io) => (None, io.to_string()),
+        other => (None, other.to_string()),
     }
 }
 
@@ -177,17 +158,16 @@ fn once_each(found: &mut Vec<PathBuf>) {
     let _ = found;
 }
 
-/// A walk error as an input error (the directory or file it names), unless it is not worth
-/// reporting (see [`walk_error`]).
-fn walk_error_entry(e: &ignore::Error, dir: &Path) -> Option<(String, InputError)> {
-    let (path, message) = walk_error(e)?;
+/// A line of an ignore file that could not be read, as an input error of the file it is in.
+fn pattern_error_entry(e: &ignore::Error, dir: &Path) -> (String, InputError) {
+    let (path, message) = pattern_error(e);
     let name = path.unwrap_or_else(|| dir.to_path_buf());
     let what = if name.is_dir() {
         "cannot read directory"
     } else {
         "cannot read file"
     };
-    Some((name_of(&clean(&name)), plain(format!("{what}: {message}"))))
+    (name_of(&clean(&name)), plain(format!("{what}: {message}")))
 }
 
 fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -261,7 +241,7 @@ fn walk(
         .collect();
     if let Some(rules) = &rules {
         let patterns = std::mem::take(&mut *locked(&rules.errors));
-        errors.extend(patterns.iter().filter_map(|e| walk_error_entry(e, dir)));
+        errors.extend(patterns.iter().map(|e| pattern_error_entry(e, dir)));
     }
     errors.extend(unreadable_errors(
         unreadable.into_inner().unwrap_or_else(|p| p.into_inner()),
