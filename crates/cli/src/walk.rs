@@ -76,7 +76,12 @@ pub(crate) fn search(root: &Path, threads: usize, choice: &Choice<'_>) -> Found 
                 })
             })
             .collect();
-        workers.into_iter().filter_map(|w| w.join().ok()).collect()
+        // A worker that panicked passes its panic on: the files it had found are not lost
+        // without a word.
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
     });
     for part in parts {
         found.files.extend(part.files);
@@ -90,10 +95,25 @@ fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// A directory a worker is searching: when done with it, even by a panic, the directories found
+/// in it join the waiting ones and the other workers stop waiting for it.
+struct Searching<'s> {
+    shared: &'s Shared,
+    below: Vec<Dir>,
+}
+
+impl Drop for Searching<'_> {
+    fn drop(&mut self) {
+        let mut waiting = locked(&self.shared.waiting);
+        waiting.0.append(&mut self.below);
+        waiting.1 -= 1;
+        self.shared.changed.notify_all();
+    }
+}
+
 /// One worker: takes a waiting directory, searches it, and adds the directories found to the
 /// waiting ones, until none waits and no worker is searching.
 fn work(shared: &Shared, choice: &Choice<'_>, found: &mut Found) {
-    let mut below = Vec::new();
     loop {
         let dir = {
             let mut waiting = locked(&shared.waiting);
@@ -112,11 +132,11 @@ fn work(shared: &Shared, choice: &Choice<'_>, found: &mut Found) {
                     .unwrap_or_else(|p| p.into_inner());
             }
         };
-        list(dir, choice, found, &mut below);
-        let mut waiting = locked(&shared.waiting);
-        waiting.0.append(&mut below);
-        waiting.1 -= 1;
-        shared.changed.notify_all();
+        let mut searching = Searching {
+            shared,
+            below: Vec::new(),
+        };
+        list(dir, choice, found, &mut searching.below);
     }
 }
 
