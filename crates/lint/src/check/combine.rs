@@ -126,18 +126,14 @@ fn folded_message<'a>(
     }
     let folded = fold(&mut others.clone());
     FOLDED.with_borrow_mut(|m| {
-        if m.len() >= FOLDED_KEPT {
-            m.clear();
-        }
         let held = std::iter::once(main).chain(others).cloned().collect();
-        m.insert(key, (held, folded.clone()));
+        super::memo::keep(m, key, (held, folded.clone()));
     });
     folded
 }
 
-/// The most messages folded into one that are kept together, and the most folded messages kept.
+/// The most messages folded into one that are kept together.
 const FOLDED_PARTS: usize = 4;
-const FOLDED_KEPT: usize = 4_096;
 
 /// Findings in a template's conditional block say that they hold only when it is rendered.
 pub(super) fn in_conditionals(conditionals: &[(usize, usize)], findings: &mut [Finding]) {

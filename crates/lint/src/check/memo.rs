@@ -20,9 +20,23 @@ use gatecheck_rules::{Component, Registry, Version};
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-/// The most judgments kept per thread; past it the memo starts again (a run over many files of
-/// distinct settings costs what it cost without the memo, and memory stays bounded).
+/// The most entries a run's per-thread memo keeps (judgments here, removal decisions in `fix`,
+/// folded messages in `combine`); past it the memo starts again, so that a run over many files
+/// of distinct settings costs what it cost without one, and memory stays bounded.
 const KEPT: usize = 4_096;
+
+/// Keeps `value` under `key` in a per-thread memo, which starts again when full (see [`KEPT`]).
+#[inline]
+pub(crate) fn keep<K: std::hash::Hash + Eq, V>(
+    memo: &mut foldhash::HashMap<K, V>,
+    key: K,
+    value: V,
+) {
+    if memo.len() >= KEPT {
+        memo.clear();
+    }
+    memo.insert(key, value);
+}
 
 /// What a judgment depends on besides the rules (always the embedded ones).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -119,12 +133,7 @@ pub(super) fn judged(
             .map(|f| (f.kind, f.message.clone(), shared(f.help.clone())))
             .collect(),
     };
-    JUDGED.with_borrow_mut(|memo| {
-        if memo.len() >= KEPT {
-            memo.clear();
-        }
-        memo.insert(key, judgment);
-    });
+    JUDGED.with_borrow_mut(|memo| keep(memo, key, judgment));
 }
 
 /// A judgment's help as static text, so that its findings share it rather than copy it each

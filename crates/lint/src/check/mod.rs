@@ -30,6 +30,7 @@ use crate::InputError;
 use gatecheck_rules::{Component, Registry, Rules, Version};
 use lines::Lines;
 use make::Make;
+pub(crate) use memo::keep;
 pub use model::{Finding, Options, Report};
 use read::read;
 

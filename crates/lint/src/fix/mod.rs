@@ -197,14 +197,8 @@ fn decided(
         return d;
     }
     let d = decide(rules, setting, value, target, running);
-    DECIDED.with_borrow_mut(|m| {
-        // Past this many, the memo starts again: memory stays bounded whatever the files
-        // declare as the running versions.
-        if m.len() >= 4_096 {
-            m.clear();
-        }
-        m.insert(key, d.clone());
-    });
+    // Bounded whatever the files declare as the running versions.
+    DECIDED.with_borrow_mut(|m| crate::check::keep(m, key, d.clone()));
     d
 }
 
