@@ -26,6 +26,7 @@ macro_rules! out {
 mod alloc;
 mod commands;
 mod config;
+mod dirents;
 mod discover;
 mod fixing;
 mod gitignore;
