@@ -76,12 +76,18 @@ impl Fnv {
     /// Each part followed by a NUL, so ("ab", "c") and ("a", "bc") differ.
     fn parts(mut self, parts: &[&str]) -> Fnv {
         for part in parts {
-            for &b in part.as_bytes().iter().chain(&[0]) {
-                self.0 ^= u128::from(b);
-                self.0 = self.0.wrapping_mul(Self::PRIME);
+            for &b in part.as_bytes() {
+                self.byte(b);
             }
+            self.byte(0);
         }
         self
+    }
+
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        self.0 ^= u128::from(b);
+        self.0 = self.0.wrapping_mul(Self::PRIME);
     }
 
     /// The 32 lowercase hex digits of the hash, most significant first.
@@ -172,20 +178,21 @@ impl<W: std::io::Write> super::Emitter for Gitlab<W> {
         super::json_write::text(&mut path, &file);
         match outcome {
             super::Outcome::Linted { findings, .. } => {
-                let mut seen: foldhash::HashMap<[Cow<'_, str>; 5], usize> = Default::default();
+                // Findings alike are counted by the hash of what identifies them, which their
+                // fingerprints go on from: two that hashed alike would share fingerprints anyway.
+                let mut seen: foldhash::HashMap<u128, usize> = Default::default();
                 let after_file = Fnv::default().parts(&[&file]);
                 let mut n = itoa::Buffer::new();
                 for f in findings {
-                    let id = identity(f);
-                    let count = seen.entry(id.clone()).or_insert(0);
+                    let [a, b, c, d, e] = identity(f);
+                    let identified = after_file.parts(&[&a, &b, &c, &d, &e]);
+                    let count = seen.entry(identified.0).or_insert(0);
                     *count += 1;
                     let occurrence = n.format(*count);
-                    let [a, b, c, d, e] = &id;
-                    let parts = [&**a, b, c, d, e, occurrence];
                     let issue = Issue {
                         description: &[&f.message, " (", &f.help, ")"],
                         check_name: f.kind.code(),
-                        fingerprint: after_file.parts(&parts),
+                        fingerprint: identified.parts(&[occurrence]),
                         severity: severity(f.severity),
                         line: f.line,
                     };
