@@ -117,6 +117,64 @@ pub(crate) fn list(path: &Path, mut each: impl FnMut(&OsStr, Kind)) -> std::io::
 mod tests {
     use super::*;
 
+    /// A `linux_dirent64` record as the kernel lays it out, padded to eight bytes.
+    #[cfg(target_os = "linux")]
+    fn record(name: &str, kind: u8) -> Vec<u8> {
+        let len = (19 + name.len() + 1).next_multiple_of(8);
+        let mut r = vec![0u8; len];
+        r[16..18].copy_from_slice(&(len as u16).to_ne_bytes());
+        r[18] = kind;
+        r[19..19 + name.len()].copy_from_slice(name.as_bytes());
+        r
+    }
+
+    /// Records are read by their lengths and types (an entry of unknown type is asked about,
+    /// not taken for a file); `.` and `..` are left out; a record cut short ends the reading.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn records_are_read_by_their_length_and_type() {
+        let mut bytes = Vec::new();
+        for (name, kind) in [
+            (".", libc::DT_DIR),
+            ("..", libc::DT_DIR),
+            ("kubelet.yaml", libc::DT_REG),
+            ("manifests", libc::DT_DIR),
+            ("link", libc::DT_LNK),
+            ("odd", libc::DT_UNKNOWN),
+            ("fifo", libc::DT_FIFO),
+        ] {
+            bytes.extend(record(name, kind));
+        }
+        bytes.extend(&record("cut", libc::DT_REG)[..12]);
+        let mut got = Vec::new();
+        records(&bytes, &mut |name: &OsStr, kind| {
+            got.push((name.to_string_lossy().into_owned(), kind))
+        });
+        let want = [
+            ("kubelet.yaml", Kind::Other),
+            ("manifests", Kind::Dir),
+            ("link", Kind::Symlink),
+            ("odd", Kind::Unknown),
+            ("fifo", Kind::Other),
+        ];
+        assert_eq!(got, want.map(|(n, k)| (n.to_string(), k)));
+        // A length that runs past the bytes read is cut to them, never read beyond.
+        let mut long = record("x.yaml", libc::DT_REG);
+        long[16..18].copy_from_slice(&500u16.to_ne_bytes());
+        let mut n = 0;
+        records(&long, &mut |_: &OsStr, _| n += 1);
+        assert_eq!(n, 1);
+    }
+
+    proptest::proptest! {
+        /// Whatever the bytes, reading them ends without a panic.
+        #[cfg(target_os = "linux")]
+        #[test]
+        fn any_bytes_are_read_without_a_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            records(&bytes, &mut |_: &OsStr, _| {});
+        }
+    }
+
     /// Every entry is listed once with its kind, `.` and `..` never, whatever the names' lengths
     /// (records are padded to eight bytes) and however many calls the directory takes.
     #[test]
