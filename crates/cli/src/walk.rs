@@ -18,6 +18,8 @@ pub(crate) struct Found {
     pub(crate) files: Vec<PathBuf>,
     pub(crate) errors: Vec<(PathBuf, std::io::Error)>,
     pub(crate) linked: bool,
+    /// How many workers searched (this thread and those it started).
+    pub(crate) workers: usize,
 }
 
 /// What the caller decides of an entry below the root: `keep(path, is_dir)` (a directory kept
@@ -59,6 +61,7 @@ struct Queue {
 pub(crate) fn search(root: &Path, threads: usize, choice: &Choice<'_>) -> Found {
     let mut found = Found {
         linked: std::fs::symlink_metadata(root).is_ok_and(|m| m.file_type().is_symlink()),
+        workers: 1,
         ..Found::default()
     };
     let shared = Shared {
@@ -73,19 +76,28 @@ pub(crate) fn search(root: &Path, threads: usize, choice: &Choice<'_>) -> Found 
         changed: Condvar::new(),
     };
     if threads <= 1 {
-        work(&shared, choice, &mut found);
+        work(&shared, choice, &mut found, &mut |_, _| true);
         return found;
     }
     let parts: Vec<Found> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
+        // This thread searches first, and starts the others once the search proves big enough
+        // to pay for them: a directory named on the command line with a few files in it is
+        // searched without starting a thread (`gatecheck clusters/*/`).
+        let mut workers = Vec::new();
+        let mut spread = |waiting: usize, listed: usize| {
+            if waiting < SPREAD_WAITING && listed < SPREAD_LISTED {
+                return false;
+            }
+            workers.extend((1..threads).map(|_| {
                 scope.spawn(|| {
                     let mut mine = Found::default();
-                    work(&shared, choice, &mut mine);
+                    work(&shared, choice, &mut mine, &mut |_, _| true);
                     mine
                 })
-            })
-            .collect();
+            }));
+            true
+        };
+        work(&shared, choice, &mut found, &mut spread);
         // A worker that panicked passes its panic on: the files it had found are not lost
         // without a word.
         workers
@@ -93,6 +105,7 @@ pub(crate) fn search(root: &Path, threads: usize, choice: &Choice<'_>) -> Found 
             .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
+    found.workers += parts.len();
     for part in parts {
         found.files.extend(part.files);
         found.errors.extend(part.errors);
@@ -100,6 +113,12 @@ pub(crate) fn search(root: &Path, threads: usize, choice: &Choice<'_>) -> Found 
     }
     found
 }
+
+/// The other workers start when this many directories wait to be searched, or once the first
+/// has listed this many: starting a thread costs about what listing twenty directories does
+/// (docs/performance.md), so a search of a handful of directories is left to one.
+const SPREAD_WAITING: usize = 8;
+const SPREAD_LISTED: usize = 32;
 
 fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -124,15 +143,23 @@ impl Drop for Searching<'_> {
 }
 
 /// One worker: takes a waiting directory, searches it, and adds the directories found to the
-/// waiting ones, until none waits and no worker is searching.
-fn work(shared: &Shared, choice: &Choice<'_>, found: &mut Found) {
+/// waiting ones, until none waits and no worker is searching. Before each directory it tells
+/// `spread` how many wait and how many it has listed, until `spread` says it is done.
+fn work(
+    shared: &Shared,
+    choice: &Choice<'_>,
+    found: &mut Found,
+    spread: &mut dyn FnMut(usize, usize) -> bool,
+) {
+    let mut spread_done = false;
+    let mut listed = 0;
     loop {
-        let dir = {
+        let (dir, waiting_now) = {
             let mut waiting = locked(&shared.waiting);
             loop {
                 if let Some(dir) = waiting.dirs.pop() {
                     waiting.searching += 1;
-                    break dir;
+                    break (dir, waiting.dirs.len());
                 }
                 if waiting.searching == 0 {
                     if waiting.idle > 0 {
@@ -148,11 +175,15 @@ fn work(shared: &Shared, choice: &Choice<'_>, found: &mut Found) {
                 waiting.idle -= 1;
             }
         };
+        if !spread_done {
+            spread_done = spread(waiting_now, listed);
+        }
         let mut searching = Searching {
             shared,
             below: Vec::new(),
         };
         list(dir, choice, found, &mut searching.below);
+        listed += 1;
     }
 }
 
@@ -275,39 +306,50 @@ mod tests {
         std::os::unix::fs::symlink("../..", root.join("a/b/up")).unwrap();
         std::os::unix::fs::symlink("../d", root.join("a/side")).unwrap();
         std::os::unix::fs::symlink("gone.yaml", root.join("d/broken.yaml")).unwrap();
+        search_the_tree(&root, &[]);
+        // A wide tree: enough directories wait that the other workers start.
+        let wide: Vec<String> = (0..40).map(|i| format!("wide/{i}/f.yaml")).collect();
+        for file in &wide {
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::write(root.join(file), "").unwrap();
+        }
+        search_the_tree(&root, &wide);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// Searches the tree at `root` on one, two and five workers: the files of the small tree
+    /// and `more` are found, and the other workers start only when `more` widens the tree.
+    fn search_the_tree(root: &Path, more: &[String]) {
         let keep = |p: &Path, _: bool| p.file_name() != Some(OsStr::new("skip"));
         let wanted = |n: &OsStr| Path::new(n).extension() == Some(OsStr::new("yaml"));
         let choice = Choice {
             keep: &keep,
             wanted: &wanted,
         };
-        let below = |p: &PathBuf| {
-            p.strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned()
-        };
+        let below = |p: &PathBuf| p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+        let mut want: Vec<String> = [
+            "a/b/c/z.yaml",
+            "a/b/y.yaml",
+            "a/side/w.yaml",
+            "a/x.yaml",
+            "d/w.yaml",
+        ]
+        .map(String::from)
+        .into();
+        want.extend_from_slice(more);
+        want.sort();
         for threads in [1, 2, 5] {
-            let found = search(&root, threads, &choice);
+            let found = search(root, threads, &choice);
             let mut files: Vec<String> = found.files.iter().map(below).collect();
             files.sort();
-            assert_eq!(
-                files,
-                [
-                    "a/b/c/z.yaml",
-                    "a/b/y.yaml",
-                    "a/side/w.yaml",
-                    "a/x.yaml",
-                    "d/w.yaml"
-                ],
-                "{threads} workers"
-            );
+            assert_eq!(files, want, "{threads} workers");
             let errors: Vec<String> = found.errors.iter().map(|(p, _)| below(p)).collect();
             let mut errors = errors;
             errors.sort();
             assert_eq!(errors, ["a/side/broken.yaml", "d/broken.yaml"]);
             assert!(found.linked);
+            let started = if more.is_empty() { 1 } else { threads };
+            assert_eq!(found.workers, started, "{threads} workers");
         }
-        std::fs::remove_dir_all(&root).unwrap();
     }
 }
