@@ -1,9 +1,10 @@
 //! A directory search on every core: the files below a directory, symlinks followed (a
 //! symlink that leads back to a directory it is in is not entered), with the caller deciding
-//! which entries are kept and descended into. Entries come from `readdir` with their type, so a
-//! search costs one `openat`, `getdents64` and `close` per directory and a `stat` per symlink
-//! only; workers take directories from one shared stack and keep what they find to themselves
-//! until the end.
+//! which entries are kept and descended into. Entries come from `getdents64` with their type
+//! (`crate::dirents`), so a search costs one `openat`, `close` and two `getdents64` per
+//! directory and a `stat` per symlink only; workers take directories from one shared stack and
+//! keep what they find to themselves until the end, and the calling thread starts the others
+//! only once the search proves big enough for them.
 
 use crate::dirents::Kind;
 use std::ffi::OsStr;
@@ -57,7 +58,8 @@ struct Queue {
     idle: usize,
 }
 
-/// The files below `root` that `choice` keeps, on `threads` workers (this thread alone for one).
+/// The files below `root` that `choice` keeps, on up to `threads` workers (this thread alone
+/// for one, or for a search of a few directories).
 pub(crate) fn search(root: &Path, threads: usize, choice: &Choice<'_>) -> Found {
     let mut found = Found {
         linked: std::fs::symlink_metadata(root).is_ok_and(|m| m.file_type().is_symlink()),
