@@ -80,7 +80,7 @@ impl Inputs {
     /// [`reading`], with `set` setting the delay.
     fn reading(&self, len: usize, set: &dyn Fn(std::ffi::c_long)) {
         if len >= LARGE_INPUT {
-            let mut large = self.large.lock().unwrap_or_else(|p| p.into_inner());
+            let mut large = crate::parallel::locked(&self.large);
             if !*large {
                 *large = true;
                 set(0);
@@ -97,7 +97,7 @@ impl Inputs {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             + 1;
         if small == SMALL_INPUTS {
-            let large = self.large.lock().unwrap_or_else(|p| p.into_inner());
+            let large = crate::parallel::locked(&self.large);
             if !*large {
                 set(PURGE_AFTER);
             }

@@ -5,6 +5,7 @@
 
 use crate::gitignore::{Rules, Unreadable};
 use crate::input::name_of;
+use crate::parallel::locked;
 use crate::paths::by_components;
 pub use crate::paths::{absolute, clean};
 use gatecheck_lint::InputError;
@@ -161,17 +162,17 @@ fn once_each(found: &mut Vec<PathBuf>) {
 /// A line of an ignore file that could not be read, as an input error of the file it is in.
 fn pattern_error_entry(e: &ignore::Error, dir: &Path) -> (String, InputError) {
     let (path, message) = pattern_error(e);
-    let name = path.unwrap_or_else(|| dir.to_path_buf());
-    let what = if name.is_dir() {
+    unread(&path.unwrap_or_else(|| dir.to_path_buf()), &message)
+}
+
+/// A directory or file that could not be read, as an input error named by its path.
+fn unread(path: &Path, why: &dyn std::fmt::Display) -> (String, InputError) {
+    let what = if path.is_dir() {
         "cannot read directory"
     } else {
         "cannot read file"
     };
-    (name_of(&clean(&name)), plain(format!("{what}: {message}")))
-}
-
-fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
+    (name_of(&clean(path)), plain(format!("{what}: {why}")))
 }
 
 /// Searches `dir` on every core (`crate::walk`): hidden directories are entered
@@ -263,12 +264,7 @@ fn search_error(
     {
         return None;
     }
-    let what = if path.is_dir() {
-        "cannot read directory"
-    } else {
-        "cannot read file"
-    };
-    Some((name_of(&clean(&path)), plain(format!("{what}: {e}"))))
+    Some(unread(&path, e))
 }
 
 /// The ignore files that could not be read, as input errors: what they govern was not

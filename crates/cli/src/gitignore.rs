@@ -13,6 +13,7 @@
 //! search for one above the searched directory or for the global file.
 
 use crate::input::read_bounded;
+use crate::parallel::locked;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -93,15 +94,12 @@ impl Rules {
     }
 
     fn rules_of(&self, dir: &Path) -> Result<Arc<DirRules>, Unreadable> {
-        let lock = || self.dirs.lock().unwrap_or_else(|p| p.into_inner());
+        let lock = || locked(&self.dirs);
         if let Some(r) = lock().get(dir) {
             return Ok(r.clone());
         }
         let (rules, errs) = dir_rules(dir)?;
-        self.errors
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend(errs);
+        locked(&self.errors).extend(errs);
         Ok(lock()
             .entry(dir.to_path_buf())
             .or_insert_with(|| Arc::new(rules))

@@ -1,6 +1,7 @@
 //! The output of the subcommands that print a text (`explain`, `list`, `diff`, `completions`):
 //! collected, then written once, so that a write that fails is one error and exit 2.
 
+use crate::parallel::locked;
 use std::io::Write;
 use std::sync::Mutex;
 
@@ -8,14 +9,14 @@ static OUT: Mutex<String> = Mutex::new(String::new());
 
 /// One line of output.
 pub fn line(text: String) {
-    let mut out = OUT.lock().unwrap_or_else(|p| p.into_inner());
+    let mut out = locked(&OUT);
     out.push_str(&text);
     out.push('\n');
 }
 
 /// Writes what was collected; exit 2 if it cannot be written, else `code`.
 pub fn flush(code: u8) -> u8 {
-    let out = std::mem::take(&mut *OUT.lock().unwrap_or_else(|p| p.into_inner()));
+    let out = std::mem::take(&mut *locked(&OUT));
     if out.is_empty() {
         return code;
     }

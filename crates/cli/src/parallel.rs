@@ -92,7 +92,9 @@ struct Window<R, F, E> {
     size: usize,
 }
 
-fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+/// The lock of `m`, also when a thread panicked holding it: every user of a lock here either
+/// leaves its data whole or stops the run (a panic is passed on, never swallowed).
+pub(crate) fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 

@@ -7,6 +7,7 @@
 //! only once the search proves big enough for them.
 
 use crate::dirents::Kind;
+use crate::parallel::locked;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
@@ -122,10 +123,6 @@ pub(crate) fn search(root: &Path, threads: usize, choice: &Choice<'_>) -> Found 
 const SPREAD_WAITING: usize = 8;
 const SPREAD_LISTED: usize = 32;
 
-fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 /// A directory a worker is searching: when done with it, even by a panic, the directories found
 /// in it join the waiting ones and the other workers stop waiting for it.
 struct Searching<'s> {
@@ -193,22 +190,27 @@ fn work(
 fn list(dir: Dir, choice: &Choice<'_>, found: &mut Found, below: &mut Vec<Dir>) {
     let mut above: Option<Arc<Above>> = None;
     let listed = crate::dirents::list(&dir.path, |name, kind| {
+        // A file of a name not wanted is passed by without a path made for it.
+        if kind == Kind::Other && !(choice.wanted)(name) {
+            return;
+        }
         let path = dir.path.join(name);
+        // Where the directory does not say what an entry is, the entry itself does.
+        let kind = match kind {
+            Kind::Unknown => match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_symlink() => Kind::Symlink,
+                Ok(m) if m.is_dir() => Kind::Dir,
+                Ok(_) => Kind::Other,
+                Err(e) => return found.errors.push((path, e)),
+            },
+            kind => kind,
+        };
         let (is_dir, linked) = match kind {
-            Kind::Dir => (true, None),
-            Kind::Other => (false, None),
             Kind::Symlink => match std::fs::metadata(&path) {
                 Ok(m) => (m.is_dir(), Some(m)),
                 Err(e) => return found.errors.push((path, e)),
             },
-            Kind::Unknown => match std::fs::symlink_metadata(&path) {
-                Ok(m) if m.file_type().is_symlink() => match std::fs::metadata(&path) {
-                    Ok(m) => (m.is_dir(), Some(m)),
-                    Err(e) => return found.errors.push((path, e)),
-                },
-                Ok(m) => (m.is_dir(), None),
-                Err(e) => return found.errors.push((path, e)),
-            },
+            kind => (kind == Kind::Dir, None),
         };
         if !is_dir {
             if (choice.wanted)(name) && (choice.keep)(&path, false) {
